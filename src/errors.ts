@@ -1,0 +1,1 @@
+export { FirebreakError, isFirebreakError, type FirebreakErrorCode } from "./internal/errors.js";

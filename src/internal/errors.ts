@@ -1,0 +1,43 @@
+/**
+ * Every error the pack throws has a stable `code`. Callers branch on the code,
+ * never on the message; `isFirebreakError` works across duplicate installs.
+ */
+export type FirebreakErrorCode =
+  | "INVALID_OPTIONS"
+  | "CHECKPOINTER_UNREACHABLE"
+  | "CHECKPOINTER_AUTH"
+  | "CHECKPOINTER_SETUP"
+  | "THREAD_NOT_FOUND"
+  | "CHECKPOINT_NOT_FOUND"
+  | "INVALID_CLAIM"
+  | "INTENT_ALREADY_SET"
+  | "WRITE_CONTRACT"
+  | "GUARD_EXHAUSTED"
+  | "BROKEN_CIRCUIT"
+  | "SEMANTIC_CHECK"
+  | "TOPOLOGY"
+  | "TRACING"
+  | "CHAOS";
+
+const FIREBREAK_ERROR = Symbol.for("langgraph-firebreak.error");
+
+/** Base class of every error thrown by langgraph-firebreak. */
+export class FirebreakError extends Error {
+  readonly [FIREBREAK_ERROR] = true;
+  override name = "FirebreakError";
+  readonly code: FirebreakErrorCode;
+
+  constructor(code: FirebreakErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True for any firebreak error, even one thrown by another copy of the package. */
+export function isFirebreakError(error: unknown): error is FirebreakError {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[FIREBREAK_ERROR] === true
+  );
+}
