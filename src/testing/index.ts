@@ -1,0 +1,8 @@
+/** Deterministic stand-ins for a model's judgement, for offline examples and tests. */
+export {
+  ScriptedChatModel,
+  type Script,
+  type ScriptContext,
+  type ScriptedReply,
+  type ScriptedChatModelOptions,
+} from "./scripted-chat-model.js";
