@@ -8,8 +8,9 @@
  *   npm start -- --thread <id> --reject         close it without an answer
  *   npm start -- --task "<question>"            ask something else (real models only make sense here)
  *
- * With `DATABASE_URL` set the checkpoints go to that PostgreSQL; with `OPENAI_API_KEY` set the
- * agents are real `ChatOpenAI` models.
+ * With `DATABASE_URL` set the checkpoints go to that PostgreSQL (else to the embedded database in
+ * `.firebreak/`, or `FIREBREAK_DATA_DIR`); with `OPENAI_API_KEY` set the agents are real
+ * `ChatOpenAI` models.
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -34,7 +35,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const models = await exampleModels();
-  const checkpointer = await createCheckpointer();
+  // FIREBREAK_DATA_DIR moves the embedded database (tests use a temporary one).
+  const checkpointer = await createCheckpointer(process.env.FIREBREAK_DATA_DIR ? { dataDir: process.env.FIREBREAK_DATA_DIR } : {});
   try {
     const graph = buildExampleGraph(models).compile({ checkpointer: checkpointer.saver, interruptBefore: ["writer"] });
     console.log(`Models: ${models.kind === "scripted" ? "scripted (offline stand-ins for model judgement; set OPENAI_API_KEY for real ones)" : `OpenAI ${process.env.OPENAI_MODEL ?? "gpt-4o-mini"}`}`);

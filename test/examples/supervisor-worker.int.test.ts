@@ -1,0 +1,61 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+/**
+ * The README's promise, checked as a user would see it: `npm start` pauses at the human gate
+ * and prints a command; that command, run in a new process, resumes the same thread from its
+ * checkpoint and finishes. Runs on the embedded default and, when DATABASE_URL is set, on the
+ * real PostgreSQL.
+ */
+const dataDir = mkdtempSync(join(tmpdir(), "firebreak-example-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const backends: Array<{ name: string; env: NodeJS.ProcessEnv }> = [
+  { name: "embedded", env: { DATABASE_URL: "", FIREBREAK_DATA_DIR: join(dataDir, "pglite") } },
+];
+if (process.env.DATABASE_URL) backends.push({ name: "postgres", env: { DATABASE_URL: process.env.DATABASE_URL } });
+
+function start(args: string[], env: NodeJS.ProcessEnv) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "examples/supervisor-worker/main.ts", ...args], {
+    env: { ...process.env, OPENAI_API_KEY: "", ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr, pid: result.pid };
+}
+
+describe.each(backends)("the supervisor–worker example on $name", ({ env }) => {
+  it("pauses before the writer, then a new process approves and finishes the same thread", () => {
+    const first = start([], env);
+    expect(first.err).not.toMatch(/Error/);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain("[researcher] Five independent stages at 0.85");
+    expect(first.out).toContain("[analyst]");
+    expect(first.out).not.toContain("[writer]");
+    const command = /npm start -- --thread ([0-9a-f-]{36}) --approve/.exec(first.out);
+    expect(command).not.toBeNull();
+
+    const second = start(["--thread", command![1]!, "--approve"], env);
+    expect(second.code).toBe(0);
+    expect(second.pid).not.toBe(first.pid);
+    expect(second.out).toContain(`Resuming thread ${command![1]}`);
+    // Only the writer runs in the second process: completed nodes are not repeated.
+    expect(second.out).not.toContain("[researcher]");
+    expect(second.out).toMatch(/\[writer\] About 44%/);
+    expect(second.out).toMatch(/\[answer\] About 44%/);
+
+    const again = start(["--thread", command![1]!, "--approve"], env);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain("is not waiting at the human gate");
+  });
+
+  it("names the missing thread and says how to start one", () => {
+    const result = start(["--thread", "no-such-thread", "--approve"], env);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('No thread "no-such-thread"');
+    expect(result.err).toContain("npm start");
+  });
+});
