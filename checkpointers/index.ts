@@ -1,1 +1,17 @@
-export {};
+/**
+ * `langgraph-firebreak/checkpointers`: durable execution for LangGraph.js.
+ *
+ * `createCheckpointer()` returns a migrated `PostgresSaver` on PostgreSQL (`DATABASE_URL`)
+ * or on the embedded PGlite default; `durableConfig()` runs with the crash-safe
+ * durability; `rollbackTo()` forks a thread from an earlier checkpoint;
+ * `assertThreadExists()` turns a resume of an unknown thread into a clear error.
+ * This subpath loads `pg`; the package root never does.
+ */
+export type { Checkpointer, CheckpointerBackend, CreateCheckpointerOptions } from "./checkpointer.js";
+export { CheckpointerError, type CheckpointerErrorCode } from "./checkpointer-error.js";
+export { describeConnectionUrl, toCheckpointerError, type ConnectionTarget } from "./connection-errors.js";
+export { createCheckpointer, DEFAULT_EMBEDDED_DATA_DIR } from "./create-checkpointer.js";
+export { durableConfig, FIREBREAK_DURABILITY, type Durability } from "./durability.js";
+export type { CheckpointedGraph } from "./graph-like.js";
+export { rollbackTo, type RollbackResult, type RollbackTarget } from "./rollback.js";
+export { assertThreadExists } from "./threads.js";

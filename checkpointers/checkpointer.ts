@@ -1,0 +1,73 @@
+import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import type pg from "pg";
+import type { FIREBREAK_DURABILITY } from "./durability.js";
+
+/** Which database a checkpointer writes to. */
+export type CheckpointerBackend = "postgres" | "embedded";
+
+/** Options of `createCheckpointer`. Every field is optional. */
+export interface CreateCheckpointerOptions {
+  /**
+   * PostgreSQL connection URL (`postgres://user:password@host:port/database`).
+   * @default process.env.DATABASE_URL; when neither is set, the embedded default is used
+   */
+  readonly url?: string;
+  /**
+   * Forces a backend: `"embedded"` ignores `url` and `DATABASE_URL`; `"postgres"` requires one.
+   * @default "postgres" when a URL is known, otherwise "embedded"
+   */
+  readonly backend?: CheckpointerBackend;
+  /**
+   * Schema that holds the checkpoint tables; created if missing. Letters, digits and `_`.
+   * @default "public"
+   */
+  readonly schema?: string;
+  /**
+   * Maximum connections of the PostgreSQL pool. The embedded backend always uses one,
+   * because PGlite is a single session: parallel threads queue on it.
+   * @default 10
+   */
+  readonly poolSize?: number;
+  /**
+   * Directory of the embedded database (created if missing; survives restarts).
+   * @default ".firebreak/pglite" under `process.cwd()`
+   */
+  readonly dataDir?: string;
+  /**
+   * How long a connection attempt may take before it fails with `CHECKPOINTER_UNREACHABLE`.
+   * @default 10000
+   */
+  readonly connectTimeoutMs?: number;
+}
+
+/** A ready (migrated) checkpointer and the means to shut it down. */
+export interface Checkpointer {
+  /** The saver to pass to `compile({ checkpointer })`; its tables already exist. */
+  readonly saver: PostgresSaver;
+  /** `"postgres"` for a real server, `"embedded"` for the PGlite default. */
+  readonly backend: CheckpointerBackend;
+  /** The durability to run with for crash safety (`"sync"`); see `FIREBREAK_DURABILITY`. */
+  readonly durability: typeof FIREBREAK_DURABILITY;
+  /** The schema that holds the checkpoint tables. */
+  readonly schema: string;
+  /** The connection URL, password replaced by `***` (embedded: the loopback socket server). */
+  readonly url: string;
+  /** The embedded data directory (absolute), or `undefined` for PostgreSQL. */
+  readonly dataDir: string | undefined;
+  /** The `pg` pool the saver uses; for your own queries, never `end()` it yourself. */
+  readonly pool: pg.Pool;
+  /** One line for logs: backend, where the data lives, schema and pool size. */
+  describe(): string;
+  /** Ends the pool and, for the embedded backend, the socket server, PGlite and its lock. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options after defaults are applied. */
+export interface ResolvedCheckpointerOptions {
+  readonly backend: CheckpointerBackend;
+  readonly url: string | undefined;
+  readonly schema: string;
+  readonly poolSize: number;
+  readonly dataDir: string;
+  readonly connectTimeoutMs: number;
+}

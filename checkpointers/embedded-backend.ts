@@ -1,0 +1,75 @@
+import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { mkdirSync } from "node:fs";
+import pg from "pg";
+import type { Checkpointer, ResolvedCheckpointerOptions } from "./checkpointer.js";
+import { CheckpointerError } from "./checkpointer-error.js";
+import { lockDataDir } from "./data-dir-lock.js";
+import { FIREBREAK_DURABILITY } from "./durability.js";
+
+/**
+ * Opens the embedded default: a file-backed PGlite (PostgreSQL compiled to WebAssembly)
+ * served on 127.0.0.1 at an ephemeral port by `@electric-sql/pglite-socket`, to the very
+ * same `PostgresSaver` through a pool of **one** connection. PGlite is one session: with
+ * more connections, statements of concurrent clients interleave and fail, so parallel
+ * threads queue on the pool instead. PGlite is loaded only here, on demand.
+ */
+export async function openEmbedded(options: ResolvedCheckpointerOptions): Promise<Checkpointer> {
+  const { dataDir, schema, connectTimeoutMs } = options;
+  mkdirSync(dataDir, { recursive: true });
+  const lock = lockDataDir(dataDir);
+  const stops: Array<() => Promise<unknown>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
+    lock.release();
+  };
+  try {
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("@electric-sql/pglite-socket"),
+    ]);
+    const db = await PGlite.create({ dataDir });
+    stops.push(() => db.close());
+    // maxConnections above the pool's 1 only leaves room for a reconnect to overlap the
+    // closing of the previous socket; the pool itself never opens a second session.
+    const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 4 });
+    await server.start();
+    stops.push(() => server.stop());
+    const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 1,
+      // Keep the one session: reconnecting to PGlite costs more than a query.
+      idleTimeoutMillis: 0,
+      connectionTimeoutMillis: connectTimeoutMs,
+    });
+    pool.on("error", () => {});
+    stops.push(() => pool.end());
+    const saver = new PostgresSaver(pool, undefined, { schema });
+    await saver.setup();
+    let closed: Promise<void> | undefined;
+    return {
+      saver,
+      backend: "embedded",
+      durability: FIREBREAK_DURABILITY,
+      schema,
+      url,
+      dataDir,
+      pool,
+      describe: () =>
+        `embedded PGlite at ${dataDir} (served on ${server.getServerConn()}, schema "${schema}", ` +
+        `one connection, durability "${FIREBREAK_DURABILITY}")`,
+      close: () => (closed ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    if (error instanceof CheckpointerError) throw error;
+    throw new CheckpointerError(
+      "CHECKPOINTER_SETUP",
+      `Opening the embedded checkpointer database at ${dataDir} failed: ` +
+        `${error instanceof Error ? error.message : String(error)}. ` +
+        `If the directory was written by another PGlite version or is damaged, move it away ` +
+        `(the next start creates a fresh one), or set DATABASE_URL to use a PostgreSQL server.`,
+      { cause: error },
+    );
+  }
+}

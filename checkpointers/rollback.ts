@@ -1,0 +1,85 @@
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { StateSnapshot } from "@langchain/langgraph";
+import { CheckpointerError } from "./checkpointer-error.js";
+import type { CheckpointedGraph } from "./graph-like.js";
+import { requireThreadId } from "./threads.js";
+
+/**
+ * Which earlier checkpoint to roll back to. History is searched newest first and the
+ * first match wins, so `{ beforeNode: "writer" }` is the *latest* moment the writer was
+ * about to run.
+ */
+export type RollbackTarget =
+  | { readonly beforeNode: string }
+  | { readonly step: number }
+  | { readonly checkpointId: string }
+  | ((snapshot: StateSnapshot) => boolean);
+
+/** What `rollbackTo` did. */
+export interface RollbackResult {
+  /** The snapshot that matched the target. */
+  readonly target: StateSnapshot;
+  /** Config of the new head checkpoint (the fork); `invoke(null, config)` continues from it. */
+  readonly config: RunnableConfig;
+}
+
+function describeTarget(target: RollbackTarget): string {
+  if (typeof target === "function") return `the predicate ${target.name || "(anonymous)"}`;
+  if ("beforeNode" in target) return `a checkpoint before node "${target.beforeNode}"`;
+  if ("step" in target) return `a checkpoint at step ${target.step}`;
+  return `checkpoint "${target.checkpointId}"`;
+}
+
+function matcher(target: RollbackTarget): (s: StateSnapshot) => boolean {
+  if (typeof target === "function") return target;
+  if ("beforeNode" in target) return (s) => s.next.includes(target.beforeNode);
+  if ("step" in target) return (s) => s.metadata?.step === target.step;
+  return (s) => s.config.configurable?.["checkpoint_id"] === target.checkpointId;
+}
+
+/**
+ * Rolls a thread back to an earlier checkpoint by **forking** it: the matching checkpoint
+ * is copied (`updateState(snapshot.config, undefined, "__copy__")`, metadata `source:
+ * "fork"`) and the copy becomes the thread's head. Nothing is deleted: the later history
+ * stays in `getStateHistory` and each old checkpoint can still be read or replayed.
+ * Continue with `graph.invoke(null, durableConfig(threadId))` (or the returned `config`);
+ * to change values first, call `graph.updateState(result.config, values, asNode)`.
+ *
+ * Throws `CHECKPOINT_NOT_FOUND`, naming the thread and the target, when nothing matches.
+ *
+ * @example
+ * ```ts
+ * await rollbackTo(graph, durableConfig("t1"), { beforeNode: "writer" });
+ * await graph.invoke(null, durableConfig("t1")); // the writer runs again
+ * ```
+ */
+export async function rollbackTo(
+  graph: CheckpointedGraph,
+  config: RunnableConfig,
+  target: RollbackTarget,
+): Promise<RollbackResult> {
+  const threadId = requireThreadId(config, "rollbackTo");
+  const matches = matcher(target);
+  const { checkpoint_id: _ignored, ...configurable } = config.configurable ?? {};
+  let found: StateSnapshot | undefined;
+  let seen = 0;
+  for await (const snapshot of graph.getStateHistory({ ...config, configurable })) {
+    seen++;
+    if (matches(snapshot)) {
+      found = snapshot;
+      break;
+    }
+  }
+  if (found === undefined) {
+    throw new CheckpointerError(
+      "CHECKPOINT_NOT_FOUND",
+      seen === 0
+        ? `rollbackTo: thread "${threadId}" has no checkpoints, so there is no ${describeTarget(target)}. ` +
+            `Check the thread id and that this checkpointer is the one the run used.`
+        : `rollbackTo: none of the ${seen} checkpoints of thread "${threadId}" is ${describeTarget(target)}. ` +
+            `List them with graph.getStateHistory(config) (fields next, metadata.step, config.configurable.checkpoint_id).`,
+    );
+  }
+  const forked = await graph.updateState(found.config, undefined, "__copy__");
+  return { target: found, config: forked };
+}
