@@ -1,0 +1,100 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * With OPENAI_API_KEY set the example runs real `ChatOpenAI` agents. Here they talk to a local
+ * OpenAI-compatible server on loopback (OPENAI_BASE_URL), whose replies are scripted: the
+ * server stands in for the provider's judgement, the client stack is the real one.
+ */
+interface Seen {
+  agent: string;
+  responseFormat: unknown;
+}
+const seen: Seen[] = [];
+let server: Server;
+let baseURL: string;
+const dataDir = mkdtempSync(join(tmpdir(), "firebreak-openai-"));
+
+function body(req: IncomingMessage): Promise<any> {
+  return new Promise((resolve) => {
+    let raw = "";
+    req.on("data", (c) => (raw += c));
+    req.on("end", () => resolve(JSON.parse(raw)));
+  });
+}
+
+function completion(content: string) {
+  return {
+    id: "chatcmpl-local",
+    object: "chat.completion",
+    created: 0,
+    model: "local-model",
+    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+  };
+}
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    const request = await body(req);
+    const system = String(request.messages[0]?.content ?? "");
+    const text = request.messages.map((m: { content: unknown }) => String(m.content)).join("\n");
+    const agent = /You are the (\w+)/.exec(system)?.[1] ?? "unknown";
+    seen.push({ agent, responseFormat: request.response_format });
+    let content: string;
+    if (agent === "supervisor") {
+      const next = text.includes("[researcher]") ? "writer" : "researcher";
+      content = JSON.stringify({ next, reason: "local provider decided" });
+    } else if (agent === "researcher") {
+      content = "0.85^5 = 0.4437 (from the local provider)";
+    } else {
+      content = "About 44% (from the local provider)";
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(completion(content)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "examples/supervisor-worker/main.ts", ...args], {
+      env: { ...process.env, DATABASE_URL: "", FIREBREAK_DATA_DIR: join(dataDir, "db"), OPENAI_API_KEY: "sk-local-test", OPENAI_BASE_URL: baseURL, OPENAI_MODEL: "local-model" },
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c) => (out += c));
+    child.stderr.on("data", (c) => (err += c));
+    child.on("close", (code) => resolve({ code, out, err }));
+  });
+}
+
+describe("the example with OPENAI_API_KEY", () => {
+  it("runs real ChatOpenAI agents against OPENAI_BASE_URL, with native structured output for routing", async () => {
+    const first = await run([]);
+    expect(first.err).toBe("");
+    expect(first.code).toBe(0);
+    expect(first.out).toContain("Models: OpenAI local-model");
+    expect(first.out).toContain("[researcher] 0.85^5 = 0.4437 (from the local provider)");
+    const id = /--thread ([0-9a-f-]{36}) --approve/.exec(first.out)![1]!;
+
+    const second = await run(["--thread", id, "--approve"]);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain("[answer] About 44% (from the local provider)");
+
+    expect(seen.map((s) => s.agent)).toEqual(["supervisor", "researcher", "supervisor", "writer"]);
+    const routing = seen.find((s) => s.agent === "supervisor")!.responseFormat as { type: string };
+    expect(routing.type).toBe("json_schema");
+  });
+});
