@@ -1,4 +1,4 @@
-import { FirebreakError, type FirebreakErrorCode } from "../src/errors.js";
+import { FirebreakError, isFirebreakError, type FirebreakErrorCode } from "../src/errors.js";
 
 /** Codes a checkpointer error can carry. */
 export type CheckpointerErrorCode = Extract<
@@ -24,3 +24,20 @@ export class CheckpointerError extends FirebreakError {
     super(code, message, options);
   }
 }
+
+/**
+ * True when `error` is a firebreak error from the checkpointers (optionally with the given
+ * `code`); works across duplicate installs, like `isFirebreakError`.
+ */
+export function isCheckpointerError(error: unknown, code?: CheckpointerErrorCode): error is CheckpointerError {
+  return isFirebreakError(error) && CHECKPOINTER_CODES.has(error.code) && (code === undefined || error.code === code);
+}
+
+const CHECKPOINTER_CODES: ReadonlySet<string> = new Set<CheckpointerErrorCode>([
+  "INVALID_OPTIONS",
+  "CHECKPOINTER_UNREACHABLE",
+  "CHECKPOINTER_AUTH",
+  "CHECKPOINTER_SETUP",
+  "THREAD_NOT_FOUND",
+  "CHECKPOINT_NOT_FOUND",
+]);

@@ -1,4 +1,4 @@
-import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { BranchSafePostgresSaver } from "./branch-safe-saver.js";
 import { mkdirSync } from "node:fs";
 import pg from "pg";
 import type { Checkpointer, ResolvedCheckpointerOptions } from "./checkpointer.js";
@@ -44,7 +44,7 @@ export async function openEmbedded(options: ResolvedCheckpointerOptions): Promis
     });
     pool.on("error", () => {});
     stops.push(() => pool.end());
-    const saver = new PostgresSaver(pool, undefined, { schema });
+    const saver = new BranchSafePostgresSaver(pool, undefined, { schema });
     await saver.setup();
     let closed: Promise<void> | undefined;
     return {

@@ -8,7 +8,8 @@
  * This subpath loads `pg`; the package root never does.
  */
 export type { Checkpointer, CheckpointerBackend, CreateCheckpointerOptions } from "./checkpointer.js";
-export { CheckpointerError, type CheckpointerErrorCode } from "./checkpointer-error.js";
+export { CheckpointerError, isCheckpointerError, type CheckpointerErrorCode } from "./checkpointer-error.js";
+export { BranchSafePostgresSaver } from "./branch-safe-saver.js";
 export { describeConnectionUrl, toCheckpointerError, type ConnectionTarget } from "./connection-errors.js";
 export { createCheckpointer, DEFAULT_EMBEDDED_DATA_DIR } from "./create-checkpointer.js";
 export { durableConfig, FIREBREAK_DURABILITY, type Durability } from "./durability.js";

@@ -1,4 +1,4 @@
-import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { BranchSafePostgresSaver } from "./branch-safe-saver.js";
 import pg from "pg";
 import type { Checkpointer, ResolvedCheckpointerOptions } from "./checkpointer.js";
 import { describeConnectionUrl, toCheckpointerError } from "./connection-errors.js";
@@ -11,7 +11,7 @@ import { FIREBREAK_DURABILITY } from "./durability.js";
  * catalog ("duplicate key value violates unique constraint") and on the version rows. The
  * lock serialises them; the second finds the migrations done and does nothing.
  */
-async function setupUnderLock(saver: PostgresSaver, url: string, schema: string, connectTimeoutMs: number): Promise<void> {
+async function setupUnderLock(saver: BranchSafePostgresSaver, url: string, schema: string, connectTimeoutMs: number): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
   // An error on an idle socket must not crash the process; the awaited calls still reject.
   client.on("error", () => {});
@@ -35,7 +35,7 @@ export async function openPostgres(options: ResolvedCheckpointerOptions & { url:
   // Idle clients whose server goes away emit "error" on the pool; the pool drops them and
   // the next query reconnects. Without a listener Node would crash the process.
   pool.on("error", () => {});
-  const saver = new PostgresSaver(pool, undefined, { schema });
+  const saver = new BranchSafePostgresSaver(pool, undefined, { schema });
   try {
     await setupUnderLock(saver, url, schema, connectTimeoutMs);
   } catch (error) {
