@@ -1,0 +1,238 @@
+import * as CallbackManagerModule from "@langchain/core/callbacks/manager";
+import type { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import type { TracerProvider } from "@opentelemetry/api";
+import type { ReadableSpan, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { FailureReporter, reportingExporter, settle, type TracingBackend } from "./export-failures.js";
+import { FirebreakSpanProcessor, OPENINFERENCE_SCOPE_PREFIX } from "./firebreak-span-processor.js";
+import { loadPeer } from "./load-peer.js";
+import { ScopedSpanProcessor } from "./scoped-span-processor.js";
+import { resolveTracingOptions, type ResolvedTracingOptions, type TracingOptions } from "./tracing-options.js";
+
+/** What {@link setupTracing} returns. */
+export interface TracingHandle {
+  /**
+   * Pass these in every run's config (`graph.invoke(input, { callbacks })`) for Langfuse.
+   * OpenInference needs nothing: it instruments LangChain's callback manager process-wide.
+   * A fresh array on each read (LangChain may append to the array it is given).
+   */
+  readonly callbacks: BaseCallbackHandler[];
+  /** False for the no-op handle returned when nothing is configured. */
+  readonly enabled: boolean;
+  /** The tracer provider this handle owns (undefined for the no-op handle). */
+  readonly tracerProvider: TracerProvider | undefined;
+  /** Finished spans kept by `inMemory: true` (kept after `shutdown()`); otherwise empty. */
+  spans(): readonly ReadableSpan[];
+  /** Exports every pending span. Never rejects: a failing backend is reported once. */
+  flush(): Promise<void>;
+  /** Flushes, stops exporting and removes the instrumentation. Never rejects; idempotent. */
+  shutdown(): Promise<void>;
+}
+
+interface Backend {
+  readonly backend: TracingBackend;
+  readonly target: string;
+  readonly processor: SpanProcessor;
+}
+
+const LANGFUSE_SCOPE = "langfuse-sdk";
+
+/** The handle whose OpenInference patch is live: the latest setup wins. */
+let liveOpenInference: object | undefined;
+
+/**
+ * Sends every LangGraph/LangChain run — with firebreak's decisions as `firebreak/*` child
+ * runs carrying `firebreak.*` attributes — to Phoenix (any OTLP collector, through
+ * OpenInference), to Langfuse, to memory, or to several at once. Each backend gets only its
+ * own spans. With nothing configured it loads nothing and returns a no-op handle.
+ * Optional peers are imported here, on first use, never by the root import.
+ *
+ * @example
+ * const tracing = await setupTracing({ otlp: { endpoint: "http://localhost:6006/v1/traces" }, sessionId: "demo" });
+ * await graph.invoke(input, { callbacks: tracing.callbacks });
+ * await tracing.shutdown();
+ */
+export async function setupTracing(options?: TracingOptions): Promise<TracingHandle> {
+  const resolved = resolveTracingOptions(options);
+  if (!resolved.openInference && resolved.langfuse === undefined) return noopHandle();
+
+  const [base, node, resources] = await Promise.all([
+    loadPeer(() => import("@opentelemetry/sdk-trace-base"), "@opentelemetry/sdk-trace-base", "tracing"),
+    loadPeer(() => import("@opentelemetry/sdk-trace-node"), "@opentelemetry/sdk-trace-node", "tracing"),
+    // Only for service and Phoenix project names; spans still flow without it.
+    import("@opentelemetry/resources").catch(() => undefined),
+  ]);
+  const reporter = new FailureReporter(resolved.onError);
+  const processors: SpanProcessor[] = [];
+  const backends: Backend[] = [];
+  let memory: InstanceType<typeof base.InMemorySpanExporter> | undefined;
+
+  if (resolved.openInference) {
+    processors.push(
+      new FirebreakSpanProcessor({ sessionId: resolved.sessionId, userId: resolved.userId, tags: resolved.tags }),
+    );
+  }
+  if (resolved.inMemory) {
+    memory = new base.InMemorySpanExporter();
+    const processor = new base.SimpleSpanProcessor(memory);
+    processors.push(processor);
+    backends.push({ backend: "in-memory", target: "memory", processor });
+  }
+  if (resolved.otlp !== undefined) {
+    processors.push(await otlpProcessor(resolved, base, reporter, backends));
+  }
+  if (resolved.langfuse !== undefined) {
+    processors.push(await langfuseProcessor(resolved, backends));
+  }
+  for (const processor of resolved.spanProcessors) {
+    processors.push(processor);
+    backends.push({ backend: "custom", target: processor.constructor?.name ?? "span processor", processor });
+  }
+
+  const attributes: Record<string, string> = { "service.name": resolved.serviceName };
+  if (resolved.projectName !== undefined) attributes["openinference.project.name"] = resolved.projectName;
+  const provider = new node.NodeTracerProvider({
+    ...(resources ? { resource: resources.resourceFromAttributes(attributes) } : {}),
+    spanProcessors: processors,
+  });
+  if (resolved.registerGlobal) provider.register();
+
+  let removeOpenInference: (() => void) | undefined;
+  if (resolved.openInference) {
+    const { LangChainInstrumentation } = await loadPeer(
+      () => import("@arizeai/openinference-instrumentation-langchain"),
+      "@arizeai/openinference-instrumentation-langchain",
+      "OTLP / in-memory tracing",
+    );
+    // Disabled: no require/import hooks. ESM needs the manual patch of the callback manager.
+    const instrumentation = new LangChainInstrumentation({
+      tracerProvider: provider,
+      instrumentationConfig: { enabled: false },
+    });
+    instrumentation.manuallyInstrument(CallbackManagerModule);
+    liveOpenInference = instrumentation;
+    removeOpenInference = () => {
+      // A later setup re-patched the callback manager: that patch is not ours to remove.
+      if (liveOpenInference !== instrumentation) return;
+      liveOpenInference = undefined;
+      // `unpatch` is not public API; without it the patch stays, feeding a shut-down provider.
+      (instrumentation as unknown as { unpatch?: (m: unknown) => void }).unpatch?.(CallbackManagerModule);
+    };
+  }
+
+  const handlers: BaseCallbackHandler[] = [];
+  let restoreLangfuse: (() => void) | undefined;
+  if (resolved.langfuse !== undefined) {
+    const [{ CallbackHandler }, tracing] = await Promise.all([
+      loadPeer(() => import("@langfuse/langchain"), "@langfuse/langchain", "Langfuse tracing"),
+      loadPeer(() => import("@langfuse/tracing"), "@langfuse/tracing", "Langfuse tracing"),
+    ]);
+    // Langfuse's handler creates its spans on this provider, not on the global one.
+    tracing.setLangfuseTracerProvider(provider);
+    restoreLangfuse = () => {
+      if (tracing.getLangfuseTracerProvider() === provider) tracing.setLangfuseTracerProvider(null);
+    };
+    handlers.push(
+      new CallbackHandler({
+        ...(resolved.sessionId !== undefined ? { sessionId: resolved.sessionId } : {}),
+        ...(resolved.userId !== undefined ? { userId: resolved.userId } : {}),
+        tags: [...resolved.tags],
+      }),
+    );
+  }
+
+  const settleMillis = resolved.exportTimeoutMillis + 2_000;
+  const eachBackend = (work: (processor: SpanProcessor) => Promise<void>) =>
+    Promise.all(
+      backends.map((b) =>
+        settle(() => work(b.processor), settleMillis, (error) => reporter.report(b.backend, b.target, error)),
+      ),
+    ).then(() => undefined);
+
+  let retained: readonly ReadableSpan[] | undefined;
+  let shuttingDown: Promise<void> | undefined;
+  return {
+    get callbacks() {
+      return [...handlers];
+    },
+    enabled: true,
+    tracerProvider: provider,
+    spans: () => retained ?? memory?.getFinishedSpans() ?? [],
+    flush: () => (shuttingDown ? shuttingDown : eachBackend((p) => p.forceFlush())),
+    shutdown: () =>
+      (shuttingDown ??= (async () => {
+        removeOpenInference?.();
+        restoreLangfuse?.();
+        await eachBackend((p) => p.forceFlush());
+        retained = [...(memory?.getFinishedSpans() ?? [])];
+        // Every backend was flushed and reported above; what is left is only the SDK's teardown.
+        await settle(() => provider.shutdown(), settleMillis, () => undefined);
+      })()),
+  };
+}
+
+function noopHandle(): TracingHandle {
+  return {
+    get callbacks() {
+      return [];
+    },
+    enabled: false,
+    tracerProvider: undefined,
+    spans: () => [],
+    flush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+}
+
+async function otlpProcessor(
+  resolved: ResolvedTracingOptions,
+  base: typeof import("@opentelemetry/sdk-trace-base"),
+  reporter: FailureReporter,
+  backends: Backend[],
+): Promise<SpanProcessor> {
+  const otlp = resolved.otlp!;
+  const { OTLPTraceExporter } = await loadPeer(
+    () => import("@opentelemetry/exporter-trace-otlp-proto"),
+    "@opentelemetry/exporter-trace-otlp-proto",
+    "OTLP tracing",
+  );
+  const exporter = new OTLPTraceExporter({
+    url: otlp.endpoint,
+    headers: { ...otlp.headers },
+    timeoutMillis: resolved.exportTimeoutMillis,
+  });
+  const batch = new base.BatchSpanProcessor(
+    reportingExporter(exporter, (error) => reporter.report("otlp", otlp.endpoint, error)),
+    { exportTimeoutMillis: resolved.exportTimeoutMillis + 1_000 },
+  );
+  backends.push({ backend: "otlp", target: otlp.endpoint, processor: batch });
+  // No cross-talk: Langfuse's own spans belong to Langfuse only.
+  return new ScopedSpanProcessor(batch, (span) => span.instrumentationScope.name !== LANGFUSE_SCOPE);
+}
+
+async function langfuseProcessor(
+  resolved: ResolvedTracingOptions,
+  backends: Backend[],
+): Promise<SpanProcessor> {
+  const langfuse = resolved.langfuse!;
+  const { LangfuseSpanProcessor } = await loadPeer(
+    () => import("@langfuse/otel"),
+    "@langfuse/otel",
+    "Langfuse tracing",
+  );
+  const processor = new LangfuseSpanProcessor({
+    publicKey: langfuse.publicKey,
+    secretKey: langfuse.secretKey,
+    baseUrl: langfuse.baseUrl,
+    ...(langfuse.environment !== undefined ? { environment: langfuse.environment } : {}),
+    timeout: Math.max(1, Math.ceil(resolved.exportTimeoutMillis / 1_000)),
+    // Filtering happens in the scoped wrapper below; Langfuse's default would drop OpenInference spans.
+    shouldExportSpan: () => true,
+  });
+  const target = `${langfuse.baseUrl}/api/public/otel/v1/traces`;
+  backends.push({ backend: "langfuse", target, processor });
+  const keepOpenInference = langfuse.openInferenceSpans && resolved.openInference;
+  return new ScopedSpanProcessor(processor, (span) => {
+    const scope = span.instrumentationScope.name;
+    return scope === LANGFUSE_SCOPE || (keepOpenInference && scope.startsWith(OPENINFERENCE_SCOPE_PREFIX));
+  });
+}

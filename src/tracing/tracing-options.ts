@@ -1,0 +1,183 @@
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { FirebreakError } from "../internal/errors.js";
+
+/** Where to send OpenInference spans: Arize Phoenix or any OTLP/HTTP (protobuf) collector. */
+export interface OtlpTracingOptions {
+  /**
+   * The traces URL, e.g. `http://localhost:6006/v1/traces` for a local Phoenix.
+   * @default `${PHOENIX_COLLECTOR_ENDPOINT}/v1/traces` when that variable is set
+   */
+  endpoint?: string;
+  /** Extra HTTP headers, e.g. `{ authorization: "Bearer …" }` for Phoenix Cloud. @default {} */
+  headers?: Record<string, string>;
+}
+
+/** Langfuse connection. Unset fields fall back to the `LANGFUSE_*` environment variables. */
+export interface LangfuseTracingOptions {
+  /** @default process.env.LANGFUSE_PUBLIC_KEY */
+  publicKey?: string;
+  /** @default process.env.LANGFUSE_SECRET_KEY */
+  secretKey?: string;
+  /** @default process.env.LANGFUSE_BASE_URL, else "https://cloud.langfuse.com" */
+  baseUrl?: string;
+  /** Langfuse environment label. @default process.env.LANGFUSE_TRACING_ENVIRONMENT */
+  environment?: string;
+  /**
+   * Also send the OpenInference spans to Langfuse when OTLP/in-memory tracing is on too
+   * (Langfuse's default filter drops them). Langfuse then shows both trees of a run; set
+   * `false` to keep only the Langfuse handler's own tree there.
+   * @default true
+   */
+  openInferenceSpans?: boolean;
+}
+
+/** Options of {@link setupTracing}. Nothing configured gives a no-op that costs nothing. */
+export interface TracingOptions {
+  /**
+   * Phoenix / OTLP export of OpenInference spans; `false` turns it off even when
+   * `PHOENIX_COLLECTOR_ENDPOINT` is set.
+   * @default on when `PHOENIX_COLLECTOR_ENDPOINT` is set, else off
+   */
+  otlp?: OtlpTracingOptions | false;
+  /**
+   * Langfuse export through its LangChain callback handler; `true` reads everything from
+   * the environment, `false` turns it off even when the keys are set.
+   * @default on when `LANGFUSE_PUBLIC_KEY` and `LANGFUSE_SECRET_KEY` are both set, else off
+   */
+  langfuse?: LangfuseTracingOptions | boolean;
+  /**
+   * Keep every finished span in memory (read them with `handle.spans()`), for tests and
+   * local inspection. Turns OpenInference instrumentation on.
+   * @default false
+   */
+  inMemory?: boolean;
+  /** More span processors for the tracer provider (turns OpenInference on). @default [] */
+  spanProcessors?: SpanProcessor[];
+  /** Session id put on every trace (Langfuse session, OpenInference `session.id`). @default undefined */
+  sessionId?: string;
+  /** User id put on every trace (Langfuse user, OpenInference `user.id`). @default undefined */
+  userId?: string;
+  /** Tags put on every trace. @default [] */
+  tags?: string[];
+  /** OpenTelemetry `service.name`. @default "langgraph-firebreak" */
+  serviceName?: string;
+  /** Phoenix project (`openinference.project.name`). @default Phoenix's "default" project */
+  projectName?: string;
+  /**
+   * Register the tracer provider as the global OpenTelemetry provider. Off by default so a
+   * provider the application already registered is never replaced.
+   * @default false
+   */
+  registerGlobal?: boolean;
+  /** How long one export may take, retries included, before it is given up. @default 10_000 */
+  exportTimeoutMillis?: number;
+  /**
+   * Called once per backend the first time its export fails (collector down, bad key).
+   * The application keeps running either way.
+   * @default console.warn
+   */
+  onError?: (error: FirebreakError) => void;
+}
+
+/** Options after defaults and environment variables are applied. */
+export interface ResolvedTracingOptions {
+  readonly otlp: { readonly endpoint: string; readonly headers: Readonly<Record<string, string>> } | undefined;
+  readonly langfuse:
+    | {
+        readonly publicKey: string;
+        readonly secretKey: string;
+        readonly baseUrl: string;
+        readonly environment: string | undefined;
+        readonly openInferenceSpans: boolean;
+      }
+    | undefined;
+  readonly inMemory: boolean;
+  readonly spanProcessors: readonly SpanProcessor[];
+  /** True when OpenInference instrumentation is needed (some span consumer is configured). */
+  readonly openInference: boolean;
+  readonly sessionId: string | undefined;
+  readonly userId: string | undefined;
+  readonly tags: readonly string[];
+  readonly serviceName: string;
+  readonly projectName: string | undefined;
+  readonly registerGlobal: boolean;
+  readonly exportTimeoutMillis: number;
+  readonly onError: (error: FirebreakError) => void;
+}
+
+/** Applies defaults and `LANGFUSE_*` / `PHOENIX_COLLECTOR_ENDPOINT`; throws on contradictions. */
+export function resolveTracingOptions(
+  options: TracingOptions = {},
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ResolvedTracingOptions {
+  const otlp = resolveOtlp(options.otlp, env);
+  const langfuse = resolveLangfuse(options.langfuse, env);
+  const inMemory = options.inMemory ?? false;
+  const spanProcessors = options.spanProcessors ?? [];
+  const exportTimeoutMillis = options.exportTimeoutMillis ?? 10_000;
+  if (!(Number.isFinite(exportTimeoutMillis) && exportTimeoutMillis > 0)) {
+    throw new FirebreakError(
+      "INVALID_OPTIONS",
+      `setupTracing: exportTimeoutMillis must be a positive number of milliseconds, got ${String(exportTimeoutMillis)}.`,
+    );
+  }
+  return {
+    otlp,
+    langfuse,
+    inMemory,
+    spanProcessors,
+    openInference: otlp !== undefined || inMemory || spanProcessors.length > 0,
+    sessionId: options.sessionId,
+    userId: options.userId,
+    tags: options.tags ?? [],
+    serviceName: options.serviceName ?? "langgraph-firebreak",
+    projectName: options.projectName,
+    registerGlobal: options.registerGlobal ?? false,
+    exportTimeoutMillis,
+    onError: options.onError ?? ((error) => console.warn(error.message)),
+  };
+}
+
+function resolveOtlp(
+  option: TracingOptions["otlp"],
+  env: Readonly<Record<string, string | undefined>>,
+): ResolvedTracingOptions["otlp"] {
+  if (option === false) return undefined;
+  const fromEnv = env.PHOENIX_COLLECTOR_ENDPOINT
+    ? `${env.PHOENIX_COLLECTOR_ENDPOINT.replace(/\/+$/, "")}/v1/traces`
+    : undefined;
+  if (option === undefined) return fromEnv === undefined ? undefined : { endpoint: fromEnv, headers: {} };
+  const endpoint = option.endpoint ?? fromEnv;
+  if (endpoint === undefined) {
+    throw new FirebreakError(
+      "INVALID_OPTIONS",
+      "setupTracing: otlp is on but has no endpoint. Pass otlp: { endpoint: \"http://localhost:6006/v1/traces\" } or set PHOENIX_COLLECTOR_ENDPOINT.",
+    );
+  }
+  return { endpoint, headers: { ...option.headers } };
+}
+
+function resolveLangfuse(
+  option: TracingOptions["langfuse"],
+  env: Readonly<Record<string, string | undefined>>,
+): ResolvedTracingOptions["langfuse"] {
+  if (option === false) return undefined;
+  const given = typeof option === "object" ? option : {};
+  const publicKey = given.publicKey ?? env.LANGFUSE_PUBLIC_KEY;
+  const secretKey = given.secretKey ?? env.LANGFUSE_SECRET_KEY;
+  if (option === undefined && (!publicKey || !secretKey)) return undefined;
+  if (!publicKey || !secretKey) {
+    throw new FirebreakError(
+      "INVALID_OPTIONS",
+      `setupTracing: Langfuse is on but its ${!publicKey ? "public" : "secret"} key is missing. ` +
+        "Set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY, or pass langfuse: { publicKey, secretKey }.",
+    );
+  }
+  return {
+    publicKey,
+    secretKey,
+    baseUrl: (given.baseUrl ?? env.LANGFUSE_BASE_URL ?? env.LANGFUSE_BASEURL ?? "https://cloud.langfuse.com").replace(/\/+$/, ""),
+    environment: given.environment ?? env.LANGFUSE_TRACING_ENVIRONMENT,
+    openInferenceSpans: given.openInferenceSpans ?? true,
+  };
+}
