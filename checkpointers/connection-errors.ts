@@ -97,7 +97,9 @@ export function toCheckpointerError(error: unknown, url: string): CheckpointerEr
       cause,
     );
   }
-  if (/timeout/i.test(rawMessage) && /connect/i.test(rawMessage)) {
+  // pg's wording: "timeout expired" (Client), "timeout exceeded when trying to connect"
+  // (Pool), "Connection terminated due to connection timeout".
+  if (/timeout expired|timeout exceeded|connection timeout/i.test(rawMessage)) {
     return new CheckpointerError(
       "CHECKPOINTER_UNREACHABLE",
       `Cannot reach the checkpointer database: ${where} did not accept a connection in time. ` +
