@@ -94,7 +94,15 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
     ...(resources ? { resource: resources.resourceFromAttributes(attributes) } : {}),
     spanProcessors: processors,
   });
-  if (resolved.registerGlobal) provider.register();
+  let unregisterGlobal: (() => void) | undefined;
+  if (resolved.registerGlobal) {
+    provider.register();
+    const { trace } = await import("@opentelemetry/api");
+    unregisterGlobal = () => {
+      const global = trace.getTracerProvider() as { getDelegate?: () => unknown };
+      if (global.getDelegate?.() === provider) trace.disable();
+    };
+  }
 
   let removeOpenInference: (() => void) | undefined;
   if (resolved.openInference) {
@@ -128,8 +136,10 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
     ]);
     // Langfuse's handler creates its spans on this provider, not on the global one.
     tracing.setLangfuseTracerProvider(provider);
+    const releaseContext = await ensureContextManager();
     restoreLangfuse = () => {
       if (tracing.getLangfuseTracerProvider() === provider) tracing.setLangfuseTracerProvider(null);
+      releaseContext();
     };
     handlers.push(
       new CallbackHandler({
@@ -162,12 +172,38 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
       (shuttingDown ??= (async () => {
         removeOpenInference?.();
         restoreLangfuse?.();
+        unregisterGlobal?.();
         await eachBackend((p) => p.forceFlush());
         retained = [...(memory?.getFinishedSpans() ?? [])];
         // Every backend was flushed and reported above; what is left is only the SDK's teardown.
         await settle(() => provider.shutdown(), settleMillis, () => undefined);
       })()),
   };
+}
+
+/**
+ * Langfuse's handler passes session, user and tags to its root span through the OTel
+ * context; without a global context manager they are silently lost. Registers an
+ * AsyncLocalStorage one only if the application has none, and returns how to remove it.
+ */
+async function ensureContextManager(): Promise<() => void> {
+  try {
+    const [{ context }, { AsyncLocalStorageContextManager }] = await Promise.all([
+      import("@opentelemetry/api"),
+      import("@opentelemetry/context-async-hooks"),
+    ]);
+    const manager = new AsyncLocalStorageContextManager().enable();
+    if (!context.setGlobalContextManager(manager)) {
+      manager.disable();
+      return () => undefined;
+    }
+    return () => {
+      manager.disable();
+      context.disable();
+    };
+  } catch {
+    return () => undefined;
+  }
 }
 
 function noopHandle(): TracingHandle {
