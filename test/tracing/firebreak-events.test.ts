@@ -186,8 +186,9 @@ describe("withFirebreakRun", () => {
       .addEdge("recover", END)
       .compile({ checkpointer: new MemorySaver() });
     const config = { configurable: { thread_id: "hitl-1" }, callbacks: [new ChainStarts()] };
-    const paused = await graph.invoke({ note: "" }, config);
-    expect(paused.__interrupt__?.[0]?.value).toBe("approve?");
+    await graph.invoke({ note: "" }, config);
+    const paused = await graph.getState(config);
+    expect(paused.tasks[0]?.interrupts[0]?.value).toBe("approve?");
     const done = await graph.invoke(new Command({ resume: "approved" }), config);
     expect(done.note).toBe("approved");
   });
