@@ -42,7 +42,11 @@ export interface CreateCheckpointerOptions {
 
 /** A ready (migrated) checkpointer and the means to shut it down. */
 export interface Checkpointer {
-  /** The saver to pass to `compile({ checkpointer })`; its tables already exist. */
+  /**
+   * The saver to pass to `compile({ checkpointer })`; its tables already exist. It is a
+   * `BranchSafePostgresSaver`: a `PostgresSaver` whose channel versions stay unique across
+   * forks, so `rollbackTo` and `updateState` on old checkpoints never lose values.
+   */
   readonly saver: PostgresSaver;
   /** `"postgres"` for a real server, `"embedded"` for the PGlite default. */
   readonly backend: CheckpointerBackend;
