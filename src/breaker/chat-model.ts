@@ -1,0 +1,396 @@
+/**
+ * `withSemanticBreaker`: a chat model that composes its providers (never patches them),
+ * judges every answer, counts bad answers and transport failures on cockatiel circuits,
+ * and fails over in order.
+ */
+import { CallbackManager, type CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+import type { BaseLanguageModelInput, StructuredOutputMethodOptions } from "@langchain/core/language_models/base";
+import {
+  BaseChatModel,
+  type BaseChatModelCallOptions,
+  type BindToolsInput,
+  type LangSmithParams,
+} from "@langchain/core/language_models/chat_models";
+import { AIMessageChunk, type BaseMessage, type BaseMessageLike, type UsageMetadata } from "@langchain/core/messages";
+import { ChatGenerationChunk, RUN_KEY, type ChatResult, type LLMResult } from "@langchain/core/outputs";
+import type { Runnable, RunnableConfig } from "@langchain/core/runnables";
+import type { SerializableSchema } from "@langchain/core/utils/standard_schema";
+import type { ZodV3Like, ZodV4Like } from "@langchain/core/utils/types";
+import { FirebreakError } from "../internal/errors.js";
+import { addUsage, concatChunks, toAIMessageChunk } from "./message-chunks.js";
+import { resolveBreakerOptions, type ResolvedBreakerOptions, type SemanticBreakerOptions } from "./options.js";
+import { SemanticBreaker, type AttemptInfo, type RunResult } from "./semantic-breaker.js";
+import { StreamQueue } from "./stream-queue.js";
+import {
+  PROVIDER_INDEX_KEY,
+  assembleStructured,
+  splitStructuredOutput,
+  structuredParseCheck,
+} from "./structured-output.js";
+import type { Check } from "./types.js";
+
+/** Tag that keeps LangGraph's `streamMode: "messages"` from emitting the inner run's tokens. */
+const NOSTREAM = "langsmith:nostream";
+/** Tag on every inner provider run. */
+export const ATTEMPT_TAG = "firebreak:breaker-attempt";
+/** A call option through which `.stream()` collects usage moved off the streamed chunks. */
+const USAGE_SINK = Symbol("firebreak.breaker.usage-sink");
+
+type UsageSink = { usage?: UsageMetadata };
+/** The protected fields `getChild()` reads on other run managers. */
+type InheritableRunManager = {
+  inheritableHandlers: CallbackManager["handlers"];
+  inheritableTags: string[];
+  inheritableMetadata: Record<string, unknown>;
+};
+type Options = BaseChatModelCallOptions & { [USAGE_SINK]?: UsageSink };
+
+interface Variant {
+  /** Per provider: the runnable to call (the model, or it with tools / structured output bound). */
+  readonly runnables: readonly Runnable<BaseLanguageModelInput, BaseMessage>[];
+  /** Checks of this variant (structured output adds a parse check in front). */
+  readonly checks: readonly Check[];
+}
+
+/**
+ * The chat model returned by {@link withSemanticBreaker}. It is a `BaseChatModel`:
+ * `invoke`, `batch`, `stream`, `bindTools`, `withStructuredOutput`, callbacks and LangGraph
+ * streaming work as with any chat model. Models derived from it (`bindTools`,
+ * `withStructuredOutput`) share its circuits.
+ */
+export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageChunk> {
+  static override lc_name(): string {
+    return "SemanticBreakerChatModel";
+  }
+
+  override lc_serializable = false;
+
+  /** The circuits (one per provider), their listeners and saved state. */
+  readonly breaker: SemanticBreaker;
+  /** Fires on every circuit transition. */
+  readonly onStateChange: SemanticBreaker["onStateChange"];
+  /** Fires when a circuit opens, with the failure that tripped it. */
+  readonly onBreak: SemanticBreaker["onBreak"];
+  /** Fires when a circuit closes after a successful probe. */
+  readonly onReset: SemanticBreaker["onReset"];
+  /** Fires when a circuit lets its half-open probe through. */
+  readonly onHalfOpen: SemanticBreaker["onHalfOpen"];
+  /** Fires for every failed attempt, with the check verdicts of a rejected answer. */
+  readonly onRejected: SemanticBreaker["onRejected"];
+
+  private readonly resolved: ResolvedBreakerOptions;
+  private readonly variant: Variant;
+  private readonly usageByRun = new Map<string, UsageMetadata>();
+
+  /** @internal Use {@link withSemanticBreaker}. */
+  constructor(resolved: ResolvedBreakerOptions, breaker: SemanticBreaker, variant: Variant) {
+    super({});
+    this.resolved = resolved;
+    this.breaker = breaker;
+    this.variant = variant;
+    this.onStateChange = breaker.onStateChange;
+    this.onBreak = breaker.onBreak;
+    this.onReset = breaker.onReset;
+    this.onHalfOpen = breaker.onHalfOpen;
+    this.onRejected = breaker.onRejected;
+  }
+
+  _llmType(): string {
+    return "firebreak_semantic_breaker";
+  }
+
+  override getLsParams(options: this["ParsedCallOptions"]): LangSmithParams {
+    const states: Record<string, string> = {};
+    for (const s of this.breaker.status()) states[s.provider] = s.state;
+    return {
+      ...super.getLsParams(options),
+      ls_provider: "firebreak",
+      ls_model_name: this.breaker.providerNames[0]!,
+      ["firebreak.breaker.providers" as string]: this.breaker.providerNames.join(","),
+      ["firebreak.breaker.states" as string]: states,
+    } as LangSmithParams;
+  }
+
+  override invocationParams(): Record<string, unknown> {
+    return { providers: this.breaker.providerNames, stream: this.resolved.stream };
+  }
+
+  /** Binds `tools` to every provider in the chain; the result shares this model's circuits. */
+  override bindTools(tools: BindToolsInput[], kwargs?: Partial<Options>): SemanticBreakerChatModel {
+    const runnables = this.resolved.models.map((model, index) => {
+      if (typeof model.bindTools !== "function") {
+        throw new FirebreakError(
+          "INVALID_OPTIONS",
+          `withSemanticBreaker: provider "${this.breaker.providerNames[index]}" has no bindTools(), so tools cannot be bound to the whole chain. Use tool-capable models or drop that fallback.`,
+        );
+      }
+      return model.bindTools(tools, kwargs as never) as Runnable<BaseLanguageModelInput, BaseMessage>;
+    });
+    return new SemanticBreakerChatModel(this.resolved, this.breaker, { runnables, checks: this.resolved.checks });
+  }
+
+  override withStructuredOutput<RunOutput extends Record<string, any> = Record<string, any>>(
+    outputSchema: SerializableSchema<RunOutput>,
+    config?: StructuredOutputMethodOptions<false>,
+  ): Runnable<BaseLanguageModelInput, RunOutput>;
+  override withStructuredOutput<RunOutput extends Record<string, any> = Record<string, any>>(
+    outputSchema: SerializableSchema<RunOutput>,
+    config?: StructuredOutputMethodOptions<true>,
+  ): Runnable<BaseLanguageModelInput, { raw: BaseMessage; parsed: RunOutput }>;
+  override withStructuredOutput<RunOutput extends Record<string, any> = Record<string, any>>(
+    outputSchema: ZodV4Like<RunOutput> | Record<string, any>,
+    config?: StructuredOutputMethodOptions<false>,
+  ): Runnable<BaseLanguageModelInput, RunOutput>;
+  override withStructuredOutput<RunOutput extends Record<string, any> = Record<string, any>>(
+    outputSchema: ZodV4Like<RunOutput> | Record<string, any>,
+    config?: StructuredOutputMethodOptions<true>,
+  ): Runnable<BaseLanguageModelInput, { raw: BaseMessage; parsed: RunOutput }>;
+  override withStructuredOutput<RunOutput extends Record<string, any> = Record<string, any>>(
+    outputSchema: ZodV3Like<RunOutput> | Record<string, any>,
+    config?: StructuredOutputMethodOptions<false>,
+  ): Runnable<BaseLanguageModelInput, RunOutput>;
+  override withStructuredOutput<RunOutput extends Record<string, any> = Record<string, any>>(
+    outputSchema: ZodV3Like<RunOutput> | Record<string, any>,
+    config?: StructuredOutputMethodOptions<true>,
+  ): Runnable<BaseLanguageModelInput, { raw: BaseMessage; parsed: RunOutput }>;
+  /**
+   * Structured output on every provider's native path (ChatOpenAI: `json_schema`
+   * `response_format` or forced `tool_choice`), checked inside the breaker: an answer that
+   * does not parse counts as a failure and fails over. Falls back to LangChain's
+   * tool-calling implementation when a provider's pipeline cannot be split.
+   */
+  override withStructuredOutput(outputSchema: unknown, config?: StructuredOutputMethodOptions<boolean>): Runnable {
+    const parts = this.resolved.models.map((model) =>
+      splitStructuredOutput(model, outputSchema, config as Record<string, unknown> | undefined),
+    );
+    if (parts.some((p) => p === undefined)) {
+      return (super.withStructuredOutput as (s: unknown, c: unknown) => Runnable)(outputSchema, config);
+    }
+    const parsers = parts.map((p) => p!.parser);
+    const derived = new SemanticBreakerChatModel(this.resolved, this.breaker, {
+      runnables: parts.map((p) => p!.llm),
+      checks: [structuredParseCheck(parsers), ...this.resolved.checks],
+    });
+    return assembleStructured(derived, parsers, config?.includeRaw === true);
+  }
+
+  async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+    const result = await this.breaker.run({
+      attempt: async (index, info) =>
+        toAIMessageChunk(await this.variant.runnables[index]!.invoke(messages, this.innerConfig(index, options, runManager, info))),
+      checks: this.variant.checks,
+      messages,
+      signal: options.signal,
+    });
+    const message = this.divertUsage(
+      toAIMessageChunk(result.answer as BaseMessage, { responseMetadata: outcomeMetadata(result) }),
+      options,
+      runManager,
+    );
+    return { generations: [{ text: message.text, message }] };
+  }
+
+  override async *_streamResponseChunks(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    const emit = async (chunk: AIMessageChunk): Promise<ChatGenerationChunk> => {
+      const out = this.divertUsage(chunk, options, runManager);
+      const generation = new ChatGenerationChunk({ message: out, text: out.text });
+      await runManager?.handleLLMNewToken(generation.text, { prompt: 0, completion: 0 }, undefined, undefined, undefined, {
+        chunk: generation,
+      });
+      return generation;
+    };
+    const streamFrom = async (index: number, info: AttemptInfo): Promise<AsyncIterable<BaseMessage>> =>
+      this.variant.runnables[index]!.stream(messages, this.innerConfig(index, options, runManager, info));
+
+    if (this.resolved.stream === "buffer") {
+      const collected = new WeakMap<object, AIMessageChunk[]>();
+      const result = await this.breaker.run({
+        attempt: async (index, info) => {
+          const chunks: AIMessageChunk[] = [];
+          for await (const c of await streamFrom(index, info)) chunks.push(toAIMessageChunk(c));
+          const answer = concatChunks(chunks);
+          collected.set(answer, chunks);
+          return answer;
+        },
+        checks: this.variant.checks,
+        messages,
+        signal: options.signal,
+      });
+      const kept = collected.get(result.answer);
+      const chunks = kept && kept.length > 0 ? kept : [result.answer as AIMessageChunk];
+      for (let i = 0; i < chunks.length; i++) {
+        const chunk =
+          i === chunks.length - 1 ? toAIMessageChunk(chunks[i]!, { responseMetadata: outcomeMetadata(result) }) : chunks[i]!;
+        yield await emit(chunk);
+      }
+      return;
+    }
+
+    // Passthrough: tokens leave as they arrive; the checks run on the whole answer at the end.
+    const queue = new StreamQueue<AIMessageChunk>();
+    let pushed = false;
+    let outcome: RunResult | undefined;
+    const done = this.breaker
+      .run({
+        attempt: async (index, info) => {
+          const chunks: AIMessageChunk[] = [];
+          for await (const c of await streamFrom(index, info)) {
+            const chunk = toAIMessageChunk(c);
+            chunks.push(chunk);
+            pushed = true;
+            queue.push(chunk);
+          }
+          return concatChunks(chunks);
+        },
+        checks: this.variant.checks,
+        messages,
+        signal: options.signal,
+        committed: () => pushed,
+      })
+      .then(
+        (r) => {
+          outcome = r;
+          queue.close();
+        },
+        (e) => queue.fail(e),
+      );
+    let lastId: string | undefined;
+    for await (const chunk of queue) {
+      lastId ??= chunk.id;
+      yield await emit(chunk);
+    }
+    await done;
+    if (outcome) {
+      yield await emit(
+        new AIMessageChunk({ content: "", ...(lastId ? { id: lastId } : {}), response_metadata: outcomeMetadata(outcome) }),
+      );
+    }
+  }
+
+  /** `.stream()`: usage moved off the chunks (so callbacks count it once, on the provider's run) comes back as a last chunk. */
+  override async *_streamIterator(input: BaseLanguageModelInput, options?: Partial<Options>): AsyncGenerator<AIMessageChunk> {
+    const sink: UsageSink = {};
+    let id: string | undefined;
+    for await (const chunk of super._streamIterator(input, { ...options, [USAGE_SINK]: sink })) {
+      id ??= chunk.id;
+      yield chunk;
+    }
+    if (sink.usage) yield new AIMessageChunk({ content: "", ...(id ? { id } : {}), usage_metadata: sink.usage });
+  }
+
+  /** Puts the accepted answer's usage back on the message the caller receives (never on the one callbacks saw). */
+  override async _generateUncached(
+    messages: BaseMessageLike[][],
+    parsedOptions: this["ParsedCallOptions"],
+    handledOptions: RunnableConfig,
+    startedRunManagers?: CallbackManagerForLLMRun[],
+  ): Promise<LLMResult> {
+    const output = await super._generateUncached(messages, parsedOptions, handledOptions, startedRunManagers);
+    const runIds: string[] | undefined = (output as Record<string, { runIds?: string[] } | undefined>)[RUN_KEY]?.runIds;
+    if (!runIds || this.usageByRun.size === 0) return output;
+    const generations = output.generations.map((generation, i) => {
+      const usage = this.usageByRun.get(runIds[i]!);
+      if (!usage || generation.length === 0) return generation;
+      this.usageByRun.delete(runIds[i]!);
+      const [first, ...rest] = generation as Array<{ text: string; message: BaseMessage }>;
+      return [{ ...first!, message: toAIMessageChunk(first!.message, { usage }) }, ...rest];
+    });
+    const copy: LLMResult = { ...output, generations };
+    Object.defineProperty(copy, RUN_KEY, { value: (output as Record<string, unknown>)[RUN_KEY], configurable: true });
+    return copy;
+  }
+
+  /** Config of one inner provider call: a hand-built child callback manager, nostream, no inner retries. */
+  private innerConfig(index: number, options: Options, runManager: CallbackManagerForLLMRun | undefined, info: AttemptInfo) {
+    const { signal: _signal, [USAGE_SINK]: _sink, ...callOptions } = options;
+    const metadata = {
+      "firebreak.breaker.provider": this.breaker.providerNames[index],
+      "firebreak.breaker.attempt": info.attempt,
+      "firebreak.breaker.state": info.state,
+      "firebreak.breaker.probe": info.probe,
+      ...(info.bypass ? { "firebreak.breaker.bypass": true } : {}),
+    };
+    let callbacks: CallbackManager | undefined;
+    if (runManager) {
+      // CallbackManagerForLLMRun has no getChild(): build the child by hand.
+      const parent = runManager as unknown as InheritableRunManager;
+      callbacks = new CallbackManager(runManager.runId);
+      callbacks.setHandlers(parent.inheritableHandlers);
+      callbacks.addTags(parent.inheritableTags);
+      callbacks.addMetadata(parent.inheritableMetadata);
+      callbacks.addTags([NOSTREAM, ATTEMPT_TAG], false);
+      callbacks.addMetadata(metadata, false);
+    }
+    return {
+      ...callOptions,
+      ...(this.resolved.innerRetries === "disable" ? { maxRetries: 0 } : {}),
+      signal: info.signal,
+      ...(callbacks ? { callbacks } : { tags: [NOSTREAM, ATTEMPT_TAG], metadata }),
+    } as Partial<BaseChatModelCallOptions>;
+  }
+
+  /**
+   * Moves usage off a message that callbacks will see (the provider's own run already
+   * reported it), into the `.stream()` sink or the per-run store. Without callbacks nothing
+   * can double count, so usage stays where it is.
+   */
+  private divertUsage(message: AIMessageChunk, options: Options, runManager: CallbackManagerForLLMRun | undefined): AIMessageChunk {
+    const usage = message.usage_metadata;
+    if (!usage) return message;
+    const sink = options[USAGE_SINK];
+    if (sink) sink.usage = addUsage(sink.usage, usage);
+    else if (runManager) this.usageByRun.set(runManager.runId, addUsage(this.usageByRun.get(runManager.runId), usage)!);
+    else return message;
+    return toAIMessageChunk(message, { usage: null });
+  }
+}
+
+/** `response_metadata` describing how an answer was reached (shows in traces as the run's output). */
+function outcomeMetadata(result: RunResult): Record<string, unknown> {
+  return {
+    "firebreak.breaker.provider": result.provider,
+    [PROVIDER_INDEX_KEY]: result.providerIndex,
+    "firebreak.breaker.failovers": result.failures.length,
+    ...(result.failures.length > 0
+      ? { "firebreak.breaker.rejections": result.failures.map((f) => `${f.provider}: ${f.kind}: ${f.reason}`) }
+      : {}),
+    ...(result.skipped.length > 0
+      ? { "firebreak.breaker.skipped": result.skipped.map((s) => `${s.provider}: ${s.state}`) }
+      : {}),
+    ...(result.bypassed ? { "firebreak.breaker.bypassed": true } : {}),
+  };
+}
+
+/**
+ * Wraps a chat model in a semantic circuit breaker: every answer is judged by `checks`; a
+ * bad answer (HTTP 200 but empty, off-schema, looping, refusing, incoherent…) counts as a
+ * failure like a 429/5xx/timeout; a provider's circuit opens after its trip rule, fails
+ * fast while open, probes once after the cool-down; calls fail over along `fallbacks`.
+ *
+ * @example
+ * ```ts
+ * import { ChatOpenAI } from "@langchain/openai";
+ * import { z } from "zod/v4";
+ * const model = withSemanticBreaker(new ChatOpenAI({ model: "gpt-4o-mini" }), {
+ *   fallbacks: [new ChatOpenAI({ model: "gpt-4o", configuration: { baseURL: backupUrl } })],
+ *   checks: [nonEmpty(), repetition(), refusal()],
+ *   trip: { kind: "failure-rate", threshold: 0.5, window: 20, minimumCalls: 10 },
+ *   halfOpenAfter: 30_000,
+ * });
+ * model.onBreak(({ provider, failure }) => log.warn(`${provider} open: ${failure?.reason}`));
+ * const answer = await model.invoke("Summarise the incident in two sentences.");
+ * const typed = await model.withStructuredOutput(z.object({ severity: z.enum(["low", "high"]) })).invoke(report);
+ * ```
+ */
+export function withSemanticBreaker(model: BaseChatModel, options: SemanticBreakerOptions = {}): SemanticBreakerChatModel {
+  const resolved = resolveBreakerOptions(model, options);
+  const breaker = new SemanticBreaker(resolved.providers, resolved.engine);
+  return new SemanticBreakerChatModel(resolved, breaker, {
+    runnables: resolved.models as unknown as Runnable<BaseLanguageModelInput, BaseMessage>[],
+    checks: resolved.checks,
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * One provider's circuit: a cockatiel `CircuitBreakerPolicy` that counts thrown errors and
+ * bad *results* (rejected answers) as failures. The state machine is cockatiel's.
+ */
+import {
+  CircuitState,
+  ConsecutiveBreaker,
+  CountBreaker,
+  SamplingBreaker,
+  circuitBreaker,
+  handleAll,
+  type CircuitBreakerPolicy,
+  type IBackoffFactory,
+  type IBreaker,
+  type IHalfOpenAfterBackoffContext,
+} from "cockatiel";
+import { FirebreakError } from "../internal/errors.js";
+import type { AttemptFailure, BreakerAnswer, CircuitStateName } from "./types.js";
+
+/**
+ * When a circuit opens.
+ * - `consecutive`: after `threshold` failures in a row (cockatiel `ConsecutiveBreaker`).
+ * - `failure-rate`: when more than `threshold` (0–1) of the last `window` calls failed,
+ *   once at least `minimumCalls` were seen (cockatiel `CountBreaker`).
+ * - `failure-rate-over-time`: the same over the last `durationMs` milliseconds, with at least
+ *   `minimumCalls` calls in that time (cockatiel `SamplingBreaker`).
+ * - `custom`: any cockatiel `IBreaker` (one instance per provider).
+ */
+export type TripRule =
+  | { readonly kind: "consecutive"; readonly threshold: number }
+  | { readonly kind: "failure-rate"; readonly threshold: number; readonly window: number; readonly minimumCalls?: number }
+  | {
+      readonly kind: "failure-rate-over-time";
+      readonly threshold: number;
+      readonly durationMs: number;
+      readonly minimumCalls?: number;
+    }
+  | { readonly kind: "custom"; readonly create: () => IBreaker };
+
+/** Cool-down before the half-open probe: fixed milliseconds, or a cockatiel backoff. */
+export type HalfOpenAfter = number | IBackoffFactory<IHalfOpenAfterBackoffContext>;
+
+/** What one attempt inside the circuit produced. @internal */
+export type AttemptOutcome =
+  | { readonly ok: true; readonly answer: BreakerAnswer; readonly probe: boolean }
+  | {
+      readonly ok: false;
+      readonly failure: AttemptFailure;
+      /** Counts against the circuit. */
+      readonly counted: boolean;
+      /** The call may move on to the next provider. */
+      readonly failover: boolean;
+      readonly error?: unknown;
+    };
+
+/** Builds the cockatiel breaker for a trip rule. */
+export function createTripBreaker(rule: TripRule): IBreaker {
+  switch (rule.kind) {
+    case "consecutive":
+      assertPositiveInteger(rule.threshold, "trip.threshold");
+      return new ConsecutiveBreaker(rule.threshold);
+    case "failure-rate":
+      assertRate(rule.threshold);
+      assertPositiveInteger(rule.window, "trip.window");
+      return new CountBreaker({
+        threshold: rule.threshold,
+        size: rule.window,
+        ...(rule.minimumCalls !== undefined ? { minimumNumberOfCalls: rule.minimumCalls } : {}),
+      });
+    case "failure-rate-over-time":
+      assertRate(rule.threshold);
+      assertPositiveInteger(rule.durationMs, "trip.durationMs");
+      return new SamplingBreaker({
+        threshold: rule.threshold,
+        duration: rule.durationMs,
+        ...(rule.minimumCalls !== undefined ? { minimumRps: rule.minimumCalls / (rule.durationMs / 1000) } : {}),
+      });
+    case "custom":
+      return rule.create();
+  }
+}
+
+const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: "closed",
+  [CircuitState.Open]: "open",
+  [CircuitState.HalfOpen]: "half-open",
+  [CircuitState.Isolated]: "isolated",
+};
+
+/** cockatiel state → its name. */
+export function stateName(state: CircuitState): CircuitStateName {
+  return STATE_NAMES[state];
+}
+
+/** One provider's circuit. @internal */
+export class ProviderCircuit {
+  readonly policy: CircuitBreakerPolicy;
+  /** The state before the last transition (for `onStateChange`'s `from`). */
+  lastState: CircuitStateName;
+
+  constructor(
+    readonly name: string,
+    readonly index: number,
+    trip: TripRule,
+    halfOpenAfter: HalfOpenAfter,
+    initialState: unknown,
+  ) {
+    // A failed outcome counts when it is the provider's fault, and always when it was the
+    // half-open probe: an aborted probe must not close the circuit on no evidence.
+    const isFailure = (result: unknown): boolean => {
+      const outcome = result as AttemptOutcome;
+      return !outcome.ok && (outcome.counted || outcome.failure.probe);
+    };
+    this.policy = circuitBreaker(handleAll.orWhenResult(isFailure), {
+      halfOpenAfter,
+      breaker: createTripBreaker(trip),
+      ...(initialState !== undefined ? { initialState } : {}),
+    });
+    this.lastState = stateName(this.policy.state);
+  }
+
+  /** The current state's name. */
+  get state(): CircuitStateName {
+    return STATE_NAMES[this.policy.state];
+  }
+}
+
+function assertPositiveInteger(value: number, field: string): void {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new FirebreakError("INVALID_OPTIONS", `withSemanticBreaker: ${field} must be a positive integer, got ${value}.`);
+  }
+}
+
+function assertRate(value: number): void {
+  if (!(value > 0 && value < 1)) {
+    throw new FirebreakError(
+      "INVALID_OPTIONS",
+      `withSemanticBreaker: trip.threshold of a failure-rate rule is a share in (0, 1), got ${value}. For a count, use { kind: "consecutive" }.`,
+    );
+  }
+}

@@ -1,0 +1,419 @@
+/**
+ * The failover engine shared by the chat-model wrapper and the agent middleware: one
+ * cockatiel circuit per provider, the checks, transport classification, the all-open
+ * policy, the single retry owner, and the listeners.
+ */
+import { BrokenCircuitError, CircuitState, EventEmitter, IsolatedCircuitError, type IDisposable } from "cockatiel";
+import type { BaseMessage } from "@langchain/core/messages";
+import { isFirebreakError } from "../internal/errors.js";
+import { CircuitOpenError, FailoverExhaustedError } from "./breaker-errors.js";
+import { classifyFailure, isCountedKind } from "./classify-failure.js";
+import { runChecks } from "./define-check.js";
+import { ProviderCircuit, stateName, type AttemptOutcome, type HalfOpenAfter, type TripRule } from "./provider-circuit.js";
+import type {
+  AttemptFailure,
+  BreakEvent,
+  BreakerAnswer,
+  Check,
+  CheckContext,
+  ProviderStatus,
+  StateChangeEvent,
+} from "./types.js";
+
+/** Saved breaker state: each provider's cockatiel `toJSON()`, by provider name. */
+export interface BreakerSnapshot {
+  /** Format version. */
+  readonly version: 1;
+  /** cockatiel circuit state by provider name. */
+  readonly providers: Readonly<Record<string, unknown>>;
+}
+
+/** The wrapper's own retries: extra passes over the provider chain after all failed. */
+export interface RetryOptions {
+  /**
+   * Extra passes over the chain once every provider failed (0: none).
+   * @default 0
+   */
+  readonly attempts?: number;
+  /**
+   * Wait before the first extra pass, doubled for each further one.
+   * @default 500
+   */
+  readonly delayMs?: number;
+  /**
+   * Longest wait between passes.
+   * @default 10_000
+   */
+  readonly maxDelayMs?: number;
+  /**
+   * A `retry-after` hint up to this long replaces the computed wait; longer hints are capped.
+   * @default 30_000
+   */
+  readonly maxRetryAfterMs?: number;
+}
+
+/** One provider of the chain as the engine sees it. @internal */
+export interface ProviderSpec {
+  readonly name: string;
+  readonly trip: TripRule;
+  readonly halfOpenAfter: HalfOpenAfter;
+}
+
+/** Engine settings. @internal */
+export interface EngineSettings {
+  readonly whenAllOpen: "fail-fast" | "bypass";
+  readonly timeoutMs: number | undefined;
+  readonly retry: Required<RetryOptions>;
+  readonly initialState: BreakerSnapshot | undefined;
+}
+
+/** What `run` needs for one call. @internal */
+export interface RunRequest {
+  /** Calls provider `index`; must honour `signal`. */
+  readonly attempt: (index: number, info: AttemptInfo) => Promise<BreakerAnswer>;
+  readonly checks: readonly Check[];
+  readonly messages: readonly BaseMessage[];
+  readonly signal?: AbortSignal | undefined;
+  /** True once output reached the caller (streaming passthrough): no more failover. */
+  readonly committed?: () => boolean;
+}
+
+/** Per-attempt facts handed to the provider call. */
+export interface AttemptInfo {
+  /** Aborts on the attempt timeout or the caller's abort. */
+  readonly signal: AbortSignal;
+  /** This attempt is the circuit's half-open probe. */
+  readonly probe: boolean;
+  /** 1-based attempt number within the call. */
+  readonly attempt: number;
+  /** The provider's circuit state when the attempt started. */
+  readonly state: ProviderStatus["state"];
+  /** The attempt runs outside the breaker (`whenAllOpen: "bypass"`). */
+  readonly bypass: boolean;
+}
+
+/** The accepted answer of one call and how it was reached. */
+export interface RunResult {
+  readonly answer: BreakerAnswer;
+  readonly provider: string;
+  readonly providerIndex: number;
+  /** Failed attempts before the accepted one. */
+  readonly failures: readonly AttemptFailure[];
+  /** Providers skipped because their circuit was open or probing. */
+  readonly skipped: readonly ProviderStatus[];
+  /** The accepted answer came from a `"bypass"` attempt while all circuits were open. */
+  readonly bypassed: boolean;
+}
+
+/**
+ * Circuits for a chain of providers, with cockatiel-style listeners. Every wrapper derived
+ * from one `withSemanticBreaker` call (`bindTools`, `withStructuredOutput`) shares it.
+ */
+export class SemanticBreaker {
+  private readonly circuits: readonly ProviderCircuit[];
+  private readonly stateChangeEmitter = new EventEmitter<StateChangeEvent>();
+  private readonly breakEmitter = new EventEmitter<BreakEvent>();
+  private readonly resetEmitter = new EventEmitter<ProviderStatus>();
+  private readonly halfOpenEmitter = new EventEmitter<ProviderStatus>();
+  private readonly rejectedEmitter = new EventEmitter<AttemptFailure>();
+
+  /** Fires on every circuit transition, with the provider and both states. */
+  readonly onStateChange = this.stateChangeEmitter.addListener;
+  /** Fires when a circuit opens, with the failure that tripped it. */
+  readonly onBreak = this.breakEmitter.addListener;
+  /** Fires when a circuit closes again after a successful probe. */
+  readonly onReset = this.resetEmitter.addListener;
+  /** Fires when a circuit lets its half-open probe through. */
+  readonly onHalfOpen = this.halfOpenEmitter.addListener;
+  /** Fires for every failed attempt (rejected answer or transport failure), with verdicts. */
+  readonly onRejected = this.rejectedEmitter.addListener;
+
+  constructor(
+    providers: readonly ProviderSpec[],
+    private readonly settings: EngineSettings,
+  ) {
+    this.circuits = providers.map((spec, index) => {
+      const circuit = new ProviderCircuit(
+        spec.name,
+        index,
+        spec.trip,
+        spec.halfOpenAfter,
+        settings.initialState?.providers[spec.name],
+      );
+      this.wire(circuit);
+      return circuit;
+    });
+  }
+
+  /** Provider names, primary first. */
+  get providerNames(): readonly string[] {
+    return this.circuits.map((c) => c.name);
+  }
+
+  /** Each provider and its circuit state. */
+  status(): ProviderStatus[] {
+    return this.circuits.map((c) => ({ provider: c.name, providerIndex: c.index, state: c.state }));
+  }
+
+  /** Serialisable state; pass it back as `initialState` to restore the circuits. */
+  toJSON(): BreakerSnapshot {
+    const providers: Record<string, unknown> = {};
+    for (const c of this.circuits) providers[c.name] = c.policy.toJSON();
+    return { version: 1, providers };
+  }
+
+  /** Holds one provider's circuit open by hand (maintenance) until `dispose()`. */
+  isolate(provider: string | number): IDisposable {
+    const circuit = typeof provider === "number" ? this.circuits[provider] : this.circuits.find((c) => c.name === provider);
+    if (!circuit) throw new RangeError(`No provider ${String(provider)}; known: ${this.providerNames.join(", ")}`);
+    return circuit.policy.isolate();
+  }
+
+  /** Runs one call through the chain. @internal */
+  async run(request: RunRequest): Promise<RunResult> {
+    const failures: AttemptFailure[] = [];
+    const skipped: ProviderStatus[] = [];
+    const { retry } = this.settings;
+    let attemptNo = 0;
+    let attempted = false;
+    let lastError: unknown;
+    for (let pass = 0; pass <= retry.attempts; pass++) {
+      if (pass > 0) await this.pause(pass, failures, request.signal);
+      for (const circuit of this.circuits) {
+        const state = circuit.policy.state;
+        // Half-open: the single probe is in flight, so go elsewhere rather than queue behind it.
+        if (state === CircuitState.HalfOpen || state === CircuitState.Isolated) {
+          if (pass === 0) skipped.push(this.statusOf(circuit));
+          continue;
+        }
+        let outcome: AttemptOutcome;
+        try {
+          const no = ++attemptNo;
+          outcome = (await circuit.policy.execute(() =>
+            this.attemptOnce(circuit, request, no, circuit.policy.state === CircuitState.HalfOpen, false),
+          )) as AttemptOutcome;
+        } catch (error) {
+          if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+            attemptNo--;
+            if (pass === 0) skipped.push(this.statusOf(circuit));
+            continue;
+          }
+          throw error;
+        }
+        attempted = true;
+        if (outcome.ok) return this.accept(request, circuit, outcome.answer, failures, skipped, false);
+        failures.push(outcome.failure);
+        lastError = outcome.error ?? lastError;
+        this.reject(outcome.failure);
+        if (!outcome.failover) throw outcome.error;
+        if (request.committed?.()) throw new FailoverExhaustedError(failures, this.status(), lastError);
+      }
+      if (!attempted) break; // every circuit open: extra passes would only wait
+    }
+    if (!attempted) {
+      if (this.settings.whenAllOpen === "fail-fast") throw new CircuitOpenError(this.status());
+      const primary = this.circuits[0]!;
+      const outcome = await this.attemptOnce(primary, request, ++attemptNo, false, true);
+      if (outcome.ok) return this.accept(request, primary, outcome.answer, failures, skipped, true);
+      failures.push(outcome.failure);
+      this.reject(outcome.failure);
+      if (!outcome.failover) throw outcome.error;
+      lastError = outcome.error;
+    }
+    throw new FailoverExhaustedError(failures, this.status(), lastError);
+  }
+
+  private async attemptOnce(
+    circuit: ProviderCircuit,
+    request: RunRequest,
+    attemptNo: number,
+    probe: boolean,
+    bypass: boolean,
+  ): Promise<AttemptOutcome> {
+    const outer = request.signal;
+    const controller = new AbortController();
+    let timedOut = false;
+    const onAbort = () => controller.abort(outer?.reason);
+    outer?.addEventListener("abort", onAbort, { once: true });
+    const timeoutMs = this.settings.timeoutMs;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            controller.abort(new Error(`attempt timed out after ${timeoutMs} ms`));
+          }, timeoutMs);
+    const context: CheckContext = {
+      provider: circuit.name,
+      providerIndex: circuit.index,
+      messages: request.messages,
+      ...(outer ? { signal: outer } : {}),
+    };
+    try {
+      if (outer?.aborted) throw outer.reason ?? new Error("AbortError");
+      const answer = await raceAbort(
+        request.attempt(circuit.index, {
+          signal: controller.signal,
+          probe,
+          attempt: attemptNo,
+          state: bypass ? circuit.state : probe ? "half-open" : "closed",
+          bypass,
+        }),
+        controller.signal,
+      );
+      clearTimeout(timer);
+      const pending = runChecks(request.checks, answer, context);
+      const verdict = pending instanceof Promise ? await pending : pending;
+      if (!verdict) return { ok: true, answer, probe };
+      return {
+        ok: false,
+        counted: true,
+        failover: true,
+        failure: {
+          provider: circuit.name,
+          providerIndex: circuit.index,
+          kind: "semantic",
+          reason: `${verdict.check}: ${verdict.reason}`,
+          verdicts: [verdict],
+          probe,
+        },
+      };
+    } catch (error) {
+      clearTimeout(timer);
+      // Graph control flow (interrupts, Command to a parent) and broken checks are not the
+      // provider's fault: rethrown as they are.
+      if (isBubbleUp(error) || isFirebreakError(error)) {
+        return { ok: false, counted: false, failover: false, error, failure: failureOf(circuit, "client", String(error), probe, error) };
+      }
+      const cls = classifyFailure(error, { timedOut, callerAborted: outer?.aborted === true });
+      const counted = isCountedKind(cls.kind);
+      return {
+        ok: false,
+        counted,
+        failover: counted,
+        error,
+        failure: {
+          provider: circuit.name,
+          providerIndex: circuit.index,
+          kind: cls.kind,
+          reason: cls.reason,
+          ...(cls.status !== undefined ? { status: cls.status } : {}),
+          ...(cls.retryAfterMs !== undefined ? { retryAfterMs: cls.retryAfterMs } : {}),
+          error,
+          probe,
+        },
+      };
+    } finally {
+      outer?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private async accept(
+    request: RunRequest,
+    circuit: ProviderCircuit,
+    answer: BreakerAnswer,
+    failures: AttemptFailure[],
+    skipped: ProviderStatus[],
+    bypassed: boolean,
+  ): Promise<RunResult> {
+    let context: CheckContext | undefined;
+    for (const check of request.checks) {
+      if (!check.onAccepted) continue;
+      context ??= { provider: circuit.name, providerIndex: circuit.index, messages: request.messages };
+      await check.onAccepted(answer, context);
+    }
+    return { answer, provider: circuit.name, providerIndex: circuit.index, failures, skipped, bypassed };
+  }
+
+  private reject(failure: AttemptFailure): void {
+    if (this.rejectedEmitter.size > 0) this.rejectedEmitter.emit(failure);
+  }
+
+  private async pause(pass: number, failures: readonly AttemptFailure[], signal: AbortSignal | undefined): Promise<void> {
+    const { delayMs, maxDelayMs, maxRetryAfterMs } = this.settings.retry;
+    let wait = Math.min(maxDelayMs, delayMs * 2 ** (pass - 1));
+    const hints = failures.map((f) => f.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+    if (hints.length > 0) wait = Math.min(maxRetryAfterMs, Math.max(...hints));
+    if (wait <= 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(done, wait);
+      function done() {
+        signal?.removeEventListener("abort", aborted);
+        resolve();
+      }
+      function aborted() {
+        clearTimeout(timer);
+        reject(signal!.reason ?? new Error("AbortError"));
+      }
+      if (signal?.aborted) aborted();
+      else signal?.addEventListener("abort", aborted, { once: true });
+    });
+  }
+
+  private statusOf(circuit: ProviderCircuit): ProviderStatus {
+    return { provider: circuit.name, providerIndex: circuit.index, state: circuit.state };
+  }
+
+  private wire(circuit: ProviderCircuit): void {
+    const policy = circuit.policy;
+    policy.onStateChange((next) => {
+      const from = circuit.lastState;
+      const state = stateName(next);
+      circuit.lastState = state;
+      if (this.stateChangeEmitter.size > 0) {
+        this.stateChangeEmitter.emit({ provider: circuit.name, providerIndex: circuit.index, state, from });
+      }
+    });
+    policy.onBreak((reason) => {
+      if (this.breakEmitter.size === 0) return;
+      const outcome = "value" in reason ? (reason.value as AttemptOutcome) : undefined;
+      const failure =
+        outcome && !outcome.ok
+          ? outcome.failure
+          : "error" in reason
+            ? failureOf(circuit, "unknown", String(reason.error), false, reason.error)
+            : undefined;
+      this.breakEmitter.emit({ ...this.statusOf(circuit), state: "open", ...(failure ? { failure } : {}) });
+    });
+    policy.onReset(() => {
+      if (this.resetEmitter.size > 0) this.resetEmitter.emit({ ...this.statusOf(circuit), state: "closed" });
+    });
+    policy.onHalfOpen(() => {
+      if (this.halfOpenEmitter.size > 0) this.halfOpenEmitter.emit({ ...this.statusOf(circuit), state: "half-open" });
+    });
+  }
+}
+
+function failureOf(
+  circuit: ProviderCircuit,
+  kind: AttemptFailure["kind"],
+  reason: string,
+  probe: boolean,
+  error: unknown,
+): AttemptFailure {
+  return { provider: circuit.name, providerIndex: circuit.index, kind, reason, probe, error };
+}
+
+/** LangGraph's `GraphBubbleUp` (interrupts, parent commands), detected without importing LangGraph. */
+function isBubbleUp(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { is_bubble_up?: unknown }).is_bubble_up === true;
+}
+
+/** Settles with `promise`, or rejects as soon as `signal` aborts (providers that ignore signals cannot hang a call). */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
