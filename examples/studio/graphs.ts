@@ -1,0 +1,48 @@
+/**
+ * Graphs that `npm run studio` (LangGraph Studio through `@langchain/langgraph-cli dev`)
+ * exposes; `langgraph.json` maps each graph id to an export of this module.
+ *
+ * To add a graph: export it here (compiled, or a builder — the dev server compiles
+ * builders), then add `"<id>": "./examples/studio/graphs.ts:<export>"` to `langgraph.json`.
+ * Never pass a checkpointer: the dev server installs its own and overwrites any other.
+ */
+import { Annotation, END, START, StateGraph, interrupt } from "@langchain/langgraph";
+
+/** State of the gated relay: the task, a draft, the human's decision and what got out. */
+export const GatedRelayState = Annotation.Root({
+  task: Annotation<string>(),
+  draft: Annotation<string>(),
+  approved: Annotation<boolean>(),
+  published: Annotation<string>(),
+});
+
+/** What the human gate asks, and what it expects back as the resume value. */
+export interface GateQuestion {
+  question: string;
+  draft: string;
+}
+
+/** The resume value the human gate accepts: `{ approved: true }` or `{ approved: false }`. */
+export interface GateDecision {
+  approved: boolean;
+}
+
+/**
+ * A three-step relay with a human gate before anything leaves the graph: it writes a
+ * SCRIPTED draft (no model, offline) in `write_draft`, `human_gate` pauses with `interrupt()` until a person
+ * approves or rejects it, `publish` releases the draft only when approved.
+ */
+export const gatedRelay = new StateGraph(GatedRelayState)
+  .addNode("write_draft", (state) => ({
+    draft: `[scripted] Five stages at 85% each are right together 0.85^5 ≈ 44% of the time (task: ${state.task}).`,
+  }))
+  .addNode("human_gate", (state) => {
+    const decision = interrupt<GateQuestion, GateDecision>({ question: "Publish this draft?", draft: state.draft });
+    return { approved: decision?.approved === true };
+  })
+  .addNode("publish", (state) => ({ published: state.approved ? state.draft : "(withheld by the reviewer)" }))
+  .addEdge(START, "write_draft")
+  .addEdge("write_draft", "human_gate")
+  .addEdge("human_gate", "publish")
+  .addEdge("publish", END)
+  .compile({ name: "gated_relay" });
