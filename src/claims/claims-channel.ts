@@ -1,0 +1,94 @@
+import type { ReducedZodChannel } from "@langchain/langgraph/zod";
+import type { z } from "zod/v4";
+import { ClaimsStateSchema, type Claim, type ClaimsUpdate } from "./claim-schema.js";
+import { resolveClaimsOptions, type ClaimsOptions, type ResolvedClaimsOptions } from "./claims-options.js";
+import { applyClaimsUpdate, checkClaimsUpdateShape, precheckClaimsUpdate } from "./reduce-claims.js";
+import { reducerChannel, reducerField, type ReducerChannel, type ReducerSpec } from "./state-field.js";
+
+/**
+ * The claims channel: a LangGraph reducer field holding `Claim[]` and accepting
+ * `ClaimsUpdate`s. The same object mounts in `Annotation.Root` and in `StateSchema`; it
+ * carries its resolved options for helpers such as `withWriteContract`.
+ */
+export type ClaimsChannel = ReducerChannel<Claim[], ClaimsUpdate> & {
+  /** The options this channel was created with, defaults applied. */
+  readonly claimsOptions: ResolvedClaimsOptions;
+};
+
+/** The claims field of a zod state object (see {@link claimsField}). */
+export type ClaimsField = ReducedZodChannel<typeof ClaimsStateSchema, z.ZodType<ClaimsUpdate>>;
+
+function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate> {
+  return {
+    reducer: (current, update) => applyClaimsUpdate(current, update, opts),
+    initial: () => [],
+    valueSchema: ClaimsStateSchema,
+    key: opts.key,
+    precheck: (update, current) => {
+      if (Array.isArray(current)) precheckClaimsUpdate(current, update, opts);
+      else checkClaimsUpdateShape(update, opts);
+    },
+  };
+}
+
+/**
+ * Creates the claims channel (the Epistemic Boundary Protocol's state): every claim travels
+ * with its origin, its author's confidence, its lineage and its verification status, and
+ * the reducer enforces the rules listed on `reduceClaims` — validation of the whole update,
+ * doubt propagation, the confidence cap, and statuses set by verdicts only.
+ *
+ * Mount it in `Annotation.Root` or `new StateSchema({...})`; for a zod object use
+ * {@link claimsField}. In zod and `StateSchema` state an invalid update fails the node that
+ * wrote it (before LangGraph records the write). With `Annotation.Root` the reducer is the
+ * only check, and LangGraph 1.7 keeps a rejected write in the checkpoint's pending writes
+ * and re-applies it on every resume: wrap nodes that write claims with `withWriteContract`
+ * so the check runs inside the node, or use a `StateSchema`.
+ *
+ * @example
+ * ```ts
+ * import { Annotation, StateGraph, StateSchema } from "@langchain/langgraph";
+ * import { claimsChannel, intentChannel } from "langgraph-firebreak";
+ *
+ * const State = Annotation.Root({ intent: intentChannel(), claims: claimsChannel() });
+ * // or
+ * const State2 = new StateSchema({ intent: intentChannel(), claims: claimsChannel({ verifiers: ["challenger"] }) });
+ * ```
+ */
+export function claimsChannel(options?: ClaimsOptions): ClaimsChannel {
+  const opts = resolveClaimsOptions(options);
+  const channel = reducerChannel(specFor(opts));
+  return Object.assign(channel, { claimsOptions: opts }) as ClaimsChannel;
+}
+
+/**
+ * Creates the claims field for a zod state object (`z` from `"zod/v4"`), with the same
+ * rules as {@link claimsChannel}; every update is checked in the node that wrote it.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod/v4";
+ * import { StateGraph } from "@langchain/langgraph";
+ * import { claimsField, intentField } from "langgraph-firebreak";
+ *
+ * const State = z.object({ intent: intentField(), claims: claimsField() });
+ * const builder = new StateGraph(State);
+ * ```
+ */
+export function claimsField(options?: ClaimsOptions): ClaimsField {
+  const opts = resolveClaimsOptions(options);
+  return reducerField(specFor(opts), ClaimsStateSchema.clone()) as unknown as ClaimsField;
+}
+
+/**
+ * The channel's reducer as a plain function, for `Annotation<Claim[], ClaimsUpdate>({ reducer,
+ * default: () => [] })` or your own channel types.
+ *
+ * @example
+ * ```ts
+ * const State = Annotation.Root({ claims: Annotation<Claim[], ClaimsUpdate>({ reducer: claimsReducer(), default: () => [] }) });
+ * ```
+ */
+export function claimsReducer(options?: ClaimsOptions): (current: Claim[], update: ClaimsUpdate) => Claim[] {
+  const opts = resolveClaimsOptions(options);
+  return (current, update) => applyClaimsUpdate(current, update, opts);
+}

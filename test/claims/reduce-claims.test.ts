@@ -1,0 +1,274 @@
+import { describe, expect, it } from "vitest";
+import {
+  claimVerdicts,
+  InvalidClaimError,
+  isFirebreakError,
+  reduceClaims,
+  type Claim,
+  type ClaimsUpdate,
+} from "../../src/index.js";
+import { claim, fixedClock, T0 } from "./fixtures.js";
+
+const apply = (current: readonly Claim[], update: ClaimsUpdate, options = fixedClock) =>
+  reduceClaims(current, update, options);
+
+function rejection(fn: () => unknown): InvalidClaimError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidClaimError);
+    return error as InvalidClaimError;
+  }
+  throw new Error("expected an InvalidClaimError, nothing was thrown");
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+describe("reduceClaims: validation", () => {
+  const base = deepFreeze(apply([], [claim("a", "The sky is blue", { id: "c1" })]));
+
+  it("rejects an out-of-range confidence, naming the item, the field and the expected range", () => {
+    const error = rejection(() => apply(base, [claim("b", "ok"), claim("b", "too sure", { confidence: 1.4 })]));
+    expect(error.code).toBe("INVALID_CLAIM");
+    expect(isFirebreakError(error)).toBe(true);
+    expect(error.index).toBe(1);
+    expect(error.field).toBe("confidence");
+    expect(error.expected).toContain("<=1");
+    expect(error.received).toBe("1.4");
+    expect(error.message).toMatch(/item 1, field "confidence".*nothing was applied/);
+  });
+
+  it("rejects a misspelt field instead of silently dropping it", () => {
+    const bad = { ...claim("b", "x"), origin: { agent: "b", source: "model", basedon: ["c1"] } };
+    const error = rejection(() => apply(base, bad as never));
+    expect(error.field).toBe("origin.basedon");
+    expect(error.expected).toContain("no such field");
+  });
+
+  it("rejects a missing required field", () => {
+    const { text: _text, ...noText } = claim("b", "x");
+    const error = rejection(() => apply(base, [noText as never]));
+    expect(error.field).toBe("text");
+    expect(error.received).toBe("undefined");
+  });
+
+  it("rejects alternatives whose probabilities with the confidence exceed 1", () => {
+    const error = rejection(() =>
+      apply(base, claim("b", "answer is 4", { value: 4, confidence: 0.7, alternatives: [{ value: 5, confidence: 0.4 }] })),
+    );
+    expect(error.field).toBe("alternatives");
+    expect(error.received).toBe("a total of 1.1");
+  });
+
+  it("refuses a claim based on an unknown id", () => {
+    const error = rejection(() => apply(base, [claim("b", "x", { id: "c2", basedOn: ["c1", "ghost"] })]));
+    expect(error.claimId).toBe("c2");
+    expect(error.field).toBe("origin.basedOn[1]");
+    expect(error.received).toBe('"ghost"');
+  });
+
+  it("accepts a claim based on one written earlier in the same update, but not later", () => {
+    const ok = apply(base, [claim("b", "first", { id: "b1" }), claim("b", "second", { basedOn: ["b1"] })]);
+    expect(ok.map((c) => c.id).slice(0, 2)).toEqual(["c1", "b1"]);
+    const error = rejection(() => apply(base, [claim("b", "second", { basedOn: ["b1"] }), claim("b", "first", { id: "b1" })]));
+    expect(error.index).toBe(0);
+  });
+
+  it("rejects an item that is not a claim object", () => {
+    const error = rejection(() => apply(base, ["just prose"] as never));
+    expect(error.field).toBe("(item)");
+  });
+
+  it("rejects the whole update: earlier valid items are not applied and the input is untouched", () => {
+    const before = JSON.stringify(base);
+    rejection(() => apply(base, [claim("b", "fine", { id: "ok" }), claim("b", "broken", { confidence: -1 })]));
+    expect(JSON.stringify(base)).toBe(before);
+    // The rejected id was never registered: it can still be used.
+    expect(apply(base, [claim("b", "fine again", { id: "ok" })]).map((c) => c.id)).toEqual(["c1", "ok"]);
+  });
+});
+
+describe("reduceClaims: what the channel fills in", () => {
+  it("fills a missing id and timestamp, deterministically", () => {
+    const a = apply([], [claim("a", "X is 5")]);
+    const b = apply([], [claim("a", "X is 5")]);
+    expect(a[0]!.id).toMatch(/^claim-0-[0-9a-z]+$/);
+    expect(b[0]!.id).toBe(a[0]!.id);
+    expect(a[0]!.origin.at).toBe(T0);
+    expect(a[0]!.status).toBe("unverified");
+    expect(a[0]!.alternatives).toEqual([]);
+  });
+
+  it("keeps a given id and timestamp", () => {
+    const at = "2025-12-31T23:59:59.000Z";
+    const [c] = apply([], [{ ...claim("a", "X"), id: "mine", origin: { agent: "a", source: "tool", at, basedOn: [] } }]);
+    expect(c!.id).toBe("mine");
+    expect(c!.origin.at).toBe(at);
+  });
+
+  it("returns the same array when nothing changes", () => {
+    const base = apply([], [claim("a", "X", { id: "c1" })]);
+    expect(apply(base, [])).toBe(base);
+    expect(apply(base, null)).toBe(base);
+    expect(apply(base, undefined)).toBe(base);
+    expect(apply(base, base)).toBe(base); // a node that writes the stored claims back
+    expect(apply(base, JSON.parse(JSON.stringify(base)))).toBe(base); // …or a copy of them
+  });
+
+  it("never mutates the stored claims", () => {
+    const base = deepFreeze(apply([], [claim("a", "X", { id: "c1" }), claim("a", "Y", { id: "c2", basedOn: ["c1"] })]));
+    const next = apply(base, [claimVerdicts("v", [{ id: "c1", status: "red", reason: "no" }]), claim("b", "Z", { basedOn: ["c2"] })]);
+    expect(next).not.toBe(base);
+    expect(base).toHaveLength(2);
+    expect(next[0]!.status).toBe("red");
+    expect(base[0]!.status).toBe("unverified");
+  });
+});
+
+describe("reduceClaims: claims are immutable and only verdicts change a status", () => {
+  const base = apply([], [claim("a", "X is 5", { id: "c1" })]);
+
+  it("rejects a new claim that sets its own status", () => {
+    const error = rejection(() => apply(base, [{ ...claim("b", "Y"), status: "green" } as never]));
+    expect(error.field).toBe("status");
+    expect(error.expected).toContain("claimVerdicts");
+  });
+
+  it("rejects a new claim that carries a verification", () => {
+    const forged = { ...claim("b", "Y"), verifiedBy: { verifier: "b", at: T0, reason: "trust me", evidence: [] } };
+    expect(rejection(() => apply(base, [forged as never])).field).toBe("verifiedBy");
+  });
+
+  it("rejects a stored claim written back with an upgraded status", () => {
+    const error = rejection(() => apply(base, [{ ...base[0]!, status: "green" }]));
+    expect(error.claimId).toBe("c1");
+    expect(error.field).toBe("status");
+    expect(error.expected).toContain('"unverified" (the stored status)');
+  });
+
+  it("rejects a stored claim written back with different content", () => {
+    const error = rejection(() => apply(base, [{ ...base[0]!, text: "X is 6" }]));
+    expect(error.field).toBe("text");
+    expect(error.message).toContain('basedOn: ["c1"]');
+  });
+
+  it("applies a verdict with the verifier, time, reason and evidence", () => {
+    const [judged] = apply(base, claimVerdicts("checker", [{ id: "c1", status: "green", reason: "matches the register", evidence: ["doc:1"] }]));
+    expect(judged).toMatchObject({
+      status: "green",
+      requiresVerification: false,
+      verifiedBy: { verifier: "checker", at: T0, reason: "matches the register", evidence: ["doc:1"] },
+    });
+  });
+
+  it("rejects a verdict by the claim's own author unless self-verification is allowed", () => {
+    const verdict = claimVerdicts("a", [{ id: "c1", status: "green", reason: "I am sure" }]);
+    const error = rejection(() => apply(base, verdict));
+    expect(error.field).toBe("verifier");
+    expect(error.expected).toContain('author "a"');
+    expect(apply(base, verdict, { ...fixedClock, allowSelfVerification: true })[0]!.status).toBe("green");
+  });
+
+  it("rejects a verifier the channel does not list", () => {
+    const options = { ...fixedClock, verifiers: ["challenger"] };
+    const error = rejection(() => apply(base, claimVerdicts("researcher", [{ id: "c1", status: "green", reason: "ok" }]), options));
+    expect(error.field).toBe("verifier");
+    expect(error.expected).toContain('"challenger"');
+    expect(apply(base, claimVerdicts("challenger", [{ id: "c1", status: "green", reason: "ok" }]), options)[0]!.status).toBe("green");
+  });
+
+  it("rejects a verdict on an unknown claim, naming the verdict", () => {
+    const error = rejection(() => apply(base, [claimVerdicts("v", [{ id: "c1", status: "green", reason: "ok" }, { id: "zz", status: "red", reason: "no" }])]));
+    expect(error.field).toBe("verdicts[1].id");
+    expect(error.claimId).toBe("zz");
+  });
+
+  it("turns a red claim green only on a verdict citing new evidence", () => {
+    const red = apply(base, claimVerdicts("v", [{ id: "c1", status: "red", reason: "contradicted", evidence: ["doc:1"] }]));
+    const again = claimVerdicts("v2", [{ id: "c1", status: "green", reason: "changed my mind", evidence: ["doc:1"] }]);
+    const error = rejection(() => apply(red, again));
+    expect(error.field).toBe("verdicts[0].evidence");
+    expect(error.expected).toContain("new evidence");
+    expect(rejection(() => apply(red, claimVerdicts("v2", [{ id: "c1", status: "yellow", reason: "unsure" }]))).field).toBe(
+      "verdicts[0].evidence",
+    );
+    const green = apply(red, claimVerdicts("v2", [{ id: "c1", status: "green", reason: "the 2026 filing", evidence: ["doc:1", "doc:2"] }]));
+    expect(green[0]!.status).toBe("green");
+  });
+
+  it("writes new claims and verdicts on them in one atomic update", () => {
+    const next = apply(base, [claim("b", "Y", { id: "c2" }), claimVerdicts("v", [{ id: "c2", status: "yellow", reason: "no source" }])]);
+    expect(next[1]).toMatchObject({ id: "c2", status: "yellow" });
+    const error = rejection(() => apply(base, [claim("b", "Y", { id: "c2" }), claimVerdicts("b", [{ id: "c2", status: "green", reason: "mine" }])]));
+    expect(error.index).toBe(1);
+  });
+});
+
+describe("reduceClaims: doubt and confidence propagate through the lineage", () => {
+  it("marks a claim built on an unverified claim as requiring verification, whatever its author said", () => {
+    const s = apply([], [claim("a", "X", { id: "c1" }), claim("b", "Y", { id: "c2", basedOn: ["c1"], requiresVerification: false })]);
+    expect(s[0]!.requiresVerification).toBe(false);
+    expect(s[1]!.requiresVerification).toBe(true);
+  });
+
+  it("keeps the author's flag for a claim built only on green claims", () => {
+    const s0 = apply([], [claim("a", "X", { id: "c1" })]);
+    const s1 = apply(s0, claimVerdicts("v", [{ id: "c1", status: "green", reason: "ok" }]));
+    const s2 = apply(s1, [claim("b", "Y", { id: "c2", basedOn: ["c1"] }), claim("b", "Z", { id: "c3", basedOn: ["c1"], requiresVerification: true })]);
+    expect(s2[1]!.requiresVerification).toBe(false);
+    expect(s2[2]!.requiresVerification).toBe(true);
+  });
+
+  it("spreads doubt to the children when a green claim is later judged yellow or red, but not through green ones", () => {
+    let s = apply([], [claim("a", "X", { id: "c1" })]);
+    s = apply(s, claimVerdicts("v", [{ id: "c1", status: "green", reason: "ok" }]));
+    s = apply(s, [claim("b", "Y", { id: "c2", basedOn: ["c1"] }), claim("b", "W", { id: "c3", basedOn: ["c1"] })]);
+    s = apply(s, claimVerdicts("v", [{ id: "c3", status: "green", reason: "ok" }]));
+    expect(s[1]!.requiresVerification).toBe(false);
+    s = apply(s, claimVerdicts("v", [{ id: "c1", status: "red", reason: "retracted", evidence: ["doc:9"] }]));
+    expect(s.map((c) => [c.id, c.status, c.requiresVerification])).toEqual([
+      ["c1", "red", true],
+      ["c2", "unverified", true],
+      ["c3", "green", false],
+    ]);
+  });
+
+  it("clears doubt on a claim judged green, not on its descendants", () => {
+    let s = apply([], [claim("a", "X", { id: "c1" }), claim("b", "Y", { id: "c2", basedOn: ["c1"] })]);
+    s = apply(s, claimVerdicts("v", [{ id: "c1", status: "green", reason: "ok" }]));
+    expect(s[0]!.requiresVerification).toBe(false);
+    expect(s[1]!.requiresVerification).toBe(true);
+  });
+
+  it("caps a derived claim's confidence at its least confident parent and keeps the stated value", () => {
+    const s = apply([], [
+      claim("a", "X", { id: "c1", confidence: 0.9 }),
+      claim("a", "Y", { id: "c2", confidence: 0.6 }),
+      claim("b", "X and Y", { id: "c3", basedOn: ["c1", "c2"], confidence: 0.95 }),
+      claim("b", "weakly X", { id: "c4", basedOn: ["c1"], confidence: 0.3 }),
+    ]);
+    expect(s[2]).toMatchObject({ confidence: 0.6, statedConfidence: 0.95 });
+    expect(s[3]!.confidence).toBe(0.3);
+    expect(s[3]!.statedConfidence).toBeUndefined();
+  });
+
+  it("passes taint to every descendant and meta through untouched", () => {
+    const s = apply([], [
+      claim("a", "planted", { id: "c1", taint: ["fault-1"], meta: { trial: 3 } }),
+      claim("b", "clean", { id: "c2", taint: ["fault-0"] }),
+      claim("c", "mix", { id: "c3", basedOn: ["c1", "c2"] }),
+      claim("d", "later", { id: "c4", basedOn: ["c3"], meta: { note: "x" } }),
+    ]);
+    expect(s[2]!.taint).toEqual(["fault-0", "fault-1"]);
+    expect(s[3]!.taint).toEqual(["fault-0", "fault-1"]);
+    expect(s[0]!.meta).toEqual({ trial: 3 });
+    expect(s[2]!.meta).toBeUndefined();
+    expect(s[3]!.meta).toEqual({ note: "x" });
+  });
+});
