@@ -14,27 +14,11 @@ export function toAIMessageChunk(
 ): AIMessageChunk {
   const m = message as AnyAI;
   const chunks = (m as AIMessageChunk).tool_call_chunks;
-  const toolCallChunks =
-    Array.isArray(chunks) && chunks.length > 0
-      ? chunks
-      : [
-          ...(m.tool_calls ?? []).map((call, index) => ({
-            type: "tool_call_chunk" as const,
-            name: call.name,
-            args: JSON.stringify(call.args ?? {}),
-            ...(call.id !== undefined ? { id: call.id } : {}),
-            index,
-          })),
-          ...(m.invalid_tool_calls ?? []).map((call, i) => ({
-            type: "tool_call_chunk" as const,
-            ...(call.name !== undefined ? { name: call.name } : {}),
-            ...(call.args !== undefined ? { args: call.args } : {}),
-            ...(call.id !== undefined ? { id: call.id } : {}),
-            index: (m.tool_calls?.length ?? 0) + i,
-          })),
-        ];
+  // A streamed message keeps its tool-call chunks; a whole message keeps its parsed tool
+  // calls and its invalid ones (re-chunking would let partial-JSON parsing "repair" them).
+  const fromChunks = Array.isArray(chunks) && chunks.length > 0;
   const usage = patch.usage === undefined ? m.usage_metadata : (patch.usage ?? undefined);
-  return new AIMessageChunk({
+  const out = new AIMessageChunk({
     content: m.content,
     ...(m.id !== undefined ? { id: m.id } : {}),
     ...(m.name !== undefined ? { name: m.name } : {}),
@@ -42,9 +26,14 @@ export function toAIMessageChunk(
     response_metadata: patch.responseMetadata
       ? { ...(m.response_metadata ?? {}), ...patch.responseMetadata }
       : (m.response_metadata ?? {}),
-    tool_call_chunks: toolCallChunks,
+    ...(fromChunks ? { tool_call_chunks: chunks } : { tool_calls: m.tool_calls ?? [] }),
     ...(usage !== undefined ? { usage_metadata: usage } : {}),
   });
+  if (!fromChunks && (m.invalid_tool_calls?.length ?? 0) > 0) {
+    out.invalid_tool_calls = m.invalid_tool_calls!;
+    (out.lc_kwargs as Record<string, unknown>).invalid_tool_calls = m.invalid_tool_calls;
+  }
+  return out;
 }
 
 /** Sums two usage records (either may be missing). */
