@@ -52,7 +52,7 @@ export async function startFakeOpenAI(initial: (request: RecordedRequest, n: num
       const request: RecordedRequest = { body: JSON.parse(raw) };
       const n = requests.length;
       requests.push(request);
-      respond(req, res, request, script(request, n), n);
+      respond(req, res, request, script(request, n), n, (server.address() as AddressInfo).port);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -71,10 +71,10 @@ export async function startFakeOpenAI(initial: (request: RecordedRequest, n: num
   };
 }
 
-function respond(req: IncomingMessage, res: ServerResponse, request: RecordedRequest, b: Behaviour, n: number): void {
+function respond(req: IncomingMessage, res: ServerResponse, request: RecordedRequest, b: Behaviour, n: number, port: number): void {
   if (b.kind === "hang") return; // never answers; closed by close()
   if (b.kind === "good" && b.delayMs) {
-    const timer = setTimeout(() => respond(req, res, request, { ...b, delayMs: 0 }, n), b.delayMs);
+    const timer = setTimeout(() => respond(req, res, request, { ...b, delayMs: 0 }, n, port), b.delayMs);
     res.on("close", () => clearTimeout(timer));
     return;
   }
@@ -90,7 +90,7 @@ function respond(req: IncomingMessage, res: ServerResponse, request: RecordedReq
   const toolCalls = b.kind === "good" && b.toolCalls
     ? b.toolCalls.map((call, i) => ({ id: `call_${n}_${i}`, type: "function", function: { name: call.name, arguments: typeof call.args === "string" ? call.args : JSON.stringify(call.args) } }))
     : undefined;
-  const id = `chatcmpl-${n}`;
+  const id = `chatcmpl-${port}-${n}`;
   const model = String(request.body.model ?? "fake");
   const created = 1_700_000_000;
   const finish = toolCalls ? "tool_calls" : "stop";
