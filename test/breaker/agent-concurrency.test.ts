@@ -38,7 +38,7 @@ describe("a guarded model inside createReactAgent", () => {
     expect(types).toEqual(["human", "ai", "tool", "ai"]);
     expect(result.messages[2]!.content).toBe("sunny in Paris");
     expect(result.messages[3]!.content).toBe(BACKUP_ANSWER);
-    expect(result.messages[3]!.response_metadata["firebreak.breaker.failovers"]).toBe(1);
+    expect((result.messages[3]!.response_metadata as Record<string, unknown>)["firebreak.breaker.failovers"]).toBe(1);
     // The fallback got the same tools and the whole conversation, tool result included.
     const sent = backup.requests[0]!.body;
     expect((sent.tools as Array<{ function: { name: string } }>).map((t) => t.function.name)).toEqual(["get_weather"]);

@@ -110,7 +110,7 @@ describe("a guarded ChatOpenAI against a local OpenAI-compatible server", () => 
     const answers = await Promise.all(Array.from({ length: 5 }, () => model.invoke("q")));
     expect(primary.requests).toHaveLength(3); // exactly one probe
     expect(answers.filter((a) => a.content === GOOD_ANSWER)).toHaveLength(1);
-    expect(answers.filter((a) => a.response_metadata["firebreak.breaker.skipped"]?.[0] === "ChatOpenAI:gpt-4o-mini: half-open")).toHaveLength(4);
+    expect(answers.filter((a) => (a.response_metadata["firebreak.breaker.skipped"] as string[] | undefined)?.[0] === "ChatOpenAI:gpt-4o-mini: half-open")).toHaveLength(4);
     expect(model.breaker.status()[0]!.state).toBe("closed");
     expect(transitions.filter((t) => t.providerIndex === 0).map((t) => `${t.from}→${t.state}`)).toEqual([
       "closed→open",

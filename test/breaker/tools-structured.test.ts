@@ -65,7 +65,7 @@ describe("bindTools through the breaker", () => {
     }).bindTools([getWeather]);
     const answer = await guarded.invoke("Weather in Paris?");
     expect(answer.tool_calls?.[0]?.args).toEqual({ city: "Paris" });
-    expect(answer.response_metadata["firebreak.breaker.rejections"]?.[0]).toMatch(/not valid JSON/);
+    expect((answer.response_metadata["firebreak.breaker.rejections"] as string[])[0]).toMatch(/not valid JSON/);
   });
 });
 
