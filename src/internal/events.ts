@@ -19,7 +19,7 @@ import { isGraphBubbleUp } from "@langchain/langgraph";
 
 /**
  * What happened. Conventional payload keys (each becomes metadata `firebreak.<key>`):
- * - `guard`: `stage` ("buffer" | "isolate" | "challenge" | "recover"), `attempt`, `node`.
+ * - `guard` / `bicr`: `stage` ("buffer" | "isolate" | "challenge" | "recover" | …), `attempt`, `node`.
  * - `verdict`: `verdict` ("green" | "yellow" | "red"), `attempt`, `claimIds`, `origins`, `reason`.
  * - `breaker`: `state` ("closed" | "open" | "half-open"), `from`, `failingCheck`, `provider`.
  * - `claim`: `claimId`, `status`, `origin`.
@@ -29,6 +29,7 @@ import { isGraphBubbleUp } from "@langchain/langgraph";
  */
 export type FirebreakEventName =
   | "guard"
+  | "bicr"
   | "verdict"
   | "breaker"
   | "claim"
