@@ -25,7 +25,7 @@ describe.each(checkpointerBackends())("crash and resume across processes on $nam
     const env = { FB_OPTIONS: JSON.stringify(storage.options), FB_THREAD: uniqueName("crash"), FB_LOG: log };
 
     const first = runTsChild(fixture, { ...env, FB_MODE: "start", FB_BLOCK_AT: "n4" });
-    await waitForLine(log, /^n4 /, 45_000, first);
+    await waitForLine(log, /^n4 /, 90_000, first);
     first.child.kill("SIGKILL");
     const killed = await first.exited;
     expect(killed.signal).toBe("SIGKILL");
@@ -43,5 +43,5 @@ describe.each(checkpointerBackends())("crash and resume across processes on $nam
 
     const result = JSON.parse(done.stdout.split("RESULT ")[1]!);
     expect(result.log).toEqual(["n1", "n2", "n3", "n4", "n5", "published: first draft"]);
-  }, 120_000);
+  }, 240_000);
 });

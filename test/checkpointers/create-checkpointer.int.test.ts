@@ -44,7 +44,7 @@ describe.skipIf(url === undefined)("createCheckpointer on PostgreSQL", () => {
       expect(r.stderr).toBe("");
       expect(r.stdout.trim()).toBe(`OK ${MIGRATIONS}`);
     }
-  }, 60_000);
+  }, 120_000);
 
   it("is idempotent: reopening a schema keeps its threads", async () => {
     const schema = freshSchema();
@@ -91,7 +91,7 @@ describe("createCheckpointer embedded default", () => {
     expect(state.values.log).toEqual(["n1", "n2"]);
     expect(state.next).toEqual(["writer"]);
     await second.close();
-  }, 60_000);
+  }, 120_000);
 
   it("refuses a second process on the same data directory with a clear error", async () => {
     const cp = await createCheckpointer({ backend: "embedded", dataDir });
@@ -111,5 +111,5 @@ describe("createCheckpointer embedded default", () => {
     // Once closed, the directory is free again.
     const again = await createCheckpointer({ backend: "embedded", dataDir });
     await again.close();
-  }, 60_000);
+  }, 120_000);
 });
