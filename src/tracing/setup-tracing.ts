@@ -55,12 +55,9 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
   const resolved = resolveTracingOptions(options);
   if (!resolved.openInference && resolved.langfuse === undefined) return noopHandle();
 
-  const [base, node, resources] = await Promise.all([
-    loadPeer(() => import("@opentelemetry/sdk-trace-base"), "@opentelemetry/sdk-trace-base", "tracing"),
-    loadPeer(() => import("@opentelemetry/sdk-trace-node"), "@opentelemetry/sdk-trace-node", "tracing"),
-    // Only for service and Phoenix project names; spans still flow without it.
-    import("@opentelemetry/resources").catch(() => undefined),
-  ]);
+  // Every peer is loaded before anything global is touched, so a missing one leaves no trace.
+  const peers = await loadPeers(resolved);
+  const { base, node, resources } = peers;
   const reporter = new FailureReporter(resolved.onError);
   const processors: SpanProcessor[] = [];
   const backends: Backend[] = [];
@@ -77,11 +74,11 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
     processors.push(processor);
     backends.push({ backend: "in-memory", target: "memory", processor });
   }
-  if (resolved.otlp !== undefined) {
-    processors.push(await otlpProcessor(resolved, base, reporter, backends));
+  if (resolved.otlp !== undefined && peers.otlp !== undefined) {
+    processors.push(otlpProcessor(resolved.otlp, resolved.exportTimeoutMillis, base, peers.otlp, reporter, backends));
   }
-  if (resolved.langfuse !== undefined) {
-    processors.push(await langfuseProcessor(resolved, backends));
+  if (resolved.langfuse !== undefined && peers.langfuse !== undefined) {
+    processors.push(langfuseProcessor(resolved, peers.langfuse.otel, backends));
   }
   for (const processor of resolved.spanProcessors) {
     processors.push(processor);
@@ -97,7 +94,7 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
   let unregisterGlobal: (() => void) | undefined;
   if (resolved.registerGlobal) {
     provider.register();
-    const { trace } = await import("@opentelemetry/api");
+    const { trace } = peers.api;
     unregisterGlobal = () => {
       const global = trace.getTracerProvider() as { getDelegate?: () => unknown };
       if (global.getDelegate?.() === provider) trace.disable();
@@ -105,14 +102,9 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
   }
 
   let removeOpenInference: (() => void) | undefined;
-  if (resolved.openInference) {
-    const { LangChainInstrumentation } = await loadPeer(
-      () => import("@arizeai/openinference-instrumentation-langchain"),
-      "@arizeai/openinference-instrumentation-langchain",
-      "OTLP / in-memory tracing",
-    );
+  if (peers.openInference !== undefined) {
     // Disabled: no require/import hooks. ESM needs the manual patch of the callback manager.
-    const instrumentation = new LangChainInstrumentation({
+    const instrumentation = new peers.openInference.LangChainInstrumentation({
       tracerProvider: provider,
       instrumentationConfig: { enabled: false },
     });
@@ -129,20 +121,17 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
 
   const handlers: BaseCallbackHandler[] = [];
   let restoreLangfuse: (() => void) | undefined;
-  if (resolved.langfuse !== undefined) {
-    const [{ CallbackHandler }, tracing] = await Promise.all([
-      loadPeer(() => import("@langfuse/langchain"), "@langfuse/langchain", "Langfuse tracing"),
-      loadPeer(() => import("@langfuse/tracing"), "@langfuse/tracing", "Langfuse tracing"),
-    ]);
+  if (peers.langfuse !== undefined) {
+    const { tracing, langchain, contextHooks } = peers.langfuse;
     // Langfuse's handler creates its spans on this provider, not on the global one.
     tracing.setLangfuseTracerProvider(provider);
-    const releaseContext = await ensureContextManager();
+    const releaseContext = ensureContextManager(peers.api, contextHooks);
     restoreLangfuse = () => {
       if (tracing.getLangfuseTracerProvider() === provider) tracing.setLangfuseTracerProvider(null);
       releaseContext();
     };
     handlers.push(
-      new CallbackHandler({
+      new langchain.CallbackHandler({
         ...(resolved.sessionId !== undefined ? { sessionId: resolved.sessionId } : {}),
         ...(resolved.userId !== undefined ? { userId: resolved.userId } : {}),
         tags: [...resolved.tags],
@@ -186,24 +175,51 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
  * context; without a global context manager they are silently lost. Registers an
  * AsyncLocalStorage one only if the application has none, and returns how to remove it.
  */
-async function ensureContextManager(): Promise<() => void> {
-  try {
-    const [{ context }, { AsyncLocalStorageContextManager }] = await Promise.all([
-      import("@opentelemetry/api"),
-      import("@opentelemetry/context-async-hooks"),
-    ]);
-    const manager = new AsyncLocalStorageContextManager().enable();
-    if (!context.setGlobalContextManager(manager)) {
-      manager.disable();
-      return () => undefined;
-    }
-    return () => {
-      manager.disable();
-      context.disable();
-    };
-  } catch {
+function ensureContextManager(
+  api: typeof import("@opentelemetry/api"),
+  hooks: typeof import("@opentelemetry/context-async-hooks") | undefined,
+): () => void {
+  if (hooks === undefined) return () => undefined;
+  const manager = new hooks.AsyncLocalStorageContextManager().enable();
+  if (!api.context.setGlobalContextManager(manager)) {
+    manager.disable();
     return () => undefined;
   }
+  return () => {
+    manager.disable();
+    api.context.disable();
+  };
+}
+
+/** Imports the optional peers the resolved options need, all at once. */
+async function loadPeers(resolved: ResolvedTracingOptions) {
+  const [api, base, node, resources, otlp, openInference, langfuse] = await Promise.all([
+    loadPeer(() => import("@opentelemetry/api"), "@opentelemetry/api", "tracing"),
+    loadPeer(() => import("@opentelemetry/sdk-trace-base"), "@opentelemetry/sdk-trace-base", "tracing"),
+    loadPeer(() => import("@opentelemetry/sdk-trace-node"), "@opentelemetry/sdk-trace-node", "tracing"),
+    // Only for service and Phoenix project names; spans still flow without it.
+    import("@opentelemetry/resources").catch(() => undefined),
+    resolved.otlp === undefined
+      ? undefined
+      : loadPeer(() => import("@opentelemetry/exporter-trace-otlp-proto"), "@opentelemetry/exporter-trace-otlp-proto", "OTLP tracing"),
+    !resolved.openInference
+      ? undefined
+      : loadPeer(
+          () => import("@arizeai/openinference-instrumentation-langchain"),
+          "@arizeai/openinference-instrumentation-langchain",
+          "OTLP / in-memory tracing",
+        ),
+    resolved.langfuse === undefined
+      ? undefined
+      : Promise.all([
+          loadPeer(() => import("@langfuse/otel"), "@langfuse/otel", "Langfuse tracing"),
+          loadPeer(() => import("@langfuse/langchain"), "@langfuse/langchain", "Langfuse tracing"),
+          loadPeer(() => import("@langfuse/tracing"), "@langfuse/tracing", "Langfuse tracing"),
+          // A dependency of sdk-trace-node; without it Langfuse loses session, user and tags.
+          import("@opentelemetry/context-async-hooks").catch(() => undefined),
+        ]).then(([otel, langchain, tracing, contextHooks]) => ({ otel, langchain, tracing, contextHooks })),
+  ]);
+  return { api, base, node, resources, otlp, openInference, langfuse };
 }
 
 function noopHandle(): TracingHandle {
@@ -219,42 +235,30 @@ function noopHandle(): TracingHandle {
   };
 }
 
-async function otlpProcessor(
-  resolved: ResolvedTracingOptions,
+function otlpProcessor(
+  otlp: NonNullable<ResolvedTracingOptions["otlp"]>,
+  exportTimeoutMillis: number,
   base: typeof import("@opentelemetry/sdk-trace-base"),
+  { OTLPTraceExporter }: typeof import("@opentelemetry/exporter-trace-otlp-proto"),
   reporter: FailureReporter,
   backends: Backend[],
-): Promise<SpanProcessor> {
-  const otlp = resolved.otlp!;
-  const { OTLPTraceExporter } = await loadPeer(
-    () => import("@opentelemetry/exporter-trace-otlp-proto"),
-    "@opentelemetry/exporter-trace-otlp-proto",
-    "OTLP tracing",
-  );
-  const exporter = new OTLPTraceExporter({
-    url: otlp.endpoint,
-    headers: { ...otlp.headers },
-    timeoutMillis: resolved.exportTimeoutMillis,
-  });
+): SpanProcessor {
+  const exporter = new OTLPTraceExporter({ url: otlp.endpoint, headers: { ...otlp.headers }, timeoutMillis: exportTimeoutMillis });
   const batch = new base.BatchSpanProcessor(
     reportingExporter(exporter, (error) => reporter.report("otlp", otlp.endpoint, error)),
-    { exportTimeoutMillis: resolved.exportTimeoutMillis + 1_000 },
+    { exportTimeoutMillis: exportTimeoutMillis + 1_000 },
   );
   backends.push({ backend: "otlp", target: otlp.endpoint, processor: batch });
   // No cross-talk: Langfuse's own spans belong to Langfuse only.
   return new ScopedSpanProcessor(batch, (span) => span.instrumentationScope.name !== LANGFUSE_SCOPE);
 }
 
-async function langfuseProcessor(
+function langfuseProcessor(
   resolved: ResolvedTracingOptions,
+  { LangfuseSpanProcessor }: typeof import("@langfuse/otel"),
   backends: Backend[],
-): Promise<SpanProcessor> {
+): SpanProcessor {
   const langfuse = resolved.langfuse!;
-  const { LangfuseSpanProcessor } = await loadPeer(
-    () => import("@langfuse/otel"),
-    "@langfuse/otel",
-    "Langfuse tracing",
-  );
   const processor = new LangfuseSpanProcessor({
     publicKey: langfuse.publicKey,
     secretKey: langfuse.secretKey,
