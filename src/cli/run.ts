@@ -1,0 +1,47 @@
+/** The `firebreak` command line: dispatches sub-commands and maps errors to exit codes. */
+import { audit, AUDIT_HELP, type CliIo } from "./audit.js";
+import { UsageError } from "./usage-error.js";
+
+const HELP = `Usage: firebreak <command> [options]
+
+Commands:
+  audit <module>[:<export>]   audit a LangGraph graph's topology (see "firebreak audit --help")
+
+Options:
+  -h, --help                  show this help
+`;
+
+/**
+ * Runs the CLI with `argv` (without node and script); returns the exit code: 0 pass,
+ * 1 a rule failed, 2 usage error.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runCli(["audit", "src/graph.ts:graph", "--json"]);
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const out: CliIo = {
+    stdout: io.stdout ?? ((text) => process.stdout.write(text)),
+    stderr: io.stderr ?? ((text) => process.stderr.write(text)),
+    cwd: io.cwd ?? process.cwd(),
+  };
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === "-h" || command === "--help" || command === "help") {
+      out.stdout(HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === "audit") return await audit(rest, out);
+    throw new UsageError(`Unknown command "${command}". Commands: audit.`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      out.stderr(`firebreak: ${error.message}\n`);
+      return 2;
+    }
+    out.stderr(`firebreak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+}
+
+export { AUDIT_HELP };

@@ -1,0 +1,118 @@
+/**
+ * A Mermaid flowchart of a topology in LangGraph's own drawing style (solid edges for
+ * plain edges, dotted for conditional ones), with cyclic components, their edges, existing
+ * guards and recommended guards highlighted.
+ */
+import type { TopologyReport } from "./analyze.js";
+import type { Topology } from "./topology.js";
+
+/** Options of {@link topologyToMermaid}. */
+export interface MermaidOptions {
+  /** Colour the nodes and edges of cyclic components. @default true */
+  highlightCycles?: boolean;
+  /** Colour the recommended guards from the report. @default true */
+  highlightGuards?: boolean;
+}
+
+/**
+ * Draws a topology as Mermaid; pass the report to highlight cycles and recommended guards.
+ *
+ * @example
+ * ```ts
+ * const topology = extractTopology(graph);
+ * console.log(topologyToMermaid(topology, analyzeTopology(topology)));
+ * ```
+ */
+export function topologyToMermaid(
+  topology: Topology,
+  report?: TopologyReport,
+  options: MermaidOptions = {},
+): string {
+  const highlightCycles = options.highlightCycles ?? true;
+  const highlightGuards = options.highlightGuards ?? true;
+  const ids = new Map<string, string>();
+  const used = new Set<string>(["__start__", "__end__"]);
+  const idOf = (name: string) => {
+    let id = ids.get(name);
+    if (id === undefined) {
+      const base = name.replace(/[^A-Za-z0-9_]/g, "_") || "node";
+      id = base;
+      for (let k = 2; used.has(id); k++) id = `${base}_${k}`;
+      used.add(id);
+      ids.set(name, id);
+    }
+    return id;
+  };
+
+  const cyclic = new Map<string, number>();
+  if (report && highlightCycles) {
+    report.components.forEach((c, k) => {
+      for (const n of c.nodes) cyclic.set(n, k);
+    });
+  }
+  const recommended = new Set<string>();
+  const recommendedEdges = new Set<string>();
+  if (report?.guards && highlightGuards) {
+    for (const r of report.guards.recommended) {
+      if (r.node) recommended.add(r.node);
+      if (r.edge) recommendedEdges.add(`${r.edge[0]}\u0000${r.edge[1]}`);
+    }
+  }
+
+  const lines: string[] = ["%%{init: {'flowchart': {'curve': 'linear'}}}%%", "graph TD;"];
+  lines.push("\t__start__([<p>__start__</p>]):::first");
+  for (const node of topology.nodes) {
+    const label = escapeLabel(node.id);
+    const detail = node.role === "agent" ? "" : `<hr/><small><em>${node.guard ? "guard" : node.role}</em></small>`;
+    lines.push(`\t${idOf(node.id)}("${label}${detail}")`);
+  }
+  lines.push("\t__end__([<p>__end__</p>]):::last");
+
+  const cycleLinks: number[] = [];
+  const guardLinks: number[] = [];
+  let link = 0;
+  for (const entry of topology.entries) {
+    lines.push(`\t__start__ --> ${idOf(entry)};`);
+    link++;
+  }
+  for (const e of topology.edges) {
+    const arrow = e.kind === "direct" || e.kind === "fan-in" ? "-->" : e.kind === "unknown" ? "-. ? .->" : "-.->";
+    lines.push(`\t${idOf(e.source)} ${arrow} ${idOf(e.target)};`);
+    const cs = cyclic.get(e.source);
+    if (cs !== undefined && cs === cyclic.get(e.target)) cycleLinks.push(link);
+    if (recommendedEdges.has(`${e.source}\u0000${e.target}`)) guardLinks.push(link);
+    link++;
+  }
+  for (const exit of topology.exits) {
+    lines.push(`\t${idOf(exit)} --> __end__;`);
+    link++;
+  }
+
+  lines.push("\tclassDef default fill:#f2f0ff,line-height:1.2;");
+  lines.push("\tclassDef first fill-opacity:0;");
+  lines.push("\tclassDef last fill:#bfb6fc;");
+  const cycleNodes = topology.nodes.filter((n) => cyclic.has(n.id) && !recommended.has(n.id)).map((n) => idOf(n.id));
+  const checked = topology.nodes
+    .filter((n) => n.guard || n.role === "verifier" || n.role === "human")
+    .map((n) => idOf(n.id));
+  const guardNodes = [...recommended].filter((n) => ids.has(n)).map((n) => idOf(n));
+  if (cycleNodes.length > 0) {
+    lines.push("\tclassDef cycle stroke:#d9480f,stroke-width:2px;");
+    lines.push(`\tclass ${cycleNodes.join(",")} cycle;`);
+  }
+  if (checked.length > 0) {
+    lines.push("\tclassDef checked fill:#d3f9d8,stroke:#2b8a3e;");
+    lines.push(`\tclass ${checked.join(",")} checked;`);
+  }
+  if (guardNodes.length > 0) {
+    lines.push("\tclassDef recommendedGuard fill:#ffe066,stroke:#e67700,stroke-width:3px;");
+    lines.push(`\tclass ${guardNodes.join(",")} recommendedGuard;`);
+  }
+  if (cycleLinks.length > 0) lines.push(`\tlinkStyle ${cycleLinks.join(",")} stroke:#d9480f,stroke-width:2px;`);
+  if (guardLinks.length > 0) lines.push(`\tlinkStyle ${guardLinks.join(",")} stroke:#e67700,stroke-width:4px;`);
+  return `${lines.join("\n")}\n`;
+}
+
+function escapeLabel(text: string): string {
+  return text.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
+}

@@ -1,0 +1,167 @@
+/**
+ * Risk tiers (the Minimum Viable Reliability Stack): the tier follows from the topology and
+ * declared facts, and each tier lists the controls it needs. Tier 0: every system. Tier 1:
+ * runs over 30 s or external side effects. Tier 2: any cycle (ρ > 0). Tier 3: over 5 min,
+ * over $1 a run, or regulated. The checklist says which controls the graph visibly has.
+ */
+import type { Topology } from "./topology.js";
+
+/** Facts about the workload that the graph cannot show. */
+export interface TierFacts {
+  /** Typical run time in seconds. */
+  expectedDurationSeconds?: number;
+  /** Whether runs write to external systems (payments, tickets, e-mail). */
+  externalSideEffects?: boolean;
+  /** LLM cost per run in US dollars. */
+  costPerRunUsd?: number;
+  /** Whether the workload is in a regulated industry. */
+  regulated?: boolean;
+  /** Whether tracing is configured (when it cannot be seen on the graph object). */
+  tracing?: boolean;
+  /** Whether a durable checkpointer is used (when analysing an uncompiled builder). */
+  checkpointer?: boolean;
+  /** Whether chat models are wrapped by a semantic circuit breaker (when not detectable). */
+  breaker?: boolean;
+}
+
+/** The MVRS tier. */
+export type Tier = 0 | 1 | 2 | 3;
+
+/** Status of one control: `manual` when no graph can show it. */
+export type ControlCheck = "present" | "missing" | "unknown" | "manual";
+
+/** One line of the checklist. */
+export interface TierControl {
+  /** Stable id. */
+  readonly id: string;
+  /** Tier that first needs it. */
+  readonly tier: Tier;
+  /** What the control is. */
+  readonly label: string;
+  /** Whether the graph has it. */
+  readonly status: ControlCheck;
+  /** Why the status was given. */
+  readonly evidence: string;
+}
+
+/** The tier and its checklist. */
+export interface TierReport {
+  readonly tier: Tier;
+  /** Why this tier (one line per triggered criterion). */
+  readonly reasons: readonly string[];
+  /** Controls for every tier up to and including this one. */
+  readonly controls: readonly TierControl[];
+}
+
+/** Analysis results the tier assessment needs. */
+export interface TierInputs {
+  readonly topology: Topology;
+  readonly rho: number;
+  readonly relayOk: boolean;
+  readonly relayDepth: number | "unbounded";
+  readonly relayLimit: number;
+  /** Cyclic components with no guard, verifier or human node on them, as node lists. */
+  readonly unguardedComponents: readonly (readonly string[])[];
+  readonly cyclicComponents: number;
+}
+
+/** Computes the tier and its checklist. */
+export function assessTier(inputs: TierInputs, facts: TierFacts = {}): TierReport {
+  const { topology } = inputs;
+  const reasons: string[] = [];
+  let tier: Tier = 0;
+  const duration = facts.expectedDurationSeconds;
+  if (duration !== undefined && duration > 30) {
+    tier = 1;
+    reasons.push(`runs take ${duration} s (> 30 s): tier 1`);
+  }
+  if (facts.externalSideEffects) {
+    tier = 1;
+    reasons.push("runs have external side effects: tier 1");
+  }
+  if (inputs.rho > 0) {
+    tier = 2;
+    reasons.push(`the graph has cycles (ρ = ${fmt(inputs.rho)} > 0): tier 2`);
+  }
+  if (duration !== undefined && duration > 300) {
+    tier = 3;
+    reasons.push(`runs take ${duration} s (> 5 min): tier 3`);
+  }
+  if (facts.costPerRunUsd !== undefined && facts.costPerRunUsd > 1) {
+    tier = 3;
+    reasons.push(`a run costs $${facts.costPerRunUsd} (> $1): tier 3`);
+  }
+  if (facts.regulated) {
+    tier = 3;
+    reasons.push("the workload is regulated: tier 3");
+  }
+  if (reasons.length === 0) reasons.push("acyclic, short, no declared side effects: tier 0");
+
+  const c = topology.controls;
+  const controls: TierControl[] = [];
+  const add = (id: string, t: Tier, label: string, status: ControlCheck, evidence: string) => {
+    if (t <= tier) controls.push({ id, tier: t, label, status, evidence });
+  };
+  const fromDetected = (s: "present" | "absent" | "unknown"): ControlCheck =>
+    s === "present" ? "present" : s === "absent" ? "missing" : "unknown";
+
+  const tracing = facts.tracing === undefined ? fromDetected(c.tracing) : facts.tracing ? "present" : "missing";
+  add("tracing", 0, "Tracing (OpenTelemetry / Langfuse / Phoenix / LangSmith)", tracing,
+    facts.tracing === undefined ? c.evidence.tracing : "declared in facts");
+  add("specification-audit", 0, "Specification audit of every agent (MAST FM-1.x)", "manual",
+    "not visible in a graph: review each agent's task and role specification");
+  add("relay-depth", 0, `Relay depth ≤ ${inputs.relayLimit} without verification`,
+    inputs.relayOk ? "present" : "missing",
+    `longest unverified agent chain: ${inputs.relayDepth}`);
+  add("consistency-baseline", 0, "Consistency baseline (same input N times)", "manual",
+    "not visible in a graph: run the same input repeatedly and record the spread");
+
+  const checkpointer =
+    facts.checkpointer === undefined ? fromDetected(c.checkpointer) : facts.checkpointer ? "present" : "missing";
+  add("checkpointer", 1, "Durable checkpoints (PostgresSaver or the embedded default)", checkpointer,
+    facts.checkpointer === undefined ? c.evidence.checkpointer : "declared in facts");
+  const retryKnown = topology.nodes.filter((n) => n.retry !== undefined);
+  const noRetry = topology.nodes.filter(
+    (n) => n.retry === false && (n.role === "agent" || n.role === "tool"),
+  );
+  add("retries", 1, "Retries with backoff on model and tool nodes",
+    retryKnown.length === 0 ? "unknown" : noRetry.length === 0 ? "present" : "missing",
+    retryKnown.length === 0
+      ? "retry policies are not visible on a hand-built topology"
+      : noRetry.length === 0
+        ? "every agent and tool node has a retryPolicy"
+        : `no retryPolicy on ${list(noRetry.map((n) => n.id))}`);
+  add("compensation", 1, "Compensation for external writes (saga)", facts.externalSideEffects ? "manual" : "present",
+    facts.externalSideEffects ? "not visible in a graph: pair every external write with an undo" : "no external side effects declared");
+
+  add("guards-at-cycles", 2, "Guards (BICR) at the high-ρ boundaries",
+    inputs.cyclicComponents === 0 ? "present" : inputs.unguardedComponents.length === 0 ? "present" : "missing",
+    inputs.unguardedComponents.length === 0
+      ? "every cycle passes through a guard, verifier or human node"
+      : `cycles with no guard: ${inputs.unguardedComponents.map((m) => `{${list(m)}}`).join(", ")}`);
+  add("fresh-context-verifier", 2, "Fresh-context verifier on multi-round discussions",
+    inputs.relayDepth === "unbounded" ? "missing" : "present",
+    inputs.relayDepth === "unbounded"
+      ? "a loop between agents has no verifier or human on it"
+      : "no loop between agents without a verifier");
+  const breaker = facts.breaker === undefined ? fromDetected(c.breaker) : facts.breaker ? "present" : "missing";
+  add("breaker", 2, "Provider circuit breaker with failover (withSemanticBreaker)", breaker,
+    facts.breaker === undefined ? c.evidence.breaker : "declared in facts");
+
+  const humans = topology.nodes.filter((n) => n.role === "human").map((n) => n.id);
+  add("human-gates", 3, "Human-in-the-loop gates at high-stakes points", humans.length > 0 ? "present" : "missing",
+    humans.length > 0 ? `human nodes: ${list(humans)}` : "no interruptBefore/interruptAfter or human-role node");
+  add("evaluation", 3, "Full multi-dimensional evaluation before promotion", "manual",
+    "not visible in a graph");
+  add("posterior-relay", 3, "Structured posterior relay on every handoff (arXiv:2603.26993)", "manual",
+    "not visible in a graph: hand over answers with probabilities, e.g. through the claims channel");
+  return { tier, reasons, controls };
+}
+
+function fmt(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(3);
+}
+
+function list(ids: readonly string[], max = 6): string {
+  return ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} and ${ids.length - max} more`;
+}
