@@ -118,7 +118,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
   /** Binds `tools` to every provider in the chain; the result shares this model's circuits. */
   override bindTools(tools: BindToolsInput[], kwargs?: Partial<Options>): SemanticBreakerChatModel {
     const runnables = this.resolved.models.map((model, index) => {
-      if (typeof model.bindTools !== "function") {
+      if (typeof model?.bindTools !== "function") {
         throw new FirebreakError(
           "INVALID_OPTIONS",
           `withSemanticBreaker: provider "${this.breaker.providerNames[index]}" has no bindTools(), so tools cannot be bound to the whole chain. Use tool-capable models or drop that fallback.`,
@@ -161,7 +161,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
    */
   override withStructuredOutput(outputSchema: unknown, config?: StructuredOutputMethodOptions<boolean>): Runnable {
     const parts = this.resolved.models.map((model) =>
-      splitStructuredOutput(model, outputSchema, config as Record<string, unknown> | undefined),
+      splitStructuredOutput(model!, outputSchema, config as Record<string, unknown> | undefined),
     );
     if (parts.some((p) => p === undefined)) {
       return (super.withStructuredOutput as (s: unknown, c: unknown) => Runnable)(outputSchema, config);

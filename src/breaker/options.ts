@@ -103,7 +103,8 @@ export interface SemanticBreakerOptions {
 
 /** Options after normalisation. @internal */
 export interface ResolvedBreakerOptions {
-  readonly models: readonly BaseChatModel[];
+  /** Primary first; the primary is `undefined` for the agent middleware (the agent's own model). */
+  readonly models: readonly (BaseChatModel | undefined)[];
   readonly providers: readonly ProviderSpec[];
   readonly engine: EngineSettings;
   readonly checks: readonly Check[];
@@ -111,23 +112,26 @@ export interface ResolvedBreakerOptions {
   readonly innerRetries: "disable" | "keep";
 }
 
-/** Normalises options once. @internal */
-export function resolveBreakerOptions(model: BaseChatModel, options: SemanticBreakerOptions): ResolvedBreakerOptions {
+/**
+ * Normalises options once. `model` is `undefined` when the primary is only known per call
+ * (the agent middleware); it is then named `options.name ?? "primary"`. @internal
+ */
+export function resolveBreakerOptions(model: BaseChatModel | undefined, options: SemanticBreakerOptions): ResolvedBreakerOptions {
   const trip = toTripRule(options.trip ?? 5);
   const halfOpenAfter = options.halfOpenAfter ?? 30_000;
   if (typeof halfOpenAfter === "number" && !(halfOpenAfter >= 0)) {
     throw invalid(`halfOpenAfter must be a non-negative number of milliseconds, got ${halfOpenAfter}`);
   }
-  const entries: ProviderOptions[] = [
-    { model, ...(options.name !== undefined ? { name: options.name } : {}) },
+  const entries: Array<Omit<ProviderOptions, "model"> & { model: BaseChatModel | undefined }> = [
+    { model, ...(options.name !== undefined ? { name: options.name } : model === undefined ? { name: "primary" } : {}) },
     ...(options.fallbacks ?? []).map((f) => ("model" in f && !isChatModel(f) ? f : { model: f as BaseChatModel })),
   ];
   const used = new Set<string>();
   const providers = entries.map((entry, index): ProviderSpec => {
-    if (!isChatModel(entry.model)) {
+    if (!(index === 0 && model === undefined) && !isChatModel(entry.model)) {
       throw invalid(`${index === 0 ? "the model" : `fallbacks[${index - 1}]`} is not a chat model (it has no invoke/_generate)`);
     }
-    let name = entry.name ?? defaultName(entry.model);
+    let name = entry.name ?? defaultName(entry.model!);
     if (used.has(name)) {
       if (entry.name !== undefined) throw invalid(`two providers are named "${name}"; names must be unique`);
       let k = 2;
