@@ -5,8 +5,15 @@
  * To add a graph: export it here (compiled, or a builder — the dev server compiles
  * builders), then add `"<id>": "./examples/studio/graphs.ts:<export>"` to `langgraph.json`.
  * Never pass a checkpointer: the dev server installs its own and overwrites any other.
+ *
+ * With `PHOENIX_COLLECTOR_ENDPOINT` set (e.g. `http://localhost:6006`), every run Studio
+ * starts is also traced to Phoenix; unset, this loads nothing and costs nothing.
  */
 import { Annotation, END, START, StateGraph, interrupt } from "@langchain/langgraph";
+import { setupTracing } from "../../src/tracing/index.js";
+
+// OpenInference instruments LangChain process-wide, so the server's runs need no callbacks.
+await setupTracing({ langfuse: false, projectName: "langgraph-firebreak-studio" });
 
 /** State of the gated relay: the task, a draft, the human's decision and what got out. */
 export const GatedRelayState = Annotation.Root({

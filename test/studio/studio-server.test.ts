@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOtlpReceiver, type OtlpReceiver } from "../tracing/helpers/otlp-receiver.js";
 
 // Starts `npm run studio`'s script (langgraph-cli dev, offline) on a free port and drives
 // the gated_relay graph of langgraph.json through the LangGraph API, as Studio would.
@@ -8,6 +9,7 @@ const STARTUP_MS = 120_000;
 let server: ChildProcess | undefined;
 let base = "";
 let log = "";
+let phoenix: OtlpReceiver | undefined;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,10 +47,15 @@ async function waitUntilReady(deadline: number): Promise<void> {
 }
 
 beforeAll(async () => {
+  phoenix = await startOtlpReceiver();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LANGGRAPH_CLI_NO_ANALYTICS: "1" };
-  for (const key of Object.keys(env)) if (key.startsWith("LANGSMITH_") || key.startsWith("LANGCHAIN_")) delete env[key];
+  for (const key of Object.keys(env)) {
+    if (["LANGSMITH_", "LANGCHAIN_", "PHOENIX_", "LANGFUSE_"].some((prefix) => key.startsWith(prefix))) delete env[key];
+  }
+  // A local stand-in for Phoenix: graphs.ts turns tracing on from this variable.
+  env.PHOENIX_COLLECTOR_ENDPOINT = phoenix.url;
   // Its own process group, so the CLI, its tsx watcher and the API worker all stop together.
   server = spawn(process.execPath, ["--import", "tsx", "scripts/studio.ts", "--host", "127.0.0.1"], {
     env,
@@ -61,6 +68,7 @@ beforeAll(async () => {
 }, STARTUP_MS + 10_000);
 
 afterAll(async () => {
+  await phoenix?.close();
   if (server?.pid === undefined || server.exitCode !== null) return;
   const exited = new Promise((r) => server!.once("exit", r));
   process.kill(-server.pid, "SIGTERM");
@@ -117,5 +125,19 @@ describe("LangGraph Studio dev server (npm run studio)", () => {
     await api("POST", `/threads/${thread_id}/runs/wait`, { assistant_id: "gated_relay", command: { resume: { approved: false } } });
     const final = await api<ThreadState>("GET", `/threads/${thread_id}/state`);
     expect(final.values).toMatchObject({ approved: false, published: "(withheld by the reviewer)" });
+  });
+
+  it("traces the runs Studio starts to Phoenix when PHOENIX_COLLECTOR_ENDPOINT is set", async () => {
+    const { thread_id } = await api<{ thread_id: string }>("POST", "/threads", {});
+    await api("POST", `/threads/${thread_id}/runs/wait`, { assistant_id: "gated_relay", input: { task: "traced" } });
+    // The batch exporter sends every 5 s; poll rather than sleep a fixed time.
+    const deadline = Date.now() + 30_000;
+    while (!phoenix!.spans().some((s) => s.name === "human_gate") && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const spans = phoenix!.spans();
+    expect(phoenix!.requests[0]?.path).toBe("/v1/traces");
+    expect(spans.map((s) => s.name)).toEqual(expect.arrayContaining(["gated_relay", "write_draft", "human_gate"]));
+    expect(spans[0]!.resource["openinference.project.name"]).toBe("langgraph-firebreak-studio");
   });
 });

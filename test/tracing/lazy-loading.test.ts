@@ -33,12 +33,12 @@ describe("lazy loading", () => {
     const { enabled, packages } = await heavyPackagesLoaded({});
     expect(enabled).toBe(false);
     expect(packages).toEqual([]);
-  });
+  }, 120_000);
 
   it("loads the OpenTelemetry SDK and OpenInference only once setupTracing turns a backend on", async () => {
     const { enabled, packages } = await heavyPackagesLoaded({ inMemory: true });
     expect(enabled).toBe(true);
     expect(packages).toEqual(expect.arrayContaining(["@opentelemetry/sdk-trace-node", "@arizeai/openinference-instrumentation-langchain"]));
     expect(packages.filter((p) => p.startsWith("@langfuse"))).toEqual([]);
-  });
+  }, 120_000);
 });
