@@ -309,6 +309,19 @@ class Transaction {
         received: JSON.stringify(batch.verifier),
       });
     }
+    const judged = new Set<string>();
+    batch.verdicts.forEach((verdict, j) => {
+      if (judged.has(verdict.id)) {
+        throw new InvalidClaimError({
+          index,
+          claimId: verdict.id,
+          field: `verdicts[${j}].id`,
+          expected: "one verdict per claim in a batch (this claim was already judged earlier in the batch)",
+          received: JSON.stringify(verdict.id),
+        });
+      }
+      judged.add(verdict.id);
+    });
     return batch;
   }
 

@@ -189,6 +189,13 @@ describe("reduceClaims: claims are immutable and only verdicts change a status",
     expect(error.claimId).toBe("zz");
   });
 
+  it("rejects two verdicts on the same claim in one batch", () => {
+    const error = rejection(() =>
+      apply(base, claimVerdicts("v", [{ id: "c1", status: "red", reason: "no" }, { id: "c1", status: "green", reason: "yes" }])),
+    );
+    expect(error.field).toBe("verdicts[1].id");
+  });
+
   it("turns a red claim green only on a verdict citing new evidence", () => {
     const red = apply(base, claimVerdicts("v", [{ id: "c1", status: "red", reason: "contradicted", evidence: ["doc:1"] }]));
     const again = claimVerdicts("v2", [{ id: "c1", status: "green", reason: "changed my mind", evidence: ["doc:1"] }]);
