@@ -117,7 +117,7 @@ describe("fromPosterior", () => {
 
 describe("PosteriorReplySchema", () => {
   it("requires every field, as strict JSON-schema structured output demands", () => {
-    const schema = z.toJSONSchema(PosteriorReplySchema) as { properties: { claims: { items: { properties: object; required: string[] } } } };
+    const schema = z.toJSONSchema(PosteriorReplySchema) as unknown as { properties: { claims: { items: { properties: object; required: string[] } } } };
     const item = schema.properties.claims.items;
     expect(item.required.sort()).toEqual(Object.keys(item.properties).sort());
   });
