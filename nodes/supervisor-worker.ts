@@ -10,11 +10,15 @@ import {
   type LangGraphRunnableConfig,
 } from "@langchain/langgraph";
 import { z } from "zod";
+import { claimsChannel } from "../src/claims/index.js";
 import { FirebreakError } from "../src/internal/errors.js";
+import { guardRecordsChannel } from "./bicr/guard-record.js";
 
 /**
  * State of the supervisor–worker template: the conversation, the original task (written
- * once, by the caller), the supervisor's routing decision, the round counter and the answer.
+ * once, by the caller), the supervisor's routing decision, the round counter, the answer,
+ * the claims channel (claims with provenance and verdicts) and the records of guarded
+ * handoffs (see `guardNode`).
  */
 export const SupervisorWorkerState = Annotation.Root({
   ...MessagesAnnotation.spec,
@@ -26,6 +30,10 @@ export const SupervisorWorkerState = Annotation.Root({
   round: Annotation<number>({ reducer: (_prev, value) => value, default: () => 0 }),
   /** The writer's final answer. */
   answer: Annotation<string>(),
+  /** Claims with their origin, confidence, lineage and verdicts (the claims channel). */
+  claims: claimsChannel(),
+  /** One record per guarded handoff: attempts, verdicts, blocks (filled by guards). */
+  guardRecords: guardRecordsChannel(),
 });
 
 /** The state type of {@link SupervisorWorkerState}. */

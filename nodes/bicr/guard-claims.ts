@@ -1,0 +1,212 @@
+/**
+ * Internal: finding the claims in a producer's update, and rewriting the update for commit
+ * (verdicts appended, red claims dropped, yellow ones tagged high-risk).
+ */
+import { claimVerdicts } from "../../src/claims/verdicts.js";
+import type { Verdict } from "../challenger/verdict-schema.js";
+import type { BufferedClaim, ClaimExtractionContext, ClaimExtractor } from "./guard-types.js";
+
+/** The keys the guard reads in an update. */
+export interface ClaimKeys {
+  readonly claimsKey: string;
+  readonly messagesKey: string;
+  readonly recordKey: string;
+}
+
+/** Id prefix of the feedback messages the guard shows a retried producer (never committed). */
+export const FEEDBACK_MESSAGE_PREFIX = "firebreak-guard-feedback-";
+
+function newId(producer: string): string {
+  return `${producer}-${globalThis.crypto.randomUUID()}`;
+}
+
+/** The messages of an update value (a message, a list, or nothing), as a list. */
+export function asList(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** A message's type ("ai", "human", "tool", …) whether it is a class instance or a plain object. */
+export function messageType(m: unknown): string | undefined {
+  if (typeof m !== "object" || m === null) return undefined;
+  const typed = m as { getType?: () => string; _getType?: () => string; type?: unknown; role?: unknown };
+  if (typeof typed.getType === "function") return typed.getType();
+  if (typeof typed._getType === "function") return typed._getType();
+  const raw = typeof typed.type === "string" ? typed.type : typeof typed.role === "string" ? typed.role : undefined;
+  return raw === "assistant" ? "ai" : raw === "user" ? "human" : raw;
+}
+
+/** A message's id, if any. */
+export function messageId(m: unknown): string | undefined {
+  const id = (m as { id?: unknown } | null)?.id;
+  return typeof id === "string" ? id : undefined;
+}
+
+/** A message's text content. */
+export function messageText(m: unknown): string {
+  const content = (m as { content?: unknown } | null)?.content;
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) return content.map((p) => (typeof p === "string" ? p : typeof p?.text === "string" ? p.text : "")).join("");
+  return "";
+}
+
+function hasToolCalls(m: unknown): boolean {
+  const calls = (m as { tool_calls?: unknown[] } | null)?.tool_calls;
+  return Array.isArray(calls) && calls.length > 0;
+}
+
+function isVerdictBatch(item: unknown): boolean {
+  return typeof item === "object" && item !== null && (item as { kind?: unknown }).kind === "firebreak/verdicts";
+}
+
+/** Removes the guard's feedback messages from an update (a react agent returns its whole input). */
+export function stripFeedback(update: Record<string, unknown>, messagesKey: string): Record<string, unknown> {
+  if (!(messagesKey in update)) return update;
+  const messages = asList(update[messagesKey]);
+  const kept = messages.filter((m) => !(messageId(m)?.startsWith(FEEDBACK_MESSAGE_PREFIX) ?? false));
+  if (kept.length === messages.length) return update;
+  return { ...update, [messagesKey]: kept };
+}
+
+/** Gives every claim in the update's claims key an id, so verdicts can name it. Returns a new update. */
+export function fillClaimIds(update: Record<string, unknown>, claimsKey: string, producer: string): Record<string, unknown> {
+  if (!(claimsKey in update) || update[claimsKey] === null || update[claimsKey] === undefined) return update;
+  const items = asList(update[claimsKey]).map((item) => {
+    if (typeof item !== "object" || item === null || isVerdictBatch(item)) return item;
+    const claim = item as { id?: unknown };
+    return typeof claim.id === "string" && claim.id.length > 0 ? item : { ...item, id: newId(producer) };
+  });
+  return { ...update, [claimsKey]: items };
+}
+
+/**
+ * The claims in an update: the claims key's claims when it has any; otherwise one claim per
+ * new AI message with text; otherwise one per string field. Or whatever `custom` returns.
+ */
+export async function extractClaims(
+  update: Record<string, unknown>,
+  context: ClaimExtractionContext,
+  keys: ClaimKeys,
+  custom: ClaimExtractor | undefined,
+): Promise<BufferedClaim[]> {
+  if (custom !== undefined) {
+    const found = await custom(update, context);
+    return found.map((c, index) => ({
+      id: typeof c.id === "string" && c.id.length > 0 ? c.id : newId(context.producer),
+      text: String(c.text),
+      ...(c.value === undefined ? {} : { value: c.value }),
+      ...(typeof c.confidence === "number" ? { confidence: c.confidence } : {}),
+      ...(typeof c.requiresVerification === "boolean" ? { requiresVerification: c.requiresVerification } : {}),
+      basedOn: [...(c.basedOn ?? [])],
+      ...(c.taint === undefined ? {} : { taint: [...c.taint] }),
+      from: c.from ?? { kind: "claims", index },
+    }));
+  }
+  const out: BufferedClaim[] = [];
+  asList(update[keys.claimsKey]).forEach((item, index) => {
+    if (typeof item !== "object" || item === null || isVerdictBatch(item)) return;
+    const c = item as Record<string, unknown>;
+    const origin = (c["origin"] ?? {}) as { basedOn?: unknown };
+    out.push({
+      id: String(c["id"]),
+      text: String(c["text"] ?? ""),
+      ...(c["value"] === undefined ? {} : { value: c["value"] as BufferedClaim["value"] }),
+      ...(typeof c["confidence"] === "number" ? { confidence: c["confidence"] } : {}),
+      ...(typeof c["requiresVerification"] === "boolean" ? { requiresVerification: c["requiresVerification"] } : {}),
+      basedOn: Array.isArray(origin.basedOn) ? origin.basedOn.map(String) : [],
+      ...(Array.isArray(c["taint"]) ? { taint: (c["taint"] as unknown[]).map(String) } : {}),
+      from: { kind: "claims", index },
+    });
+  });
+  if (out.length > 0) return out;
+
+  const known = new Set(asList(context.state[keys.messagesKey]).map(messageId).filter((id): id is string => id !== undefined));
+  asList(update[keys.messagesKey]).forEach((m, index) => {
+    const id = messageId(m);
+    if (messageType(m) !== "ai" || (id !== undefined && known.has(id)) || hasToolCalls(m)) return;
+    const text = messageText(m).trim();
+    if (text.length > 0) out.push({ id: newId(context.producer), text, basedOn: [], from: { kind: "message", index } });
+  });
+  if (out.length > 0) return out;
+
+  for (const [key, value] of Object.entries(update)) {
+    if (key === keys.claimsKey || key === keys.messagesKey || key === keys.recordKey) continue;
+    if (typeof value === "string" && value.trim().length > 0) {
+      out.push({ id: newId(context.producer), text: `${key}: ${value.trim()}`, basedOn: [], from: { kind: "field", key } });
+    }
+  }
+  return out;
+}
+
+/** A verdict as it is written to the claims channel. */
+export interface LabelledVerdict {
+  readonly id: string;
+  readonly status: Verdict;
+  readonly reason: string;
+  readonly evidence: readonly string[];
+}
+
+/**
+ * Appends one signed verdict batch to the update's claims key, for the claims that came from
+ * it (claims found in messages or fields live only in the guard's record). Returns a new update.
+ */
+export function withVerdicts(
+  update: Record<string, unknown>,
+  claimsKey: string,
+  verifier: string,
+  verdicts: readonly LabelledVerdict[],
+  claims: readonly BufferedClaim[],
+): Record<string, unknown> {
+  const fromKey = new Set(claims.filter((c) => c.from.kind === "claims").map((c) => c.id));
+  const own = verdicts.filter((v) => fromKey.has(v.id));
+  if (own.length === 0) return update;
+  const items = asList(update[claimsKey]);
+  return {
+    ...update,
+    [claimsKey]: [...items, claimVerdicts(verifier, own.map((v) => ({ id: v.id, status: v.status, reason: v.reason, evidence: [...v.evidence] })))],
+  };
+}
+
+/** The tag the guard puts in a forwarded-at-risk claim's `meta`. */
+export const HIGH_RISK_META = { firebreak: { risk: "high" } } as const;
+
+/**
+ * The degraded update: red claims dropped (with the messages and string fields that carry
+ * them), yellow claims tagged high-risk in `meta`. Returns the update and what it dropped.
+ */
+export function degradeUpdate(
+  update: Record<string, unknown>,
+  claims: readonly BufferedClaim[],
+  verdictOf: (id: string) => Verdict | undefined,
+  keys: ClaimKeys,
+): { update: Record<string, unknown>; dropped: string[]; highRisk: string[] } {
+  const red = claims.filter((c) => verdictOf(c.id) === "red");
+  const yellow = claims.filter((c) => verdictOf(c.id) === "yellow");
+  const redIds = new Set(red.map((c) => c.id));
+  const yellowIds = new Set(yellow.map((c) => c.id));
+  const redTexts = red.map((c) => c.text.trim().toLowerCase()).filter((t) => t.length > 0);
+  const carriesRed = (text: string) => {
+    const lower = text.toLowerCase();
+    return redTexts.some((t) => lower.includes(t));
+  };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(update)) {
+    if (key === keys.claimsKey) {
+      out[key] = asList(value)
+        .filter((item) => !redIds.has(String((item as { id?: unknown } | null)?.id)))
+        .map((item) => {
+          const c = item as { id?: unknown; meta?: Record<string, unknown> };
+          return yellowIds.has(String(c?.id)) ? { ...c, meta: { ...(c.meta ?? {}), ...HIGH_RISK_META } } : item;
+        });
+    } else if (key === keys.messagesKey) {
+      const redMessages = new Set(red.filter((c) => c.from.kind === "message").map((c) => (c.from as { index: number }).index));
+      out[key] = asList(value).filter((m, index) => !redMessages.has(index) && !(messageType(m) === "ai" && carriesRed(messageText(m))));
+    } else if (typeof value === "string") {
+      const redField = red.some((c) => c.from.kind === "field" && c.from.key === key);
+      if (!redField && !carriesRed(value)) out[key] = value;
+    } else {
+      out[key] = value;
+    }
+  }
+  return { update: out, dropped: [...redIds], highRisk: [...yellowIds] };
+}

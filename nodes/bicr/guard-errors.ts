@@ -1,0 +1,29 @@
+import { FirebreakError } from "../../src/internal/errors.js";
+import type { GuardRecord } from "./guard-types.js";
+
+/**
+ * Thrown by a guard with `onExhausted: "fail"` when every attempt was blocked. Shared state is
+ * exactly as it was before the producer ran; `record` holds every attempt and verdict.
+ */
+export class GuardExhaustedError extends FirebreakError {
+  override name = "GuardExhaustedError";
+  /** The guarded producer node. */
+  readonly node: string;
+  /** The full record of the handoff (outcome `"failed"`). */
+  readonly record: GuardRecord;
+
+  constructor(record: GuardRecord) {
+    const last = record.attempts[record.attempts.length - 1];
+    const blocking = (last?.claims ?? []).filter((c) => c.verdict === "red" || c.verdict === "yellow");
+    const detail = last?.invalidUpdate
+      ? `its update was invalid: ${last.invalidUpdate}`
+      : blocking.map((c) => `claim ${c.id} ${c.verdict}: ${c.reasons.join(" ")}`).join("; ") || "no detail";
+    super(
+      "GUARD_EXHAUSTED",
+      `Guard on node "${record.guard}" blocked all ${record.attempts.length} attempt(s); last attempt: ${detail}. ` +
+        `Nothing reached shared state. Fix the producer or its evidence, raise maxAttempts, or set onExhausted to "interrupt" (human review, needs a checkpointer) or "degrade".`,
+    );
+    this.node = record.guard;
+    this.record = record;
+  }
+}

@@ -1,0 +1,59 @@
+import type { StateGraph } from "@langchain/langgraph";
+import { FirebreakError } from "../../src/internal/errors.js";
+import { createBicrGuard } from "./create-bicr-guard.js";
+import type { BicrGuardOptions } from "./guard-types.js";
+
+/** Options of {@link guardNode}: those of `createBicrGuard` without the producer, state and name, which come from the builder. */
+export type GuardNodeOptions = Omit<BicrGuardOptions, "producer" | "state" | "name">;
+
+interface NodeSpecLike {
+  runnable: unknown;
+  metadata?: Record<string, unknown>;
+  retryPolicy?: BicrGuardOptions["producerRetryPolicy"];
+  subgraphs?: unknown[];
+}
+
+/**
+ * Wraps a node already added to a builder in a BICR guard, in place: same name, same edges,
+ * same input. The producer keeps its retry policy (it moves inside the guard); the node's
+ * metadata gains `{ firebreak: { role: "agent", guard: { producer, policy, maxAttempts } } }`
+ * so topology analysis treats its out-edges as guarded; `hub` defaults to the node's
+ * `firebreak.hub` metadata. Call it before `compile()`. Returns the builder, for chaining.
+ *
+ * @example
+ * const builder = createSupervisorWorkerGraph({ supervisor, workers, writer });
+ * guardNode(builder, "researcher", {
+ *   challenger: createChallenger({ model: judge, evidence: calculator }),
+ *   maxAttempts: 3,
+ *   onExhausted: "interrupt",
+ * });
+ * const graph = builder.compile({ checkpointer });
+ */
+export function guardNode<B extends StateGraph<any, any, any, any, any, any, any, any>>(builder: B, name: string, options: GuardNodeOptions): B {
+  const nodes = (builder as unknown as { nodes: Record<string, NodeSpecLike> }).nodes;
+  const spec = nodes?.[name];
+  if (spec === undefined) {
+    const known = Object.keys(nodes ?? {}).join(", ") || "(none)";
+    throw new FirebreakError("INVALID_OPTIONS", `guardNode: no node "${name}" in this builder (nodes: ${known}); add the producer with addNode first, then guard it.`);
+  }
+  const existing = (spec.metadata?.["firebreak"] ?? {}) as Record<string, unknown>;
+  if (typeof existing["guard"] === "object" && existing["guard"] !== null) {
+    throw new FirebreakError("INVALID_OPTIONS", `guardNode: node "${name}" is already guarded; guard it once.`);
+  }
+  const guard = createBicrGuard({
+    ...options,
+    producer: spec.runnable as BicrGuardOptions["producer"],
+    state: builder as unknown as { channels: Record<string, unknown> },
+    name,
+    hub: options.hub ?? existing["hub"] === true,
+    ...(options.producerRetryPolicy ?? spec.retryPolicy ? { producerRetryPolicy: options.producerRetryPolicy ?? spec.retryPolicy } : {}),
+  });
+  nodes[name] = {
+    ...spec,
+    runnable: guard,
+    retryPolicy: undefined,
+    subgraphs: [guard],
+    metadata: { ...spec.metadata, firebreak: { ...existing, ...guard.firebreak } },
+  };
+  return builder;
+}

@@ -1,0 +1,74 @@
+import { Annotation } from "@langchain/langgraph";
+import type { ReviewPolicy } from "../challenger/review-policy.js";
+import type { Buffered, Review } from "./guard-state.js";
+import type { AttemptRecord, GuardOutcome, GuardRecord } from "./guard-types.js";
+
+/** The default parent key for guard records. */
+export const GUARD_RECORDS_KEY = "guardRecords";
+
+/**
+ * A state channel that collects one {@link GuardRecord} per guarded handoff (append-only).
+ * Add it under `guardRecords` (or the guard's `recordKey`) to keep every verdict, attempt and
+ * block in the graph's state and checkpoints.
+ *
+ * @example
+ * const State = Annotation.Root({ ...MessagesAnnotation.spec, guardRecords: guardRecordsChannel() });
+ */
+export function guardRecordsChannel() {
+  return Annotation<GuardRecord[]>({ reducer: (a, b) => a.concat(b ?? []), default: () => [] });
+}
+
+/** What happened in one attempt, from its buffer and its review. */
+export function attemptRecord(buffer: Buffered, review: Review): AttemptRecord {
+  const byId = new Map(review.judgements.map((j) => [j.claimId, j]));
+  return {
+    attempt: buffer.attempt,
+    claims: buffer.claims.map((c) => {
+      const j = byId.get(c.id);
+      return {
+        id: c.id,
+        text: c.text,
+        verdict: j?.verdict ?? "unreviewed",
+        reasons: [...(j?.reasons ?? [])],
+        evidence: [...(j?.evidence ?? [])],
+        ...(c.taint === undefined ? {} : { taint: [...c.taint] }),
+      };
+    }),
+    blocked: review.blocked,
+    valid: review.valid,
+    ...(buffer.invalid === undefined ? {} : { invalidUpdate: buffer.invalid }),
+  };
+}
+
+/** The record of a finished handoff. */
+export function guardRecord(fields: {
+  guard: string;
+  policy: ReviewPolicy;
+  maxAttempts: number;
+  attempts: readonly AttemptRecord[];
+  outcome: GuardOutcome;
+  blockOn: ReadonlySet<string>;
+  committedClaimIds?: readonly string[];
+  droppedClaimIds?: readonly string[];
+  highRiskClaimIds?: readonly string[];
+}): GuardRecord {
+  const taints = new Set<string>();
+  for (const attempt of fields.attempts) {
+    if (!attempt.blocked) continue;
+    for (const claim of attempt.claims) if (fields.blockOn.has(claim.verdict)) for (const t of claim.taint ?? []) taints.add(t);
+  }
+  return {
+    kind: "firebreak/guard-record",
+    guard: fields.guard,
+    policy: fields.policy,
+    maxAttempts: fields.maxAttempts,
+    attempts: [...fields.attempts],
+    blocked: fields.attempts.filter((a) => a.blocked).length,
+    outcome: fields.outcome,
+    committedClaimIds: [...(fields.committedClaimIds ?? [])],
+    droppedClaimIds: [...(fields.droppedClaimIds ?? [])],
+    highRiskClaimIds: [...(fields.highRiskClaimIds ?? [])],
+    blockedTaints: [...taints].sort(),
+    at: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,117 @@
+import { AIMessage, HumanMessage } from "@langchain/core/messages";
+import { tool } from "@langchain/core/tools";
+import { END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
+import { createReactAgent } from "@langchain/langgraph/prebuilt";
+import { describe, expect, it } from "vitest";
+import { z } from "zod/v4";
+import {
+  createBicrGuard,
+  createChallenger,
+  createSupervisorWorkerGraph,
+  guardNode,
+  SupervisorWorkerState,
+  type SupervisorWorkerStateType,
+  type WorkerSpec,
+} from "../../nodes/index.js";
+import { ScriptedChatModel } from "../../src/testing/index.js";
+import { judgeAgainst } from "./helpers.js";
+
+// Scripted models stand in for model judgement throughout.
+
+const calculator = tool(async ({ expression }: { expression: string }) => (expression === "0.85^5" ? "0.4437053125" : "unknown"), {
+  name: "calculator",
+  description: "Evaluates an arithmetic expression.",
+  schema: z.object({ expression: z.string() }),
+});
+
+/** A react agent whose model first asks the calculator, then misreads it — unless the guard's feedback is in its prompt. */
+function researchAgent() {
+  const model = new ScriptedChatModel({
+    label: "scripted react researcher",
+    script: ({ messages }) => {
+      const last = messages[messages.length - 1]!;
+      if (last.getType() !== "tool") return { toolCalls: [{ name: "calculator", args: { expression: "0.85^5" } }] };
+      const corrected = messages.some((m) => String(m.content).includes("[firebreak guard]"));
+      return corrected ? "0.85^5 is about 0.44." : "0.85^5 is about 0.52.";
+    },
+  });
+  return { agent: createReactAgent({ llm: model, tools: [calculator] }), model };
+}
+
+function team(researcher: WorkerSpec["node"]) {
+  return createSupervisorWorkerGraph({
+    supervisor: (state: SupervisorWorkerStateType) => (state.messages.some((m) => m.name === "researcher" || m.getType() === "tool") ? "writer" : "researcher"),
+    workers: { researcher: { description: "computes", node: researcher } },
+    writer: (state: SupervisorWorkerStateType) => ({ answer: `final: ${String(state.messages.filter((m) => m.name !== "supervisor").at(-1)?.content)}` }),
+  });
+}
+
+describe("guardNode", () => {
+  it("guards a createReactAgent worker in place: the misread is blocked, the agent retries with feedback, the retry is committed", async () => {
+    const { agent, model } = researchAgent();
+    const judge = judgeAgainst("0.52");
+    const builder = guardNode(team(agent), "researcher", { challenger: createChallenger({ model: judge }), maxAttempts: 2 });
+    const out = await builder.compile().invoke({ task: "compute 0.85^5", messages: [] });
+    expect(judge.callCount).toBe(2);
+    expect(model.callCount).toBe(4);
+    const contents = out.messages.map((m) => String(m.content));
+    expect(contents).toContain("0.85^5 is about 0.44.");
+    expect(contents.join("\n")).not.toContain("0.52");
+    expect(contents.join("\n")).not.toContain("[firebreak guard]");
+    expect(out.answer).toBe("final: 0.85^5 is about 0.44.");
+    expect(out.guardRecords[0]).toMatchObject({ guard: "researcher", outcome: "passed", blocked: 1 });
+  });
+
+  it("guards a compiled react agent given straight to createBicrGuard as the producer", async () => {
+    const { agent } = researchAgent();
+    const guard = createBicrGuard({ producer: agent, challenger: createChallenger({ model: judgeAgainst("0.52") }), state: SupervisorWorkerState, name: "researcher" });
+    const graph = new StateGraph(SupervisorWorkerState)
+      .addNode("researcher", guard, { metadata: { firebreak: guard.firebreak } })
+      .addEdge(START, "researcher")
+      .addEdge("researcher", END)
+      .compile();
+    const out = await graph.invoke({ task: "compute 0.85^5", messages: [new HumanMessage("compute 0.85^5")] });
+    expect(out.messages.at(-1)!.content).toBe("0.85^5 is about 0.44.");
+    // The agent's whole history came back; the parent's messages reducer keeps each message once.
+    expect(out.messages.filter((m) => m.getType() === "human")).toHaveLength(1);
+  });
+
+  it("keeps the node's name, edges and metadata, and declares the guard for topology analysis", async () => {
+    const builder = team(async () => ({ messages: [new AIMessage({ name: "researcher", content: "fine" })] }));
+    guardNode(builder, "researcher", { challenger: createChallenger({ model: judgeAgainst("never") }), policy: "balanced", maxAttempts: 4 });
+    expect(builder.nodes.researcher.metadata).toEqual({ firebreak: { role: "agent", guard: { producer: "researcher", policy: "balanced", maxAttempts: 4 } } });
+    const graph = await builder.compile().getGraphAsync({ xray: true });
+    const ids = graph.nodes ? Object.keys(graph.nodes) : [];
+    expect(ids).toEqual(expect.arrayContaining(["researcher:produce", "researcher:challenge", "researcher:commit", "supervisor", "writer"]));
+  });
+
+  it("reads hub from the node's metadata for the balanced policy", () => {
+    const builder = team(async () => ({}));
+    builder.nodes.researcher.metadata = { firebreak: { role: "agent", hub: true } };
+    guardNode(builder, "researcher", { challenger: createChallenger({ model: judgeAgainst("x") }), policy: "balanced" });
+    expect(builder.nodes.researcher.metadata).toMatchObject({ firebreak: { hub: true, guard: { policy: "balanced" } } });
+  });
+
+  it("names the missing node, refuses to guard twice, and rejects bad options", () => {
+    const challenger = createChallenger({ model: judgeAgainst("x") });
+    const builder = team(async () => ({}));
+    expect(() => guardNode(builder, "researchr", { challenger })).toThrow(/no node "researchr".*supervisor, researcher, writer/);
+    guardNode(builder, "researcher", { challenger });
+    expect(() => guardNode(builder, "researcher", { challenger })).toThrow(/already guarded/);
+    expect(() => guardNode(team(async () => ({})), "researcher", { challenger, maxAttempts: 0 })).toThrow(/maxAttempts must be a positive integer/);
+    expect(() => guardNode(team(async () => ({})), "researcher", { challenger, blockOn: ["yellow"] })).toThrow(/a red verdict always blocks/);
+    expect(() => createBicrGuard({ producer: async () => ({}), challenger, state: {} as never })).toThrow(/`state` must describe the parent graph's state/);
+  });
+
+  it("the guarded team still pauses at the human gate before the writer and resumes", async () => {
+    const builder = guardNode(team(async () => ({ messages: [new AIMessage({ name: "researcher", content: "fine" })] })), "researcher", {
+      challenger: createChallenger({ model: judgeAgainst("never") }),
+    });
+    const graph = builder.compile({ checkpointer: new MemorySaver(), interruptBefore: ["writer"] });
+    const config = { configurable: { thread_id: "gate" } };
+    await graph.invoke({ task: "t", messages: [] }, config);
+    expect((await graph.getState(config)).next).toEqual(["writer"]);
+    const done = await graph.invoke(null, config);
+    expect(done.answer).toBe("final: fine");
+  });
+});
