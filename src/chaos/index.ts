@@ -1,1 +1,67 @@
-export {};
+/**
+ * Chaos engineering for agent topologies (`langgraph-firebreak/chaos`): inject faults into
+ * chosen nodes, measure how far a planted falsehood spreads through the claims lineage, run
+ * seeded campaigns comparing unguarded and guarded graphs, and simulate the adoption
+ * dynamics of arXiv:2603.04474 against the epidemic threshold. Not re-exported from the root.
+ */
+export { createRng, deriveSeed, type Rng } from "./rng.js";
+export {
+  chaosRng,
+  createChaosRun,
+  currentChaosRun,
+  runWithChaos,
+  type ArmedProviderFault,
+  type ChaosRun,
+  type FaultEvent,
+} from "./chaos-run.js";
+export {
+  DEFAULT_TAINT,
+  faultLabel,
+  targetLabel,
+  type ContradictionFault,
+  type EmptyFault,
+  type FalsehoodFault,
+  type Fault,
+  type FaultPlan,
+  type FaultTarget,
+  type LatencyFault,
+  type MalformedFault,
+  type ProviderErrorFault,
+  type ProviderErrorKind,
+} from "./fault-plan.js";
+export {
+  cloneBuilder,
+  injectFaults,
+  injectedFaults,
+  type AnyStateGraph,
+  type InjectedFault,
+  type InjectFaultsOptions,
+} from "./inject-faults.js";
+export { pickHubOrLeaf, type TargetResolution } from "./targets.js";
+export {
+  ProviderFaultChatModel,
+  ProviderFaultError,
+  providerError,
+  withProviderFaults,
+  type ProviderFaultsOptions,
+} from "./provider-faults.js";
+export { measureInfection, type InfectionReport, type MeasureInfectionOptions } from "./infection.js";
+export { runCampaign } from "./campaign.js";
+export type {
+  CampaignContext,
+  CampaignOptions,
+  CampaignReport,
+  CampaignRow,
+  CampaignTiming,
+  GraphFactory,
+  GuardApplier,
+  GuardMode,
+} from "./campaign-types.js";
+export { simulateEpidemic, type EpidemicOptions, type EpidemicResult, type EpidemicSeed } from "./epidemic.js";
+export { createAdoptionAgent, adoptionStep, type AdoptionAgentOptions, type AdoptionStep } from "./adoption-agent.js";
+export {
+  createScriptedCascadeGraph,
+  ScriptedCascadeState,
+  type ScriptedCascadeOptions,
+} from "./scripted-cascade.js";
+export { createScriptedJudge, factsEvidence, type Facts, type ScriptedJudgeOptions } from "./scripted-judge.js";

@@ -1,0 +1,364 @@
+/**
+ * `runCampaign`: the cascade experiment of arXiv:2603.04474 as a function. For every model
+ * configuration × fault × target × guard mode it runs the same seeded trials, measures
+ * infection through the claims lineage and reports infection rate, full-infection
+ * probability, defence success, safe completion and the token and latency overhead.
+ */
+import { isGraphInterrupt } from "@langchain/langgraph";
+import { FirebreakError } from "../internal/errors.js";
+import { analyzeTopology, extractTopology, type Topology } from "../topology/index.js";
+import type {
+  CampaignContext,
+  CampaignOptions,
+  CampaignReport,
+  CampaignRow,
+  GuardMode,
+} from "./campaign-types.js";
+import { createChaosRun, runWithChaos } from "./chaos-run.js";
+import { DEFAULT_TAINT, faultLabel, targetLabel, type Fault, type FaultTarget } from "./fault-plan.js";
+import { measureInfection } from "./infection.js";
+import { injectFaults, injectedFaults, type AnyStateGraph } from "./inject-faults.js";
+import { createRng, deriveSeed } from "./rng.js";
+import { TrialRecorder } from "./trial-recorder.js";
+
+interface TrialOutcome {
+  injected: boolean;
+  rate: number;
+  full: boolean;
+  finalInfected: boolean;
+  blocked: boolean;
+  safe: boolean;
+  error?: string;
+  tokens: number;
+  estimated: boolean;
+  ms: number;
+  infected: readonly string[];
+  seedInfected: boolean;
+}
+
+/**
+ * Runs a fault-injection campaign. `factory` builds a fresh uncompiled graph per
+ * configuration; faults are injected with `injectFaults`, guards applied with `options.guard`
+ * (inside which the faulty producer runs), and every trial runs inside `runWithChaos` with
+ * its own seed — the same seeds in every configuration, so differences are the
+ * configuration's, not luck's.
+ *
+ * @example
+ * ```ts
+ * const report = await runCampaign(() => createScriptedCascadeGraph({ workers: 8 }), {
+ *   input: { task: "What is the capital of Australia?" },
+ *   faults: [{ kind: "falsehood", text: "The capital of Australia is", value: "Sydney" }],
+ *   targets: ["hub", "leaf"],
+ *   trials: 200,
+ *   guard: (builder, node) => guardNode(builder, node, { challenger }),
+ * });
+ * console.log(formatCampaignTable(report));
+ * ```
+ */
+export async function runCampaign(
+  factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
+  options: CampaignOptions,
+): Promise<CampaignReport> {
+  const started = performance.now();
+  const o = normalise(options);
+  const rows: CampaignRow[] = [];
+  let firstTopology: Topology | undefined;
+  let firstRecommended: string[] = [];
+  let population: readonly string[] = [];
+  let final: readonly string[] = [];
+  const total = o.modelNames.length * o.faults.length * o.targets.length * o.guards.length * o.seeds.length;
+  let done = 0;
+  let trialsRun = 0;
+
+  for (const model of o.modelNames) {
+    const context: CampaignContext = { model, modelValue: o.models[model] };
+    const probe = await factory(context);
+    const topology = extractTopology(probe, { xray: false });
+    const agents = topology.nodes.filter((n) => n.role === "agent").map((n) => n.id);
+    const analysis = analyzeTopology(topology, { ...o.analysis, cycles: false });
+    const recommended = (analysis.guards?.recommended ?? []).map((r) => r.node).filter((n): n is string => n !== undefined);
+    const guardable = options.guardable ?? agents;
+    population = options.population ?? agents;
+    final = options.final ?? topology.exits;
+    if (firstTopology === undefined) {
+      firstTopology = topology;
+      firstRecommended = recommended;
+    }
+    for (const fault of o.faults) {
+      for (const target of o.targets) {
+        const baseline = new Map<string, { tokens: number; medianMs: number }>();
+        for (const mode of o.guards) {
+          const placement = placementFor(mode, guardable, recommended);
+          const compiled = new Map<string, { graph: CompiledLike; targetNodes: readonly string[] }>();
+          const build = async (nodes: readonly string[]) => {
+            const key = [...nodes].sort().join("\u0000");
+            let entry = compiled.get(key);
+            if (entry === undefined) {
+              const fresh = await factory(context);
+              let faulty: AnyStateGraph = injectFaults(fresh, { targets: [target], fault, ...o.fire });
+              const targetNodes = injectedFaults(faulty)[0]!.nodes;
+              for (const node of nodes) faulty = await o.guard!(faulty, node);
+              entry = { graph: faulty.compile(o.compile) as unknown as CompiledLike, targetNodes };
+              compiled.set(key, entry);
+            }
+            return entry;
+          };
+          const outcomes: TrialOutcome[] = [];
+          const runTrial = async (trial: number) => {
+            const seed = o.seeds[trial]!;
+            const nodes =
+              mode === "random"
+                ? createRng(deriveSeed(seed, "placement")).shuffle(guardable).slice(0, Math.min(guardable.length, recommended.length))
+                : (placement ?? []);
+            const { graph, targetNodes } = await build(nodes);
+            outcomes[trial] = await runOneTrial(graph, {
+              seed,
+              input: typeof options.input === "function" ? (options.input as (t: number) => unknown)(trial) : options.input,
+              fault,
+              targetNodes,
+              population,
+              final,
+              marker: options.marker,
+              config: options.config,
+              threadId: o.compile.checkpointer ? `chaos-${model}-${faultLabel(fault)}-${targetLabel(target)}-${mode}-${trial}` : undefined,
+            });
+            trialsRun++;
+            options.onProgress?.(++done, total);
+          };
+          await pool(o.seeds.length, o.concurrency, runTrial);
+          const row = aggregate(outcomes, {
+            model,
+            fault: faultLabel(fault),
+            target: targetLabel(target),
+            targetNodes: [...compiled.values()][0]?.targetNodes ?? [],
+            guard: mode,
+            guardedNodes: mode === "random" ? Math.min(guardable.length, recommended.length) : (placement ?? []),
+            population,
+            baseline: baseline.get("unguarded"),
+          });
+          if (mode === "unguarded") baseline.set("unguarded", { tokens: row.meanTokens, medianMs: row.timing.medianMs });
+          rows.push(row);
+        }
+      }
+    }
+  }
+  const totalMs = performance.now() - started;
+  return {
+    kind: "firebreak/campaign",
+    params: {
+      trials: o.seeds.length,
+      seed: options.seeds ? null : (options.seed ?? 1),
+      seeds: o.seeds,
+      models: o.modelNames,
+      faults: o.faults,
+      targets: o.targets.map(targetLabel),
+      guards: o.guards,
+      fire: { calls: o.fire.calls, probability: o.fire.probability },
+    },
+    topology: firstTopology!,
+    recommended: firstRecommended,
+    population,
+    final,
+    rows,
+    timing: { totalMs, trialsPerSecond: trialsRun / (totalMs / 1000) },
+  };
+}
+
+interface CompiledLike {
+  stream(input: unknown, config: Record<string, unknown>): Promise<AsyncIterable<unknown>>;
+}
+
+interface TrialSpec {
+  seed: number;
+  input: unknown;
+  fault: Fault;
+  targetNodes: readonly string[];
+  population: readonly string[];
+  final: readonly string[];
+  marker: string | undefined;
+  config: CampaignOptions["config"];
+  threadId: string | undefined;
+}
+
+async function runOneTrial(graph: CompiledLike, spec: TrialSpec): Promise<TrialOutcome> {
+  const recorder = new TrialRecorder();
+  const run = createChaosRun(spec.seed);
+  let last: Record<string, unknown> = {};
+  let error: string | undefined;
+  let interrupted = false;
+  const t0 = performance.now();
+  try {
+    await runWithChaos(run, async () => {
+      const base = spec.config ?? {};
+      const stream = await graph.stream(spec.input, {
+        ...base,
+        ...(spec.threadId ? { configurable: { ...base.configurable, thread_id: spec.threadId } } : {}),
+        callbacks: [recorder],
+        streamMode: ["values", "updates"],
+      });
+      for await (const chunk of stream) {
+        const [mode, data] = chunk as [string, Record<string, unknown>];
+        if (mode === "values") last = data;
+        else if (data && typeof data === "object" && "__interrupt__" in data) interrupted = true;
+      }
+    });
+  } catch (e) {
+    if (isGraphInterrupt(e)) interrupted = true;
+    else error = (e as { name?: string })?.name ?? "Error";
+  }
+  const ms = performance.now() - t0;
+  const taint = taintOf(spec.fault);
+  const fired = run.events.filter((e) => e.fired && spec.targetNodes.includes(e.node));
+  const injected = fired.length > 0;
+  const infection = measureInfection(last, {
+    ...(taint !== undefined ? { taints: [taint] } : {}),
+    population: spec.population,
+    seeds: spec.targetNodes,
+    final: spec.final,
+    ...(spec.marker !== undefined ? { marker: spec.marker } : {}),
+  });
+  const blocked = recorder.guardRecords.some((r) =>
+    taint !== undefined ? r.blockedTaints.includes(taint) : spec.targetNodes.includes(r.guard) && r.blocked > 0,
+  );
+  const completed = error === undefined && !interrupted;
+  return {
+    injected,
+    rate: taint !== undefined ? infection.rate : 0,
+    full: taint !== undefined && infection.full,
+    finalInfected: taint !== undefined && infection.finalInfected,
+    blocked: injected && blocked,
+    safe: completed && !(taint !== undefined && infection.finalInfected),
+    ...(error !== undefined ? { error } : interrupted ? { error: "Interrupted" } : {}),
+    tokens: recorder.tokens,
+    estimated: recorder.estimated,
+    ms,
+    infected: infection.infected,
+    seedInfected: infection.seedInfected,
+  };
+}
+
+function taintOf(fault: Fault): string | undefined {
+  return fault.kind === "falsehood" || fault.kind === "contradiction" ? (fault.taint ?? DEFAULT_TAINT) : undefined;
+}
+
+function aggregate(
+  outcomes: readonly TrialOutcome[],
+  info: {
+    model: string;
+    fault: string;
+    target: string;
+    targetNodes: readonly string[];
+    guard: GuardMode;
+    guardedNodes: readonly string[] | number;
+    population: readonly string[];
+    baseline: { tokens: number; medianMs: number } | undefined;
+  },
+): CampaignRow {
+  const injected = outcomes.filter((t) => t.injected);
+  const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+  const frac = (n: number, d: number) => (d === 0 ? 0 : n / d);
+  const errorKinds: Record<string, number> = {};
+  for (const t of outcomes) if (t.error !== undefined) errorKinds[t.error] = (errorKinds[t.error] ?? 0) + 1;
+  const nodeInfection: Record<string, number> = {};
+  for (const node of info.population) {
+    const isSeed = info.targetNodes.includes(node);
+    nodeInfection[node] = frac(injected.filter((t) => (isSeed ? t.seedInfected : t.infected.includes(node))).length, injected.length);
+  }
+  const ms = outcomes.map((t) => t.ms).sort((a, b) => a - b);
+  const medianMs = ms.length === 0 ? 0 : ms.length % 2 ? ms[ms.length >> 1]! : (ms[ms.length / 2 - 1]! + ms[ms.length / 2]!) / 2;
+  const meanTokens = mean(outcomes.map((t) => t.tokens));
+  const blocked = injected.filter((t) => t.blocked).length;
+  return {
+    model: info.model,
+    fault: info.fault,
+    target: info.target,
+    targetNodes: info.targetNodes,
+    guard: info.guard,
+    guardedNodes: info.guardedNodes,
+    trials: outcomes.length,
+    injected: injected.length,
+    infectionRate: mean(injected.map((t) => t.rate)),
+    fullInfection: frac(injected.filter((t) => t.full).length, injected.length),
+    finalInfection: frac(injected.filter((t) => t.finalInfected).length, injected.length),
+    blocked,
+    defenceSuccess: frac(blocked, injected.length),
+    safeCompletion: frac(outcomes.filter((t) => t.safe).length, outcomes.length),
+    errors: outcomes.filter((t) => t.error !== undefined).length,
+    errorKinds,
+    meanTokens,
+    tokensEstimated: outcomes.some((t) => t.estimated),
+    tokenOverhead: info.baseline && info.baseline.tokens > 0 ? meanTokens / info.baseline.tokens : null,
+    extraTokens: info.baseline && info.guard !== "unguarded" ? meanTokens - info.baseline.tokens : null,
+    nodeInfection,
+    timing: {
+      medianMs,
+      meanMs: mean(ms),
+      latencyOverhead: info.baseline && info.baseline.medianMs > 0 ? medianMs / info.baseline.medianMs : null,
+    },
+  };
+}
+
+function placementFor(mode: GuardMode, guardable: readonly string[], recommended: readonly string[]): readonly string[] | undefined {
+  switch (mode) {
+    case "unguarded":
+      return [];
+    case "guarded":
+      return guardable;
+    case "recommended":
+      return recommended;
+    case "random":
+      return undefined;
+  }
+}
+
+async function pool(n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < n) await fn(next++);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, n)) }, worker));
+}
+
+function normalise(options: CampaignOptions) {
+  const fail = (message: string): never => {
+    throw new FirebreakError("INVALID_OPTIONS", `runCampaign: ${message}.`);
+  };
+  if (!Array.isArray(options.faults) || options.faults.length === 0) fail("give at least one fault in `faults`");
+  const targets: readonly FaultTarget[] = options.targets ?? ["hub", "leaf"];
+  if (targets.length === 0) fail("`targets` is empty");
+  const guards: readonly GuardMode[] = options.guards ?? (options.guard ? ["unguarded", "guarded", "recommended"] : ["unguarded"]);
+  for (const g of guards) {
+    if (!["unguarded", "guarded", "recommended", "random"].includes(g)) fail(`unknown guard mode "${String(g)}"`);
+    if (g !== "unguarded" && options.guard === undefined) {
+      fail(`guard mode "${g}" needs \`guard\`: a function that wraps a node in a guard, e.g. (b, n) => guardNode(b, n, { challenger })`);
+    }
+  }
+  let seeds: readonly number[];
+  if (options.seeds !== undefined) {
+    if (options.seeds.length === 0) fail("`seeds` is empty");
+    seeds = options.seeds.map((s) => s >>> 0);
+  } else {
+    const trials = options.trials ?? 100;
+    if (!Number.isInteger(trials) || trials < 1) fail(`trials must be a positive integer, got ${String(trials)}`);
+    const base = options.seed ?? 1;
+    seeds = Array.from({ length: trials }, (_, i) => deriveSeed(base, "trial", i));
+  }
+  const models = options.models ?? { default: undefined };
+  const modelNames = Object.keys(models);
+  if (modelNames.length === 0) fail("`models` is empty");
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) fail(`concurrency must be a positive integer, got ${String(concurrency)}`);
+  return {
+    faults: options.faults,
+    targets,
+    guards,
+    guard: options.guard,
+    seeds,
+    models,
+    modelNames,
+    concurrency,
+    fire: { calls: options.fire?.calls ?? ("first" as const), probability: options.fire?.probability ?? 1 },
+    analysis: options.analysis ?? {},
+    compile: options.compile ?? {},
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * `injectFaults(builder, plan)`: a copy of an uncompiled `StateGraph` whose target nodes
+ * misbehave as planned. The copy shares nothing mutable with the original; each target
+ * node's runnable is wrapped (metadata, retry policy, `ends` and subgraph info are kept), so
+ * the topology, guards and compile options work on it exactly as on the original.
+ */
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { RunnableLambda } from "@langchain/core/runnables";
+import type { StateGraph } from "@langchain/langgraph";
+import { FirebreakError } from "../internal/errors.js";
+import { applyOutputFault } from "./apply-fault.js";
+import {
+  createChaosRun,
+  currentChaosRun,
+  nextCall,
+  withArmedProviderFault,
+  type ChaosRun,
+  type FaultEvent,
+} from "./chaos-run.js";
+import { faultLabel, resolveFaultPlan, type FaultPlan, type FaultTarget, type ResolvedFaultPlan } from "./fault-plan.js";
+import { providerError } from "./provider-faults.js";
+import { createRng, deriveSeed } from "./rng.js";
+import { resolveTargets, type TargetResolution } from "./targets.js";
+
+/** Any uncompiled `StateGraph`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStateGraph = StateGraph<any, any, any, any, any, any, any, any, any, any>;
+
+/** One plan entry and the nodes it resolved to. */
+export interface InjectedFault {
+  /** The entry after defaults. */
+  readonly plan: ResolvedFaultPlan;
+  /** Short label of the fault. */
+  readonly label: string;
+  /** Node names the targets resolved to. */
+  readonly nodes: readonly string[];
+}
+
+/** Options of {@link injectFaults}. */
+export interface InjectFaultsOptions extends TargetResolution {}
+
+interface NodeSpecLike {
+  runnable: { invoke: (input: unknown, config?: RunnableConfig) => Promise<unknown> };
+  [key: string]: unknown;
+}
+
+const injected = new WeakMap<object, readonly InjectedFault[]>();
+
+/**
+ * Returns a copy of `builder` whose target nodes misbehave as `plan` says. Faults draw from
+ * seeded streams: inside `runWithChaos`/`runCampaign` from the run's seed, otherwise from
+ * `plan.seed`. Every fault met is logged in the chaos run's `events`.
+ *
+ * @example
+ * ```ts
+ * const faulty = injectFaults(builder, {
+ *   targets: "hub",
+ *   fault: { kind: "falsehood", text: "The capital of Australia is", value: "Sydney" },
+ * });
+ * const { result, run } = await runWithChaos(7, () => faulty.compile().invoke(input));
+ * ```
+ */
+export function injectFaults<B extends AnyStateGraph>(
+  builder: B,
+  plan: FaultPlan | readonly FaultPlan[],
+  options: InjectFaultsOptions = {},
+): B {
+  const entries = resolveFaultPlan(plan);
+  const nodes = (builder as unknown as { nodes: Record<string, NodeSpecLike> }).nodes;
+  const channels = (builder as unknown as { channels?: Record<string, unknown> }).channels ?? {};
+  const resolved: InjectedFault[] = entries.map((entry) => ({
+    plan: entry,
+    label: faultLabel(entry.fault),
+    nodes: resolveTargets(builder, entry.targets, options),
+  }));
+  const copy = cloneBuilder(builder);
+  const copyNodes = (copy as unknown as { nodes: Record<string, NodeSpecLike> }).nodes;
+  let fallback: ChaosRun | undefined;
+  const fallbackRun = () => (fallback ??= createChaosRun(entries[0]!.seed));
+
+  const byNode = new Map<string, InjectedFault[]>();
+  for (const r of resolved) for (const n of r.nodes) byNode.set(n, [...(byNode.get(n) ?? []), r]);
+  for (const [name, faults] of byNode) {
+    const spec = nodes[name]!;
+    const inner = spec.runnable;
+    const wrapped = RunnableLambda.from(async (state: unknown, config?: RunnableConfig) => {
+      const run = currentChaosRun() ?? fallbackRun();
+      const call = nextCall(run, `node\u0000${name}`);
+      const due = faults.filter((f) => isDue(f.plan, run, name, call));
+      const log = (f: InjectedFault, fired: boolean, extra: Partial<FaultEvent> = {}) => {
+        run.events.push({ node: name, kind: f.label, call, fired, ...extra });
+      };
+      // Faults before the call: latency, then provider errors.
+      for (const f of due) {
+        const fault = f.plan.fault;
+        if (fault.kind === "latency") {
+          const rng = streamFor(run, f.plan, name, call);
+          const ms = fault.ms + (fault.jitterMs ? rng.next() * fault.jitterMs : 0);
+          await sleep(ms, config?.signal);
+          log(f, true, { note: `delayed ${Math.round(ms)} ms` });
+        } else if (fault.kind === "provider-error" && fault.via === "node") {
+          log(f, true, { note: `node threw ${fault.error}` });
+          throw providerError(fault.error, `node "${name}"`);
+        }
+      }
+      const armedFault = due.find((f) => f.plan.fault.kind === "provider-error" && (f.plan.fault as { via?: string }).via !== "node");
+      let output: unknown;
+      if (armedFault) {
+        const fault = armedFault.plan.fault as Extract<typeof armedFault.plan.fault, { kind: "provider-error" }>;
+        const armed = {
+          node: name,
+          error: () => providerError(fault.error, `node "${name}"`),
+          every: (fault.modelCalls ?? "every") === "every",
+          thrown: 0,
+        };
+        try {
+          output = await withArmedProviderFault(run, armed, () => inner.invoke(state, config));
+        } finally {
+          log(
+            armedFault,
+            armed.thrown > 0,
+            armed.thrown > 0
+              ? { note: `${armed.thrown} model call(s) threw ${fault.error}` }
+              : { note: "no model wrapped with withProviderFaults was called in this node call; nothing thrown" },
+          );
+        }
+      } else {
+        output = await inner.invoke(state, config);
+      }
+      // Faults on the output.
+      for (const f of due) {
+        const kind = f.plan.fault.kind;
+        if (kind === "latency" || kind === "provider-error") continue;
+        const applied = applyOutputFault(output, f.plan.fault, {
+          node: name,
+          call,
+          entry: f.plan,
+          hasClaims: f.plan.claimsKey in channels,
+          hasMessages: f.plan.messagesKey in channels,
+          rng: streamFor(run, f.plan, name, call).fork("output"),
+        });
+        output = applied.output;
+        log(f, applied.fired, {
+          ...(applied.note !== undefined ? { note: applied.note } : {}),
+          ...(applied.taint !== undefined ? { taint: applied.taint } : {}),
+          ...(applied.claimIds !== undefined ? { claimIds: applied.claimIds } : {}),
+        });
+      }
+      return output;
+    }).withConfig({ runName: name });
+    copyNodes[name] = { ...spec, runnable: wrapped as unknown as NodeSpecLike["runnable"] };
+  }
+  injected.set(copy, resolved);
+  return copy;
+}
+
+/** The faults `injectFaults` put into `builder` (empty for a builder it did not make). */
+export function injectedFaults(builder: object): readonly InjectedFault[] {
+  return injected.get(builder) ?? [];
+}
+
+/**
+ * A shallow copy of an uncompiled `StateGraph` with its own node table, edges and branches:
+ * replacing a node in the copy leaves the original untouched. Channels are shared, as they
+ * are between two compilations of one builder.
+ */
+export function cloneBuilder<B extends AnyStateGraph>(builder: B): B {
+  const source = builder as unknown as Record<string, unknown>;
+  if (typeof source.nodes !== "object" || source.nodes === null || !(source.edges instanceof Set)) {
+    throw new FirebreakError(
+      "CHAOS",
+      "injectFaults: expected an uncompiled StateGraph (with `nodes` and `edges`); for a compiled graph pass `compiled.builder`.",
+    );
+  }
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(builder) as object) as object, builder) as Record<string, unknown>;
+  copy.nodes = { ...(source.nodes as Record<string, unknown>) };
+  copy.edges = new Set(source.edges as Set<unknown>);
+  if (source.waitingEdges instanceof Set) copy.waitingEdges = new Set(source.waitingEdges);
+  if (typeof source.branches === "object" && source.branches !== null) {
+    copy.branches = Object.fromEntries(
+      Object.entries(source.branches as Record<string, Record<string, unknown>>).map(([k, v]) => [k, { ...v }]),
+    );
+  }
+  if (typeof source._nodeDefaults === "object" && source._nodeDefaults !== null) {
+    copy._nodeDefaults = { ...(source._nodeDefaults as object) };
+  }
+  copy.compiled = false;
+  return copy as unknown as B;
+}
+
+function isDue(plan: ResolvedFaultPlan, run: ChaosRun, node: string, call: number): boolean {
+  const eligible = plan.calls === "every" ? true : plan.calls === "first" ? call === 0 : plan.calls.includes(call);
+  if (!eligible) return false;
+  if (plan.probability >= 1) return true;
+  return streamFor(run, plan, node, call).fork("fire").chance(plan.probability);
+}
+
+function streamFor(run: ChaosRun, plan: ResolvedFaultPlan, node: string, call: number) {
+  return createRng(deriveSeed(run.seed, "fault", plan.entry, node, call));
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Re-exported for callers that want the target type next to `injectFaults`. */
+export type { FaultTarget };

@@ -1,0 +1,98 @@
+/**
+ * A **scripted** supervisor–worker graph for cascade experiments: a supervisor (the hub)
+ * calls each worker in turn, every worker reports back, and a writer gives the final answer.
+ * Every agent is an adoption agent (see `createAdoptionAgent`), so the graph reproduces the
+ * shape of arXiv:2603.04474's LangGraph experiment without a model. Its topology is a
+ * bidirectional star (ρ = √k for k workers) plus the writer.
+ */
+import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { claimsChannel, type ClaimValue } from "../claims/index.js";
+import { FirebreakError } from "../internal/errors.js";
+import { firebreakRole } from "../topology/index.js";
+import { createAdoptionAgent } from "./adoption-agent.js";
+
+/** State of the scripted cascade graph. */
+export const ScriptedCascadeState = Annotation.Root({
+  /** The original task (what a challenger judges against). */
+  task: Annotation<string>(),
+  /** The claims channel. */
+  claims: claimsChannel(),
+  /** The worker the supervisor chose last, or `"writer"`. */
+  next: Annotation<string>(),
+  /** How many routing decisions the supervisor has made. */
+  turn: Annotation<number>({ reducer: (_prev, value) => value, default: () => 0 }),
+});
+
+/** Options of {@link createScriptedCascadeGraph}. */
+export interface ScriptedCascadeOptions {
+  /** Worker names, or how many workers (named `worker1`…). @default 4 */
+  workers?: number | readonly string[];
+  /** β: the adoption probability of every agent (see `createAdoptionAgent`). @default 0.5 */
+  adoption?: number;
+  /** δ: the self-correction probability of every agent. @default 0.1 */
+  correction?: number;
+  /** How many times the supervisor calls each worker. @default 1 */
+  rounds?: number;
+  /** The statement every agent answers. @default "The capital of Australia is" */
+  text?: string;
+  /** The answer every agent's own evidence supports. @default "Canberra" */
+  truth?: ClaimValue;
+}
+
+/**
+ * Builds the scripted cascade graph (uncompiled). Input: `{ task }`. The supervisor routes to
+ * `workers[turn % k]` until every worker was called `rounds` times, then to the writer.
+ *
+ * @example
+ * ```ts
+ * const builder = createScriptedCascadeGraph({ workers: 8, adoption: 0.5 });
+ * const report = await runCampaign(() => builder, { trials: 200, input: { task: "Capital of Australia?" }, ... });
+ * ```
+ */
+export function createScriptedCascadeGraph(options: ScriptedCascadeOptions = {}) {
+  const workers =
+    typeof options.workers === "number" || options.workers === undefined
+      ? Array.from({ length: options.workers ?? 4 }, (_, i) => `worker${i + 1}`)
+      : [...options.workers];
+  if (workers.length === 0) throw new FirebreakError("INVALID_OPTIONS", "createScriptedCascadeGraph: give at least one worker.");
+  for (const w of workers) {
+    if (w === "supervisor" || w === "writer") {
+      throw new FirebreakError("INVALID_OPTIONS", `createScriptedCascadeGraph: worker name "${w}" is reserved; rename it.`);
+    }
+  }
+  const rounds = options.rounds ?? 1;
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    throw new FirebreakError("INVALID_OPTIONS", `createScriptedCascadeGraph: rounds must be a positive integer, got ${String(rounds)}.`);
+  }
+  const agent = (name: string) =>
+    createAdoptionAgent({
+      name,
+      text: options.text ?? "The capital of Australia is",
+      belief: options.truth ?? "Canberra",
+      adoption: options.adoption ?? 0.5,
+      correction: options.correction ?? 0.1,
+    });
+  const supervisorAgent = agent("supervisor");
+  const supervisor = async (state: typeof ScriptedCascadeState.State) => {
+    const update = await supervisorAgent(state);
+    const turn = state.turn;
+    return { ...update, next: turn < workers.length * rounds ? workers[turn % workers.length]! : "writer", turn: turn + 1 };
+  };
+
+  const builder = new StateGraph(ScriptedCascadeState) as unknown as StateGraph<
+    typeof ScriptedCascadeState.spec,
+    typeof ScriptedCascadeState.State,
+    typeof ScriptedCascadeState.Update,
+    string
+  >;
+  builder.addNode("supervisor", supervisor, { metadata: { ...firebreakRole("agent", { hub: true }) } });
+  for (const w of workers) {
+    builder.addNode(w, agent(w), { metadata: { ...firebreakRole("agent") } });
+    builder.addEdge(w, "supervisor");
+  }
+  builder.addNode("writer", agent("writer"), { metadata: { ...firebreakRole("agent") } });
+  builder.addEdge(START, "supervisor");
+  builder.addConditionalEdges("supervisor", (state: typeof ScriptedCascadeState.State) => state.next, [...workers, "writer"]);
+  builder.addEdge("writer", END);
+  return builder;
+}
