@@ -188,7 +188,7 @@ export function relayIndexed(g: IndexedGraph, options: RelayDepthOptions = {}): 
     }
     // Trim pass-through nodes before the first and after the last agent.
     while (path.length > 0 && kinds[path[0]!] !== "agent") path.shift();
-    while (path.length > 0 && kinds[path[path.length - 1]!] !== "agent") path.pop();
+    if (endGuard < 0) while (path.length > 0 && kinds[path[path.length - 1]!] !== "agent") path.pop();
   }
   if (endGuard >= 0) path.push(endGuard);
   return {

@@ -41,11 +41,14 @@ export interface FirebreakNodeInfo {
   readonly delta?: number;
 }
 
-/** Node metadata carrying a firebreak role: `{ firebreak: { role: "verifier" } }`. */
-export interface FirebreakNodeMetadata {
+/**
+ * Node metadata carrying a firebreak role: `{ firebreak: { role: "verifier" } }`. A type
+ * alias (not an interface) so it fits LangGraph's `metadata: Record<string, unknown>`.
+ */
+export type FirebreakNodeMetadata = {
   /** The firebreak entry. */
   readonly firebreak: FirebreakNodeInfo;
-}
+};
 
 /**
  * Builds the metadata that declares a node's role; pass it as `addNode`'s `metadata`.

@@ -1,0 +1,209 @@
+import { Annotation, Command, END, MemorySaver, Send, START, StateGraph } from "@langchain/langgraph";
+import { createReactAgent } from "@langchain/langgraph/prebuilt";
+import { createSupervisor } from "@langchain/langgraph-supervisor";
+import { tool } from "@langchain/core/tools";
+import { FakeListChatModel } from "@langchain/core/utils/testing";
+import { z } from "zod";
+import { describe, expect, it } from "vitest";
+import {
+  analyzeTopology,
+  extractTopology,
+  firebreakRole,
+  type Topology,
+} from "../../src/index.js";
+
+const State = Annotation.Root({ text: Annotation<string>, items: Annotation<string[]> });
+const step = () => ({});
+const edgesOf = (t: Topology) => t.edges.map((e) => `${e.source}->${e.target}:${e.kind}`).sort();
+const roleOf = (t: Topology) => Object.fromEntries(t.nodes.map((n) => [n.id, `${n.role}/${n.roleSource}`]));
+const codes = (t: Topology) => t.findings.map((f) => f.code);
+
+describe("extractTopology on real LangGraph graphs", () => {
+  it("reads plain edges, entries and exits from an uncompiled builder", () => {
+    const builder = new StateGraph(State)
+      .addNode("a", step)
+      .addNode("b", step)
+      .addEdge(START, "a")
+      .addEdge("a", "b")
+      .addEdge("b", END);
+    const t = extractTopology(builder);
+    expect(edgesOf(t)).toEqual(["a->b:direct"]);
+    expect(t.entries).toEqual(["a"]);
+    expect(t.exits).toEqual(["b"]);
+    expect(t.controls.checkpointer).toBe("unknown");
+  });
+
+  it("takes conditional targets from an array path map and from an object path map", () => {
+    const builder = new StateGraph(State)
+      .addNode("router", step)
+      .addNode("left", step)
+      .addNode("right", step)
+      .addEdge(START, "router")
+      .addConditionalEdges("router", () => "left", ["left", "right"])
+      .addConditionalEdges("left", () => "again", { again: "router", done: END })
+      .addEdge("right", END);
+    const t = extractTopology(builder);
+    expect(edgesOf(t)).toEqual(["left->router:conditional", "router->left:conditional", "router->right:conditional"]);
+    expect([...t.exits].sort()).toEqual(["left", "right"]);
+    expect(codes(t)).not.toContain("UNKNOWN_BRANCH_TARGETS");
+  });
+
+  it("marks a conditional edge without a path map unknown, assumes every node and END, and says so", () => {
+    const builder = new StateGraph(State)
+      .addNode("a", step)
+      .addNode("b", step)
+      .addEdge(START, "a")
+      .addConditionalEdges("a", () => "b")
+      .addEdge("b", END);
+    const t = extractTopology(builder);
+    expect(edgesOf(t)).toEqual(["a->a:unknown", "a->b:unknown"]);
+    expect([...t.exits].sort()).toEqual(["a", "b"]);
+    const f = t.findings.find((x) => x.code === "UNKNOWN_BRANCH_TARGETS");
+    expect(f).toMatchObject({ severity: "warning", node: "a" });
+    expect(f?.message).toMatch(/every node and __end__/);
+  });
+
+  it("reads Command targets declared with ends", () => {
+    const builder = new StateGraph(State)
+      .addNode("triage", () => new Command({ goto: "billing" }), { ends: ["billing", "tech", END] })
+      .addNode("billing", step)
+      .addNode("tech", step)
+      .addEdge(START, "triage")
+      .addEdge("billing", END)
+      .addEdge("tech", END);
+    const t = extractTopology(builder);
+    expect(edgesOf(t)).toEqual(["triage->billing:command", "triage->tech:command"]);
+    expect(t.exits).toContain("triage");
+  });
+
+  it("reads fan-in (waiting edges) and Send fan-out", () => {
+    const builder = new StateGraph(State)
+      .addNode("plan", step)
+      .addNode("worker", step)
+      .addNode("other", step)
+      .addNode("join", step)
+      .addEdge(START, "plan")
+      .addConditionalEdges("plan", (s) => s.items.map((item) => new Send("worker", { text: item })), ["worker"])
+      .addEdge("plan", "other")
+      .addEdge(["worker", "other"], "join")
+      .addEdge("join", END);
+    const t = extractTopology(builder);
+    expect(edgesOf(t)).toEqual([
+      "other->join:fan-in",
+      "plan->other:direct",
+      "plan->worker:conditional",
+      "worker->join:fan-in",
+    ]);
+  });
+
+  it("expands subgraphs with prefixed names and wires their entries and exits", () => {
+    const inner = new StateGraph(State)
+      .addNode("draft", step)
+      .addNode("polish", step)
+      .addEdge(START, "draft")
+      .addEdge("draft", "polish")
+      .addEdge("polish", END)
+      .compile();
+    const builder = new StateGraph(State)
+      .addNode("plan", step)
+      .addNode("write", inner)
+      .addNode("ship", step)
+      .addEdge(START, "plan")
+      .addEdge("plan", "write")
+      .addEdge("write", "ship")
+      .addEdge("ship", END);
+    const t = extractTopology(builder);
+    expect(t.nodes.map((n) => n.id)).toEqual(["plan", "write:draft", "write:polish", "ship"]);
+    expect(edgesOf(t)).toEqual(["plan->write:draft:direct", "write:draft->write:polish:direct", "write:polish->ship:direct"]);
+    expect(extractTopology(builder, { xray: false }).nodes.map((n) => n.id)).toEqual(["plan", "write", "ship"]);
+  });
+
+  it("does not expand a subgraph node whose metadata declares a role", () => {
+    const inner = new StateGraph(State).addNode("x", step).addEdge(START, "x").addEdge("x", END).compile();
+    const builder = new StateGraph(State)
+      .addNode("guarded", inner, { metadata: { firebreak: { role: "verifier", guard: { producer: "x" } } } })
+      .addEdge(START, "guarded")
+      .addEdge("guarded", END);
+    const t = extractTopology(builder);
+    expect(t.nodes).toEqual([
+      expect.objectContaining({ id: "guarded", role: "verifier", roleSource: "metadata", guard: { producer: "x" } }),
+    ]);
+  });
+
+  it("makes interruptBefore nodes human gates and sees the checkpointer of a compiled graph", () => {
+    const graph = new StateGraph(State)
+      .addNode("draft", step)
+      .addNode("publish", step)
+      .addEdge(START, "draft")
+      .addEdge("draft", "publish")
+      .addEdge("publish", END)
+      .compile({ interruptBefore: ["publish"], checkpointer: new MemorySaver() });
+    const t = extractTopology(graph);
+    expect(roleOf(t)).toEqual({ draft: "agent/default", publish: "human/interrupt" });
+    expect(t.nodes.find((n) => n.id === "publish")?.interrupt).toBe("before");
+    expect(t.controls.checkpointer).toBe("present");
+    expect(t.controls.evidence.checkpointer).toMatch(/MemorySaver/);
+  });
+
+  it("takes human gates for a builder from the options", () => {
+    const builder = new StateGraph(State).addNode("a", step).addEdge(START, "a").addEdge("a", END);
+    expect(extractTopology(builder, { interruptAfter: ["a"] }).nodes[0]).toMatchObject({ role: "human", interrupt: "after" });
+  });
+
+  it("infers agent and tool roles for createReactAgent", () => {
+    const search = tool(async () => "result", {
+      name: "search",
+      description: "Searches.",
+      schema: z.object({ q: z.string() }),
+    });
+    const agent = createReactAgent({ llm: new FakeListChatModel({ responses: ["ok"] }), tools: [search] });
+    const t = extractTopology(agent);
+    expect(roleOf(t)).toEqual({ agent: "agent/prebuilt", tools: "tool/prebuilt" });
+    expect(edgesOf(t)).toEqual(["agent->tools:conditional", "tools->agent:direct"]);
+    expect(t.exits).toEqual(["agent"]);
+    expect(codes(t)).not.toContain("DEFAULT_ROLES");
+  });
+
+  it("reads a createSupervisor graph (offline model) and recognises the √k star", () => {
+    const llm = new FakeListChatModel({ responses: ["ok"] });
+    const researcher = createReactAgent({ llm, tools: [], name: "researcher" });
+    const writer = createReactAgent({ llm, tools: [], name: "writer" });
+    const critic = createReactAgent({ llm, tools: [], name: "critic" });
+    const supervisor = createSupervisor({ agents: [researcher, writer, critic], llm });
+
+    const flat = extractTopology(supervisor, { xray: false });
+    expect(edgesOf(flat)).toEqual([
+      "critic->supervisor:direct",
+      "researcher->supervisor:direct",
+      "supervisor->critic:command",
+      "supervisor->researcher:command",
+      "supervisor->writer:command",
+      "writer->supervisor:direct",
+    ]);
+    const flatReport = analyzeTopology(flat, { cycles: false });
+    expect(flatReport.rho).toBeCloseTo(Math.sqrt(3), 12);
+    expect(flatReport.patterns).toEqual([
+      { kind: "supervisor-worker", hub: "supervisor", workers: ["critic", "researcher", "writer"], k: 3, rhoClosedForm: Math.sqrt(3) },
+    ]);
+
+    const expanded = extractTopology(supervisor);
+    expect(expanded.nodes.map((n) => n.id)).toContain("researcher:agent");
+    expect(edgesOf(expanded)).toContain("supervisor:agent->researcher:agent:command");
+    expect(edgesOf(expanded)).toContain("researcher:agent->supervisor:agent:direct");
+    const report = analyzeTopology(expanded, { cycles: false });
+    expect(report.patterns.map((p) => [p.hub, p.k])).toEqual([["supervisor", 3]]);
+    expect(report.findings.find((f) => f.code === "SUPERVISOR_WORKER")?.message).toMatch(/√3/);
+  });
+
+  it("reads metadata roles with firebreakRole and rejects what is not a graph", () => {
+    const builder = new StateGraph(State)
+      .addNode("check", step, { metadata: firebreakRole("verifier") })
+      .addNode("route", step, { metadata: firebreakRole("router", { hub: true }) })
+      .addEdge(START, "route")
+      .addEdge("route", "check")
+      .addEdge("check", END);
+    expect(roleOf(extractTopology(builder))).toEqual({ check: "verifier/metadata", route: "router/metadata" });
+    expect(extractTopology(builder).nodes.find((n) => n.id === "route")?.hub).toBe(true);
+    expect(() => extractTopology({ nodes: [] })).toThrow(/expected a StateGraph/);
+  });
+});
