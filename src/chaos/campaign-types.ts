@@ -42,7 +42,12 @@ export interface CampaignOptions {
   seed?: number;
   /** Explicit per-trial seeds (overrides `trials` and `seed`). */
   seeds?: readonly number[];
-  /** Which calls of the target are faulty and how likely (see `FaultPlan`). @default { calls: "first", probability: 1 } */
+  /**
+   * Which calls of the target are faulty and how likely (see `FaultPlan`). By default the
+   * seed misbehaves on every call — it keeps asserting the falsehood, like the seed agent of
+   * arXiv:2603.04474 whose context holds it — so a guard that only delays it does not count.
+   * @default { calls: "every", probability: 1 }
+   */
   fire?: { calls?: "first" | "every" | readonly number[]; probability?: number };
   /**
    * Guard modes to compare. @default ["unguarded", "guarded", "recommended"] when `guard` is

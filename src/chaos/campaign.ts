@@ -357,7 +357,7 @@ function normalise(options: CampaignOptions) {
     models,
     modelNames,
     concurrency,
-    fire: { calls: options.fire?.calls ?? ("first" as const), probability: options.fire?.probability ?? 1 },
+    fire: { calls: options.fire?.calls ?? ("every" as const), probability: options.fire?.probability ?? 1 },
     analysis: options.analysis ?? {},
     compile: options.compile ?? {},
   };

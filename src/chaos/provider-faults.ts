@@ -123,7 +123,8 @@ export class ProviderFaultChatModel extends BaseChatModel {
   }
 
   _llmType(): string {
-    return `chaos(${this.inner._llmType()})`;
+    // Called by the base constructor, before `inner` is set.
+    return this.inner === undefined ? "chaos-provider-faults" : `chaos(${this.inner._llmType()})`;
   }
 
   override bindTools(tools: BindToolsInput[], kwargs?: Partial<BaseChatModelCallOptions>): ProviderFaultChatModel {

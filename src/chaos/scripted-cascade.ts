@@ -1,8 +1,10 @@
 /**
  * A **scripted** supervisor–worker graph for cascade experiments: a supervisor (the hub)
  * calls each worker in turn, every worker reports back, and a writer gives the final answer.
- * Every agent is an adoption agent (see `createAdoptionAgent`), so the graph reproduces the
- * shape of arXiv:2603.04474's LangGraph experiment without a model. Its topology is a
+ * Every agent is an adoption agent (see `createAdoptionAgent`) that reads only the claims of
+ * the nodes it consumes (workers and writer read the supervisor; the supervisor reads the
+ * workers), so information flows along the graph's edges and the graph reproduces the shape
+ * of arXiv:2603.04474's LangGraph experiment without a model. Its topology is a
  * bidirectional star (ρ = √k for k workers) plus the writer.
  */
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
@@ -64,15 +66,18 @@ export function createScriptedCascadeGraph(options: ScriptedCascadeOptions = {})
   if (!Number.isInteger(rounds) || rounds < 1) {
     throw new FirebreakError("INVALID_OPTIONS", `createScriptedCascadeGraph: rounds must be a positive integer, got ${String(rounds)}.`);
   }
-  const agent = (name: string) =>
+  // Each agent reads only the producers it consumes (its in-neighbours): workers and the
+  // writer read the supervisor, the supervisor reads the workers.
+  const agent = (name: string, reads: readonly string[]) =>
     createAdoptionAgent({
       name,
+      reads,
       text: options.text ?? "The capital of Australia is",
       belief: options.truth ?? "Canberra",
       adoption: options.adoption ?? 0.5,
       correction: options.correction ?? 0.1,
     });
-  const supervisorAgent = agent("supervisor");
+  const supervisorAgent = agent("supervisor", workers);
   const supervisor = async (state: typeof ScriptedCascadeState.State) => {
     const update = await supervisorAgent(state);
     const turn = state.turn;
@@ -87,10 +92,10 @@ export function createScriptedCascadeGraph(options: ScriptedCascadeOptions = {})
   >;
   builder.addNode("supervisor", supervisor, { metadata: { ...firebreakRole("agent", { hub: true }) } });
   for (const w of workers) {
-    builder.addNode(w, agent(w), { metadata: { ...firebreakRole("agent") } });
+    builder.addNode(w, agent(w, ["supervisor"]), { metadata: { ...firebreakRole("agent") } });
     builder.addEdge(w, "supervisor");
   }
-  builder.addNode("writer", agent("writer"), { metadata: { ...firebreakRole("agent") } });
+  builder.addNode("writer", agent("writer", ["supervisor"]), { metadata: { ...firebreakRole("agent") } });
   builder.addEdge(START, "supervisor");
   builder.addConditionalEdges("supervisor", (state: typeof ScriptedCascadeState.State) => state.next, [...workers, "writer"]);
   builder.addEdge("writer", END);
