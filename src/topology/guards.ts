@@ -7,7 +7,7 @@
  */
 import type { IndexedGraph } from "./graph-index.js";
 import type { Components } from "./scc.js";
-import { buildBlock, perron, transposeBlock, type PerronResult, type Block } from "./spectral.js";
+import { buildBlock, perron, RHO_TOLERANCE, transposeBlock, type PerronResult, type Block } from "./spectral.js";
 import { graphComponents } from "./spectrum.js";
 
 /** One recommended guard. */
@@ -56,6 +56,9 @@ export interface GuardPlacementInput {
   readonly components: Components;
 }
 
+/** Precision of the intermediate solves: enough to rank candidates and to stop. */
+const RANKING_TOLERANCE = 1e-7;
+
 interface BlockState {
   block: Block;
   result: PerronResult;
@@ -80,9 +83,10 @@ export function placeGuards(input: GuardPlacementInput): {
       if (size === 1 && g.selfLoop[components.members[components.start[c]!]!] === 0) continue;
       const block = buildBlock(g, components, c, k, localOf);
       if (block.col.length === 0) continue;
-      states.set(c, { block, result: perron(block) });
+      states.set(c, { block, result: perron(block, undefined, tolerance) });
     }
   };
+  let tolerance = RHO_TOLERANCE;
   const maxState = (): [number, BlockState | undefined] => {
     let best: [number, BlockState | undefined] = [-1, undefined];
     for (const [c, s] of states) if (!best[1] || s.result.rho > best[1].result.rho) best = [c, s];
@@ -90,6 +94,7 @@ export function placeGuards(input: GuardPlacementInput): {
   };
   solveAll();
   const rBefore = maxState()[1]?.result.rho ?? 0;
+  tolerance = RANKING_TOLERANCE;
   let r = rBefore;
   const picked = new Uint8Array(unit === "node" ? g.n : k.length);
   const recommended: GuardRecommendation[] = [];
@@ -103,7 +108,7 @@ export function placeGuards(input: GuardPlacementInput): {
     if (!state) break;
     const { block, result } = state;
     const u = result.vector;
-    const v = perron(transposeBlock(block), left.get(c)).vector;
+    const v = perron(transposeBlock(block), left.get(c), RANKING_TOLERANCE).vector;
     left.set(c, v);
     let vu = 0;
     for (let i = 0; i < u.length; i++) vu += v[i]! * u[i]!;
@@ -147,7 +152,7 @@ export function placeGuards(input: GuardPlacementInput): {
       solveAll();
     } else {
       const block2 = buildBlock(g, components, c, k, localOf);
-      states.set(c, { block: block2, result: perron(block2, u) });
+      states.set(c, { block: block2, result: perron(block2, u, RANKING_TOLERANCE) });
     }
     r = maxState()[1]?.result.rho ?? 0;
     const sensitivity = (1 - residual) * bestScore;
@@ -157,6 +162,13 @@ export function placeGuards(input: GuardPlacementInput): {
       const source = sourceOfSlot(g, bestPick);
       recommended.push({ edge: [g.ids[source]!, g.ids[g.outTarget[bestPick]!]!], sensitivity, rAfter: r });
     }
+  }
+  if (recommended.length > 0) {
+    // The exact R after the last guard, to full precision.
+    const [, last] = maxState();
+    r = last ? perron(last.block, last.result.vector).rho : 0;
+    const final = recommended.pop()!;
+    recommended.push({ ...final, rAfter: r });
   }
   return { recommended, rBefore, rAfter: r, weights: k };
 }

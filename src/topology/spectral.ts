@@ -122,9 +122,10 @@ export function isCyclicBlock(b: Block): boolean {
 
 /**
  * Perron root and right Perron vector of an irreducible non-negative block.
- * `init` (positive, local indices) warm-starts the iterative methods.
+ * `init` (positive, local indices) warm-starts the iterative methods; `tolerance` is the
+ * relative width of the Collatz–Wielandt interval to reach (looser for ranking only).
  */
-export function perron(b: Block, init?: Float64Array): PerronResult {
+export function perron(b: Block, init?: Float64Array, tolerance = RHO_TOLERANCE): PerronResult {
   const size = b.members.length;
   if (b.col.length === 0) {
     return { rho: 0, lo: 0, hi: 0, converged: true, method: "cycle", vector: new Float64Array(size), iterations: 0 };
@@ -134,10 +135,10 @@ export function perron(b: Block, init?: Float64Array): PerronResult {
     return { rho: w, lo: w, hi: w, converged: true, method: "self-loop", vector: Float64Array.of(1), iterations: 0 };
   }
   if (b.col.length === size) return simpleCycle(b);
-  if (size <= DENSE_MAX) return noda(b, init);
-  const result = power(b, init);
+  if (size <= DENSE_MAX) return noda(b, init, tolerance);
+  const result = power(b, init, tolerance);
   if (!result.converged && size <= 400) {
-    const dense = noda(b, result.vector);
+    const dense = noda(b, result.vector, tolerance);
     if (dense.hi - dense.lo < result.hi - result.lo) return dense;
   }
   return result;
@@ -192,7 +193,7 @@ function multiply(b: Block, x: Float64Array, y: Float64Array): void {
 }
 
 /** Power iteration on B + σI, σ = half the mean row sum (scale-aware, > 0). */
-function power(b: Block, init?: Float64Array): PerronResult {
+function power(b: Block, init: Float64Array | undefined, tolerance: number): PerronResult {
   const size = b.members.length;
   const m = b.col.length;
   let total = 0;
@@ -214,7 +215,7 @@ function power(b: Block, init?: Float64Array): PerronResult {
     lo = cw.lo;
     hi = cw.hi;
     const width = hi - lo;
-    if (width <= RHO_TOLERANCE * hi) break;
+    if (width <= tolerance * hi) break;
     // Rounding in long row sums puts a floor under the interval: stop once it stops shrinking.
     if (width < 0.999 * bestWidth) {
       bestWidth = width;
@@ -238,7 +239,7 @@ function power(b: Block, init?: Float64Array): PerronResult {
     rho: (lo + hi) / 2,
     lo,
     hi,
-    converged: hi - lo <= RHO_FLOOR * hi,
+    converged: hi - lo <= Math.max(RHO_FLOOR, tolerance) * hi,
     method: "power",
     vector: x,
     iterations: it,
@@ -249,7 +250,7 @@ function power(b: Block, init?: Float64Array): PerronResult {
  * Noda's iteration: x ← (λI − B)⁻¹x with λ the upper Collatz–Wielandt bound. λ decreases
  * to ρ quadratically; the Perron root is always the eigenvalue nearest λ, periodic or not.
  */
-function noda(b: Block, init?: Float64Array): PerronResult {
+function noda(b: Block, init: Float64Array | undefined, tolerance: number): PerronResult {
   const size = b.members.length;
   const dense = new Float64Array(size * size);
   for (let i = 0; i < size; i++) {
@@ -267,7 +268,7 @@ function noda(b: Block, init?: Float64Array): PerronResult {
   let it = 0;
   const work = new Float64Array(size * size);
   const perm = new Int32Array(size);
-  for (; it < 60 && hi - lo > RHO_TOLERANCE * hi; it++) {
+  for (; it < 60 && hi - lo > tolerance * hi; it++) {
     for (let k = 0; k < size * size; k++) work[k] = -dense[k]!;
     for (let i = 0; i < size; i++) work[i * size + i]! += hi;
     if (!luDecompose(work, size, perm)) break;
@@ -294,7 +295,7 @@ function noda(b: Block, init?: Float64Array): PerronResult {
     rho: (best.lo + best.hi) / 2,
     lo: best.lo,
     hi: best.hi,
-    converged: best.hi - best.lo <= RHO_FLOOR * best.hi,
+    converged: best.hi - best.lo <= Math.max(RHO_FLOOR, tolerance) * best.hi,
     method: "dense",
     vector,
     iterations: it,
