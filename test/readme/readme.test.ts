@@ -1,0 +1,58 @@
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The README's snippets are the files in examples/readme/, quoted verbatim. Each is run here
+ * and its output compared with the `// → <output>` comments it carries, so the front door
+ * never shows code that does not work.
+ */
+const dir = "examples/readme";
+const readme = readFileSync("README.md", "utf8");
+const snippets = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
+
+/** Expected output lines: the text after `// → ` up to two spaces (an explanation may follow). */
+function expectedLines(source: string): string[] {
+  return source
+    .split("\n")
+    .map((line) => /\/\/ → (.*?)(?: {2}.*)?$/.exec(line)?.[1])
+    .filter((x): x is string => x !== undefined);
+}
+
+function run(file: string): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", file], { env: { ...process.env, OPENAI_API_KEY: "" } });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c) => (out += c));
+    child.stderr.on("data", (c) => (err += c));
+    child.on("close", (code) => resolve({ code, out, err }));
+  });
+}
+
+describe("README snippets", () => {
+  it("there are snippets, and the README quotes every one of them verbatim", () => {
+    expect(snippets.length).toBeGreaterThan(1);
+    for (const file of snippets) {
+      const source = readFileSync(join(dir, file), "utf8").trimEnd();
+      expect(readme.includes("```ts\n" + source + "\n```"), `README.md must quote ${dir}/${file} in a ts block`).toBe(true);
+    }
+  });
+
+  it.each(snippets)("%s runs and prints what its comments promise", async (file) => {
+    const source = readFileSync(join(dir, file), "utf8");
+    const expected = expectedLines(source);
+    expect(expected.length).toBeGreaterThan(0);
+    const { code, out, err } = await run(join(dir, file));
+    expect(err.replace(/npm warn.*\n/g, "")).toBe("");
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split("\n");
+    let cursor = 0;
+    for (const want of expected) {
+      const found = lines.findIndex((line, i) => i >= cursor && line.trimEnd() === want.trimEnd());
+      expect(found, `${file}: expected a line "${want}" after line ${cursor} in:\n${out}`).toBeGreaterThanOrEqual(0);
+      cursor = found + 1;
+    }
+  });
+});
