@@ -1,11 +1,13 @@
 /**
  * `npm start`: runs the supervisor–worker example on the embedded defaults (no keys, no
  * network), stops at the human gate before the writer, and prints the command that resumes
- * the same thread from its checkpoint in a new process.
+ * the same thread from its checkpoint in a new process. The researcher is guarded (BICR):
+ * the transcript shows its first, wrong answer held back, the challenger's verdict, the
+ * feedback, the retry and the clean commit — the team never sees the wrong answer.
  *
  *   npm start                                   start a new thread
- *   npm start -- --thread <id> --approve        resume it: the writer finishes
- *   npm start -- --thread <id> --reject         close it without an answer
+ *   npm start -- --thread <id> --approve        resume it: the writer finishes (or approve a guard escalation)
+ *   npm start -- --thread <id> --reject         close it without an answer (or reject the escalated output)
  *   npm start -- --task "<question>"            ask something else (real models only make sense here)
  *
  * With `DATABASE_URL` set the checkpoints go to that PostgreSQL (else to the embedded database in
@@ -15,7 +17,9 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import type { BaseMessage } from "@langchain/core/messages";
+import { Command } from "@langchain/langgraph";
 import { createCheckpointer, durableConfig } from "../../checkpointers/index.js";
+import { renderFeedback, type BicrEventPayload, type EscalationPacket, type GuardFeedback } from "../../nodes/index.js";
 import { isFirebreakError } from "../../src/errors.js";
 import { buildExampleGraph } from "./graph.js";
 import { EXAMPLE_TASK, exampleModels } from "./models.js";
@@ -47,15 +51,8 @@ async function main(): Promise<number> {
       const config = durableConfig(threadId);
       const task = values.task ?? EXAMPLE_TASK;
       console.log(`Thread: ${threadId}\n\n[task] ${task}`);
-      for await (const update of await graph.stream({ task, messages: [] }, { ...config, streamMode: "updates" })) {
-        printUpdate(update);
-      }
-      const state = await graph.getState(config);
-      if (state.next.includes("writer")) {
-        console.log(`\nPaused at the human gate before the writer (checkpoint ${state.config.configurable?.checkpoint_id}).`);
-        console.log(`Approve and finish, in a new process:\n\n  npm start -- --thread ${threadId} --approve\n`);
-        console.log(`Or close it without an answer:\n\n  npm start -- --thread ${threadId} --reject\n`);
-      }
+      await run(graph.stream({ task, messages: [] }, { ...config, streamMode: ["updates", "custom"] }), models.kind);
+      reportPause(await graph.getState(config), threadId);
       return 0;
     }
 
@@ -64,6 +61,14 @@ async function main(): Promise<number> {
     if (state.config.configurable?.checkpoint_id === undefined) {
       console.error(`No thread "${values.thread}" in ${checkpointer.describe()}. Start one with \`npm start\` and copy the id it prints (and use the same DATABASE_URL).`);
       return 1;
+    }
+    const escalation = pendingEscalation(state);
+    if (escalation !== undefined && (values.approve || values.reject)) {
+      const action = values.approve ? "approve" : "reject";
+      console.log(`Resuming thread ${values.thread}: a human says "${action}" to the guard's escalation on ${escalation.producer}.`);
+      await run(graph.stream(new Command({ resume: { action, by: "npm start" } }), { ...config, streamMode: ["updates", "custom"] }), models.kind);
+      reportPause(await graph.getState(config), values.thread);
+      return 0;
     }
     if (!state.next.includes("writer")) {
       console.error(`Thread "${values.thread}" is not waiting at the human gate (next: ${JSON.stringify(state.next)}); nothing to approve.`);
@@ -76,14 +81,73 @@ async function main(): Promise<number> {
       return 0;
     }
     console.log(`Resuming thread ${values.thread} from checkpoint ${state.config.configurable.checkpoint_id}.`);
-    for await (const update of await graph.stream(null, { ...config, streamMode: "updates" })) {
-      printUpdate(update);
-    }
+    await run(graph.stream(null, { ...config, streamMode: ["updates", "custom"] }), models.kind);
     const final = await graph.getState(config);
     console.log(`\n[answer] ${final.values.answer}`);
     return 0;
   } finally {
     await checkpointer.close();
+  }
+}
+
+/** Streams a run, printing each node's messages and each guard stage as it happens. */
+async function run(stream: Promise<AsyncIterable<unknown>>, kind: "scripted" | "openai"): Promise<void> {
+  for await (const chunk of await stream) {
+    const [mode, payload] = chunk as [string, unknown];
+    if (mode === "updates") printUpdate(payload as Record<string, unknown>);
+    else if (mode === "custom") printGuardEvent(payload as { name?: string; data?: BicrEventPayload }, kind);
+  }
+}
+
+/** One line per guard stage: what was held back, the verdicts, the block, the feedback, the commit. */
+function printGuardEvent(event: { name?: string; data?: BicrEventPayload }, kind: "scripted" | "openai"): void {
+  if (event.name !== "firebreak/bicr" || event.data === undefined) return;
+  const e = event.data as BicrEventPayload & Record<string, any>;
+  const tag = `[guard:${e.guard}]`;
+  switch (e.stage) {
+    case "buffer":
+      console.log(`${tag} attempt ${e.attempt}/${e.maxAttempts} held back: ${e.claimIds.length} claim(s), invisible to the team until checked`);
+      break;
+    case "challenge":
+      for (const v of e.verdicts as Array<{ verdict: string; reasons: string[] }>) {
+        console.log(`${tag} challenger${kind === "scripted" ? " (scripted judgement, real calculator)" : ""}: ${v.verdict.toUpperCase()} — ${v.reasons.join(" ")}`);
+      }
+      break;
+    case "recover":
+      console.log(`${tag} BLOCKED: the update was discarded, shared state is as before; feedback to ${e.guard}:`);
+      for (const line of renderFeedback(e.feedback as GuardFeedback).split("\n")) console.log(`    ${line}`);
+      break;
+    case "escalate":
+      if (e.mode === "interrupt" && e.resolution === undefined) break;
+      console.log(`${tag} every attempt was blocked: ${e.mode === "interrupt" ? `a human decided "${e.resolution}"` : e.mode}`);
+      break;
+    case "commit":
+      console.log(`${tag} committed (${e.outcome}) after ${e.blocked} blocked attempt(s)`);
+      break;
+    default:
+      break;
+  }
+}
+
+/** The guard escalation the thread is waiting on, if any. */
+function pendingEscalation(state: { tasks: ReadonlyArray<{ interrupts: ReadonlyArray<{ value?: unknown }> }> }): EscalationPacket | undefined {
+  return state.tasks
+    .flatMap((t) => t.interrupts)
+    .map((i) => i.value as EscalationPacket | undefined)
+    .find((v) => v?.kind === "firebreak/guard-escalation");
+}
+
+/** Says where the run stopped and prints the command that resumes it in a new process. */
+function reportPause(state: { next: readonly string[]; tasks: ReadonlyArray<{ interrupts: ReadonlyArray<{ value?: unknown }> }>; config: { configurable?: Record<string, unknown> } }, threadId: string): void {
+  const escalation = pendingEscalation(state);
+  if (escalation !== undefined) {
+    console.log(`\nThe guard on ${escalation.producer} blocked ${escalation.attempts.length} attempt(s) and asks a human (checkpoint ${String(state.config.configurable?.["checkpoint_id"])}).`);
+    console.log(`Approve its last output anyway, in a new process:\n\n  npm start -- --thread ${threadId} --approve\n`);
+    console.log(`Or reject it:\n\n  npm start -- --thread ${threadId} --reject\n`);
+  } else if (state.next.includes("writer")) {
+    console.log(`\nPaused at the human gate before the writer (checkpoint ${String(state.config.configurable?.["checkpoint_id"])}).`);
+    console.log(`Approve and finish, in a new process:\n\n  npm start -- --thread ${threadId} --approve\n`);
+    console.log(`Or close it without an answer:\n\n  npm start -- --thread ${threadId} --reject\n`);
   }
 }
 

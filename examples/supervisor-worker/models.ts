@@ -9,6 +9,8 @@ export interface ExampleModels {
   researcher: BaseChatModel;
   analyst: BaseChatModel;
   writer: BaseChatModel;
+  /** The fresh-context challenger that checks the researcher's claims before anyone sees them. */
+  challenger: BaseChatModel;
 }
 
 /** The task the example gives its team. */
@@ -30,9 +32,13 @@ export function scriptedModels(): ExampleModels {
       return { structured: { next: "writer", reason: "research and analysis are in" } };
     },
   });
+  // The researcher first slips (a plausible falsehood); once the guard's feedback is in its prompt it corrects itself.
   const researcher = new ScriptedChatModel({
     label: "scripted researcher",
-    script: ["Five independent stages at 0.85 each succeed together with probability 0.85^5 = 0.4437, about 44%."],
+    script: ({ messages }) =>
+      messages.some((m) => String(m.content).includes("[firebreak guard]"))
+        ? "Five independent stages at 0.85 each succeed together with probability 0.85^5 = 0.4437, about 44%."
+        : "Five independent stages at 0.85 each succeed together with probability 0.85^5 ≈ 0.52, about half the time.",
   });
   const analyst = new ScriptedChatModel({
     label: "scripted analyst",
@@ -46,7 +52,33 @@ export function scriptedModels(): ExampleModels {
       "About 44% of the time (0.85^5 ≈ 0.44). Keep relays short, put an independent verifier with real evidence between stages, and pass structured answers with confidence rather than prose.",
     ],
   });
-  return { kind: "scripted", supervisor, researcher, analyst, writer };
+  // The challenger's judgement is scripted; its evidence (the calculator) is real.
+  const challenger = new ScriptedChatModel({ label: "scripted challenger", script: ({ messages }) => ({ structured: judgeArithmetic(String(messages[1]?.content ?? "")) }) });
+  return { kind: "scripted", supervisor, researcher, analyst, writer, challenger };
+}
+
+/** A scripted stand-in for the challenger's judgement: compares each claim's numbers with the calculator's. */
+function judgeArithmetic(data: string): { verdicts: Array<{ claim_id: string; verdict: string; reasons: string[]; evidence: string[] }> } {
+  const block = (tag: string) => JSON.parse(new RegExp(`<${tag}>\\n([\\s\\S]*?)\\n</${tag}>`).exec(data)?.[1] ?? "[]");
+  const claims = block("claims_under_review") as Array<{ id: string; text: string }>;
+  const evidence = block("evidence") as Array<{ id: string; content: string }>;
+  return {
+    verdicts: claims.map((claim) => {
+      for (const item of evidence) {
+        const [expression, value] = item.content.split(" = ") as [string, string];
+        if (!claim.text.includes(expression)) continue;
+        const base = expression.split("^")[0]!;
+        const stated = (claim.text.match(/\d+\.\d+/g) ?? []).filter((n) => n !== base).map(Number);
+        if (stated.some((n) => Math.abs(n - Number(value)) < 0.005)) {
+          return { claim_id: claim.id, verdict: "green", reasons: [`The calculator gives ${item.content}, as claimed.`], evidence: [item.id] };
+        }
+        if (stated.length > 0) {
+          return { claim_id: claim.id, verdict: "red", reasons: [`The calculator gives ${item.content}, not ${stated.join(" or ")}.`], evidence: [item.id] };
+        }
+      }
+      return { claim_id: claim.id, verdict: "yellow", reasons: ["No evidence bears on this claim."], evidence: [] };
+    }),
+  };
 }
 
 /**
@@ -63,7 +95,7 @@ export async function openAIModels(): Promise<ExampleModels> {
       timeout: 60_000,
       configuration: process.env.OPENAI_BASE_URL ? { baseURL: process.env.OPENAI_BASE_URL } : {},
     });
-  return { kind: "openai", supervisor: make(), researcher: make(), analyst: make(), writer: make() };
+  return { kind: "openai", supervisor: make(), researcher: make(), analyst: make(), writer: make(), challenger: make() };
 }
 
 /** Real models when `OPENAI_API_KEY` is set, scripted ones otherwise. */

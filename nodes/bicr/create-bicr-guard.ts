@@ -357,7 +357,7 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
   const recover = async (s: GuardState, config: LangGraphRunnableConfig) => {
     const name = producerName(o, config);
     const feedback = feedbackFor(name, s.bicr_buffer!, s.bicr_review!, o.maxAttempts);
-    await emitBicr({ ...base(config, feedback.attempt), stage: "recover", discarded: true, failed: feedback.failed.map((f) => f.claimId) }, config);
+    await emitBicr({ ...base(config, feedback.attempt), stage: "recover", discarded: true, failed: feedback.failed.map((f) => f.claimId), feedback }, config);
     // Discard the buffer: the blocked update is gone, and only the feedback survives.
     return { bicr_feedback: feedback, bicr_buffer: null, bicr_review: null };
   };

@@ -9,8 +9,9 @@ export type BicrStage = "buffer" | "challenge" | "isolate" | "recover" | "escala
 
 /**
  * The payload of a `firebreak/bicr` event (JSON). Always `guard`, `stage`, `attempt` and
- * `maxAttempts`; `challenge` adds `verdicts`, `isolate` adds `decision`, `commit` adds the
- * `outcome` and the full `record`.
+ * `maxAttempts`; `buffer` adds `claimIds`, `challenge` adds `verdicts` and `blocked`,
+ * `isolate` adds `decision`, `recover` adds the `feedback` package, `escalate` adds `mode`
+ * (and `resolution`), `commit` adds the `outcome` and the full `record`.
  */
 export interface BicrEventPayload extends Record<string, unknown> {
   readonly guard: string;

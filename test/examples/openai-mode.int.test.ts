@@ -44,12 +44,17 @@ beforeAll(async () => {
     const request = await body(req);
     const system = String(request.messages[0]?.content ?? "");
     const text = request.messages.map((m: { content: unknown }) => String(m.content)).join("\n");
-    const agent = /You are the (\w+)/.exec(system)?.[1] ?? "unknown";
+    const agent = /You are an independent challenger/.test(system) ? "challenger" : (/You are the (\w+)/.exec(system)?.[1] ?? "unknown");
     seen.push({ agent, responseFormat: request.response_format });
     let content: string;
     if (agent === "supervisor") {
       const next = text.includes("[researcher]") ? "writer" : "researcher";
       content = JSON.stringify({ next, reason: "local provider decided" });
+    } else if (agent === "challenger") {
+      // The guard's challenger: judge every claim under review green, citing the calculator's evidence.
+      const data = String(request.messages[1]?.content ?? "");
+      const claims = JSON.parse(/<claims_under_review>\n([\s\S]*?)\n<\/claims_under_review>/.exec(data)![1]!) as Array<{ id: string }>;
+      content = JSON.stringify({ verdicts: claims.map((c) => ({ claim_id: c.id, verdict: "green", reasons: ["matches the calculator"], evidence: ["calc:1"] })) });
     } else if (agent === "researcher") {
       content = "0.85^5 = 0.4437 (from the local provider)";
     } else {
@@ -87,14 +92,19 @@ describe("the example with OPENAI_API_KEY", () => {
     expect(first.code).toBe(0);
     expect(first.out).toContain("Models: OpenAI local-model");
     expect(first.out).toContain("[researcher] 0.85^5 = 0.4437 (from the local provider)");
+    expect(first.out).toContain("[guard:researcher] challenger: GREEN — matches the calculator");
+    expect(first.out).toContain("[guard:researcher] committed (passed) after 0 blocked attempt(s)");
     const id = /--thread ([0-9a-f-]{36}) --approve/.exec(first.out)![1]!;
 
     const second = await run(["--thread", id, "--approve"]);
     expect(second.code).toBe(0);
     expect(second.out).toContain("[answer] About 44% (from the local provider)");
 
-    expect(seen.map((s) => s.agent)).toEqual(["supervisor", "researcher", "supervisor", "writer"]);
+    expect(seen.map((s) => s.agent)).toEqual(["supervisor", "researcher", "challenger", "supervisor", "writer"]);
     const routing = seen.find((s) => s.agent === "supervisor")!.responseFormat as { type: string };
     expect(routing.type).toBe("json_schema");
+    // The challenger's verdicts come back through native structured output too.
+    const verdicts = seen.find((s) => s.agent === "challenger")!.responseFormat as { type: string; json_schema: { name: string } };
+    expect(verdicts).toMatchObject({ type: "json_schema", json_schema: { name: "submit_verdicts" } });
   });
 });

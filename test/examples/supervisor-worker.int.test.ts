@@ -34,6 +34,24 @@ describe.each(backends)("the supervisor–worker example on $name", ({ env }) =>
     expect(first.code).toBe(0);
     expect(first.out).toContain("[researcher] Five independent stages at 0.85");
     expect(first.out).toContain("[analyst]");
+    // The guard on the researcher: the falsehood is held back, judged, blocked with feedback;
+    // the retry passes and only then reaches the team.
+    const guardLines = first.out.split("\n").filter((l) => l.startsWith("[guard:researcher]") || l.startsWith("[researcher]"));
+    const steps = guardLines.map((l) => (l.startsWith("[guard:researcher] ") ? `guard ${l.slice(19).split(/:| —/)[0]}` : l.slice(0, 40)));
+    expect(steps).toEqual([
+      "guard attempt 1/3 held back",
+      "guard challenger (scripted judgement, real calculator)",
+      "guard BLOCKED",
+      "guard attempt 2/3 held back",
+      "guard challenger (scripted judgement, real calculator)",
+      "guard committed (passed) after 1 blocked attempt(s)",
+      "[researcher] Five independent stages at 0.85 each succeed together with probability 0.85^5 = 0.4437, about 44%.".slice(0, 40),
+    ]);
+    expect(first.out).toContain("RED — The calculator gives 0.85^5 = 0.4437053125, not 0.52.");
+    expect(first.out).toContain("[firebreak guard] Your previous output (attempt 1) was blocked before anyone saw it.");
+    expect(first.out).toContain("GREEN — The calculator gives 0.85^5 = 0.4437053125, as claimed.");
+    // The wrong figure never reached the team's transcript.
+    expect(first.out.split("\n").filter((l) => /^\[(researcher|analyst|supervisor)\]/.test(l)).join("\n")).not.toContain("0.52");
     expect(first.out).not.toContain("[writer]");
     const command = /npm start -- --thread ([0-9a-f-]{36}) --approve/.exec(first.out);
     expect(command).not.toBeNull();
@@ -50,7 +68,8 @@ describe.each(backends)("the supervisor–worker example on $name", ({ env }) =>
     const again = start(["--thread", command![1]!, "--approve"], env);
     expect(again.code).toBe(1);
     expect(again.err).toContain("is not waiting at the human gate");
-  });
+    // Three processes, each opening the database: slow on a loaded machine.
+  }, 180_000);
 
   it("names the missing thread and says how to start one", () => {
     const result = start(["--thread", "no-such-thread", "--approve"], env);
