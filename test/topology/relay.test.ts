@@ -103,4 +103,26 @@ describe("relay depth", () => {
     });
     expect(analyzeRelayDepth(t)).toMatchObject({ depth: 3, path: ["c", "d", "e"] });
   });
+
+  it("bounds a supervisor loop whose workers are BICR guard nodes (the guard's own metadata)", () => {
+    const guardMeta = (producer: string) => ({
+      metadata: { firebreak: { role: "agent", guard: { producer, policy: "balanced", maxAttempts: 3 } } },
+    });
+    const inner = new StateGraph(State).addNode("produce", step).addEdge(START, "produce").addEdge("produce", END).compile();
+    const builder = new StateGraph(State)
+      .addNode("supervisor", step, { ends: ["researcher", "writer", END] })
+      .addNode("researcher", inner, guardMeta("researcher"))
+      .addNode("writer", inner, guardMeta("writer"))
+      .addEdge(START, "supervisor")
+      .addEdge("researcher", "supervisor")
+      .addEdge("writer", "supervisor");
+    const report = analyzeTopology(builder);
+    expect(report.relay).toMatchObject({ depth: 2, ok: true });
+    expect(report.relay.path).toHaveLength(2);
+    expect(report.relay.path[0]).toBe("supervisor");
+    expect(report.rho).toBeCloseTo(Math.SQRT2, 12);
+    expect(report.rhoEffective).toBeCloseTo(Math.sqrt(2 * 0.11), 12);
+    expect(report.verdict).toBe("sub-threshold");
+    expect(report.ok).toBe(true);
+  });
 });
