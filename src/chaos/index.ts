@@ -65,3 +65,9 @@ export {
   type ScriptedCascadeOptions,
 } from "./scripted-cascade.js";
 export { createScriptedJudge, factsEvidence, type Facts, type ScriptedJudgeOptions } from "./scripted-judge.js";
+export {
+  measureConsistency,
+  type AnswerCount,
+  type ConsistencyOptions,
+  type ConsistencyReport,
+} from "./consistency.js";
