@@ -214,7 +214,10 @@ function analyze(topology: Topology, options: AnalyzeTopologyOptions): TopologyR
       k[e] = ((Number.isNaN(be) ? (node.beta ?? beta) : be) * factor[i]!) / di;
     }
   }
-  const zeroWeights = (w: Float64Array) => w.some((v) => !(v > 0));
+  const zeroWeights = (w: Float64Array) => {
+    for (let e = 0; e < w.length; e++) if (!(w[e]! > 0)) return true;
+    return false;
+  };
 
   const plainComps = graphComponents(g, null);
   const plain = computeSpectrum(g, null, plainComps);
@@ -421,7 +424,7 @@ function analyze(topology: Topology, options: AnalyzeTopologyOptions): TopologyR
   }
 
   // Relay depth.
-  const relay = relayIndexed(g, options.maxRelayDepth !== undefined ? { maxRelayDepth: options.maxRelayDepth } : {});
+  const relay = relayIndexed(g, options.maxRelayDepth !== undefined ? { maxRelayDepth: options.maxRelayDepth } : {}, plainComps);
   if (relay.depth === "unbounded") {
     for (const cycle of relay.unboundedCycles) {
       findings.push(
@@ -570,11 +573,21 @@ function rankSeeds(g: IndexedGraph, s: Spectrum, weights: Float64Array | null, c
   if (count === 0 || g.n === 0) return [];
   const x = principalVector(g, s, weights);
   if (s.rho > 0) {
-    const order = Array.from({ length: g.n }, (_, i) => i)
-      .filter((i) => x[i]! > 0)
-      .sort((a, b) => x[b]! - x[a]! || (g.ids[a]! < g.ids[b]! ? -1 : 1))
-      .slice(0, count);
-    return order.map((i) => ({ node: g.ids[i]!, score: round(x[i]!), reach: reachCount(g, i) }));
+    // Top-k selection in one pass (k is small), ties broken by id.
+    const top: number[] = [];
+    const better = (a: number, b: number) => x[a]! > x[b]! || (x[a] === x[b] && g.ids[a]! < g.ids[b]!);
+    for (let i = 0; i < g.n; i++) {
+      if (!(x[i]! > 0)) continue;
+      if (top.length === count && !better(i, top[count - 1]!)) continue;
+      let k = Math.min(top.length, count - 1);
+      if (top.length < count) top.push(i);
+      while (k > 0 && better(i, top[k - 1]!)) {
+        top[k] = top[k - 1]!;
+        k--;
+      }
+      top[k] = i;
+    }
+    return top.map((i) => ({ node: g.ids[i]!, score: round(x[i]!), reach: reachCount(g, i) }));
   }
   // A DAG: no growth, rank by how many nodes an error can reach.
   let candidates = Array.from({ length: g.n }, (_, i) => i);

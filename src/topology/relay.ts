@@ -11,7 +11,7 @@
  * iteration, counted once.
  */
 import { indexTopology, type IndexedGraph } from "./graph-index.js";
-import { stronglyConnectedComponents } from "./scc.js";
+import { stronglyConnectedComponents, type Components } from "./scc.js";
 import type { Topology, TopologyNode } from "./topology.js";
 
 /** Default maximum relay depth (a heuristic from arXiv:2603.26993, not a theorem). */
@@ -67,14 +67,21 @@ export function analyzeRelayDepth(topology: Topology, options: RelayDepthOptions
   return relayIndexed(indexTopology(topology), options);
 }
 
-/** {@link analyzeRelayDepth} on an already indexed graph. */
-export function relayIndexed(g: IndexedGraph, options: RelayDepthOptions = {}): RelayReport {
+/**
+ * {@link analyzeRelayDepth} on an already indexed graph; `all` (the components of the whole
+ * graph) is reused when every node passes content through.
+ */
+export function relayIndexed(g: IndexedGraph, options: RelayDepthOptions = {}, all?: Components): RelayReport {
   const limit = normaliseLimit(options.maxRelayDepth);
   const n = g.n;
   const kinds = g.nodes.map(kindOf);
   const inH = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (kinds[i] === "agent" || kinds[i] === "pass") inH[i] = 1;
-  const comps = stronglyConnectedComponents(n, g.outStart, g.outTarget, inH);
+  let everyNode = true;
+  for (let i = 0; i < n; i++) {
+    if (kinds[i] === "agent" || kinds[i] === "pass") inH[i] = 1;
+    else everyNode = false;
+  }
+  const comps = everyNode && all ? all : stronglyConnectedComponents(n, g.outStart, g.outTarget, inH);
 
   const agentsIn = new Int32Array(comps.count);
   const firstAgent = new Int32Array(comps.count).fill(-1);
