@@ -21,6 +21,7 @@ export interface CliIo {
   readonly cwd: string;
 }
 
+/** Help text of `firebreak audit`. */
 export const AUDIT_HELP = `Usage: firebreak audit <module>[:<export>] [options]
 
 Audits a LangGraph graph's topology: spectral radius ρ and R = β·ρ/δ (arXiv:2603.04474),

@@ -188,6 +188,33 @@ function analyze(topology: Topology, options: AnalyzeTopologyOptions): TopologyR
   const delta = num(options.delta, DEFAULT_DELTA, Number.MIN_VALUE, 1);
   const residual = num(options.guardResidual, DEFAULT_GUARD_RESIDUAL, 0, 1);
   const findings: TopologyFinding[] = [...topology.findings];
+  const checks: [string, unknown, number, string][] = [
+    ["beta", options.beta, beta, "a probability in [0, 1]"],
+    ["delta", options.delta, delta, "a rate in (0, 1]"],
+    ["guardResidual", options.guardResidual, residual, "a fraction in [0, 1]"],
+  ];
+  for (const [name, given, used, expected] of checks) {
+    if (given !== undefined && given !== used) {
+      findings.push(
+        finding(
+          "INVALID_OPTION",
+          "warning",
+          `Option ${name} = ${String(given)} is not ${expected}; ${used} was used instead.`,
+          `Pass ${name} as ${expected}.`,
+        ),
+      );
+    }
+  }
+  if (options.maxRelayDepth !== undefined && !(Number.isFinite(options.maxRelayDepth) && options.maxRelayDepth >= 0)) {
+    findings.push(
+      finding(
+        "INVALID_OPTION",
+        "warning",
+        `Option maxRelayDepth = ${String(options.maxRelayDepth)} is not a whole number ≥ 0; 3 was used instead.`,
+        "Pass maxRelayDepth as a whole number ≥ 0.",
+      ),
+    );
+  }
   const g = indexTopology(topology);
   const m = g.outTarget.length;
 

@@ -9,6 +9,7 @@ export type FindingSeverity = "error" | "warning" | "info";
 /** Stable codes of every topology finding. */
 export type TopologyFindingCode =
   | "NOT_A_GRAPH"
+  | "INVALID_OPTION"
   | "UNKNOWN_BRANCH_TARGETS"
   | "SUBGRAPH_NOT_EXPANDED"
   | "ERROR_HANDLER_NOT_MODELLED"

@@ -44,6 +44,14 @@ describe("analyzeTopology", () => {
     expect(() => analyzeTopology(undefined)).not.toThrow();
   });
 
+  it("warns about an out-of-range option and says which value it used", () => {
+    const report = analyzeTopology(createTopology({ edges: [["a", "b"]] }), { beta: 1.5 });
+    expect(report.beta).toBe(0.5);
+    expect(report.findings.find((f) => f.code === "INVALID_OPTION")?.message).toBe(
+      "Option beta = 1.5 is not a probability in [0, 1]; 0.5 was used instead.",
+    );
+  });
+
   it("warns about a loop with no way out to END", () => {
     const builder = new StateGraph(State)
       .addNode("a", step)
