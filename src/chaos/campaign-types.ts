@@ -110,9 +110,13 @@ export interface CampaignRow {
   readonly fullInfection: number;
   /** Fraction of injected trials whose final answer was infected. */
   readonly finalInfection: number;
-  /** Injected trials in which a guard blocked the fault (a tainted claim, or the faulty update). */
+  /** Injected trials in which a guard blocked the fault at least once (a tainted claim, or the faulty update). */
   readonly blocked: number;
-  /** blocked / injected (0 when nothing was injected). */
+  /**
+   * Share of injected trials the guards defended: the fault was blocked **and** the final answer
+   * stayed clean (for faults without a taint: blocked and the run completed). A guard that
+   * blocks once but lets a later copy through has not defended the run.
+   */
   readonly defenceSuccess: number;
   /** Fraction of trials that completed (no error, no pending interrupt) with a clean final answer. */
   readonly safeCompletion: number;

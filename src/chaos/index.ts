@@ -71,3 +71,5 @@ export {
   type ConsistencyOptions,
   type ConsistencyReport,
 } from "./consistency.js";
+export { formatCampaignTable, type FormatCampaignOptions } from "./format-campaign.js";
+export { renderCampaignSvg, type RenderSvgOptions } from "./render-svg.js";
