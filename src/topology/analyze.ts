@@ -226,7 +226,6 @@ function analyze(topology: Topology, options: AnalyzeTopologyOptions): TopologyR
     const node = g.nodes[i]!;
     const f = node.guard ? (node.guard.residual ?? residual) : node.role === "verifier" || node.role === "human" ? residual : 1;
     factor[i] = f;
-    if (f < 1) anyResidual = true;
     if (node.beta !== undefined || node.delta !== undefined) weighted = true;
   }
   const ag = new Float64Array(m);
@@ -248,6 +247,10 @@ function analyze(topology: Topology, options: AnalyzeTopologyOptions): TopologyR
 
   const plainComps = graphComponents(g, null);
   const plain = computeSpectrum(g, null, plainComps);
+  // Residuals only change ρ when they sit on a cycle.
+  for (let i = 0; i < g.n && !anyResidual; i++) {
+    if (factor[i]! < 1 && plain.blocks.has(plainComps.comp[i]!)) anyResidual = true;
+  }
   const effective = anyResidual
     ? computeSpectrum(g, ag, zeroWeights(ag) ? graphComponents(g, ag) : plainComps)
     : plain;
@@ -377,7 +380,7 @@ function analyze(topology: Topology, options: AnalyzeTopologyOptions): TopologyR
 
   // Seeds.
   const seedCount = Math.max(0, Math.floor(options.seeds ?? 5));
-  const seeds = rankSeeds(g, kSpectrum, weighted ? k : anyResidual ? ag : null, seedCount);
+  const seeds = rankSeeds(g, kSpectrum, weighted ? k : factor.some((f) => f < 1) ? ag : null, seedCount);
   if (seeds.length > 0 && plain.rho > 0 && seeds[0]!.score > 0) {
     findings.push(
       finding(
