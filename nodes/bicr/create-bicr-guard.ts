@@ -34,6 +34,7 @@ import { GUARD_FEEDBACK_KEY, injectFeedback } from "./guard-feedback.js";
 import { attemptRecord, GUARD_RECORDS_KEY, guardRecord } from "./guard-record.js";
 import { claimsOptionsOf, guardAnnotations, parentKeysOf, parentValues, type Buffered, type GuardState, type Outcome, type Review } from "./guard-state.js";
 import type {
+  AttemptRecord,
   BicrGuardOptions,
   BufferedClaim,
   ClaimExtractor,
@@ -67,7 +68,7 @@ interface Resolved {
   readonly name: string | undefined;
   readonly maxAttempts: number;
   readonly policy: ReviewPolicy;
-  readonly hub: boolean;
+  readonly hub: () => boolean;
   readonly confidenceFloor: number;
   readonly blockOn: ReadonlySet<string>;
   readonly onExhausted: ExhaustedMode;
@@ -124,7 +125,7 @@ function resolve(options: BicrGuardOptions): Resolved {
     name: options.name,
     maxAttempts,
     policy: assertReviewPolicy(options.policy ?? challenger.options.policy, WHERE),
-    hub: options.hub ?? challenger.options.hub,
+    hub: once(options.hub ?? challenger.options.hub),
     confidenceFloor: floor,
     blockOn: new Set(blockOn),
     onExhausted,
@@ -140,6 +141,13 @@ function resolve(options: BicrGuardOptions): Resolved {
     claimsOptions: options.claimsOptions ?? claimsOptionsOf(options.state, claimsKey),
     hasClaims: parentKeys.includes(claimsKey),
   };
+}
+
+/** A hub flag, or a function asked once. */
+function once(hub: boolean | (() => boolean)): () => boolean {
+  if (typeof hub !== "function") return () => hub;
+  let value: boolean | undefined;
+  return () => (value ??= hub() === true);
 }
 
 /** The producer's node name: given, or the parent node this guard runs as (from the checkpoint namespace). */
@@ -272,16 +280,19 @@ function checkCommit(o: Resolved, name: string, parent: Record<string, unknown>,
  *
  * - **Buffer**: the producer runs on the parent's state and its update lands in a private
  *   channel of the subgraph.
- * - **Isolate**: a conditional edge; nothing reaches the parent's channels before a verdict.
  * - **Challenge**: the challenger judges the update's claims (selected by `policy`) seeing
  *   only the original intent, the claims and its own evidence.
+ * - **Isolate**: the only way out of the subgraph is a verdict: a pass commits from the
+ *   challenge node; a block takes the conditional edge to Recover or to the escalation. No
+ *   parent channel is written before a verdict.
  * - **Recover**: a blocked update is discarded — shared state is exactly as before the
  *   producer ran — and the producer retries with a feedback package, up to `maxAttempts`;
  *   then `onExhausted` decides: a human (`interrupt`), `degrade`, or `fail`.
  *
  * On a pass the update is committed to the parent (through `Command.PARENT`) with its claims
- * labelled by the verdicts. Every stage emits a `firebreak/bicr` event. With a checkpointer,
- * a run killed during Challenge resumes there without re-running the producer.
+ * labelled by the verdicts: a clean handoff costs two supersteps inside the guard (produce,
+ * challenge). Every stage emits a `firebreak/bicr` event. With a checkpointer, a run killed
+ * during Challenge resumes there without re-running the producer.
  *
  * @example
  * const guard = createBicrGuard({
@@ -320,7 +331,7 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
     let result: ChallengeResult = { judgements: [], evidence: [], valid: true };
     let reviewed: string[] = [];
     if (buffer.invalid === undefined) {
-      const selected = selectForReview(buffer.claims, { policy: o.policy, hub: o.hub, confidenceFloor: o.confidenceFloor, known: knownClaims(parent[o.keys.claimsKey]) });
+      const selected = selectForReview(buffer.claims, { policy: o.policy, hub: o.hub(), confidenceFloor: o.confidenceFloor, known: knownClaims(parent[o.keys.claimsKey]) });
       reviewed = selected.map((c) => c.id);
       if (selected.length > 0) {
         // The challenger gets this projection and nothing else: the intent and the selected claims.
@@ -346,13 +357,13 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
       config,
     );
     await emitBicr({ ...base(config, buffer.attempt), stage: "isolate", decision, blocking }, config);
+    // A pass commits from here: one superstep (and one checkpoint write) less per clean handoff.
+    if (decision === "commit") return commitToParent(s, review, [...s.bicr_attempts, record], config);
     return { bicr_review: review, bicr_attempts: [record] };
   };
 
-  const isolate = (s: GuardState): "commit" | "recover" | "escalate" => {
-    if (!s.bicr_review?.blocked) return "commit";
-    return s.bicr_attempt < o.maxAttempts ? "recover" : "escalate";
-  };
+  // Isolate: a blocked update never leaves the subgraph; it goes to Recover, or to the escalation.
+  const isolate = (s: GuardState): "recover" | "escalate" => (s.bicr_attempt < o.maxAttempts ? "recover" : "escalate");
 
   const recover = async (s: GuardState, config: LangGraphRunnableConfig) => {
     const name = producerName(o, config);
@@ -395,14 +406,14 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
     return { bicr_outcome: answer };
   };
 
-  const commit = async (s: GuardState, config: LangGraphRunnableConfig) => {
+  /** Builds the parent update for the handoff's outcome and sends it up with `Command.PARENT`. */
+  const commitToParent = async (s: GuardState, review: Review, attempts: readonly AttemptRecord[], config: LangGraphRunnableConfig) => {
     const name = producerName(o, config);
     const buffer = s.bicr_buffer!;
-    const review = s.bicr_review!;
     const outcome = s.bicr_outcome;
     const label = (update: Record<string, unknown>, verifier: string, verdicts: LabelledVerdict[], claims: readonly BufferedClaim[]) =>
       o.hasClaims ? withVerdicts(update, o.keys.claimsKey, verifier, verdicts, claims) : update;
-    const blockedCount = s.bicr_attempts.filter((a) => a.blocked).length;
+    const blockedCount = attempts.filter((a) => a.blocked).length;
     let update: Record<string, unknown>;
     let result: GuardOutcome;
     let committed: string[] = [];
@@ -442,7 +453,7 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
       dropped = buffer.claims.map((c) => c.id);
       noteText = `output rejected by a human after ${blockedCount} blocked attempt(s)${outcome.reason ? ` (${outcome.reason})` : ""}; nothing from it was forwarded.`;
     }
-    const record = guardRecord({ guard: name, policy: o.policy, maxAttempts: o.maxAttempts, attempts: s.bicr_attempts, outcome: result, blockOn: o.blockOn, committedClaimIds: committed, droppedClaimIds: dropped, highRiskClaimIds: highRisk });
+    const record = guardRecord({ guard: name, policy: o.policy, maxAttempts: o.maxAttempts, attempts, outcome: result, blockOn: o.blockOn, committedClaimIds: committed, droppedClaimIds: dropped, highRiskClaimIds: highRisk });
     const final: Record<string, unknown> = { ...update };
     if (o.hasClaims && final[o.keys.claimsKey] !== undefined) checkCommit(o, name, parentValues(s, o.parentKeys), final[o.keys.claimsKey] as ClaimsUpdate);
     if (o.parentKeys.includes(o.keys.recordKey)) final[o.keys.recordKey] = [record];
@@ -453,6 +464,8 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
     return new Command({ graph: Command.PARENT, update: final, ...(goto === undefined ? {} : { goto: goto as string }) });
   };
 
+  const commit = (s: GuardState, config: LangGraphRunnableConfig) => commitToParent(s, s.bicr_review!, s.bicr_attempts, config);
+
   const graph = new StateGraph({ stateSchema: state, input, output } as never) as unknown as StateGraph<any, any, any, string>;
   graph.addNode("produce", produce as never, { metadata: { firebreak: { role: "agent" } }, ...(options.producerRetryPolicy ? { retryPolicy: options.producerRetryPolicy } : {}) });
   graph.addNode("challenge", challenge as never, { metadata: { firebreak: { role: "verifier" } } });
@@ -461,7 +474,7 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
   graph.addNode("commit", commit as never, { metadata: { firebreak: { role: "router" } } });
   graph.addEdge(START, "produce");
   graph.addEdge("produce", "challenge");
-  graph.addConditionalEdges("challenge", isolate as never, ["commit", "recover", "escalate"]);
+  graph.addConditionalEdges("challenge", isolate as never, ["recover", "escalate"]);
   graph.addEdge("recover", "produce");
   graph.addEdge("escalate", "commit");
   graph.addEdge("commit", END);
@@ -469,7 +482,7 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
   const info: BicrGuardInfo = {
     role: "agent",
     guard: { ...(o.name === undefined ? {} : { producer: o.name }), policy: o.policy, maxAttempts: o.maxAttempts },
-    ...(o.hub ? { hub: true } : {}),
+    ...(options.hub === true ? { hub: true } : {}),
   };
   return Object.assign(compiled, { firebreak: info }) as unknown as BicrGuard;
 }

@@ -1,5 +1,6 @@
 import type { StateGraph } from "@langchain/langgraph";
 import { FirebreakError } from "../../src/internal/errors.js";
+import { analyzeTopology } from "../../src/topology/index.js";
 import { createBicrGuard } from "./create-bicr-guard.js";
 import type { BicrGuardOptions } from "./guard-types.js";
 
@@ -17,8 +18,12 @@ interface NodeSpecLike {
  * Wraps a node already added to a builder in a BICR guard, in place: same name, same edges,
  * same input. The producer keeps its retry policy (it moves inside the guard); the node's
  * metadata gains `{ firebreak: { role: "agent", guard: { producer, policy, maxAttempts } } }`
- * so topology analysis treats its out-edges as guarded; `hub` defaults to the node's
- * `firebreak.hub` metadata. Call it before `compile()`. Returns the builder, for chaining.
+ * so topology analysis treats its out-edges as guarded. For the `"balanced"` policy, `hub`
+ * defaults to the node's `firebreak.hub` metadata, else to the topology analysis of the
+ * finished graph (run once, at the first handoff): the node is a hub when it is the hub of a
+ * supervisor–worker star or has the largest principal-eigenvector entry of a cyclic graph —
+ * the most dangerous seed of arXiv:2603.04474. Call it before `compile()`. Returns the
+ * builder, for chaining.
  *
  * @example
  * const builder = createSupervisorWorkerGraph({ supervisor, workers, writer });
@@ -45,7 +50,7 @@ export function guardNode<B extends StateGraph<any, any, any, any, any, any, any
     producer: spec.runnable as BicrGuardOptions["producer"],
     state: builder as unknown as { channels: Record<string, unknown> },
     name,
-    hub: options.hub ?? existing["hub"] === true,
+    hub: options.hub ?? (existing["hub"] === true ? true : () => isHub(builder, name)),
     ...(options.producerRetryPolicy ?? spec.retryPolicy ? { producerRetryPolicy: options.producerRetryPolicy ?? spec.retryPolicy } : {}),
   });
   nodes[name] = {
@@ -56,4 +61,12 @@ export function guardNode<B extends StateGraph<any, any, any, any, any, any, any
     metadata: { ...spec.metadata, firebreak: { ...existing, ...guard.firebreak } },
   };
   return builder;
+}
+
+/** Whether `name` is a hub of the builder's topology (top-level nodes only). */
+function isHub(builder: unknown, name: string): boolean {
+  const report = analyzeTopology(builder, { xray: false });
+  if (report.patterns.some((p) => p.hub === name)) return true;
+  const top = report.seeds[0];
+  return report.rho > 0 && top !== undefined && report.seeds.some((s) => s.node === name && s.score >= top.score - 1e-9);
 }

@@ -196,8 +196,12 @@ export interface BicrGuardOptions {
   maxAttempts?: number;
   /** Which claims the challenger reviews. @default the challenger's policy ("strict") */
   policy?: ReviewPolicy;
-  /** Whether the producer is a hub of the topology, for `"balanced"`. @default false (guardNode: the node's `firebreak.hub` metadata) */
-  hub?: boolean;
+  /**
+   * Whether the producer is a hub of the topology, for `"balanced"`; a function is asked once,
+   * at the first handoff (when the parent graph is complete).
+   * @default false (guardNode: the node's `firebreak.hub` metadata, else the topology analysis)
+   */
+  hub?: boolean | (() => boolean);
   /** Confidence below which a claim needs review under `"balanced"`. @default the challenger's (0.8) */
   confidenceFloor?: number;
   /** The verdicts that block an attempt. @default ["red"] */

@@ -1,6 +1,6 @@
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
-import { END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
+import { Annotation, END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { describe, expect, it } from "vitest";
 import { z } from "zod/v4";
@@ -13,6 +13,7 @@ import {
   type SupervisorWorkerStateType,
   type WorkerSpec,
 } from "../../nodes/index.js";
+import { claimsChannel } from "../../src/claims/index.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
 import { judgeAgainst } from "./helpers.js";
 
@@ -90,6 +91,30 @@ describe("guardNode", () => {
     builder.nodes.researcher.metadata = { firebreak: { role: "agent", hub: true } };
     guardNode(builder, "researcher", { challenger: createChallenger({ model: judgeAgainst("x") }), policy: "balanced" });
     expect(builder.nodes.researcher.metadata).toMatchObject({ firebreak: { hub: true, guard: { policy: "balanced" } } });
+  });
+
+  it("finds the hub from the topology for the balanced policy: the star's centre is reviewed fully, a leaf only where needed", async () => {
+    const State = Annotation.Root({ task: Annotation<string>(), claims: claimsChannel(), turn: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }) });
+    const sure = (agent: string) => (state: typeof State.State) => ({
+      turn: state.turn + 1,
+      claims: [{ text: `${agent} says a sure thing #${state.turn}`, origin: { agent, source: "model" as const }, confidence: 0.99 }],
+    });
+    const star = () => {
+      const b = new StateGraph(State).addNode("router", sure("router")).addNode("a", sure("a")).addNode("b", sure("b")).addNode("c", sure("c"));
+      b.addEdge(START, "router");
+      b.addConditionalEdges("router", (s: typeof State.State) => (s.turn >= 6 ? END : (["a", "b", "c"][s.turn % 3] as string)), ["a", "b", "c", END]);
+      for (const w of ["a", "b", "c"] as const) b.addEdge(w, "router");
+      return b;
+    };
+    const reviewedWhenGuarding = async (name: "router" | "a") => {
+      const judge = judgeAgainst("never");
+      const builder = guardNode(star(), name, { challenger: createChallenger({ model: judge }), policy: "balanced" });
+      await builder.compile().invoke({ task: "t" });
+      return judge.callCount;
+    };
+    // Neither node declares hub metadata: the analysis finds the router (the star's centre).
+    expect(await reviewedWhenGuarding("router")).toBeGreaterThan(0);
+    expect(await reviewedWhenGuarding("a")).toBe(0);
   });
 
   it("names the missing node, refuses to guard twice, and rejects bad options", () => {

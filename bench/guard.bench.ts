@@ -1,0 +1,140 @@
+/**
+ * BICR guard: its own cost per guarded handoff — extra supersteps and milliseconds — against
+ * the same graph unguarded, measured in one run, interleaved sample by sample.
+ *
+ * Models are SCRIPTED: zero-latency in-process stand-ins (the producer is a plain node; the
+ * challenger's judge answers through structured output at once), so the figures are the
+ * guard's own machinery, not a provider's. The challenger's call (prompt, structured output,
+ * verdict parsing) is timed on its own and subtracted. Target: ≤ 3 extra supersteps and
+ * ≤ 3 ms per handoff beyond the challenger's call.
+ *
+ *   npm run bench -- guard
+ */
+import { AIMessage, HumanMessage } from "@langchain/core/messages";
+import { Annotation, END, MemorySaver, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
+import { createBicrGuard, createChallenger } from "../nodes/index.js";
+import { claimsChannel } from "../src/claims/index.js";
+import { ScriptedChatModel } from "../src/testing/index.js";
+import { median, percentile, printTable } from "./lib/stats.js";
+
+const State = Annotation.Root({
+  ...MessagesAnnotation.spec,
+  task: Annotation<string>(),
+  claims: claimsChannel(),
+});
+type Values = typeof State.State;
+
+let turn = 0;
+/** The producer: one message and one claim, like a worker reporting a fact. */
+const producer = () => {
+  turn++;
+  return {
+    messages: [new AIMessage({ name: "researcher", content: "0.85^5 is about 0.44." })],
+    claims: [{ text: `0.85^5 is about 0.44 (#${turn})`, origin: { agent: "researcher", source: "model" as const }, confidence: 0.9 }],
+  };
+};
+const reader = (state: Values) => ({ messages: [new AIMessage({ name: "reader", content: `read ${state.claims.length} claims` })] });
+
+/** A judge that calls every claim green, or red while `redFirst` attempts remain in this run. */
+function judge(redPerRun = 0) {
+  let calls = 0;
+  return new ScriptedChatModel({
+    label: "scripted judge",
+    script: ({ messages }) => {
+      const data = String(messages[1]?.content ?? "");
+      const ids = [...data.matchAll(/"id": "([^"]+)"/g)].map((m) => m[1]!);
+      const verdict = calls++ % (redPerRun + 1) < redPerRun ? "red" : "green";
+      return { structured: { verdicts: ids.map((id) => ({ claim_id: id, verdict, reasons: ["scripted"] })) } };
+    },
+  });
+}
+
+function graph(guarded: boolean, redPerRun = 0) {
+  const node = guarded
+    ? createBicrGuard({ producer, challenger: createChallenger({ model: judge(redPerRun) }), state: State, name: "researcher", maxAttempts: redPerRun + 1 })
+    : producer;
+  return new StateGraph(State)
+    .addNode("researcher", node as never)
+    .addNode("reader", reader)
+    .addEdge(START, "researcher")
+    .addEdge("researcher", "reader")
+    .addEdge("reader", END);
+}
+
+const input = () => ({ task: "compute 0.85^5", messages: [new HumanMessage("compute 0.85^5")] });
+
+/** Supersteps of one run, parent and subgraphs (distinct namespace + step of every task). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any compiled graph
+async function supersteps(compiled: { stream: (i: any, o: any) => Promise<AsyncIterable<unknown>> }, config: object): Promise<number> {
+  const steps = new Set<string>();
+  for await (const chunk of await compiled.stream(input(), { ...config, streamMode: "debug", subgraphs: true })) {
+    const [ns, event] = chunk as [string[], { type: string; step: number }];
+    if (event.type === "task") steps.add(`${ns.map((n) => n.split(":")[0]).join("/")}#${event.step}`);
+  }
+  return steps.size;
+}
+
+const RUNS = 300;
+
+async function handoff(label: string, checkpointer: boolean, redPerRun: number) {
+  const saver = () => (checkpointer ? { checkpointer: new MemorySaver() } : {});
+  const plain = graph(false).compile(saver());
+  const guarded = graph(true, redPerRun).compile(saver());
+  let thread = 0;
+  const config = () => (checkpointer ? { configurable: { thread_id: `t${thread++}` } } : {});
+
+  const challenger = createChallenger({ model: judge(0) });
+  const request = { intent: "compute 0.85^5", claims: [{ id: "c1", text: "0.85^5 is about 0.44" }] };
+
+  const a: number[] = [];
+  const b: number[] = [];
+  const c: number[] = [];
+  for (let i = 0; i < RUNS + 30; i++) {
+    let t = performance.now();
+    await plain.invoke(input(), config());
+    const ta = performance.now() - t;
+    t = performance.now();
+    await guarded.invoke(input(), config());
+    const tb = performance.now() - t;
+    t = performance.now();
+    for (let k = 0; k <= redPerRun; k++) await challenger.review(request);
+    const tc = performance.now() - t;
+    if (i >= 30) {
+      a.push(ta);
+      b.push(tb);
+      c.push(tc);
+    }
+  }
+  const stepsPlain = await supersteps(plain, config());
+  const stepsGuarded = await supersteps(guarded, config());
+  const extra = median(b) - median(a);
+  const perStep = median(a) / stepsPlain;
+  return {
+    case: label,
+    "unguarded ms": median(a),
+    "guarded ms": median(b),
+    "extra ms": extra,
+    "challenger call ms": median(c),
+    "guard's own ms": extra - median(c),
+    "guard's own, in plain supersteps": (extra - median(c)) / perStep,
+    "guarded p95 ms": percentile(b, 95),
+    "supersteps unguarded": stepsPlain,
+    "supersteps guarded": stepsGuarded,
+    "extra supersteps": stepsGuarded - stepsPlain,
+  };
+}
+
+const rows = [
+  await handoff("pass, no checkpointer", false, 0),
+  await handoff("pass, MemorySaver", true, 0),
+  await handoff("1 block + retry, no checkpointer", false, 1),
+];
+printTable(`Guard cost per handoff (median of ${RUNS}, scripted zero-latency models; extra = guarded − unguarded)`, rows);
+const pass = rows.slice(0, 2);
+const ok = pass.every((r) => (r["extra supersteps"] as number) <= 3 && (r["guard's own ms"] as number) <= 3);
+console.log(
+  `\nTarget (clean pass): ≤ 3 extra supersteps and ≤ 3 ms beyond the challenger's call — ${ok ? "met" : "NOT met"} on this machine now ` +
+    `(load average ${(await import("node:os")).loadavg()[0]!.toFixed(1)}). "In plain supersteps" divides the guard's own cost by the cost of one ` +
+    "superstep of the unguarded graph, measured in the same run, so it does not move with the machine's load.\n" +
+    "The retry row is informational: a block costs one more producer run, challenge and recover step.",
+);
