@@ -30,6 +30,18 @@ const FENCE = /^\s*```(?:json|JSON)?\s*\n?([\s\S]*?)\n?\s*```\s*$/;
  * (a single surrounding Markdown code fence is tolerated).
  */
 export function answerJson(answer: BreakerAnswer): JsonReading {
+  // Several checks read the same answer's JSON: parse it once.
+  let reading = jsonCache.get(answer);
+  if (!reading) {
+    reading = readJson(answer);
+    jsonCache.set(answer, reading);
+  }
+  return reading;
+}
+
+const jsonCache = new WeakMap<object, JsonReading>();
+
+function readJson(answer: BreakerAnswer): JsonReading {
   const kwargs = answer.additional_kwargs as Record<string, unknown> | undefined;
   if (kwargs && "parsed" in kwargs && kwargs.parsed != null) return { ok: true, value: kwargs.parsed };
   const text = answerText(answer);

@@ -4,6 +4,7 @@
  * and fails over in order.
  */
 import { CallbackManager, type CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { BaseLanguageModelInput, StructuredOutputMethodOptions } from "@langchain/core/language_models/base";
 import {
   BaseChatModel,
@@ -17,6 +18,7 @@ import type { Runnable, RunnableConfig } from "@langchain/core/runnables";
 import type { SerializableSchema } from "@langchain/core/utils/standard_schema";
 import type { ZodV3Like, ZodV4Like } from "@langchain/core/utils/types";
 import { FirebreakError } from "../internal/errors.js";
+import { answerText } from "./answer-text.js";
 import { addUsage, concatChunks, toAIMessageChunk } from "./message-chunks.js";
 import { resolveBreakerOptions, type ResolvedBreakerOptions, type SemanticBreakerOptions } from "./options.js";
 import { SemanticBreaker, type AttemptInfo, type RunResult } from "./semantic-breaker.js";
@@ -27,7 +29,7 @@ import {
   splitStructuredOutput,
   structuredParseCheck,
 } from "./structured-output.js";
-import type { Check } from "./types.js";
+import type { BreakerAnswer, Check } from "./types.js";
 
 /** Tag that keeps LangGraph's `streamMode: "messages"` from emitting the inner run's tokens. */
 const NOSTREAM = "langsmith:nostream";
@@ -50,6 +52,8 @@ interface Variant {
   readonly runnables: readonly Runnable<BaseLanguageModelInput, BaseMessage>[];
   /** Checks of this variant (structured output adds a parse check in front). */
   readonly checks: readonly Check[];
+  /** Checks must see `AIMessageChunk`s (LangChain's tool-calling parsers reject `AIMessage`). */
+  readonly chunkAnswers?: boolean;
 }
 
 /**
@@ -81,6 +85,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
   private readonly resolved: ResolvedBreakerOptions;
   private readonly variant: Variant;
   private readonly usageByRun = new Map<string, UsageMetadata>();
+  private readonly providerList: string;
 
   /** @internal Use {@link withSemanticBreaker}. */
   constructor(resolved: ResolvedBreakerOptions, breaker: SemanticBreaker, variant: Variant) {
@@ -93,6 +98,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     this.onReset = breaker.onReset;
     this.onHalfOpen = breaker.onHalfOpen;
     this.onRejected = breaker.onRejected;
+    this.providerList = breaker.providerNames.join(",");
   }
 
   _llmType(): string {
@@ -100,14 +106,12 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
   }
 
   override getLsParams(options: this["ParsedCallOptions"]): LangSmithParams {
-    const states: Record<string, string> = {};
-    for (const s of this.breaker.status()) states[s.provider] = s.state;
     return {
       ...super.getLsParams(options),
       ls_provider: "firebreak",
       ls_model_name: this.breaker.providerNames[0]!,
-      ["firebreak.breaker.providers" as string]: this.breaker.providerNames.join(","),
-      ["firebreak.breaker.states" as string]: states,
+      ["firebreak.breaker.providers" as string]: this.providerList,
+      ["firebreak.breaker.states" as string]: this.breaker.states(),
     } as LangSmithParams;
   }
 
@@ -170,24 +174,29 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     const derived = new SemanticBreakerChatModel(this.resolved, this.breaker, {
       runnables: parts.map((p) => p!.llm),
       checks: [structuredParseCheck(parsers), ...this.resolved.checks],
+      chunkAnswers: true,
     });
     return assembleStructured(derived, parsers, config?.includeRaw === true);
   }
 
   async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+    const chunkAnswers = this.variant.chunkAnswers === true;
     const result = await this.breaker.run({
-      attempt: async (index, info) =>
-        toAIMessageChunk(await this.variant.runnables[index]!.invoke(messages, this.innerConfig(index, options, runManager, info))),
+      attempt: async (index, info) => {
+        const answer = await this.variant.runnables[index]!.invoke(messages, this.innerConfig(index, options, runManager, info));
+        return chunkAnswers ? toAIMessageChunk(answer) : (answer as BreakerAnswer);
+      },
       checks: this.variant.checks,
       messages,
       signal: options.signal,
     });
-    const message = this.divertUsage(
-      toAIMessageChunk(result.answer as BaseMessage, { responseMetadata: outcomeMetadata(result) }),
-      options,
-      runManager,
-    );
-    return { generations: [{ text: message.text, message }] };
+    // One copy: breaker metadata on, and usage off when callbacks already saw it on the provider's run.
+    const answer = result.answer as BaseMessage;
+    const usage = (answer as AIMessageChunk).usage_metadata;
+    const divert = usage !== undefined && runManager !== undefined;
+    if (divert) this.usageByRun.set(runManager.runId, addUsage(this.usageByRun.get(runManager.runId), usage)!);
+    const message = toAIMessageChunk(answer, { responseMetadata: outcomeMetadata(result), ...(divert ? { usage: null } : {}) });
+    return { generations: [{ text: textOf(message), message }] };
   }
 
   override async *_streamResponseChunks(
@@ -197,7 +206,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
   ): AsyncGenerator<ChatGenerationChunk> {
     const emit = async (chunk: AIMessageChunk): Promise<ChatGenerationChunk> => {
       const out = this.divertUsage(chunk, options, runManager);
-      const generation = new ChatGenerationChunk({ message: out, text: out.text });
+      const generation = new ChatGenerationChunk({ message: out, text: textOf(out) });
       await runManager?.handleLLMNewToken(generation.text, { prompt: 0, completion: 0 }, undefined, undefined, undefined, {
         chunk: generation,
       });
@@ -306,14 +315,18 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
 
   /** Config of one inner provider call: a hand-built child callback manager, nostream, no inner retries. */
   private innerConfig(index: number, options: Options, runManager: CallbackManagerForLLMRun | undefined, info: AttemptInfo) {
-    const { signal: _signal, [USAGE_SINK]: _sink, ...callOptions } = options;
-    const metadata = {
+    // Copy the call options minus the signal (symbol keys, like the usage sink, are skipped by for-in).
+    const config: Record<string, unknown> = {};
+    for (const key in options) if (key !== "signal") config[key] = (options as Record<string, unknown>)[key];
+    if (this.resolved.innerRetries === "disable") config.maxRetries = 0;
+    if (info.signal) config.signal = info.signal;
+    const metadata: Record<string, unknown> = {
       "firebreak.breaker.provider": this.breaker.providerNames[index],
       "firebreak.breaker.attempt": info.attempt,
       "firebreak.breaker.state": info.state,
       "firebreak.breaker.probe": info.probe,
-      ...(info.bypass ? { "firebreak.breaker.bypass": true } : {}),
     };
+    if (info.bypass) metadata["firebreak.breaker.bypass"] = true;
     let callbacks: CallbackManager | undefined;
     if (runManager) {
       // CallbackManagerForLLMRun has no getChild(): build the child by hand.
@@ -325,12 +338,14 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
       callbacks.addTags([NOSTREAM, ATTEMPT_TAG], false);
       callbacks.addMetadata(metadata, false);
     }
-    return {
-      ...callOptions,
-      ...(this.resolved.innerRetries === "disable" ? { maxRetries: 0 } : {}),
-      signal: info.signal,
-      ...(callbacks ? { callbacks } : { tags: [NOSTREAM, ATTEMPT_TAG], metadata }),
-    } as Partial<BaseChatModelCallOptions>;
+    if (callbacks) config.callbacks = callbacks;
+    else if (AsyncLocalStorageProviderSingleton.getRunnableConfig() !== undefined) {
+      // No run manager here, but the inner call would inherit callbacks from the ambient
+      // (AsyncLocalStorage) config: keep its tokens out of LangGraph's messages stream.
+      config.tags = [NOSTREAM, ATTEMPT_TAG];
+      config.metadata = metadata;
+    }
+    return config as Partial<BaseChatModelCallOptions>;
   }
 
   /**
@@ -347,6 +362,11 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     else return message;
     return toAIMessageChunk(message, { usage: null });
   }
+}
+
+/** The message text without `.text` (its content-block conversion costs more than the rest of the wrapper). */
+function textOf(message: AIMessageChunk): string {
+  return typeof message.content === "string" ? message.content : answerText(message);
 }
 
 /** `response_metadata` describing how an answer was reached (shows in traces as the run's output). */

@@ -97,6 +97,12 @@ export class ProviderCircuit {
   readonly policy: CircuitBreakerPolicy;
   /** The state before the last transition (for `onStateChange`'s `from`). */
   lastState: CircuitStateName;
+  /**
+   * With a fixed cool-down: until when an open circuit certainly stays open, so a call can
+   * skip it without asking cockatiel (which would build a `BrokenCircuitError` to say so).
+   */
+  openUntil = 0;
+  private readonly fixedCoolDown: number | undefined;
 
   constructor(
     readonly name: string,
@@ -117,6 +123,14 @@ export class ProviderCircuit {
       ...(initialState !== undefined ? { initialState } : {}),
     });
     this.lastState = stateName(this.policy.state);
+    this.fixedCoolDown = typeof halfOpenAfter === "number" ? halfOpenAfter : undefined;
+  }
+
+  /** Records a transition (called from the state-change listener). */
+  transitioned(to: CircuitStateName): void {
+    this.lastState = to;
+    // cockatiel stamped openedAt with Date.now() just before emitting; ours is the same or later.
+    this.openUntil = to === "open" && this.fixedCoolDown !== undefined ? Date.now() + this.fixedCoolDown : 0;
   }
 
   /** The current state's name. */

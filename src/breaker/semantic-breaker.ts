@@ -80,8 +80,8 @@ export interface RunRequest {
 
 /** Per-attempt facts handed to the provider call. */
 export interface AttemptInfo {
-  /** Aborts on the attempt timeout or the caller's abort. */
-  readonly signal: AbortSignal;
+  /** Aborts on the attempt timeout or the caller's abort (absent when neither exists). */
+  readonly signal?: AbortSignal;
   /** This attempt is the circuit's half-open probe. */
   readonly probe: boolean;
   /** 1-based attempt number within the call. */
@@ -116,6 +116,7 @@ export class SemanticBreaker {
   private readonly resetEmitter = new EventEmitter<ProviderStatus>();
   private readonly halfOpenEmitter = new EventEmitter<ProviderStatus>();
   private readonly rejectedEmitter = new EventEmitter<AttemptFailure>();
+  private statesCache: Record<string, string> | undefined;
 
   /** Fires on every circuit transition, with the provider and both states. */
   readonly onStateChange = this.stateChangeEmitter.addListener;
@@ -143,11 +144,20 @@ export class SemanticBreaker {
       this.wire(circuit);
       return circuit;
     });
+    this.providerNames = Object.freeze(this.circuits.map((c) => c.name));
   }
 
   /** Provider names, primary first. */
-  get providerNames(): readonly string[] {
-    return this.circuits.map((c) => c.name);
+  readonly providerNames: readonly string[];
+
+  /** Circuit state by provider name; the same object until a transition (cheap to read per call). */
+  states(): Readonly<Record<string, string>> {
+    if (!this.statesCache) {
+      const out: Record<string, string> = {};
+      for (const c of this.circuits) out[c.name] = c.state;
+      this.statesCache = out;
+    }
+    return this.statesCache;
   }
 
   /** Each provider and its circuit state. */
@@ -182,7 +192,12 @@ export class SemanticBreaker {
       for (const circuit of this.circuits) {
         const state = circuit.policy.state;
         // Half-open: the single probe is in flight, so go elsewhere rather than queue behind it.
-        if (state === CircuitState.HalfOpen || state === CircuitState.Isolated) {
+        // Open with a fixed cool-down not yet over: skip without asking cockatiel.
+        if (
+          state === CircuitState.HalfOpen ||
+          state === CircuitState.Isolated ||
+          (state === CircuitState.Open && circuit.openUntil > Date.now())
+        ) {
           if (pass === 0) skipped.push(this.statusOf(circuit));
           continue;
         }
@@ -231,17 +246,29 @@ export class SemanticBreaker {
     bypass: boolean,
   ): Promise<AttemptOutcome> {
     const outer = request.signal;
-    const controller = new AbortController();
-    let timedOut = false;
-    const onAbort = () => controller.abort(outer?.reason);
-    outer?.addEventListener("abort", onAbort, { once: true });
     const timeoutMs = this.settings.timeoutMs;
+    // Only pay for a controller when something can abort the attempt.
+    const controller = timeoutMs !== undefined || outer ? new AbortController() : undefined;
+    let timedOut = false;
+    // The attempt settles as soon as the timer fires or the caller aborts, even if the
+    // provider ignores its signal; no listener on our own signal is needed for that.
+    let stop: ((reason: unknown) => void) | undefined;
+    const stopped = controller ? new Promise<never>((_, reject) => (stop = reject)) : undefined;
+    const onAbort = outer
+      ? () => {
+          controller!.abort(outer.reason);
+          stop!(outer.reason ?? new Error("AbortError"));
+        }
+      : undefined;
+    if (onAbort) outer!.addEventListener("abort", onAbort, { once: true });
     const timer =
       timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            controller.abort(new Error(`attempt timed out after ${timeoutMs} ms`));
+            const reason = new Error(`attempt timed out after ${timeoutMs} ms`);
+            controller!.abort(reason);
+            stop!(reason);
           }, timeoutMs);
     const context: CheckContext = {
       provider: circuit.name,
@@ -251,16 +278,14 @@ export class SemanticBreaker {
     };
     try {
       if (outer?.aborted) throw outer.reason ?? new Error("AbortError");
-      const answer = await raceAbort(
-        request.attempt(circuit.index, {
-          signal: controller.signal,
-          probe,
-          attempt: attemptNo,
-          state: bypass ? circuit.state : probe ? "half-open" : "closed",
-          bypass,
-        }),
-        controller.signal,
-      );
+      const call = request.attempt(circuit.index, {
+        ...(controller ? { signal: controller.signal } : {}),
+        probe,
+        attempt: attemptNo,
+        state: bypass ? circuit.state : probe ? "half-open" : "closed",
+        bypass,
+      });
+      const answer = stopped ? await Promise.race([call, stopped]) : await call;
       clearTimeout(timer);
       const pending = runChecks(request.checks, answer, context);
       const verdict = pending instanceof Promise ? await pending : pending;
@@ -304,7 +329,7 @@ export class SemanticBreaker {
         },
       };
     } finally {
-      outer?.removeEventListener("abort", onAbort);
+      if (onAbort) outer!.removeEventListener("abort", onAbort);
     }
   }
 
@@ -359,7 +384,8 @@ export class SemanticBreaker {
     policy.onStateChange((next) => {
       const from = circuit.lastState;
       const state = stateName(next);
-      circuit.lastState = state;
+      this.statesCache = undefined;
+      circuit.transitioned(state);
       if (this.stateChangeEmitter.size > 0) {
         this.stateChangeEmitter.emit({ provider: circuit.name, providerIndex: circuit.index, state, from });
       }
@@ -397,23 +423,4 @@ function failureOf(
 /** LangGraph's `GraphBubbleUp` (interrupts, parent commands), detected without importing LangGraph. */
 function isBubbleUp(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { is_bubble_up?: unknown }).is_bubble_up === true;
-}
-
-/** Settles with `promise`, or rejects as soon as `signal` aborts (providers that ignore signals cannot hang a call). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }

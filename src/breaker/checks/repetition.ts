@@ -43,31 +43,43 @@ export function repetition(options: RepetitionOptions = {}): Check {
   const minNgrams = options.minNgrams ?? 16;
   return defineCheck("repetition", (answer) => {
     const text = answerText(answer);
-    let tokens = text.toLowerCase().split(/\s+/).filter(Boolean);
+    const words = text.toLowerCase().split(/\s+/).filter(Boolean);
     let size = n;
     let unit = "word";
-    if (tokens.length - n + 1 < minNgrams) {
+    // Symbols: word hashes, or character codes when there are too few words.
+    let symbols: ArrayLike<number>;
+    let total = words.length - n + 1;
+    let chars = "";
+    if (total >= minNgrams) {
+      const hashes = new Uint32Array(words.length);
+      for (let i = 0; i < words.length; i++) hashes[i] = fnv(words[i]!);
+      symbols = hashes;
+    } else {
       // Few words: judge characters, which also catches "abababab…" and unspaced scripts.
       size = 2 * n + 2;
-      tokens = Array.from(text.replace(/\s+/g, ""));
       unit = "character";
-      if (tokens.length - size + 1 < minNgrams * 2) return { ok: true };
+      chars = text.replace(/\s+/g, "");
+      total = chars.length - size + 1;
+      if (total < minNgrams * 2) return { ok: true };
+      const codes = new Uint32Array(chars.length);
+      for (let i = 0; i < chars.length; i++) codes[i] = chars.charCodeAt(i);
+      symbols = codes;
     }
-    const total = tokens.length - size + 1;
-    const counts = new Map<string, number>();
-    let top = "";
+    const counts = new Map<number, number>();
+    let topAt = 0;
     let topCount = 0;
-    const sep = unit === "word" ? " " : "";
     for (let i = 0; i < total; i++) {
-      let gram = tokens[i]!;
-      for (let j = 1; j < size; j++) gram += sep + tokens[i + j]!;
-      const c = (counts.get(gram) ?? 0) + 1;
-      counts.set(gram, c);
+      let h = 0x811c9dc5;
+      for (let j = 0; j < size; j++) h = Math.imul(h ^ symbols[i + j]!, 0x01000193);
+      h &= 0x3fffffff; // small-integer keys keep the Map fast
+      const c = (counts.get(h) ?? 0) + 1;
+      counts.set(h, c);
       if (c > topCount) {
         topCount = c;
-        top = gram;
+        topAt = i;
       }
     }
+    const top = unit === "word" ? words.slice(topAt, topAt + size).join(" ") : chars.slice(topAt, topAt + size);
     const ratio = counts.size / total;
     if (ratio >= minRatio) return { ok: true, score: ratio };
     return {
@@ -76,4 +88,10 @@ export function repetition(options: RepetitionOptions = {}): Check {
       reason: `degenerate repetition: only ${(ratio * 100).toFixed(0)}% of ${unit} ${size}-grams are distinct (minimum ${(minRatio * 100).toFixed(0)}%); "${top.slice(0, 60)}" occurs ${topCount} times`,
     };
   });
+}
+
+function fnv(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
