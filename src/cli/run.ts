@@ -6,6 +6,7 @@ const HELP = `Usage: firebreak <command> [options]
 
 Commands:
   audit <module>[:<export>]   audit a LangGraph graph's topology (see "firebreak audit --help")
+  chaos <module>[:<export>]   inject faults and measure their spread (see "firebreak chaos --help")
 
 Options:
   -h, --help                  show this help
@@ -33,7 +34,8 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
       return command === undefined ? 2 : 0;
     }
     if (command === "audit") return await audit(rest, out);
-    throw new UsageError(`Unknown command "${command}". Commands: audit.`);
+    if (command === "chaos") return await (await import("./chaos.js")).chaos(rest, out);
+    throw new UsageError(`Unknown command "${command}". Commands: audit, chaos.`);
   } catch (error) {
     if (error instanceof UsageError) {
       out.stderr(`firebreak: ${error.message}\n`);

@@ -1,0 +1,225 @@
+/**
+ * `firebreak chaos <module>:<export>`: runs a fault-injection campaign against a graph and
+ * prints the table; writes the report as JSON (`--json <file>`) and the topology picture with
+ * infected nodes coloured per configuration (`--svg <file>`, `--png <file>`).
+ */
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { guardNode, type Challenger } from "../../nodes/index.js";
+import {
+  formatCampaignTable,
+  renderCampaignSvg,
+  runCampaign,
+  type AnyStateGraph,
+  type CampaignOptions,
+  type GuardApplier,
+  type GuardMode,
+} from "../chaos/index.js";
+import { isExtractableGraph } from "../topology/index.js";
+import type { CliIo } from "./audit.js";
+import { importExport, loadGuard, parseFault, parseTarget } from "./chaos-args.js";
+import { parseGraphReference } from "./load-graph.js";
+import { UsageError } from "./usage-error.js";
+
+export const CHAOS_HELP = `Usage: firebreak chaos <module>[:<export>] [options]
+
+Injects faults into a LangGraph graph and measures how far they spread through the claims
+lineage (arXiv:2603.04474): infection rate, full-infection probability, final-answer
+infection, defence success and safe completion, unguarded vs guarded side by side.
+<export> is a StateGraph, a compiled graph, or a function returning one (called again for
+every configuration, so each gets a fresh graph). Infection is measured on the graph's
+claims channel ("claims"); with --marker also on its messages.
+
+Faults (repeatable, one configuration each; default: falsehood):
+  --fault falsehood[:<text>=<value>]     a tainted false claim (default: a neutral probe claim)
+  --fault contradiction:<text>=<a>|<b>   two tainted claims with different answers
+  --fault malformed | garbage | empty    off-schema output, noise, an empty update
+  --fault latency:<ms>                   a slow node
+  --fault provider:<429|500|502|503|timeout>[:node]
+                                         provider errors from models wrapped with
+                                         withProviderFaults (":node": the node throws)
+Targets (repeatable; default: hub and leaf):
+  --target hub | leaf | role:<role> | <node>
+
+Campaign:
+  --trials <n>            trials per configuration (default 50)
+  --seed <n>              base seed; the same seed gives the same numbers (default 1)
+  --calls first|every     which calls of the target misbehave (default every)
+  --probability <p>       chance that an eligible call misbehaves (default 1)
+  --input <json>          the graph input (default {})
+  --marker <text>         also count a node infected when its messages contain <text>
+  --recursion-limit <n>   LangGraph recursion limit per run
+
+Guards:
+  --guard <module>[:<export>]   a function (builder, node) => builder, a challenger
+                                (createChallenger) or a chat model; enables guarded modes
+  --modes <list>          comma-separated: unguarded, guarded, recommended, random
+                          (default: unguarded,guarded,recommended with --guard)
+  --max-attempts <n>      guard attempts when --guard is a challenger or model (default 2)
+  --on-exhausted <mode>   degrade | fail (default degrade)
+  --beta <p>, --delta <p> transmission and correction rates for the recommendation
+
+Output:
+  --json <file>           write the report as JSON
+  --svg <file>            write the topology picture, infected nodes coloured
+  --png <file>            also convert it to PNG with rsvg-convert (when installed)
+  --quiet                 no progress on stderr
+
+Exit codes: 0 done, 2 usage error.
+`;
+
+/** Runs the chaos command; returns the exit code. */
+export async function chaos(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        fault: { type: "string", multiple: true },
+        target: { type: "string", multiple: true },
+        trials: { type: "string" },
+        seed: { type: "string" },
+        calls: { type: "string" },
+        probability: { type: "string" },
+        input: { type: "string" },
+        marker: { type: "string" },
+        "recursion-limit": { type: "string" },
+        guard: { type: "string" },
+        modes: { type: "string" },
+        "max-attempts": { type: "string" },
+        "on-exhausted": { type: "string" },
+        beta: { type: "string" },
+        delta: { type: "string" },
+        json: { type: "string" },
+        svg: { type: "string" },
+        png: { type: "string" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\nRun "firebreak chaos --help".`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(CHAOS_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? 'Missing <module>:<export>, e.g. "firebreak chaos src/graph.ts:graph".'
+        : `Expected one <module>:<export>, got ${positionals.length}: ${positionals.join(" ")}.`,
+    );
+  }
+  const faults = (values.fault ?? ["falsehood"]).map(parseFault);
+  const targets = (values.target ?? ["hub", "leaf"]).map(parseTarget);
+  const calls = values.calls ?? "every";
+  if (calls !== "first" && calls !== "every") throw new UsageError(`--calls must be "first" or "every", got "${calls}".`);
+  let input: unknown = {};
+  if (values.input !== undefined) {
+    try {
+      input = JSON.parse(values.input);
+    } catch {
+      throw new UsageError(`--input must be JSON, e.g. '{"task":"..."}'; got ${values.input}.`);
+    }
+  }
+  const onExhausted = values["on-exhausted"] ?? "degrade";
+  if (onExhausted !== "degrade" && onExhausted !== "fail") throw new UsageError(`--on-exhausted must be "degrade" or "fail", got "${onExhausted}".`);
+
+  let guard: GuardApplier | undefined;
+  if (values.guard !== undefined) {
+    const loaded = await loadGuard(parseGraphReference(values.guard, io.cwd));
+    const maxAttempts = values["max-attempts"] !== undefined ? integer("--max-attempts", values["max-attempts"], 1) : 2;
+    guard =
+      loaded.kind === "applier"
+        ? loaded.apply
+        : (builder, node) => guardNode(builder, node, { challenger: loaded.challenger as Challenger, maxAttempts, onExhausted });
+  }
+  const modes = values.modes?.split(",").map((m) => m.trim()) as GuardMode[] | undefined;
+  for (const m of modes ?? []) {
+    if (!["unguarded", "guarded", "recommended", "random"].includes(m)) {
+      throw new UsageError(`--modes: unknown mode "${m}"; use unguarded, guarded, recommended, random.`);
+    }
+    if (m !== "unguarded" && guard === undefined) throw new UsageError(`--modes ${m} needs --guard <module>:<export>.`);
+  }
+
+  const ref = parseGraphReference(positionals[0]!, io.cwd);
+  const { value, name } = await importExport(ref);
+  const label = `${positionals[0]!.replace(/:[A-Za-z_$][\w$]*$/, "")}:${name}`;
+  // A function export is called again for every configuration: each gets a fresh graph.
+  const factory = async () =>
+    toBuilder(typeof value === "function" && !isExtractableGraph(value) ? await (value as () => unknown)() : value, label);
+  let lastShown = -1;
+  const options: CampaignOptions = {
+    input,
+    faults,
+    targets,
+    trials: values.trials !== undefined ? integer("--trials", values.trials, 1) : 50,
+    seed: values.seed !== undefined ? integer("--seed", values.seed, 0) : 1,
+    fire: { calls, ...(values.probability !== undefined ? { probability: number("--probability", values.probability, 0, 1) } : {}) },
+    ...(modes ? { guards: modes } : {}),
+    ...(guard ? { guard } : {}),
+    ...(values.marker !== undefined ? { marker: values.marker } : {}),
+    analysis: {
+      ...(values.beta !== undefined ? { beta: number("--beta", values.beta, 0, 1) } : {}),
+      ...(values.delta !== undefined ? { delta: number("--delta", values.delta, Number.MIN_VALUE, 1) } : {}),
+    },
+    ...(values["recursion-limit"] !== undefined ? { config: { recursionLimit: integer("--recursion-limit", values["recursion-limit"], 1) } } : {}),
+    onProgress: values.quiet
+      ? undefined
+      : (done, total) => {
+          const step = Math.floor((done / total) * 10);
+          if (step !== lastShown) {
+            lastShown = step;
+            io.stderr(`firebreak chaos: ${done}/${total} trials\n`);
+          }
+        },
+  };
+  const report = await runCampaign(factory, options);
+  io.stdout(`${formatCampaignTable(report, { label: `firebreak chaos ${label}` })}\n`);
+  if (values.json !== undefined) {
+    writeFileSync(resolve(io.cwd, values.json), `${JSON.stringify(report, null, 2)}\n`);
+    io.stdout(`report: ${values.json}\n`);
+  }
+  if (values.svg !== undefined || values.png !== undefined) {
+    const svg = renderCampaignSvg(report, { title: `firebreak chaos ${label}` });
+    const svgPath = resolve(io.cwd, values.svg ?? `${values.png!.replace(/\.png$/i, "")}.svg`);
+    writeFileSync(svgPath, svg);
+    io.stdout(`picture: ${values.svg ?? svgPath}\n`);
+    if (values.png !== undefined) {
+      const converted = spawnSync("rsvg-convert", [svgPath, "-o", resolve(io.cwd, values.png)], { encoding: "utf8" });
+      if (converted.error !== undefined || converted.status !== 0) {
+        io.stderr(`firebreak chaos: could not write ${values.png}: rsvg-convert ${converted.error ? "is not installed" : `failed: ${converted.stderr}`}; the SVG is at ${svgPath}.\n`);
+      } else io.stdout(`picture: ${values.png}\n`);
+    }
+  }
+  return 0;
+}
+
+/** The uncompiled builder behind a loaded graph (a compiled graph keeps it as `.builder`). */
+function toBuilder(graph: unknown, label: string): AnyStateGraph {
+  const g = graph as { nodes?: unknown; edges?: unknown; builder?: unknown; graph?: unknown };
+  if (typeof g === "object" && g !== null && g.edges instanceof Set && typeof g.nodes === "object") return graph as AnyStateGraph;
+  if (typeof g === "object" && g !== null && g.builder !== undefined) return toBuilder(g.builder, label);
+  if (typeof g === "object" && g !== null && g.graph !== undefined) return toBuilder(g.graph, label);
+  throw new UsageError(`${label} is not a StateGraph or a compiled StateGraph; fault injection needs the graph's nodes.`);
+}
+
+function number(flag: string, raw: string, min: number, max = Infinity): number {
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
+    throw new UsageError(`${flag} must be a number between ${min === Number.MIN_VALUE ? "0 (exclusive)" : min} and ${max}, got "${raw}".`);
+  }
+  return value;
+}
+
+function integer(flag: string, raw: string, min: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`${flag} must be a whole number ≥ ${min}, got "${raw}".`);
+  return value;
+}
