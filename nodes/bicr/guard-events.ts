@@ -1,5 +1,5 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { emitFirebreakEvent, withFirebreakRun, type FirebreakEventName } from "../../src/internal/events.js";
+import { emitFirebreakEvent, withFirebreakRun } from "../../src/internal/events.js";
 
 /** The name of the custom event every guard stage emits. */
 export const BICR_EVENT = "firebreak/bicr";
@@ -20,15 +20,12 @@ export interface BicrEventPayload extends Record<string, unknown> {
   readonly maxAttempts: number;
 }
 
-// "bicr" is the event the guard's issue names (firebreak/bicr); the shared helper builds the prefix.
-const NAME = "bicr" as FirebreakEventName;
-
 /** Emits a `firebreak/bicr` event (child run with `firebreak.*` metadata, custom event, custom stream chunk). */
 export function emitBicr(payload: BicrEventPayload, config: RunnableConfig | undefined): Promise<void> {
-  return emitFirebreakEvent(NAME, payload, config);
+  return emitFirebreakEvent("bicr", payload, config);
 }
 
 /** Runs `fn` inside a `firebreak/bicr` child run carrying the stage's metadata, so model calls nest under it. */
 export function withBicrRun<T>(payload: BicrEventPayload, config: RunnableConfig | undefined, fn: (config: RunnableConfig | undefined) => Promise<T>): Promise<T> {
-  return withFirebreakRun(NAME, payload, config, fn);
+  return withFirebreakRun("bicr", payload, config, fn);
 }

@@ -99,6 +99,21 @@ describe("createSupervisorWorkerGraph", () => {
     ).toThrow(/exactly one of `model` or `node`/);
   });
 
+  it("carries a claims channel and guard records in its state, empty until someone writes them", async () => {
+    const { builder } = build(["writer"]);
+    const out = await builder.compile().invoke({ task: "t", messages: [] });
+    expect(out.claims).toEqual([]);
+    expect(out.guardRecords).toEqual([]);
+    const claims = await createSupervisorWorkerGraph({
+      supervisor: (state) => (state.round === 0 ? "calc" : "writer"),
+      workers: { calc: { description: "computes", node: () => ({ claims: [{ text: "2+2=4", origin: { agent: "calc", source: "tool" as const }, confidence: 1 }] }) } },
+      writer: () => ({ answer: "4" }),
+    })
+      .compile()
+      .invoke({ task: "t", messages: [] });
+    expect(claims.claims.map((c) => [c.text, c.status, c.origin.agent])).toEqual([["2+2=4", "unverified", "calc"]]);
+  });
+
   it("tags every node with a firebreak role for the topology analysis", () => {
     const { builder } = build(["writer"]);
     const roles = Object.fromEntries(Object.entries(builder.nodes).map(([name, spec]) => [name, (spec.metadata as any)?.firebreak?.role]));
