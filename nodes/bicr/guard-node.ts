@@ -16,7 +16,8 @@ interface NodeSpecLike {
 
 /**
  * Wraps a node already added to a builder in a BICR guard, in place: same name, same edges,
- * same input. The producer keeps its retry policy (it moves inside the guard); the node's
+ * same input. The producer keeps its retry policy (it moves inside the guard); a `timeout`
+ * stays on the node and so covers the whole guarded handoff (producer, challenger, retries). The node's
  * metadata gains `{ firebreak: { role: "agent", guard: { producer, policy, maxAttempts } } }`
  * so topology analysis treats its out-edges as guarded. For the `"balanced"` policy, `hub`
  * defaults to the node's `firebreak.hub` metadata, else to the topology analysis of the

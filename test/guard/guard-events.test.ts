@@ -11,13 +11,13 @@ const INPUT = { task: "compute 0.85^5", messages: [] };
 class Recorder extends BaseCallbackHandler {
   name = "recorder";
   events: Array<{ name: string; data: BicrEventPayload }> = [];
-  chains = new Map<string, { runName?: string; parentRunId?: string; metadata?: Record<string, unknown> }>();
+  chains = new Map<string, { parentRunId?: string; metadata?: Record<string, unknown> }>();
   models: Array<{ parentRunId?: string }> = [];
   override handleCustomEvent(name: string, data: BicrEventPayload) {
     this.events.push({ name, data });
   }
-  override handleChainStart(_c: unknown, _i: unknown, runId: string, _t?: string, _tags?: string[], metadata?: Record<string, unknown>, runName?: string, parentRunId?: string) {
-    this.chains.set(runId, { ...(runName === undefined ? {} : { runName }), ...(parentRunId === undefined ? {} : { parentRunId }), ...(metadata === undefined ? {} : { metadata }) });
+  override handleChainStart(_c: unknown, _i: unknown, runId: string, _t?: string, _tags?: string[], metadata?: Record<string, unknown>, _runName?: string, parentRunId?: string) {
+    this.chains.set(runId, { ...(parentRunId === undefined ? {} : { parentRunId }), ...(metadata === undefined ? {} : { metadata }) });
   }
   override handleChatModelStart(_l: unknown, _m: unknown, _runId: string, parentRunId?: string) {
     this.models.push({ ...(parentRunId === undefined ? {} : { parentRunId }) });
