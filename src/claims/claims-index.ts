@@ -10,14 +10,20 @@
  * same index; every lookup validates the position against the array it is asked about, so
  * a fork never sees another fork's claims. Arrays the reducer did not produce (restored
  * from a checkpoint, built by hand) get a fresh index on first use.
+ *
+ * The parent → children map is only needed by verdicts that spread doubt and by
+ * `descendants`, so it is built on first use; an array whose positions are all in it is
+ * "covered", and arrays derived from a covered one stay covered.
  */
 import type { Claim } from "./claim-schema.js";
 
 interface SharedIndex {
   /** Claim id → its position(s): more than one only when forks put the same id at different places. */
   readonly positions: Map<string, number | number[]>;
-  /** Parent id → positions of claims that name it in `basedOn` (in any fork). */
-  readonly children: Map<string, number[]>;
+  /** Parent id → positions of claims that name it in `basedOn` (in any fork); built lazily. */
+  children: Map<string, number[]> | undefined;
+  /** Arrays whose every position is in `children`. */
+  readonly covered: WeakSet<readonly Claim[]>;
 }
 
 const indexes = new WeakMap<readonly Claim[], SharedIndex>();
@@ -28,9 +34,12 @@ function addPosition(index: SharedIndex, claim: Claim, position: number): void {
   else if (typeof known === "number") {
     if (known !== position) index.positions.set(claim.id, [known, position]);
   } else if (!known.includes(position)) known.push(position);
+}
+
+function addChildren(children: Map<string, number[]>, claim: Claim, position: number): void {
   for (const parent of claim.origin.basedOn) {
-    const list = index.children.get(parent);
-    if (list === undefined) index.children.set(parent, [position]);
+    const list = children.get(parent);
+    if (list === undefined) children.set(parent, [position]);
     else if (list[list.length - 1]! < position || !list.includes(position)) list.push(position);
   }
 }
@@ -38,11 +47,21 @@ function addPosition(index: SharedIndex, claim: Claim, position: number): void {
 function indexFor(claims: readonly Claim[]): SharedIndex {
   let index = indexes.get(claims);
   if (index === undefined) {
-    index = { positions: new Map(), children: new Map() };
+    index = { positions: new Map(), children: undefined, covered: new WeakSet() };
     for (let i = 0; i < claims.length; i++) addPosition(index, claims[i]!, i);
     indexes.set(claims, index);
   }
   return index;
+}
+
+function childrenFor(claims: readonly Claim[]): Map<string, number[]> {
+  const index = indexFor(claims);
+  const children = (index.children ??= new Map());
+  if (!index.covered.has(claims)) {
+    for (let i = 0; i < claims.length; i++) addChildren(children, claims[i]!, i);
+    index.covered.add(claims);
+  }
+  return children;
 }
 
 /** Position of the claim with `id` in `claims`, or -1. */
@@ -56,7 +75,7 @@ export function positionOf(claims: readonly Claim[], id: string): number {
 
 /** Positions of the claims in `claims` that name `id` in `basedOn` (unsorted, no duplicates). */
 export function childPositionsOf(claims: readonly Claim[], id: string): number[] {
-  const list = indexFor(claims).children.get(id);
+  const list = childrenFor(claims).get(id);
   if (list === undefined) return [];
   const out: number[] = [];
   let seen: Set<number> | undefined;
@@ -75,6 +94,11 @@ export function childPositionsOf(claims: readonly Claim[], id: string): number[]
  */
 export function deriveIndex(base: readonly Claim[], next: readonly Claim[]): void {
   const index = indexFor(base);
-  for (let i = base.length; i < next.length; i++) addPosition(index, next[i]!, i);
+  const covered = index.children !== undefined && index.covered.has(base);
+  for (let i = base.length; i < next.length; i++) {
+    addPosition(index, next[i]!, i);
+    if (covered) addChildren(index.children!, next[i]!, i);
+  }
+  if (covered) index.covered.add(next);
   indexes.set(next, index);
 }

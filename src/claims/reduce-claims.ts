@@ -205,17 +205,18 @@ class Transaction {
     }
     const input = this.checkNewClaimShape(index, raw);
 
-    const basedOn = [...new Set(input.origin.basedOn)];
+    const given = input.origin.basedOn;
+    const basedOn = given.length < 2 ? given : [...new Set(given)];
     let cap = 1;
     let doubt = input.requiresVerification;
-    const taint = new Set(input.taint ?? []);
+    let taint: Set<string> | undefined = input.taint === undefined ? undefined : new Set(input.taint);
     for (let j = 0; j < basedOn.length; j++) {
       const parentPosition = this.position(basedOn[j]!);
       if (parentPosition < 0) {
         throw new InvalidClaimError({
           index,
           claimId: rawId,
-          field: `origin.basedOn[${input.origin.basedOn.indexOf(basedOn[j]!)}]`,
+          field: `origin.basedOn[${given.indexOf(basedOn[j]!)}]`,
           expected: "the id of a claim already in state or earlier in this update",
           received: JSON.stringify(basedOn[j]),
         });
@@ -223,31 +224,21 @@ class Transaction {
       const parent = this.at(parentPosition);
       if (parent.confidence < cap) cap = parent.confidence;
       if (parent.status !== "green") doubt = true;
-      if (parent.taint !== undefined) for (const t of parent.taint) taint.add(t);
+      if (parent.taint !== undefined) for (const t of parent.taint) (taint ??= new Set()).add(t);
     }
 
     const position = this.current.length + this.added.length;
     const id = rawId ?? this.freshId(position, input.origin.agent, input.text);
     const confidence = Math.min(input.confidence, cap);
-    const claim: Claim = {
-      id,
-      text: input.text,
-      ...(input.value === undefined ? {} : { value: input.value }),
-      origin: {
-        agent: input.origin.agent,
-        source: input.origin.source,
-        ...(input.origin.ref === undefined ? {} : { ref: input.origin.ref }),
-        at: input.origin.at ?? this.now(),
-        basedOn,
-      },
-      confidence,
-      ...(confidence < input.confidence ? { statedConfidence: input.confidence } : {}),
-      alternatives: input.alternatives,
-      requiresVerification: doubt,
-      status: "unverified",
-      ...(taint.size === 0 ? {} : { taint: [...taint].sort() }),
-      ...(input.meta === undefined ? {} : { meta: input.meta }),
-    };
+    // Built field by field (not with conditional spreads): this runs once per claim written.
+    const origin: Claim["origin"] = { agent: input.origin.agent, source: input.origin.source, at: "", basedOn };
+    if (input.origin.ref !== undefined) origin.ref = input.origin.ref;
+    origin.at = input.origin.at ?? this.now();
+    const claim: Claim = { id, text: input.text, origin, confidence, alternatives: input.alternatives, requiresVerification: doubt, status: "unverified" };
+    if (input.value !== undefined) claim.value = input.value;
+    if (confidence < input.confidence) claim.statedConfidence = input.confidence;
+    if (taint !== undefined && taint.size > 0) claim.taint = [...taint].sort();
+    if (input.meta !== undefined) claim.meta = input.meta;
     this.addedIds.set(id, this.added.length);
     this.added.push(claim);
     for (const parent of basedOn) {
@@ -389,9 +380,9 @@ class Transaction {
 
   commit(): Claim[] {
     if (this.added.length === 0 && this.replaced.size === 0) return this.current as Claim[];
-    const next = this.current.slice();
+    // One exact-size allocation: slice-then-push would copy a large array twice.
+    const next = this.current.concat(this.added);
     for (const [position, claim] of this.replaced) next[position] = claim;
-    for (const claim of this.added) next.push(claim);
     deriveIndex(this.current, next);
     return next;
   }

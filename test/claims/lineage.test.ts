@@ -73,6 +73,19 @@ describe("lineage queries", () => {
     expect(confirmingContexts(restored, "r1")).toBe(3);
   });
 
+  it("keeps forks of the same base apart (e.g. a previewed update that was discarded)", () => {
+    const base = reduceClaims([], claim("a", "root", { id: "c1" }), fixedClock);
+    const preview = reduceClaims(base, claim("b", "X", { id: "x", basedOn: ["c1"] }), fixedClock);
+    const real = reduceClaims(base, [claim("c", "Y", { id: "y", basedOn: ["c1"] }), claim("b", "X", { id: "x", basedOn: ["c1"] })], fixedClock);
+    expect(ids(descendants(preview, "c1"))).toEqual(["x"]);
+    expect(ids(descendants(real, "c1"))).toEqual(["y", "x"]);
+    expect(getClaim(preview, "y")).toBeUndefined();
+    expect(getClaim(real, "x")).toBe(real[2]);
+    const judged = reduceClaims(real, claimVerdicts("v", [{ id: "c1", status: "red", reason: "no" }]), fixedClock);
+    expect(judged.map((c) => c.requiresVerification)).toEqual([true, true, true]);
+    expect(reduceClaims(preview, claim("d", "Z", { basedOn: ["x"] }), fixedClock)).toHaveLength(3);
+  });
+
   it("reports what an update added and which stored claims it changed", () => {
     const next = reduceClaims(
       claims,

@@ -1,0 +1,282 @@
+/**
+ * Claims channel: reducer cost per claim and per update at 10 / 1,000 / 100,000 stored
+ * claims; a LangGraph superstep with the claims channel vs a plain append reducer on the same
+ * data (target: ≤ 5% slower per superstep at 1,000 claims); and how the cost grows with the
+ * update size (target: no worse than linear — the fitted exponent is printed).
+ *
+ * Everything is in-process and deterministic (seeded lineage, fixed clock); no model calls.
+ */
+import { Annotation, END, ReducedValue, START, StateGraph, StateSchema } from "@langchain/langgraph";
+import { z } from "zod/v4";
+import {
+  claimsChannel,
+  claimsReducer,
+  claimVerdicts,
+  descendants,
+  getClaim,
+  lineage,
+  reduceClaims,
+  type Claim,
+  type ClaimInput,
+  type ClaimsUpdate,
+} from "../src/claims/index.js";
+import { median, printTable, sample } from "./lib/stats.js";
+
+const clock = { now: () => new Date("2026-03-01T09:00:00.000Z") };
+
+const AGENTS = ["researcher", "analyst", "writer", "critic"];
+
+/** Deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let serial = 0;
+/** `k` new claims, each based on up to two claims among `pool` (and earlier ones in the batch). */
+function newClaims(k: number, pool: readonly string[], random: () => number): ClaimInput[] {
+  const out: ClaimInput[] = [];
+  const ids = [...pool];
+  for (let i = 0; i < k; i++) {
+    const id = `b${serial++}`;
+    const parents = ids.length === 0 ? [] : [...new Set([ids[Math.floor(random() * ids.length)]!, ids[Math.floor(random() * ids.length)]!])];
+    out.push({
+      id,
+      text: `Statement ${id} about the quarterly figures`,
+      value: Math.floor(random() * 100),
+      origin: { agent: AGENTS[i % AGENTS.length]!, source: "model", basedOn: random() < 0.3 ? [] : parents },
+      confidence: 0.5 + random() * 0.35,
+      alternatives: [{ value: 1, confidence: 0.1 * random() }],
+    });
+    ids.push(id);
+  }
+  return out;
+}
+
+const built = new Map<number, Claim[]>();
+/** A state of `n` claims with a random lineage (each based on up to two of the 200 before it). */
+function stateOf(n: number): Claim[] {
+  const cached = built.get(n);
+  if (cached) return cached;
+  const random = rng(n);
+  let state: Claim[] = [];
+  while (state.length < n) {
+    const k = Math.min(1000, n - state.length);
+    const recent = state.slice(-200).map((c) => c.id);
+    state = reduceClaims(state, newClaims(k, recent, random), clock);
+  }
+  built.set(n, state);
+  return state;
+}
+
+const fmtUs = (ms: number) => Number((ms * 1000).toFixed(2));
+
+// ---------------------------------------------------------------------------------------
+// 1. Reducer cost per update and per claim, by state size.
+// ---------------------------------------------------------------------------------------
+async function reducerCost(): Promise<void> {
+  const rows: Record<string, string | number>[] = [];
+  for (const n of [10, 1_000, 100_000]) {
+    const state = stateOf(n);
+    const random = rng(7);
+    const pool = state.slice(-100).map((c) => c.id);
+    const runs = n === 100_000 ? 30 : 150;
+    for (const k of [1, 10, 100]) {
+      const update = newClaims(k, pool, random);
+      const times = await sample(() => reduceClaims(state, update, clock), { runs });
+      const t = median(times);
+      rows.push({ "stored claims": n, "update": `${k} new claim${k === 1 ? "" : "s"}`, "µs / update": fmtUs(t), "µs / claim": fmtUs(t / k) });
+    }
+    const targets = state.slice(-10).filter((c) => c.origin.agent !== "critic");
+    const verdicts = claimVerdicts("critic", targets.map((c) => ({ id: c.id, status: "red" as const, reason: "contradicted" })));
+    const tv = median(await sample(() => reduceClaims(state, verdicts, clock), { runs }));
+    rows.push({ "stored claims": n, "update": `${targets.length} verdicts (red)`, "µs / update": fmtUs(tv), "µs / claim": fmtUs(tv / targets.length) });
+    const copy = median(await sample(() => state.slice(), { runs }));
+    rows.push({ "stored claims": n, "update": "(array copy alone)", "µs / update": fmtUs(copy), "µs / claim": "" });
+    if (n === 100_000) {
+      const samples: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const fresh = JSON.parse(JSON.stringify(state)) as Claim[];
+        const t0 = performance.now();
+        getClaim(fresh, fresh[0]!.id);
+        samples.push(performance.now() - t0);
+      }
+      rows.push({ "stored claims": n, "update": "first lookup on a restored array (index build)", "µs / update": fmtUs(median(samples)), "µs / claim": "" });
+      const last = state.findLast((c) => c.origin.basedOn.length > 0)!.id;
+      const tl = median(await sample(() => lineage(state, last), { runs: 30 }));
+      rows.push({ "stored claims": n, "update": `lineage() of a recent claim (${lineage(state, last).length} found)`, "µs / update": fmtUs(tl), "µs / claim": "" });
+      const mid = state[50_000]!.id;
+      const tq = median(await sample(() => descendants(state, mid), { runs: 30 }));
+      rows.push({ "stored claims": n, "update": `descendants() of a mid claim (${descendants(state, mid).length} found)`, "µs / update": fmtUs(tq), "µs / claim": "" });
+    }
+  }
+  printTable("Reducer cost (median; pure reduceClaims, validation included)", rows);
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. A superstep with vs without the channel, at 1,000 stored claims.
+// ---------------------------------------------------------------------------------------
+type Runner = { invoke(input: unknown, config?: object): Promise<unknown> };
+
+function chainNode(i: number) {
+  return (s: { claims: Claim[] }) => {
+    const parent = s.claims[s.claims.length - 1]!;
+    return { claims: [{ id: `g${i}`, text: `Step ${i}`, origin: { agent: `agent${i}`, source: "model" as const, basedOn: [parent.id] }, confidence: 0.6 }] };
+  };
+}
+
+// Builder generics differ per state style; the chain is the same.
+function chain(builder: any, length: number): Runner {
+  let prev = START as string;
+  for (let i = 0; i < length; i++) {
+    builder.addNode(`n${i}`, chainNode(i));
+    builder.addEdge(prev, `n${i}`);
+    prev = `n${i}`;
+  }
+  builder.addEdge(prev, END);
+  return builder.compile();
+}
+
+/** Wall time spent inside a reducer, to report the channel's own work per superstep. */
+const reducerMs: Record<string, number[]> = {};
+function timed<A, B>(name: string, fn: (a: A, b: B) => A): (a: A, b: B) => A {
+  return (a, b) => {
+    // The graph input lands on the empty default: count only the nodes' updates.
+    if ((a as unknown as unknown[]).length === 0) return fn(a, b);
+    const t0 = performance.now();
+    try {
+      return fn(a, b);
+    } finally {
+      (reducerMs[name] ??= []).push(performance.now() - t0);
+    }
+  };
+}
+
+const concat = (a: Claim[], b: Claim[] | Claim) => a.concat(b);
+const PLAIN_A = "Annotation, plain concat reducer";
+const CHAN_A = "Annotation, claimsChannel";
+const PLAIN_S = "StateSchema, plain ReducedValue";
+const CHAN_S = "StateSchema, claimsChannel";
+const variants: Record<string, (n: number) => Runner> = {
+  [PLAIN_A]: (n) =>
+    chain(new StateGraph(Annotation.Root({ claims: Annotation<Claim[], Claim[] | Claim>({ reducer: timed(PLAIN_A, concat), default: () => [] }) })), n),
+  // The reducer claimsChannel uses, timed; claimsChannel() itself is measured in the StateSchema row.
+  [CHAN_A]: (n) =>
+    chain(new StateGraph(Annotation.Root({ claims: Annotation<Claim[], ClaimsUpdate>({ reducer: timed(CHAN_A, claimsReducer(clock)), default: () => [] }) })), n),
+  [PLAIN_S]: (n) =>
+    chain(
+      new StateGraph(
+        new StateSchema({
+          claims: new ReducedValue(z.array(z.any()).default(() => []) as unknown as z.ZodType<Claim[]>, {
+            inputSchema: z.any() as unknown as z.ZodType<Claim[]>,
+            reducer: concat,
+          }),
+        }),
+      ),
+      n,
+    ),
+  [CHAN_S]: (n) => chain(new StateGraph(new StateSchema({ claims: claimsChannel(clock) })), n),
+};
+
+const RUN = { recursionLimit: 1_000 };
+
+async function superstepCost(): Promise<void> {
+  const input = { claims: stateOf(1_000) };
+  const short = 5;
+  const long = 105;
+  const rounds = 7;
+  const built = Object.entries(variants).map(([name, make]) => ({ name, s: make(short), l: make(long) }));
+  for (const g of built) for (let i = 0; i < 5; i++) await g.l.invoke(input, RUN); // warm up
+  for (const k of Object.keys(reducerMs)) delete reducerMs[k];
+  // Interleaved rounds; within a round the fastest of 8 runs is the least disturbed by other
+  // load on the machine. Per superstep = (T(long) − T(short)) / (long − short): the input's
+  // one-off validation cancels out.
+  const perStep: Record<string, number[]> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const g of built) {
+      const ts = Math.min(...(await sample(() => g.s.invoke(input, RUN), { runs: 4, warmup: 1 })));
+      const tl = Math.min(...(await sample(() => g.l.invoke(input, RUN), { runs: 4, warmup: 1 })));
+      (perStep[g.name] ??= []).push((tl - ts) / (long - short));
+    }
+  }
+  const rows = built.map(({ name }) => {
+    const ms = median(perStep[name]!);
+    const ref = median(perStep[name.startsWith("Annotation") ? PLAIN_A : PLAIN_S]!);
+    const own = reducerMs[name] === undefined ? "" : Number((median(reducerMs[name]!) * 1000).toFixed(1));
+    return { "state style, claims field": name, "ms / superstep": Number(ms.toFixed(4)), "vs plain": `${((ms / ref - 1) * 100).toFixed(1)}%`, "reducer µs / call (median)": own };
+  });
+  printTable(
+    `Superstep cost at 1,000–1,100 stored claims, no checkpointer (per superstep = (T(${long} nodes) − T(${short})) / ${long - short}, fastest of 4 runs, median of ${rounds} interleaved rounds; target ≤ +5%)`,
+    rows,
+  );
+  const own = median(reducerMs[CHAN_A]!) - median(reducerMs[PLAIN_A]!);
+  const step = median(perStep[PLAIN_A]!);
+  console.log(
+    `\nThe channel's own extra work: ${(own * 1000).toFixed(1)} µs per superstep = ${((own / step) * 100).toFixed(2)}% of a ` +
+      `${step.toFixed(3)} ms superstep (median reducer call, measured inside the run; the wall-clock rows also carry the noise of a shared machine).`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Growth with the update size: fitted exponent of t(k) ~ k^e.
+// ---------------------------------------------------------------------------------------
+function exponent(points: readonly [number, number][]): number {
+  const xs = points.map(([k]) => Math.log(k));
+  const ys = points.map(([, t]) => Math.log(t));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return num / den;
+}
+
+async function growth(): Promise<void> {
+  const rows: Record<string, string | number>[] = [];
+  const fits: Record<string, string | number>[] = [];
+  for (const n of [1_000, 100_000]) {
+    const state = stateOf(n);
+    const random = rng(11);
+    const pool = state.slice(-100).map((c) => c.id);
+    const points: [number, number][] = [];
+    for (const k of [10, 100, 1_000, 10_000]) {
+      const update = newClaims(k, pool, random);
+      const runs = k >= 10_000 ? 6 : k >= 1_000 ? 15 : 40;
+      const times = await sample(() => reduceClaims(state, update, clock), { runs, warmup: 2 });
+      const fastest = Math.min(...times);
+      points.push([k, fastest]);
+      rows.push({
+        "stored claims": n,
+        "update size k": k,
+        "ms / update (median)": Number(median(times).toFixed(3)),
+        "ms / update (fastest)": Number(fastest.toFixed(3)),
+        "µs / claim (fastest)": fmtUs(fastest / k),
+      });
+    }
+    fits.push({
+      "stored claims": n,
+      "e, k = 10…1,000": Number(exponent(points.slice(0, 3)).toFixed(3)),
+      "e, k = 10…10,000": Number(exponent(points).toFixed(3)),
+    });
+  }
+  printTable("Cost vs update size", rows);
+  printTable("Growth exponent e of t ~ k^e, fitted on the fastest runs (≤ 1: no worse than linear; the O(n) array copy is a constant term)", fits);
+  console.log(
+    "\nEach claim costs O(1 + its parents) map operations. Between 1,000 and 10,000 claims in one update the " +
+      "per-claim time steps up once, when the update's new objects outgrow V8's young generation (GC copying, not " +
+      "the algorithm; with a full collection before each sample it is flat from 10,000 to 30,000).",
+  );
+}
+
+const only = process.env["CLAIMS_BENCH_ONLY"];
+if (!only || only === "reducer") await reducerCost();
+if (!only || only === "superstep") await superstepCost();
+if (!only || only === "growth") await growth();
