@@ -85,7 +85,6 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
   private readonly resolved: ResolvedBreakerOptions;
   private readonly variant: Variant;
   private readonly usageByRun = new Map<string, UsageMetadata>();
-  private readonly providerList: string;
 
   /** @internal Use {@link withSemanticBreaker}. */
   constructor(resolved: ResolvedBreakerOptions, breaker: SemanticBreaker, variant: Variant) {
@@ -98,7 +97,6 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     this.onReset = breaker.onReset;
     this.onHalfOpen = breaker.onHalfOpen;
     this.onRejected = breaker.onRejected;
-    this.providerList = breaker.providerNames.join(",");
   }
 
   _llmType(): string {
@@ -106,12 +104,13 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
   }
 
   override getLsParams(options: this["ParsedCallOptions"]): LangSmithParams {
+    // Run metadata: flat values (tracers flatten metadata anyway), built without spreads.
     return {
-      ...super.getLsParams(options),
+      ls_model_type: "chat",
+      ls_stop: options.stop,
       ls_provider: "firebreak",
       ls_model_name: this.breaker.providerNames[0]!,
-      ["firebreak.breaker.providers" as string]: this.providerList,
-      ["firebreak.breaker.states" as string]: this.breaker.states(),
+      ["firebreak.breaker.states" as string]: this.breaker.statesText(),
     } as LangSmithParams;
   }
 

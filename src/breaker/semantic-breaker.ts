@@ -116,7 +116,7 @@ export class SemanticBreaker {
   private readonly resetEmitter = new EventEmitter<ProviderStatus>();
   private readonly halfOpenEmitter = new EventEmitter<ProviderStatus>();
   private readonly rejectedEmitter = new EventEmitter<AttemptFailure>();
-  private statesCache: Record<string, string> | undefined;
+  private statesCache: string | undefined;
 
   /** Fires on every circuit transition, with the provider and both states. */
   readonly onStateChange = this.stateChangeEmitter.addListener;
@@ -150,13 +150,9 @@ export class SemanticBreaker {
   /** Provider names, primary first. */
   readonly providerNames: readonly string[];
 
-  /** Circuit state by provider name; the same object until a transition (cheap to read per call). */
-  states(): Readonly<Record<string, string>> {
-    if (!this.statesCache) {
-      const out: Record<string, string> = {};
-      for (const c of this.circuits) out[c.name] = c.state;
-      this.statesCache = out;
-    }
+  /** `"name=state,name=state"` for run metadata; cached until a transition (cheap per call). */
+  statesText(): string {
+    this.statesCache ??= this.circuits.map((c) => `${c.name}=${c.state}`).join(",");
     return this.statesCache;
   }
 
@@ -247,46 +243,21 @@ export class SemanticBreaker {
   ): Promise<AttemptOutcome> {
     const outer = request.signal;
     const timeoutMs = this.settings.timeoutMs;
-    // Only pay for a controller when something can abort the attempt.
-    const controller = timeoutMs !== undefined || outer ? new AbortController() : undefined;
-    let timedOut = false;
-    // The attempt settles as soon as the timer fires or the caller aborts, even if the
-    // provider ignores its signal; no listener on our own signal is needed for that.
-    let stop: ((reason: unknown) => void) | undefined;
-    const stopped = controller ? new Promise<never>((_, reject) => (stop = reject)) : undefined;
-    const onAbort = outer
-      ? () => {
-          controller!.abort(outer.reason);
-          stop!(outer.reason ?? new Error("AbortError"));
-        }
-      : undefined;
-    if (onAbort) outer!.addEventListener("abort", onAbort, { once: true });
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            const reason = new Error(`attempt timed out after ${timeoutMs} ms`);
-            controller!.abort(reason);
-            stop!(reason);
-          }, timeoutMs);
-    const context: CheckContext = {
-      provider: circuit.name,
-      providerIndex: circuit.index,
-      messages: request.messages,
-      ...(outer ? { signal: outer } : {}),
-    };
+    // Only pay for a controller and a timer when something can abort the attempt.
+    const scope = timeoutMs !== undefined || outer ? new AttemptScope(outer, timeoutMs) : undefined;
+    const context: CheckContext = { provider: circuit.name, providerIndex: circuit.index, messages: request.messages, signal: outer };
     try {
       if (outer?.aborted) throw outer.reason ?? new Error("AbortError");
-      const call = request.attempt(circuit.index, {
-        ...(controller ? { signal: controller.signal } : {}),
+      const info: AttemptInfo = {
+        signal: scope?.controller.signal,
         probe,
         attempt: attemptNo,
         state: bypass ? circuit.state : probe ? "half-open" : "closed",
         bypass,
-      });
-      const answer = stopped ? await Promise.race([call, stopped]) : await call;
-      clearTimeout(timer);
+      };
+      const call = request.attempt(circuit.index, info);
+      const answer = scope ? await Promise.race([call, scope.stopped]) : await call;
+      scope?.end();
       const pending = runChecks(request.checks, answer, context);
       const verdict = pending instanceof Promise ? await pending : pending;
       if (!verdict) return { ok: true, answer, probe };
@@ -304,13 +275,13 @@ export class SemanticBreaker {
         },
       };
     } catch (error) {
-      clearTimeout(timer);
+      scope?.end();
       // Graph control flow (interrupts, Command to a parent) and broken checks are not the
       // provider's fault: rethrown as they are.
       if (isBubbleUp(error) || isFirebreakError(error)) {
         return { ok: false, counted: false, failover: false, error, failure: failureOf(circuit, "client", String(error), probe, error) };
       }
-      const cls = classifyFailure(error, { timedOut, callerAborted: outer?.aborted === true });
+      const cls = classifyFailure(error, { timedOut: scope?.timedOut === true, callerAborted: outer?.aborted === true });
       const counted = isCountedKind(cls.kind);
       return {
         ok: false,
@@ -328,26 +299,25 @@ export class SemanticBreaker {
           probe,
         },
       };
-    } finally {
-      if (onAbort) outer!.removeEventListener("abort", onAbort);
     }
   }
 
-  private async accept(
+  private accept(
     request: RunRequest,
     circuit: ProviderCircuit,
     answer: BreakerAnswer,
     failures: AttemptFailure[],
     skipped: ProviderStatus[],
     bypassed: boolean,
-  ): Promise<RunResult> {
-    let context: CheckContext | undefined;
-    for (const check of request.checks) {
-      if (!check.onAccepted) continue;
-      context ??= { provider: circuit.name, providerIndex: circuit.index, messages: request.messages };
-      await check.onAccepted(answer, context);
-    }
-    return { answer, provider: circuit.name, providerIndex: circuit.index, failures, skipped, bypassed };
+  ): RunResult | Promise<RunResult> {
+    const result: RunResult = { answer, provider: circuit.name, providerIndex: circuit.index, failures, skipped, bypassed };
+    const hooks = request.checks.filter((check) => check.onAccepted !== undefined);
+    if (hooks.length === 0) return result;
+    const context: CheckContext = { provider: circuit.name, providerIndex: circuit.index, messages: request.messages };
+    return (async () => {
+      for (const check of hooks) await check.onAccepted!(answer, context);
+      return result;
+    })();
   }
 
   private reject(failure: AttemptFailure): void {
@@ -408,6 +378,55 @@ export class SemanticBreaker {
       if (this.halfOpenEmitter.size > 0) this.halfOpenEmitter.emit({ ...this.statusOf(circuit), state: "half-open" });
     });
   }
+}
+
+/**
+ * The abort plumbing of one attempt: a controller for the provider call, a timer, and a
+ * promise that rejects when either the timer fires or the caller aborts, so the attempt
+ * settles even if the provider ignores its signal.
+ */
+class AttemptScope {
+  readonly controller = new AbortController();
+  readonly stopped: Promise<never>;
+  timedOut = false;
+  private reject!: (reason: unknown) => void;
+  private readonly timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly outer: AbortSignal | undefined,
+    private readonly timeoutMs: number | undefined,
+  ) {
+    this.stopped = new Promise<never>((_, reject) => (this.reject = reject));
+    this.stopped.catch(() => undefined); // a stop after the race settled is nobody's error
+    this.timer = timeoutMs === undefined ? undefined : setTimeout(fireTimeout, timeoutMs, this);
+    if (outer) {
+      this.onAbort = () => this.abort(outer.reason ?? new Error("AbortError"));
+      outer.addEventListener("abort", this.onAbort, { once: true });
+    }
+  }
+
+  /** Aborts the provider call and settles the attempt with `reason`. */
+  abort(reason: unknown): void {
+    this.controller.abort(reason);
+    this.reject(reason);
+  }
+
+  /** The attempt is over: stop the timer and the listener. */
+  end(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.onAbort) this.outer!.removeEventListener("abort", this.onAbort);
+  }
+
+  /** @internal */
+  expire(): void {
+    this.timedOut = true;
+    this.abort(new Error(`attempt timed out after ${this.timeoutMs} ms`));
+  }
+}
+
+function fireTimeout(scope: AttemptScope): void {
+  scope.expire();
 }
 
 function failureOf(

@@ -43,45 +43,31 @@ export function repetition(options: RepetitionOptions = {}): Check {
   const minNgrams = options.minNgrams ?? 16;
   return defineCheck("repetition", (answer) => {
     const text = answerText(answer);
-    const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+    // Words: FNV hashes of whitespace-separated, ASCII-lower-cased tokens, with their
+    // start offsets (one pass, no intermediate strings).
+    const words = scanWords(text);
     let size = n;
-    let unit = "word";
-    // Symbols: word hashes, or character codes when there are too few words.
-    let symbols: ArrayLike<number>;
-    let total = words.length - n + 1;
-    let chars = "";
-    if (total >= minNgrams) {
-      const hashes = new Uint32Array(words.length);
-      for (let i = 0; i < words.length; i++) hashes[i] = fnv(words[i]!);
-      symbols = hashes;
-    } else {
+    let unit: "word" | "character" = "word";
+    let symbols = words.hashes;
+    let starts = words.starts;
+    let count = words.count;
+    if (count - n + 1 < minNgrams) {
       // Few words: judge characters, which also catches "abababab…" and unspaced scripts.
       size = 2 * n + 2;
       unit = "character";
-      chars = text.replace(/\s+/g, "");
-      total = chars.length - size + 1;
-      if (total < minNgrams * 2) return { ok: true };
-      const codes = new Uint32Array(chars.length);
-      for (let i = 0; i < chars.length; i++) codes[i] = chars.charCodeAt(i);
-      symbols = codes;
+      const chars = scanChars(text);
+      symbols = chars.codes;
+      starts = chars.starts;
+      count = chars.count;
+      if (count - size + 1 < minNgrams * 2) return { ok: true };
     }
-    const counts = new Map<number, number>();
-    let topAt = 0;
-    let topCount = 0;
-    for (let i = 0; i < total; i++) {
-      let h = 0x811c9dc5;
-      for (let j = 0; j < size; j++) h = Math.imul(h ^ symbols[i + j]!, 0x01000193);
-      h &= 0x3fffffff; // small-integer keys keep the Map fast
-      const c = (counts.get(h) ?? 0) + 1;
-      counts.set(h, c);
-      if (c > topCount) {
-        topCount = c;
-        topAt = i;
-      }
-    }
-    const top = unit === "word" ? words.slice(topAt, topAt + size).join(" ") : chars.slice(topAt, topAt + size);
-    const ratio = counts.size / total;
+    const total = count - size + 1;
+    const { distinct, topAt, topCount } = countNgrams(symbols, total, size);
+    const ratio = distinct / total;
     if (ratio >= minRatio) return { ok: true, score: ratio };
+    const from = starts[topAt]!;
+    const to = topAt + size < count ? starts[topAt + size]! : text.length;
+    const top = text.slice(from, to).trim().replace(/\s+/g, unit === "word" ? " " : "");
     return {
       ok: false,
       score: ratio,
@@ -90,8 +76,89 @@ export function repetition(options: RepetitionOptions = {}): Check {
   });
 }
 
-function fnv(s: string): number {
+// Scratch buffers reused across calls (the check is synchronous, so never shared).
+let hashBuf = new Uint32Array(256);
+let startBuf = new Uint32Array(256);
+let tableKeys = new Int32Array(512);
+let tableCounts = new Uint32Array(512);
+
+function grow(needed: number): void {
+  if (needed <= hashBuf.length) return;
+  let size = hashBuf.length;
+  while (size < needed) size *= 2;
+  hashBuf = new Uint32Array(size);
+  startBuf = new Uint32Array(size);
+}
+
+function scanWords(text: string): { hashes: Uint32Array; starts: Uint32Array; count: number } {
+  grow(text.length + 1);
+  let count = 0;
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c <= 32 || c === 0xa0) {
+      if (inWord) {
+        hashBuf[count++] = h;
+        inWord = false;
+      }
+      continue;
+    }
+    if (!inWord) {
+      startBuf[count] = i;
+      h = 0x811c9dc5;
+      inWord = true;
+    }
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  if (inWord) hashBuf[count++] = h;
+  return { hashes: hashBuf, starts: startBuf, count };
+}
+
+function scanChars(text: string): { codes: Uint32Array; starts: Uint32Array; count: number } {
+  grow(text.length + 1);
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c === 0xa0) continue;
+    startBuf[count] = i;
+    hashBuf[count++] = c;
+  }
+  return { codes: hashBuf, starts: startBuf, count };
+}
+
+/** Distinct n-grams via an open-addressing table of 30-bit hashes (no Map, no strings). */
+function countNgrams(symbols: Uint32Array, total: number, size: number): { distinct: number; topAt: number; topCount: number } {
+  let cap = 512;
+  while (cap < total * 2) cap *= 2;
+  if (tableKeys.length < cap) {
+    tableKeys = new Int32Array(cap);
+    tableCounts = new Uint32Array(cap);
+  }
+  const keys = tableKeys;
+  const counts = tableCounts;
+  keys.fill(-1, 0, cap);
+  const mask = cap - 1;
+  let distinct = 0;
+  let topAt = 0;
+  let topCount = 0;
+  for (let i = 0; i < total; i++) {
+    let h = 0x811c9dc5;
+    for (let j = 0; j < size; j++) h = Math.imul(h ^ symbols[i + j]!, 0x01000193);
+    h &= 0x3fffffff;
+    let slot = h & mask;
+    while (keys[slot] !== -1 && keys[slot] !== h) slot = (slot + 1) & mask;
+    let c: number;
+    if (keys[slot] === -1) {
+      keys[slot] = h;
+      counts[slot] = c = 1;
+      distinct++;
+    } else c = ++counts[slot]!;
+    if (c > topCount) {
+      topCount = c;
+      topAt = i;
+    }
+  }
+  return { distinct, topAt, topCount };
 }
