@@ -42,7 +42,8 @@ function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate
  * wrote it (before LangGraph records the write). With `Annotation.Root` the reducer is the
  * only check, and LangGraph 1.7 keeps a rejected write in the checkpoint's pending writes
  * and re-applies it on every resume: wrap nodes that write claims with `withWriteContract`
- * so the check runs inside the node, or use a `StateSchema`.
+ * so the check runs inside the node, or use a `StateSchema`. LangGraph's `new Overwrite(value)`
+ * bypasses the reducer and therefore every rule here: keep it for restoring a snapshot.
  *
  * @example
  * ```ts

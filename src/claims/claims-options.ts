@@ -7,7 +7,7 @@ export interface ClaimsOptions {
    * from any verifier is accepted except on the verifier's own claims.
    * @default undefined
    */
-  readonly verifiers?: readonly string[];
+  readonly verifiers?: readonly string[] | ReadonlySet<string>;
   /**
    * Accept a verdict on a claim made by the verifier itself. Off because a verifier only
    * helps when it brings information the producer lacked (arXiv:2603.26993).
@@ -50,7 +50,9 @@ export function resolveClaimsOptions(options: ClaimsOptions | ResolvedClaimsOpti
   if (isResolved(options)) return options;
   let out = resolved.get(options);
   if (out !== undefined) return out;
-  if (options.verifiers !== undefined && options.verifiers.some((v) => typeof v !== "string" || v.length === 0)) {
+  // A Set is accepted too, so a spread copy of resolved options still works.
+  const verifiers = options.verifiers === undefined ? undefined : [...(options.verifiers as Iterable<string>)];
+  if (verifiers !== undefined && verifiers.some((v) => typeof v !== "string" || v.length === 0)) {
     throw new FirebreakError(
       "INVALID_OPTIONS",
       `claims options: "verifiers" must list node names (non-empty strings), got ${JSON.stringify(options.verifiers)}.`,
@@ -60,7 +62,7 @@ export function resolveClaimsOptions(options: ClaimsOptions | ResolvedClaimsOpti
     throw new FirebreakError("INVALID_OPTIONS", `claims options: "key" must be a non-empty state key.`);
   }
   out = Object.freeze({
-    verifiers: options.verifiers === undefined ? undefined : new Set(options.verifiers),
+    verifiers: verifiers === undefined ? undefined : new Set(verifiers),
     allowSelfVerification: options.allowSelfVerification ?? false,
     now: options.now ?? DEFAULTS.now,
     key: options.key ?? DEFAULTS.key,
