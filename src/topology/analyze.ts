@@ -435,7 +435,7 @@ function analyze(topology: Topology, options: AnalyzeTopologyOptions): TopologyR
           R >= 1 - TIE ? "warning" : "info",
           `Guard ${unit === "node" ? "producers" : "edges"} ${short(names)}: R ${fmt(placed.rBefore)} → ${fmt(placed.rAfter)}, effective ρ ${fmt(effective.rho)} → ${fmt(guards.rhoAfter)} (residual ${residual}).`,
           unit === "node"
-            ? "Wrap each listed node in a BICR guard (createGuard from langgraph-firebreak/nodes)."
+            ? "Wrap each listed node in a BICR guard (guardNode(builder, name, options) or createBicrGuard from langgraph-firebreak/nodes)."
             : "Put a verifier node on each listed edge.",
           { path: names },
         ),
