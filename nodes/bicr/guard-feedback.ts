@@ -38,9 +38,10 @@ export function renderFeedback(feedback: GuardFeedback): string {
     }
   }
   lines.push(
-    feedback.remainingAttempts > 0
-      ? `Revise your answer: correct or drop these claims, and do not repeat them. Attempts left after this one: ${feedback.remainingAttempts - 1}.`
-      : "This is your last attempt.",
+    `Revise your answer: correct or drop these claims, and do not repeat them. ` +
+      (feedback.remainingAttempts > 1
+        ? `Attempts left, including this revision: ${feedback.remainingAttempts}.`
+        : "This revision is your last attempt."),
   );
   return lines.join("\n");
 }

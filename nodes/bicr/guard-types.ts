@@ -89,7 +89,7 @@ export interface GuardFeedback {
   readonly producer: string;
   /** The attempt that was blocked, from 1. */
   readonly attempt: number;
-  /** Attempts left after this one. */
+  /** Attempts left after the blocked one (the revision included). */
   readonly remainingAttempts: number;
   /** The claims that blocked it, with reasons and evidence. */
   readonly failed: readonly FeedbackItem[];
