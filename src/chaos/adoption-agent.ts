@@ -4,11 +4,11 @@
  * a model's mood. Numbers obtained with them must be labelled "scripted".
  *
  * The adoption rule mirrors the dynamics of arXiv:2603.04474. On every call an agent looks at
- * the latest claim of every *other* author on its question (ignoring claims a verifier
- * labelled red). Let k be the number of authors asserting an answer different from the
- * agent's current belief. The agent adopts with probability 1 − (1 − β)^k — each dissenting
- * author independently convinces it with probability β — taking the answer most of them
- * assert, and records its claim as derived from theirs (`origin.basedOn`), so taints travel
+ * the latest claim of every *other* author it reads on its question (ignoring claims a
+ * verifier labelled red). Each author j asserting an answer different from the agent's
+ * current belief independently convinces it with probability β_j (`adoptionFrom[j]`, else
+ * `adoption`), so the agent adopts with probability 1 − Π_j (1 − β_j) — the paper's
+ * formula, 1 − (1 − β)^k for k dissenters at one β — taking the answer most of them assert, and records its claim as derived from theirs (`origin.basedOn`), so taints travel
  * through the lineage. An agent that holds an adopted answer returns to its own evidence
  * with probability δ per call. Otherwise it restates its current belief (derived from its
  * own previous claim when that belief was adopted). When a guard blocked the agent's last
@@ -31,6 +31,8 @@ export interface AdoptionAgentOptions {
   belief: ClaimValue;
   /** β: probability that one dissenting author convinces the agent, per call. */
   adoption: number;
+  /** β per author, overriding `adoption` (e.g. agents defer more to their supervisor). @default {} */
+  adoptionFrom?: Readonly<Record<string, number>>;
   /** δ: probability that an agent holding an adopted answer returns to its own, per call. @default 0 */
   correction?: number;
   /** Confidence the agent states. @default 0.8 */
@@ -80,6 +82,7 @@ function resolve(options: AdoptionAgentOptions): Resolved {
     }
   };
   check("adoption", options.adoption);
+  for (const [author, beta] of Object.entries(options.adoptionFrom ?? {})) check(`adoptionFrom.${author}`, beta);
   check("correction", options.correction ?? 0);
   check("confidence", options.confidence ?? 0.8);
   return {
@@ -87,6 +90,7 @@ function resolve(options: AdoptionAgentOptions): Resolved {
     text: options.text,
     belief: options.belief,
     adoption: options.adoption,
+    adoptionFrom: options.adoptionFrom ?? {},
     correction: options.correction ?? 0,
     confidence: options.confidence ?? 0.8,
     claimsKey: options.claimsKey ?? "claims",
@@ -119,7 +123,9 @@ export function adoptionStep(
     action,
     claim: { text: o.text, value, origin: { agent: o.name, source: "model", basedOn }, confidence: o.confidence },
   });
-  if (dissent.length > 0 && rng.chance(1 - Math.pow(1 - o.adoption, dissent.length))) {
+  let escape = 1;
+  for (const c of dissent) escape *= 1 - (o.adoptionFrom[c.origin.agent] ?? o.adoption);
+  if (dissent.length > 0 && rng.chance(1 - escape)) {
     const votes = new Map<ClaimValue, Claim[]>();
     for (const c of dissent) votes.set(c.value ?? null, [...(votes.get(c.value ?? null) ?? []), c]);
     // Most authors first; ties go to the answer asserted most recently.

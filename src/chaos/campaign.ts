@@ -46,7 +46,7 @@ interface TrialOutcome {
  *
  * @example
  * ```ts
- * const report = await runCampaign(() => createScriptedCascadeGraph({ workers: 8 }), {
+ * const report = await runCampaign(() => createCascadeGraph({ workers: 8 }), {
  *   input: { task: "What is the capital of Australia?" },
  *   faults: [{ kind: "falsehood", text: "The capital of Australia is", value: "Sydney" }],
  *   targets: ["hub", "leaf"],

@@ -59,11 +59,7 @@ export type {
 } from "./campaign-types.js";
 export { simulateEpidemic, type EpidemicOptions, type EpidemicResult, type EpidemicSeed } from "./epidemic.js";
 export { createAdoptionAgent, adoptionStep, type AdoptionAgentOptions, type AdoptionStep } from "./adoption-agent.js";
-export {
-  createScriptedCascadeGraph,
-  ScriptedCascadeState,
-  type ScriptedCascadeOptions,
-} from "./scripted-cascade.js";
+export { createCascadeGraph, CascadeState, type CascadeGraphOptions } from "./cascade-graph.js";
 export { createScriptedJudge, factsEvidence, type Facts, type ScriptedJudgeOptions } from "./scripted-judge.js";
 export {
   measureConsistency,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  createScriptedCascadeGraph,
+  createCascadeGraph,
   createScriptedJudge,
   factsEvidence,
   runCampaign,
@@ -14,7 +14,7 @@ const TEXT = "The capital of Australia is";
 const falsehood: Fault = { kind: "falsehood", text: TEXT, value: "Sydney" };
 const input = { task: "What is the capital of Australia?" };
 // Scripted agents and judge: the figures below are properties of the adoption rule, not of a model.
-const star = () => createScriptedCascadeGraph({ workers: 3, adoption: 0.7, correction: 0.05 });
+const star = () => createCascadeGraph({ workers: 3, adoption: 0.7, correction: 0.05 });
 const challenger = createChallenger({ model: createScriptedJudge({ recall: 0.9 }), evidence: factsEvidence({ [TEXT]: "Canberra" }) });
 const guard: CampaignOptions["guard"] = (builder, node) => guardNode(builder, node, { challenger, maxAttempts: 2, onExhausted: "degrade" });
 

@@ -77,6 +77,15 @@ describe("adoptionStep (scripted adoption rule)", () => {
     expect(Math.abs((await rate(three)) - 0.875)).toBeLessThan(0.06);
     const { result } = await runWithChaos(0, async () => adoptionStep({ ...agent, adoption: 1 }, three));
     expect(result.claim).toMatchObject({ value: "Sydney", origin: { basedOn: ["x", "y", "z"] } });
+    // Per-author β: 1 − (1 − 0.9)(1 − 0.5) = 0.95 for a deferred-to author plus a peer.
+    const two = store(claim("x", "boss", "Sydney"), claim("y", "peer", "Sydney"));
+    expect(Math.abs((await rate(two)) - 0.75)).toBeLessThan(0.07);
+    const deferring = { ...agent, adoptionFrom: { boss: 0.9 } };
+    let adopted = 0;
+    for (let seed = 0; seed < 400; seed++) {
+      if ((await runWithChaos(seed, async () => adoptionStep(deferring, two))).result.action === "adopted") adopted++;
+    }
+    expect(Math.abs(adopted / 400 - 0.95)).toBeLessThan(0.04);
   });
 
   it("reads only the authors it consumes, ignores red claims, and returns to its evidence after a guard's feedback", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  createScriptedCascadeGraph,
+  createCascadeGraph,
   createScriptedJudge,
   factsEvidence,
   formatCampaignTable,
@@ -13,7 +13,7 @@ const TEXT = "The capital of Australia is";
 const challenger = createChallenger({ model: createScriptedJudge(), evidence: factsEvidence({ [TEXT]: "Canberra" }) });
 
 async function smallReport() {
-  return runCampaign(() => createScriptedCascadeGraph({ workers: ["w<1>", "w2"], adoption: 1 }), {
+  return runCampaign(() => createCascadeGraph({ workers: ["w<1>", "w2"], adoption: 1 }), {
     input: { task: "What is the capital of Australia?" },
     faults: [{ kind: "falsehood", text: TEXT, value: "Sydney" }],
     targets: ["hub"],
