@@ -108,10 +108,10 @@ async function reducerCost(): Promise<void> {
       }
       rows.push({ "stored claims": n, "update": "first lookup on a restored array (index build)", "µs / update": fmtUs(median(samples)), "µs / claim": "" });
       const last = state.findLast((c) => c.origin.basedOn.length > 0)!.id;
-      const tl = median(await sample(() => lineage(state, last), { runs: 30 }));
+      const tl = median(await sample(() => lineage(state, last), { runs: 8, warmup: 1 }));
       rows.push({ "stored claims": n, "update": `lineage() of a recent claim (${lineage(state, last).length} found)`, "µs / update": fmtUs(tl), "µs / claim": "" });
       const mid = state[50_000]!.id;
-      const tq = median(await sample(() => descendants(state, mid), { runs: 30 }));
+      const tq = median(await sample(() => descendants(state, mid), { runs: 8, warmup: 1 }));
       rows.push({ "stored claims": n, "update": `descendants() of a mid claim (${descendants(state, mid).length} found)`, "µs / update": fmtUs(tq), "µs / claim": "" });
     }
   }
