@@ -29,7 +29,7 @@ import {
   splitStructuredOutput,
   structuredParseCheck,
 } from "./structured-output.js";
-import type { BreakerAnswer, Check } from "./types.js";
+import type { AttemptFailure, BreakerAnswer, Check } from "./types.js";
 
 /** Tag that keeps LangGraph's `streamMode: "messages"` from emitting the inner run's tokens. */
 const NOSTREAM = "langsmith:nostream";
@@ -188,6 +188,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
       checks: this.variant.checks,
       messages,
       signal: options.signal,
+      onFailure: reportFailure(runManager),
     });
     // One copy: breaker metadata on, and usage off when callbacks already saw it on the provider's run.
     const answer = result.answer as BaseMessage;
@@ -227,6 +228,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
         checks: this.variant.checks,
         messages,
         signal: options.signal,
+        onFailure: reportFailure(runManager),
       });
       const kept = collected.get(result.answer);
       const chunks = kept && kept.length > 0 ? kept : [result.answer as AIMessageChunk];
@@ -258,6 +260,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
         messages,
         signal: options.signal,
         committed: () => pushed,
+        onFailure: reportFailure(runManager),
       })
       .then(
         (r) => {
@@ -361,6 +364,25 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     else return message;
     return toAIMessageChunk(message, { usage: null });
   }
+}
+
+/** Name of the custom event a rejected attempt emits on the wrapper's run. */
+export const REJECTED_EVENT = "firebreak/breaker-rejected";
+
+/** Reports each failed attempt on the wrapper's run (traces, `streamEvents`) as JSON. */
+function reportFailure(runManager: CallbackManagerForLLMRun | undefined): ((failure: AttemptFailure) => Promise<void>) | undefined {
+  if (!runManager) return undefined;
+  return (f) =>
+    runManager.handleCustomEvent(REJECTED_EVENT, {
+      provider: f.provider,
+      providerIndex: f.providerIndex,
+      kind: f.kind,
+      reason: f.reason,
+      ...(f.status !== undefined ? { status: f.status } : {}),
+      ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {}),
+      probe: f.probe,
+      ...(f.verdicts ? { verdicts: f.verdicts } : {}),
+    });
 }
 
 /** The message text without `.text` (its content-block conversion costs more than the rest of the wrapper). */

@@ -3,7 +3,7 @@
  * answer, counts bad answers like transport failures on cockatiel circuits, and fails over.
  * (The LangChain v1 `createAgent` middleware lives in `langgraph-firebreak/breaker/middleware`.)
  */
-export { withSemanticBreaker, SemanticBreakerChatModel, ATTEMPT_TAG } from "./chat-model.js";
+export { withSemanticBreaker, SemanticBreakerChatModel, ATTEMPT_TAG, REJECTED_EVENT } from "./chat-model.js";
 export type { SemanticBreakerOptions, ProviderOptions } from "./options.js";
 export { SemanticBreaker } from "./semantic-breaker.js";
 export type { BreakerSnapshot, RetryOptions, AttemptInfo, RunResult } from "./semantic-breaker.js";

@@ -76,6 +76,8 @@ export interface RunRequest {
   readonly signal?: AbortSignal | undefined;
   /** True once output reached the caller (streaming passthrough): no more failover. */
   readonly committed?: () => boolean;
+  /** Called for every failed attempt (the wrapper reports it on its run as a custom event). */
+  readonly onFailure?: (failure: AttemptFailure) => void | Promise<void>;
 }
 
 /** Per-attempt facts handed to the provider call. */
@@ -216,6 +218,7 @@ export class SemanticBreaker {
         failures.push(outcome.failure);
         lastError = outcome.error ?? lastError;
         this.reject(outcome.failure);
+        if (request.onFailure) await request.onFailure(outcome.failure);
         if (!outcome.failover) throw outcome.error;
         if (request.committed?.()) throw new FailoverExhaustedError(failures, this.status(), lastError);
       }
@@ -228,6 +231,7 @@ export class SemanticBreaker {
       if (outcome.ok) return this.accept(request, primary, outcome.answer, failures, skipped, true);
       failures.push(outcome.failure);
       this.reject(outcome.failure);
+      if (request.onFailure) await request.onFailure(outcome.failure);
       if (!outcome.failover) throw outcome.error;
       lastError = outcome.error;
     }

@@ -38,10 +38,12 @@ export function splitStructuredOutput(
   config: Record<string, unknown> | undefined,
 ): StructuredParts | undefined {
   if (typeof model.withStructuredOutput !== "function") return undefined;
-  let pipeline: Runnable = (model.withStructuredOutput as (s: unknown, c: unknown) => Runnable)(schema, {
-    ...config,
-    includeRaw: false,
-  });
+  let pipeline: Runnable;
+  try {
+    pipeline = (model.withStructuredOutput as (s: unknown, c: unknown) => Runnable)(schema, { ...config, includeRaw: false });
+  } catch {
+    return undefined; // e.g. no bindTools(): the wrapper's own fallback path reports it clearly
+  }
   if (RunnableBinding.isRunnableBinding(pipeline) && RunnableSequence.isRunnableSequence(pipeline.bound)) {
     pipeline = pipeline.bound;
   }

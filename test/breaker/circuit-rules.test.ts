@@ -135,6 +135,11 @@ describe("operations", () => {
     expect(primary.calls).toBe(2); // open after two empty answers: the third call skips it
   });
 
+  test("structured output on a provider without bindTools says which provider and what to do", () => {
+    const model = withSemanticBreaker(new ScriptedChatModel(() => "{}"), { name: "scripted" });
+    expect(() => model.withStructuredOutput({ type: "object", properties: {} })).toThrow(/provider "scripted" has no bindTools\(\)/);
+  });
+
   test("invalid options are reported with what to do", () => {
     const m = new ScriptedChatModel(() => "x");
     expect(() => withSemanticBreaker(m, { trip: { kind: "failure-rate", threshold: 2, window: 10 } })).toThrow(/share in \(0, 1\)/);

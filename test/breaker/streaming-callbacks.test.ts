@@ -6,6 +6,7 @@ import { MessagesAnnotation, StateGraph } from "@langchain/langgraph";
 import {
   ATTEMPT_TAG,
   FailoverExhaustedError,
+  REJECTED_EVENT,
   nonEmpty,
   repetition,
   withSemanticBreaker,
@@ -33,6 +34,10 @@ class RunRecorder extends BaseCallbackHandler {
   name = "RunRecorder";
   starts: Array<{ runId: string; parentRunId?: string; tags?: string[]; metadata?: Record<string, unknown>; name?: string }> = [];
   usages: Array<{ runId: string; input: number; output: number }> = [];
+  events: Array<{ name: string; data: unknown; runId: string }> = [];
+  override handleCustomEvent(name: string, data: unknown, runId: string) {
+    this.events.push({ name, data, runId });
+  }
   override handleChatModelStart(
     _llm: unknown,
     _messages: BaseMessage[][],
@@ -137,6 +142,20 @@ describe("callbacks and tracing", () => {
       expect(recorder.usages[0]!.runId, mode).toBe(recorder.starts[1]!.runId);
       expect(message.usage_metadata?.input_tokens, mode).toBe(USAGE.prompt_tokens);
     }
+  });
+
+  test("a rejected attempt is reported on the wrapper's run as a firebreak/ custom event with its verdict", async () => {
+    primary.script(() => ({ kind: "garbage" }));
+    const recorder = new RunRecorder();
+    const model = withSemanticBreaker(chatOpenAI(primary), { checks, fallbacks: [chatOpenAI(backup)] });
+    await model.invoke("q", { callbacks: [recorder] });
+    expect(recorder.events).toHaveLength(1);
+    expect(recorder.events[0]).toMatchObject({
+      name: REJECTED_EVENT,
+      runId: recorder.starts[0]!.runId,
+      data: { provider: "ChatOpenAI:gpt-4o-mini", kind: "semantic", probe: false, verdicts: [{ check: "repetition", ok: false }] },
+    });
+    expect(JSON.parse(JSON.stringify(recorder.events[0]!.data))).toEqual(recorder.events[0]!.data);
   });
 
   test("a rejected attempt's tokens are counted too, once, since they were spent", async () => {
