@@ -101,6 +101,16 @@ describe("withStructuredOutput through the breaker", () => {
     expect(backup.requests[0]!.body.response_format).toMatchObject({ type: "json_schema" });
   });
 
+  test("each provider keeps its own structured path and parser (json_schema primary, function-calling fallback)", async () => {
+    primary.script(() => ({ kind: "content", content: "not json at all" }));
+    backup.script(() => ({ kind: "good", toolCalls: [{ name: "extract", args: { city: "Paris", country: "France" } }] }));
+    const guarded = withSemanticBreaker(chatOpenAI(primary), { fallbacks: [chatOpenAI(backup, { model: "gpt-4" })] });
+    await expect(guarded.withStructuredOutput(City).invoke("Capital of France?")).resolves.toEqual({ city: "Paris", country: "France" });
+    expect(primary.requests[0]!.body.response_format).toMatchObject({ type: "json_schema" });
+    expect(backup.requests[0]!.body.response_format).toBeUndefined();
+    expect(backup.requests[0]!.body.tool_choice).toEqual({ type: "function", function: { name: "extract" } });
+  });
+
   test("includeRaw returns the raw AIMessageChunk beside the parsed value", async () => {
     primary.script(() => ({ kind: "content", content: '{"city":"Paris","country":"France"}' }));
     const guarded = withSemanticBreaker(chatOpenAI(primary));
