@@ -73,6 +73,29 @@ describe("runCampaign", () => {
     expect(none.blocked).toBe(0);
   });
 
+  it("gives the same numbers when trials run concurrently", async () => {
+    const options: CampaignOptions = { input, faults: [falsehood], targets: ["leaf"], trials: 8, seed: 5 };
+    const sequential = await runCampaign(star, options);
+    const concurrent = await runCampaign(star, { ...options, concurrency: 4 });
+    expect(withoutTiming(concurrent)).toEqual(withoutTiming(sequential));
+  });
+
+  it("runs every model configuration through the factory", async () => {
+    const seen: unknown[] = [];
+    const report = await runCampaign(
+      ({ model, modelValue }) => {
+        seen.push([model, modelValue]);
+        return createCascadeGraph({ workers: 2, adoption: modelValue as number });
+      },
+      { input, faults: [falsehood], targets: ["hub"], trials: 4, models: { credulous: 1, sceptical: 0 } },
+    );
+    expect(report.rows.map((r) => [r.model, r.infectionRate])).toEqual([
+      ["credulous", 1],
+      ["sceptical", 0],
+    ]);
+    expect(seen).toContainEqual(["sceptical", 0]);
+  });
+
   it("counts runs that fail as errors and not as safe completions", async () => {
     const report = await runCampaign(star, { input, faults: [{ kind: "malformed" }], targets: ["leaf"], trials: 3 });
     expect(report.rows[0]).toMatchObject({ fault: "malformed:off-schema", injected: 3, errors: 3, safeCompletion: 0, errorKinds: { InvalidClaimError: 3 } });
