@@ -6,6 +6,10 @@
  * Models are SCRIPTED: a zero-latency in-process BaseChatModel returning canned answers, so
  * the figures are the wrapper's own cost, not a provider's. Targets: overhead ≤ 50 µs/call,
  * fail-fast ≤ 0.1 ms, failover decision ≤ 1 ms.
+ *
+ * The machine is shared (2 cores): besides wall-clock medians the tables show the best
+ * sample (least disturbed) and process CPU time per call, which other processes disturb
+ * less. The guarded call includes the default 120 s per-attempt timer (an AbortController).
  */
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";

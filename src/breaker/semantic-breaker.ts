@@ -401,8 +401,8 @@ class AttemptScope {
     private readonly outer: AbortSignal | undefined,
     private readonly timeoutMs: number | undefined,
   ) {
+    // Only ever rejected while the attempt races it (end() runs as soon as the race settles).
     this.stopped = new Promise<never>((_, reject) => (this.reject = reject));
-    this.stopped.catch(() => undefined); // a stop after the race settled is nobody's error
     this.timer = timeoutMs === undefined ? undefined : setTimeout(fireTimeout, timeoutMs, this);
     if (outer) {
       this.onAbort = () => this.abort(outer.reason ?? new Error("AbortError"));
