@@ -99,10 +99,12 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     this.onRejected = breaker.onRejected;
   }
 
+  /** LangChain's model-type tag for this wrapper. */
   _llmType(): string {
     return "firebreak_semantic_breaker";
   }
 
+  /** Run metadata: the primary's name and every circuit's state (`firebreak.breaker.states`). */
   override getLsParams(options: this["ParsedCallOptions"]): LangSmithParams {
     // Run metadata: flat values (tracers flatten metadata anyway), built without spreads.
     return {
@@ -114,6 +116,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     } as LangSmithParams;
   }
 
+  /** Invocation parameters shown in traces: the provider chain and the stream mode. */
   override invocationParams(): Record<string, unknown> {
     return { providers: this.breaker.providerNames, stream: this.resolved.stream };
   }
@@ -178,6 +181,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     return assembleStructured(derived, parsers, config?.includeRaw === true);
   }
 
+  /** One guarded call: the chain is tried in order, each answer judged before it is accepted. */
   async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
     const chunkAnswers = this.variant.chunkAnswers === true;
     const result = await this.breaker.run({
@@ -199,6 +203,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     return { generations: [{ text: textOf(message), message }] };
   }
 
+  /** One guarded streaming call, in the configured `stream` mode (`"buffer"` or `"passthrough"`). */
   override async *_streamResponseChunks(
     messages: BaseMessage[],
     options: this["ParsedCallOptions"],
