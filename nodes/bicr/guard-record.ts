@@ -1,4 +1,5 @@
-import { Annotation } from "@langchain/langgraph";
+import { z } from "zod/v4";
+import { reducerChannel, type ReducerChannel } from "../../src/internal/state-field.js";
 import type { ReviewPolicy } from "../challenger/review-policy.js";
 import type { Buffered, Review } from "./guard-state.js";
 import type { AttemptRecord, GuardOutcome, GuardRecord } from "./guard-types.js";
@@ -11,11 +12,19 @@ export const GUARD_RECORDS_KEY = "guardRecords";
  * Add it under `guardRecords` (or the guard's `recordKey`) to keep every verdict, attempt and
  * block in the graph's state and checkpoints.
  *
+ * Mounts in `Annotation.Root` and in `new StateSchema({...})` alike.
+ *
  * @example
  * const State = Annotation.Root({ ...MessagesAnnotation.spec, guardRecords: guardRecordsChannel() });
  */
-export function guardRecordsChannel() {
-  return Annotation<GuardRecord[]>({ reducer: (a, b) => a.concat(b ?? []), default: () => [] });
+export function guardRecordsChannel(): ReducerChannel<GuardRecord[], GuardRecord[] | GuardRecord | null | undefined> {
+  return reducerChannel<GuardRecord[], GuardRecord[] | GuardRecord | null | undefined>({
+    key: GUARD_RECORDS_KEY,
+    reducer: (records, update) => (update == null ? records : records.concat(update)),
+    initial: () => [],
+    valueSchema: z.array(z.custom<GuardRecord>((v) => typeof v === "object" && v !== null)),
+    precheck: () => {},
+  });
 }
 
 /** What happened in one attempt, from its buffer and its review. */

@@ -3,7 +3,7 @@ import type { z } from "zod/v4";
 import { ClaimsStateSchema, type Claim, type ClaimsUpdate } from "./claim-schema.js";
 import { resolveClaimsOptions, type ClaimsOptions, type ResolvedClaimsOptions } from "./claims-options.js";
 import { applyClaimsUpdate, checkClaimsUpdateShape, precheckClaimsUpdate } from "./reduce-claims.js";
-import { reducerChannel, reducerField, type ReducerChannel, type ReducerSpec } from "./state-field.js";
+import { reducerChannel, reducerField, type ReducerChannel, type ReducerSpec } from "../internal/state-field.js";
 
 /**
  * The claims channel: a LangGraph reducer field holding `Claim[]` and accepting

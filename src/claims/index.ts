@@ -74,7 +74,7 @@ export {
   type PosteriorReply,
 } from "./posterior.js";
 export { reduceClaims } from "./reduce-claims.js";
-export type { ReducerChannel } from "./state-field.js";
+export type { ReducerChannel } from "../internal/state-field.js";
 export { claimVerdicts, isClaimVerdicts } from "./verdicts.js";
 export {
   withWriteContract,

@@ -2,7 +2,7 @@ import type { ReducedZodChannel } from "@langchain/langgraph/zod";
 import { z } from "zod/v4";
 import { IntentAlreadySetError } from "./errors.js";
 import { fromZodError } from "./reduce-claims.js";
-import { reducerChannel, reducerField, type ReducerChannel, type ReducerSpec } from "./state-field.js";
+import { reducerChannel, reducerField, type ReducerChannel, type ReducerSpec } from "../internal/state-field.js";
 
 const isoTime = z.iso.datetime({ offset: true });
 

@@ -443,7 +443,7 @@ export function fromZodError(
   error: z.ZodError,
   context?: string,
 ): InvalidClaimError {
-  const issue = error.issues[0]!;
+  const issue = closestIssue(error.issues[0]!);
   const path: PropertyKey[] = [...issue.path];
   if (issue.code === "unrecognized_keys") path.push(issue.keys[0]!);
   const field = formatPath(path) || "(item)";
@@ -457,6 +457,20 @@ export function fromZodError(
     { index, claimId, field, expected, received: preview(valueAt(raw, path)) },
     { cause: error, ...(context === undefined ? {} : { context }) },
   );
+}
+
+/**
+ * For a union, the first issue of the branch the input came closest to (the first branch whose
+ * complaint is not "wrong type at the top"), with its path made absolute: "field text: expected
+ * string" says more than "invalid input".
+ */
+function closestIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
+  const branches = issue.errors.filter((b) => b.length > 0);
+  const best = branches.find((b) => !(b[0]!.code === "invalid_type" && b[0]!.path.length === 0)) ?? branches[0];
+  if (best === undefined) return issue;
+  const inner = closestIssue(best[0]!);
+  return { ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
