@@ -12,11 +12,19 @@ export interface TraceIdentity {
   readonly tags: readonly string[];
 }
 
+/** Prefix of the graph-level keys that {@link topologyMetadata} puts on a run's metadata. */
+const TOPOLOGY_PREFIX = `${FIREBREAK_PREFIX}topology.`;
+
 /**
  * Makes firebreak decisions filterable in any OTel backend. OpenInference records a run's
- * metadata as one JSON string (`metadata`); this lifts its `firebreak.*` keys into span
- * attributes of their own, and stamps the configured session, user and tags, just before
- * the span ends (so every exporter downstream sees them).
+ * metadata as one JSON string (`metadata`) and a model's answer as one JSON string
+ * (`output.value`); this lifts their `firebreak.*` keys into span attributes of their own
+ * (from the metadata of every run, and from the `response_metadata` of a model's answer,
+ * where the semantic breaker reports failovers and rejections), and stamps the configured
+ * session, user and tags, just before the span ends (so every exporter downstream sees them).
+ *
+ * Run metadata is inherited by every child run: `firebreak.topology.*` keys are lifted only
+ * onto the graph's own span (the run without `langgraph_node` metadata), not onto each node.
  */
 export class FirebreakSpanProcessor implements SpanProcessor {
   constructor(private readonly identity: TraceIdentity) {}
@@ -27,6 +35,7 @@ export class FirebreakSpanProcessor implements SpanProcessor {
     try {
       if (!span.instrumentationScope.name.startsWith(OPENINFERENCE_SCOPE_PREFIX)) return;
       liftFirebreakMetadata(span);
+      if (span.attributes["openinference.span.kind"] === "LLM") liftResponseMetadata(span);
       const { sessionId, userId, tags } = this.identity;
       if (sessionId !== undefined) span.setAttribute("session.id", sessionId);
       if (userId !== undefined) span.setAttribute("user.id", userId);
@@ -53,11 +62,33 @@ function liftFirebreakMetadata(span: Span): void {
   if (typeof metadata !== "string" || !metadata.includes(`"${FIREBREAK_PREFIX}`)) return;
   const parsed: unknown = JSON.parse(metadata);
   if (typeof parsed !== "object" || parsed === null) return;
+  const inNode = "langgraph_node" in parsed;
   for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
-    if (!key.startsWith(FIREBREAK_PREFIX)) continue;
-    if (isAttributeValue(value)) span.setAttribute(key, value);
-    else span.setAttribute(key, JSON.stringify(value));
+    if (!key.startsWith(FIREBREAK_PREFIX) || (inNode && key.startsWith(TOPOLOGY_PREFIX))) continue;
+    setFirebreakAttribute(span, key, value);
   }
+}
+
+/** Lifts `firebreak.*` keys of the `response_metadata` of each message a model span returned. */
+function liftResponseMetadata(span: Span): void {
+  const output = span.attributes["output.value"];
+  if (typeof output !== "string" || !output.includes(`"${FIREBREAK_PREFIX}`)) return;
+  const parsed = JSON.parse(output) as { generations?: unknown };
+  if (!Array.isArray(parsed?.generations)) return;
+  for (const generation of parsed.generations.flat()) {
+    const message = (generation as { message?: { kwargs?: { response_metadata?: unknown }; response_metadata?: unknown } } | null)?.message;
+    const metadata = message?.kwargs?.response_metadata ?? message?.response_metadata;
+    if (typeof metadata !== "object" || metadata === null) continue;
+    for (const [key, value] of Object.entries(metadata as Record<string, unknown>)) {
+      if (key.startsWith(FIREBREAK_PREFIX)) setFirebreakAttribute(span, key, value);
+    }
+  }
+}
+
+function setFirebreakAttribute(span: Span, key: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (isAttributeValue(value)) span.setAttribute(key, value);
+  else span.setAttribute(key, JSON.stringify(value));
 }
 
 function isAttributeValue(value: unknown): value is string | number | boolean | string[] | number[] | boolean[] {
