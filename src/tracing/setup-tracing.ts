@@ -1,11 +1,13 @@
 import * as CallbackManagerModule from "@langchain/core/callbacks/manager";
 import type { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import type { RunnableConfig } from "@langchain/core/runnables";
 import type { TracerProvider } from "@opentelemetry/api";
 import type { ReadableSpan, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { FailureReporter, reportingExporter, settle, type TracingBackend } from "./export-failures.js";
 import { FirebreakSpanProcessor, OPENINFERENCE_SCOPE_PREFIX } from "./firebreak-span-processor.js";
 import { loadPeer } from "./load-peer.js";
 import { ScopedSpanProcessor } from "./scoped-span-processor.js";
+import { topologyMetadata } from "./topology-metadata.js";
 import { resolveTracingOptions, type ResolvedTracingOptions, type TracingOptions } from "./tracing-options.js";
 
 /** What {@link setupTracing} returns. */
@@ -16,6 +18,15 @@ export interface TracingHandle {
    * A fresh array on each read (LangChain may append to the array it is given).
    */
   readonly callbacks: BaseCallbackHandler[];
+  /**
+   * The config for one run of `graph`: `config` plus this handle's callbacks and the graph's
+   * `firebreak.topology.*` metadata (ρ, effective ρ, R, tier, verdict; analysed once per
+   * graph), which lands on the graph's span. The no-op handle returns `config` unchanged.
+   *
+   * @example
+   * await graph.invoke(input, tracing.runConfig(graph, { configurable: { thread_id } }));
+   */
+  runConfig<C extends RunnableConfig>(graph: unknown, config?: C): C;
   /** False for the no-op handle returned when nothing is configured. */
   readonly enabled: boolean;
   /** The tracer provider this handle owns (undefined for the no-op handle). */
@@ -153,6 +164,7 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
     get callbacks() {
       return [...handlers];
     },
+    runConfig: (graph, config) => withRunConfig(graph, config, handlers),
     enabled: true,
     tracerProvider: provider,
     spans: () => retained ?? memory?.getFinishedSpans() ?? [],
@@ -222,11 +234,27 @@ async function loadPeers(resolved: ResolvedTracingOptions) {
   return { api, base, node, resources, otlp, openInference, langfuse };
 }
 
+/** `config` with `handlers` appended to its callbacks and the graph's topology metadata added. */
+function withRunConfig<C extends RunnableConfig>(graph: unknown, config: C | undefined, handlers: readonly BaseCallbackHandler[]): C {
+  const base = (config ?? {}) as C;
+  const metadata = { ...base.metadata, ...topologyMetadata(graph) };
+  if (handlers.length === 0) return { ...base, metadata };
+  const given = base.callbacks;
+  const callbacks =
+    given === undefined || given === null
+      ? [...handlers]
+      : Array.isArray(given)
+        ? [...given, ...handlers]
+        : given.copy([...handlers]);
+  return { ...base, metadata, callbacks };
+}
+
 function noopHandle(): TracingHandle {
   return {
     get callbacks() {
       return [];
     },
+    runConfig: <C extends RunnableConfig>(_graph: unknown, config?: C) => ({ ...config }) as C,
     enabled: false,
     tracerProvider: undefined,
     spans: () => [],
