@@ -10,7 +10,9 @@
  * starts is also traced to Phoenix; unset, this loads nothing and costs nothing.
  */
 import { Annotation, END, START, StateGraph, interrupt } from "@langchain/langgraph";
-import { setupTracing } from "../../src/tracing/index.js";
+import { setupTracing, topologyMetadata } from "../../src/tracing/index.js";
+import { buildExampleGraph } from "../supervisor-worker/graph.js";
+import { scriptedModels } from "../supervisor-worker/models.js";
 
 // OpenInference instruments LangChain process-wide, so the server's runs need no callbacks.
 await setupTracing({ langfuse: false, projectName: "langgraph-firebreak-studio" });
@@ -53,3 +55,16 @@ export const gatedRelay = new StateGraph(GatedRelayState)
   .addEdge("human_gate", "publish")
   .addEdge("publish", END)
   .compile({ name: "gated_relay" });
+
+const guardedTeam = buildExampleGraph(scriptedModels()).compile({ interruptBefore: ["writer"], name: "supervisor_worker" });
+
+/**
+ * The guarded supervisor–worker example (`npm start`) with its SCRIPTED models, so it runs
+ * offline: the researcher's first answer is false, the BICR guard's challenger (scripted
+ * judgement, real calculator) marks it red, the guard blocks it and the researcher retries
+ * with feedback; the run pauses before the writer (`interruptBefore` set here, honoured by
+ * the dev server with its own checkpointer). Resume from the human gate with a run whose
+ * input is `null`. Every run carries the graph's `firebreak.topology.*` metadata (ρ = √2,
+ * tier 2), which the tracing puts on the graph's span.
+ */
+export const supervisorWorker = guardedTeam.withConfig({ metadata: { ...topologyMetadata(guardedTeam) } });

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOtlpReceiver, type OtlpReceiver } from "../tracing/helpers/otlp-receiver.js";
 
 // Starts `npm run studio`'s script (langgraph-cli dev, offline) on a free port and drives
-// the gated_relay graph of langgraph.json through the LangGraph API, as Studio would.
+// the graphs of langgraph.json (gated_relay, supervisor_worker) through the LangGraph API,
+// as Studio would.
 const STARTUP_MS = 120_000;
 let server: ChildProcess | undefined;
 let base = "";
@@ -44,6 +45,22 @@ async function waitUntilReady(deadline: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`studio server not ready after ${STARTUP_MS} ms:\n${log.slice(-3000)}`);
+}
+
+/**
+ * The dev server runs under `tsx watch`: an edit to any file the graphs import (by anyone
+ * working in this checkout) restarts it and empties its threads. Runs `scenario` again,
+ * once, only when the server's log shows such a restart happened during it.
+ */
+async function surviveRestart(scenario: () => Promise<void>): Promise<void> {
+  const mark = log.length;
+  try {
+    await scenario();
+  } catch (error) {
+    if (!/Restarting\.\.\.|Rerunning\.\.\./.test(log.slice(mark))) throw error;
+    await waitUntilReady(Date.now() + STARTUP_MS);
+    await scenario();
+  }
 }
 
 beforeAll(async () => {
@@ -89,47 +106,89 @@ interface ThreadState {
   tasks: { name: string; interrupts: { value: unknown }[] }[];
 }
 
+const TEAM_TASK = "A relay of five agents is 85% accurate at each step. How often is the final answer right?";
+
+/** One `[name] content` line per message of the team's transcript. */
+function transcript(values: Record<string, unknown>): string {
+  return ((values.messages ?? []) as { name?: string; content: unknown }[]).map((m) => `[${m.name ?? "?"}] ${String(m.content)}`).join("\n");
+}
+
 describe("LangGraph Studio dev server (npm run studio)", () => {
   it("serves the graphs of langgraph.json", async () => {
     const assistants = await api<{ graph_id: string }[]>("POST", "/assistants/search", {});
-    expect(assistants.map((a) => a.graph_id)).toContain("gated_relay");
+    expect(assistants.map((a) => a.graph_id)).toEqual(expect.arrayContaining(["gated_relay", "supervisor_worker"]));
   });
 
-  it("runs gated_relay to its human gate, resumes it with an approval, and returns the published draft", async () => {
-    const { thread_id } = await api<{ thread_id: string }>("POST", "/threads", {});
+  it("runs the guarded supervisor_worker to its human gate before the writer, resumes it, and reads the final answer", async () => {
+    await surviveRestart(async () => {
+      const { thread_id } = await api<{ thread_id: string }>("POST", "/threads", {});
+      // interruptBefore: ["writer"] is set at compile time; the dev server keeps it with its own checkpointer.
+      const paused = await api<{ __interrupt__?: unknown[]; answer?: string }>("POST", `/threads/${thread_id}/runs/wait`, {
+        assistant_id: "supervisor_worker",
+        input: { task: TEAM_TASK, messages: [] },
+      });
+      expect(paused.__interrupt__).toEqual([]);
+      expect(paused.answer).toBeUndefined();
 
-    const paused = await api<{ __interrupt__?: { value: unknown }[] }>("POST", `/threads/${thread_id}/runs/wait`, {
-      assistant_id: "gated_relay",
-      input: { task: "relay accuracy" },
+      const atGate = await api<ThreadState>("GET", `/threads/${thread_id}/state`);
+      expect(atGate.next).toEqual(["writer"]);
+      expect(atGate.values.answer).toBeUndefined();
+      // The guard blocked the researcher's scripted falsehood (0.52) once and passed the retry.
+      expect(atGate.values.guardRecords).toMatchObject([{ guard: "researcher", outcome: "passed", blocked: 1 }]);
+      const team = transcript(atGate.values);
+      expect(team).toContain("[researcher] Five independent stages at 0.85 each succeed together with probability 0.85^5 = 0.4437");
+      expect(team).toContain("[analyst]");
+      expect(team).not.toContain("0.52");
+
+      // The human at the gate approves: a run with a null input resumes a static interrupt.
+      const done = await api<{ answer?: string }>("POST", `/threads/${thread_id}/runs/wait`, { assistant_id: "supervisor_worker", input: null });
+      expect(done.answer).toMatch(/^About 44% of the time/);
+      const final = await api<ThreadState>("GET", `/threads/${thread_id}/state`);
+      expect(final.next).toEqual([]);
+      expect(final.values.answer).toBe(done.answer);
+      expect(transcript(final.values)).toMatch(/\[writer\] About 44%/);
     });
-    expect(paused.__interrupt__?.[0]?.value).toMatchObject({ question: "Publish this draft?" });
-
-    const atGate = await api<ThreadState>("GET", `/threads/${thread_id}/state`);
-    expect(atGate.next).toEqual(["human_gate"]);
-    expect(atGate.values.published).toBeUndefined();
-    const draft = atGate.values.draft;
-    expect(draft).toMatch(/^\[scripted\]/);
-
-    await api("POST", `/threads/${thread_id}/runs/wait`, {
-      assistant_id: "gated_relay",
-      command: { resume: { approved: true } },
-    });
-    const final = await api<ThreadState>("GET", `/threads/${thread_id}/state`);
-    expect(final.next).toEqual([]);
-    expect(final.values).toMatchObject({ approved: true, published: draft });
   });
 
-  it("withholds the draft when the reviewer rejects it", async () => {
-    const { thread_id } = await api<{ thread_id: string }>("POST", "/threads", {});
-    await api("POST", `/threads/${thread_id}/runs/wait`, { assistant_id: "gated_relay", input: { task: "x" } });
-    await api("POST", `/threads/${thread_id}/runs/wait`, { assistant_id: "gated_relay", command: { resume: { approved: false } } });
-    const final = await api<ThreadState>("GET", `/threads/${thread_id}/state`);
-    expect(final.values).toMatchObject({ approved: false, published: "(withheld by the reviewer)" });
-  });
+  it("runs gated_relay to its human gate, resumes it with an approval, and returns the published draft", () =>
+    surviveRestart(async () => {
+      const { thread_id } = await api<{ thread_id: string }>("POST", "/threads", {});
+
+      const paused = await api<{ __interrupt__?: { value: unknown }[] }>("POST", `/threads/${thread_id}/runs/wait`, {
+        assistant_id: "gated_relay",
+        input: { task: "relay accuracy" },
+      });
+      expect(paused.__interrupt__?.[0]?.value).toMatchObject({ question: "Publish this draft?" });
+
+      const atGate = await api<ThreadState>("GET", `/threads/${thread_id}/state`);
+      expect(atGate.next).toEqual(["human_gate"]);
+      expect(atGate.values.published).toBeUndefined();
+      const draft = atGate.values.draft;
+      expect(draft).toMatch(/^\[scripted\]/);
+
+      await api("POST", `/threads/${thread_id}/runs/wait`, {
+        assistant_id: "gated_relay",
+        command: { resume: { approved: true } },
+      });
+      const final = await api<ThreadState>("GET", `/threads/${thread_id}/state`);
+      expect(final.next).toEqual([]);
+      expect(final.values).toMatchObject({ approved: true, published: draft });
+    }));
+
+  it("withholds the draft when the reviewer rejects it", () =>
+    surviveRestart(async () => {
+      const { thread_id } = await api<{ thread_id: string }>("POST", "/threads", {});
+      await api("POST", `/threads/${thread_id}/runs/wait`, { assistant_id: "gated_relay", input: { task: "x" } });
+      await api("POST", `/threads/${thread_id}/runs/wait`, { assistant_id: "gated_relay", command: { resume: { approved: false } } });
+      const final = await api<ThreadState>("GET", `/threads/${thread_id}/state`);
+      expect(final.values).toMatchObject({ approved: false, published: "(withheld by the reviewer)" });
+    }));
 
   it("traces the runs Studio starts to Phoenix when PHOENIX_COLLECTOR_ENDPOINT is set", async () => {
-    const { thread_id } = await api<{ thread_id: string }>("POST", "/threads", {});
-    await api("POST", `/threads/${thread_id}/runs/wait`, { assistant_id: "gated_relay", input: { task: "traced" } });
+    await surviveRestart(async () => {
+      const { thread_id } = await api<{ thread_id: string }>("POST", "/threads", {});
+      await api("POST", `/threads/${thread_id}/runs/wait`, { assistant_id: "gated_relay", input: { task: "traced" } });
+    });
     // The batch exporter sends every 5 s; poll rather than sleep a fixed time.
     const deadline = Date.now() + 30_000;
     while (!phoenix!.spans().some((s) => s.name === "human_gate") && Date.now() < deadline) {
@@ -139,5 +198,26 @@ describe("LangGraph Studio dev server (npm run studio)", () => {
     expect(phoenix!.requests[0]?.path).toBe("/v1/traces");
     expect(spans.map((s) => s.name)).toEqual(expect.arrayContaining(["gated_relay", "write_draft", "human_gate"]));
     expect(spans[0]!.resource["openinference.project.name"]).toBe("langgraph-firebreak-studio");
+  });
+});
+
+describe("tracing the guarded team from Studio", () => {
+  it("sends the guard's stages and the graph's topology to Phoenix", async () => {
+    await surviveRestart(async () => {
+      const { thread_id } = await api<{ thread_id: string }>("POST", "/threads", {});
+      await api("POST", `/threads/${thread_id}/runs/wait`, { assistant_id: "supervisor_worker", input: { task: TEAM_TASK, messages: [] } });
+    });
+    const isRed = (s: { name: string; attributes: Record<string, unknown> }) =>
+      s.name === "firebreak/bicr" && s.attributes["firebreak.stage"] === "challenge" && s.attributes["firebreak.blocked"] === true;
+    const deadline = Date.now() + 30_000;
+    while (!phoenix!.spans().some(isRed) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    const spans = phoenix!.spans();
+    const red = spans.find(isRed);
+    expect(red?.attributes).toMatchObject({ "firebreak.guard": "researcher", "firebreak.attempt": 1 });
+    expect(String(red?.attributes["firebreak.verdicts"])).toContain('"verdict":"red"');
+    const root = spans.find((s) => s.name === "supervisor_worker" && s.traceId === red!.traceId);
+    expect(root?.parentSpanId).toBe("");
+    expect(root?.attributes["firebreak.topology.rho"]).toBeCloseTo(Math.SQRT2, 12);
+    expect(root?.attributes).toMatchObject({ "firebreak.topology.tier": 2, "firebreak.topology.verdict": "epidemic" });
   });
 });
