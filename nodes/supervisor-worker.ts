@@ -8,6 +8,7 @@ import {
   START,
   StateGraph,
   type LangGraphRunnableConfig,
+  type RetryPolicy,
 } from "@langchain/langgraph";
 import { z } from "zod";
 import { claimsChannel } from "../src/claims/index.js";
@@ -89,6 +90,11 @@ export interface SupervisorWorkerOptions {
   supervisorInstructions?: string;
   /** The writer's system prompt. @default a prompt asking for a concise final answer */
   writerPrompt?: string;
+  /**
+   * LangGraph retry policy for every node of the team (model calls fail transiently).
+   * @default undefined (no retries)
+   */
+  retryPolicy?: RetryPolicy;
 }
 
 const RESERVED = new Set(["supervisor", "writer", START, END]);
@@ -158,12 +164,13 @@ export function createSupervisorWorkerGraph(options: SupervisorWorkerOptions) {
     SupervisorWorkerUpdate,
     string
   >;
-  builder.addNode("supervisor", supervisor, { metadata: { firebreak: { role: "agent", hub: true } } });
+  const retry = options.retryPolicy === undefined ? {} : { retryPolicy: options.retryPolicy };
+  builder.addNode("supervisor", supervisor, { metadata: { firebreak: { role: "agent", hub: true } }, ...retry });
   for (const name of names) {
-    builder.addNode(name, makeWorker(name, options.workers[name]!) as never, { metadata: { firebreak: { role: "agent" } } });
+    builder.addNode(name, makeWorker(name, options.workers[name]!) as never, { metadata: { firebreak: { role: "agent" } }, ...retry });
     builder.addEdge(name, "supervisor");
   }
-  builder.addNode("writer", makeWriter(options.writer, options.writerPrompt), { metadata: { firebreak: { role: "agent" } } });
+  builder.addNode("writer", makeWriter(options.writer, options.writerPrompt), { metadata: { firebreak: { role: "agent" } }, ...retry });
   builder.addEdge(START, "supervisor");
   builder.addConditionalEdges("supervisor", (state: SupervisorWorkerStateType) => state.next, targets);
   builder.addEdge("writer", END);

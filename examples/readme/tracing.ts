@@ -16,7 +16,7 @@ await graph.invoke(
 await tracing.flush();
 
 // Every guard stage is a firebreak/bicr span under the researcher node, with firebreak.* attributes.
-const stages = tracing.spans().filter((s) => s.name === "firebreak/bicr");
+const stages = tracing.spans().filter((s) => s.name === "firebreak/bicr" && s.attributes["firebreak.guard"] === "researcher");
 console.log(stages.map((s) => s.attributes["firebreak.stage"]).join(" ")); // → buffer challenge challenge isolate recover buffer challenge challenge isolate commit
 const recover = stages.find((s) => s.attributes["firebreak.stage"] === "recover")!;
 console.log(recover.attributes["firebreak.discarded"], recover.attributes["firebreak.attempt"]); // → true 1  (the red attempt was thrown away)

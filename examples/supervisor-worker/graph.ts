@@ -3,10 +3,10 @@ import { calculatorEvidence } from "./evidence.js";
 import type { ExampleModels } from "./models.js";
 
 /**
- * The example team: a supervisor, a researcher, an analyst and a writer. The researcher is
- * guarded: its output is held back until a fresh-context challenger, armed with a calculator,
- * has checked its claims; a contradicted claim is blocked and the researcher retries with
- * feedback (up to 3 attempts, then a human decides). Returns the uncompiled builder; compile
+ * The example team: a supervisor, a researcher, an analyst and a writer. Both workers are
+ * guarded: their output is held back until a fresh-context challenger, armed with a calculator,
+ * has checked its claims; a contradicted claim is blocked and the worker retries with
+ * feedback (up to 3 attempts, then a human decides). Model calls retry on transient errors. Returns the uncompiled builder; compile
  * it with a checkpointer and `interruptBefore: ["writer"]`.
  */
 export function buildExampleGraph(models: ExampleModels) {
@@ -18,11 +18,12 @@ export function buildExampleGraph(models: ExampleModels) {
     },
     writer: models.writer,
     maxRounds: 6,
+    retryPolicy: { maxAttempts: 3 },
   });
-  return guardNode(builder, "researcher", {
-    challenger: createChallenger({ model: models.challenger, evidence: calculatorEvidence }),
-    policy: "strict",
-    maxAttempts: 3,
-    onExhausted: "interrupt",
-  });
+  // Both workers report back to the supervisor, so each supervisor ⇄ worker loop needs a check
+  // on it: an unchecked loop is an unbounded relay (`firebreak audit` fails it). One challenger,
+  // with the calculator as evidence, reviews both.
+  const challenger = createChallenger({ model: models.challenger, evidence: calculatorEvidence });
+  const guarded = guardNode(builder, "researcher", { challenger, policy: "strict", maxAttempts: 3, onExhausted: "interrupt" });
+  return guardNode(guarded, "analyst", { challenger, policy: "strict", maxAttempts: 3, onExhausted: "interrupt" });
 }

@@ -122,7 +122,7 @@ function printGuardEvent(event: { name?: string; data?: BicrEventPayload }, kind
       console.log(`${tag} every attempt was blocked: ${e.mode === "interrupt" ? `a human decided "${e.resolution}"` : e.mode}`);
       break;
     case "commit":
-      console.log(`${tag} committed (${e.outcome}) after ${e.blocked} blocked attempt(s)`);
+      console.log(`${tag} committed (${e.outcome})${e.blocked > 0 ? ` after ${e.blocked} blocked attempt(s)` : ""}`);
       break;
     default:
       break;

@@ -46,20 +46,26 @@ export function guardNode<B extends StateGraph<any, any, any, any, any, any, any
   if (typeof existing["guard"] === "object" && existing["guard"] !== null) {
     throw new FirebreakError("INVALID_OPTIONS", `guardNode: node "${name}" is already guarded; guard it once.`);
   }
+  const producerRetryPolicy = options.producerRetryPolicy ?? spec.retryPolicy;
   const guard = createBicrGuard({
     ...options,
     producer: spec.runnable as BicrGuardOptions["producer"],
     state: builder as unknown as { channels: Record<string, unknown> },
     name,
     hub: options.hub ?? (existing["hub"] === true ? true : () => isHub(builder, name)),
-    ...(options.producerRetryPolicy ?? spec.retryPolicy ? { producerRetryPolicy: options.producerRetryPolicy ?? spec.retryPolicy } : {}),
+    ...(producerRetryPolicy ? { producerRetryPolicy } : {}),
   });
+  // The node's retry policy now retries the producer inside the guard (retrying the whole guard
+  // would also retry a GuardExhaustedError); say so in the metadata the topology analysis reads.
+  const firebreak = producerRetryPolicy
+    ? { ...existing, ...guard.firebreak, guard: { ...guard.firebreak.guard, producerRetry: true } }
+    : { ...existing, ...guard.firebreak };
   nodes[name] = {
     ...spec,
     runnable: guard,
     retryPolicy: undefined,
     subgraphs: [guard],
-    metadata: { ...spec.metadata, firebreak: { ...existing, ...guard.firebreak } },
+    metadata: { ...spec.metadata, firebreak },
   };
   return builder;
 }

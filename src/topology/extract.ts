@@ -277,7 +277,7 @@ function expand(
       ...(info?.beta !== undefined ? { beta: info.beta } : {}),
       ...(delta !== undefined ? { delta } : {}),
       ...(interrupt ? { interrupt } : {}),
-      retry: spec.retryPolicy !== undefined || builder._nodeDefaults?.retryPolicy !== undefined,
+      retry: spec.retryPolicy !== undefined || builder._nodeDefaults?.retryPolicy !== undefined || info?.guard?.producerRetry === true,
     });
     local.set(key, { entries: [id], exits: [id] });
   }

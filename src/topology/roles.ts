@@ -25,6 +25,8 @@ export interface FirebreakGuardInfo {
    * analysis-wide `guardResidual` for this node.
    */
   readonly residual?: number;
+  /** True when the guard retries its producer on errors (a `retryPolicy` moved inside the guard). */
+  readonly producerRetry?: boolean;
 }
 
 /** The `firebreak` entry of a node's metadata. */
@@ -94,6 +96,7 @@ export function readFirebreakInfo(metadata: unknown): FirebreakNodeInfo | undefi
     info.guard = {
       ...(typeof g.producer === "string" ? { producer: g.producer } : {}),
       ...(isProbability(g.residual) ? { residual: g.residual } : {}),
+      ...(g.producerRetry === true ? { producerRetry: true } : {}),
     };
   } else if (r.guard === true) {
     info.guard = {};

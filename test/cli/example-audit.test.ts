@@ -20,46 +20,45 @@ function firebreak(...args: string[]): Promise<{ code: number; stdout: string; s
 const RESIDUAL = 0.11;
 
 describe("firebreak audit on the guarded supervisor–worker example", () => {
-  it("reports ρ = √2 for two workers, a lower effective ρ from the guarded researcher, and fails on the unguarded analyst loop", async () => {
+  it("reports ρ = √2 for two workers, a lower effective ρ because both workers are guarded, and passes", async () => {
     const { code, stdout, stderr } = await firebreak("audit", example);
     expect(stderr).toBe("");
     expect(stdout).toContain(`Topology audit: ${example}`);
     expect(stdout).toContain("4 nodes, 5 edges; 1 cyclic component of 2");
     expect(stdout).toMatch(/ρ\(A\)\s+= 1\.4142\n/);
-    expect(stdout).toMatch(/ρ effective\s+= 1\.0536 /);
+    expect(stdout).toMatch(/ρ effective\s+= 0\.4690 /);
     expect(stdout).toContain('hub "supervisor" with k = 2 workers → bare star ρ = √2 ≈ 1.4142');
     expect(stdout).toContain("{supervisor, researcher, analyst}  guarded");
-    // The guard covers the researcher only: supervisor ⇄ analyst is still an unverified relay.
-    expect(stdout).toContain("Relay depth: unbounded");
-    expect(stdout).toContain("ERROR   RELAY_UNBOUNDED at supervisor → analyst");
+    // Every supervisor ⇄ worker loop passes through a guard: the relay is bounded.
+    expect(stdout).toContain("Relay depth: 2 (limit 3");
+    expect(stdout).not.toContain("RELAY_UNBOUNDED");
+    expect(stdout).toContain("[x] T1 Retries with backoff on model and tool nodes");
     expect(stdout).toContain("Tier 2");
-    expect(stdout).toMatch(/Result: FAIL \(1 error/);
-    expect(code).toBe(1);
+    expect(stdout).toMatch(/Result: PASS \(0 errors, 0 warnings\)/);
+    expect(code).toBe(0);
   });
 
-  it("gives the same figures as JSON: ρ = √2, ρ_eff = √(1 + residual), R > 1 at the default β = δ", async () => {
+  it("gives the same figures as JSON: ρ = √2, ρ_eff = √(2 · residual), R < 1 at the default β = δ", async () => {
     const { code, stdout } = await firebreak("audit", example, "--json");
     const report = JSON.parse(stdout);
     expect(report.name).toBe("supervisor_worker");
     expect(report.rho).toBeCloseTo(Math.SQRT2, 9);
-    // Cycles supervisor→researcher→supervisor (weight 0.11) and supervisor→analyst→supervisor (1): ρ² = 1.11.
-    expect(report.rhoEffective).toBeCloseTo(Math.sqrt(1 + RESIDUAL), 9);
-    expect(report.rhoEffective).toBeLessThan(report.rho);
+    // Both cycles supervisor→worker→supervisor carry the guard's residual 0.11: ρ² = 0.22.
+    expect(report.rhoEffective).toBeCloseTo(Math.sqrt(2 * RESIDUAL), 9);
     expect(report.R).toBeCloseTo(report.rhoEffective, 12);
-    expect(report.verdict).toBe("epidemic");
+    expect(report.verdict).toBe("sub-threshold");
     expect(report.tier.tier).toBe(2);
     expect(report.patterns).toEqual([expect.objectContaining({ hub: "supervisor" })]);
-    expect(report.ok).toBe(false);
-    expect(code).toBe(1);
+    expect(report.ok).toBe(true);
+    expect(code).toBe(0);
   });
 
-  it("at β = 0.4 the cascade turns sub-threshold, yet the unbounded relay still fails the audit", async () => {
-    const { code, stdout } = await firebreak("audit", example, "--json", "--beta", "0.4");
+  it("fails the build when guards are assumed useless and epidemics are an error", async () => {
+    const { code, stdout } = await firebreak("audit", example, "--json", "--guard-residual", "1", "--fail-on-epidemic");
     const report = JSON.parse(stdout);
-    expect(report.R).toBeCloseTo((0.4 * Math.sqrt(1 + RESIDUAL)) / 0.5, 9);
-    expect(report.verdict).toBe("sub-threshold");
-    // The unbounded relay is an error whatever β is.
-    expect(report.findings.map((f: { code: string }) => f.code)).toContain("RELAY_UNBOUNDED");
+    expect(report.rhoEffective).toBeCloseTo(Math.SQRT2, 9);
+    expect(report.verdict).toBe("epidemic");
+    expect(report.ok).toBe(false);
     expect(code).toBe(1);
   });
 });

@@ -1,7 +1,8 @@
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
-import { createSupervisorWorkerGraph } from "../../nodes/index.js";
+import { createChallenger, createSupervisorWorkerGraph, guardNode } from "../../nodes/index.js";
+import { analyzeTopology } from "../../src/topology/index.js";
 import { isFirebreakError } from "../../src/errors.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
 
@@ -118,5 +119,22 @@ describe("createSupervisorWorkerGraph", () => {
     const { builder } = build(["writer"]);
     const roles = Object.fromEntries(Object.entries(builder.nodes).map(([name, spec]) => [name, (spec.metadata as any)?.firebreak?.role]));
     expect(roles).toEqual({ supervisor: "agent", researcher: "agent", analyst: "agent", writer: "agent" });
+  });
+
+  it("applies a retry policy to every node, and a guarded node keeps it visible to the topology analysis", () => {
+    const m = team(["writer"]);
+    const builder = createSupervisorWorkerGraph({
+      supervisor: m.supervisor,
+      workers: { researcher: { description: "finds facts", model: m.researcher } },
+      writer: m.writer,
+      retryPolicy: { maxAttempts: 3 },
+    });
+    expect(Object.values(builder.nodes).map((n) => n.retryPolicy?.maxAttempts)).toEqual([3, 3, 3]);
+    const retriesBefore = analyzeTopology(builder).tier.controls.find((c) => c.id.includes("retr"));
+    guardNode(builder, "researcher", { challenger: createChallenger({ model: new ScriptedChatModel({ script: [""] }) }) });
+    expect(builder.nodes["researcher"]!.retryPolicy).toBeUndefined();
+    const retriesAfter = analyzeTopology(builder).tier.controls.find((c) => c.id.includes("retr"));
+    expect(retriesBefore?.status).toBe("present");
+    expect(retriesAfter?.status).toBe("present");
   });
 });

@@ -134,7 +134,10 @@ describe("LangGraph Studio dev server (npm run studio)", () => {
       expect(atGate.next).toEqual(["writer"]);
       expect(atGate.values.answer).toBeUndefined();
       // The guard blocked the researcher's scripted falsehood (0.52) once and passed the retry.
-      expect(atGate.values.guardRecords).toMatchObject([{ guard: "researcher", outcome: "passed", blocked: 1 }]);
+      expect(atGate.values.guardRecords).toMatchObject([
+        { guard: "researcher", outcome: "passed", blocked: 1 },
+        { guard: "analyst", outcome: "passed", blocked: 0 },
+      ]);
       const team = transcript(atGate.values);
       expect(team).toContain("[researcher] Five independent stages at 0.85 each succeed together with probability 0.85^5 = 0.4437");
       expect(team).toContain("[analyst]");
@@ -218,6 +221,8 @@ describe("tracing the guarded team from Studio", () => {
     const root = spans.find((s) => s.name === "supervisor_worker" && s.traceId === red!.traceId);
     expect(root?.parentSpanId).toBe("");
     expect(root?.attributes["firebreak.topology.rho"]).toBeCloseTo(Math.SQRT2, 12);
-    expect(root?.attributes).toMatchObject({ "firebreak.topology.tier": 2, "firebreak.topology.verdict": "epidemic" });
+    // Both workers are guarded: ρ_eff = √(2 · 0.11) and the cascade is sub-threshold.
+    expect(root?.attributes["firebreak.topology.rhoEffective"]).toBeCloseTo(Math.sqrt(0.22), 9);
+    expect(root?.attributes).toMatchObject({ "firebreak.topology.tier": 2, "firebreak.topology.verdict": "sub-threshold" });
   });
 });
