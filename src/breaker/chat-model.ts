@@ -18,10 +18,11 @@ import type { Runnable, RunnableConfig } from "@langchain/core/runnables";
 import type { SerializableSchema } from "@langchain/core/utils/standard_schema";
 import type { ZodV3Like, ZodV4Like } from "@langchain/core/utils/types";
 import { FirebreakError } from "../internal/errors.js";
+import { emitFirebreakEvent } from "../internal/events.js";
 import { answerText } from "./answer-text.js";
 import { addUsage, concatChunks, toAIMessageChunk } from "./message-chunks.js";
 import { resolveBreakerOptions, type ResolvedBreakerOptions, type SemanticBreakerOptions } from "./options.js";
-import { SemanticBreaker, type AttemptInfo, type RunResult } from "./semantic-breaker.js";
+import { SemanticBreaker, type AttemptInfo, type BreakerDecision, type RunResult } from "./semantic-breaker.js";
 import { StreamQueue } from "./stream-queue.js";
 import {
   PROVIDER_INDEX_KEY,
@@ -193,6 +194,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
       messages,
       signal: options.signal,
       onFailure: reportFailure(runManager),
+      onDecision: reportDecision(runManager, options),
     });
     // One copy: breaker metadata on, and usage off when callbacks already saw it on the provider's run.
     const answer = result.answer as BaseMessage;
@@ -234,6 +236,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
         messages,
         signal: options.signal,
         onFailure: reportFailure(runManager),
+        onDecision: reportDecision(runManager, options),
       });
       const kept = collected.get(result.answer);
       const chunks = kept && kept.length > 0 ? kept : [result.answer as AIMessageChunk];
@@ -266,6 +269,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
         signal: options.signal,
         committed: () => pushed,
         onFailure: reportFailure(runManager),
+        onDecision: reportDecision(runManager, options),
       })
       .then(
         (r) => {
@@ -336,12 +340,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     if (info.bypass) metadata["firebreak.breaker.bypass"] = true;
     let callbacks: CallbackManager | undefined;
     if (runManager) {
-      // CallbackManagerForLLMRun has no getChild(): build the child by hand.
-      const parent = runManager as unknown as InheritableRunManager;
-      callbacks = new CallbackManager(runManager.runId);
-      callbacks.setHandlers(parent.inheritableHandlers);
-      callbacks.addTags(parent.inheritableTags);
-      callbacks.addMetadata(parent.inheritableMetadata);
+      callbacks = childCallbacks(runManager);
       callbacks.addTags([NOSTREAM, ATTEMPT_TAG], false);
       callbacks.addMetadata(metadata, false);
     }
@@ -390,6 +389,69 @@ function reportFailure(runManager: CallbackManagerForLLMRun | undefined): ((fail
     });
 }
 
+/** Metadata a decision's child run must not inherit: the states at call start, stale once it decided. */
+const STATES_KEY = "firebreak.breaker.states";
+
+/**
+ * A callback manager for runs nested under the wrapper's run (provider attempts, breaker
+ * decisions). `CallbackManagerForLLMRun` has no `getChild()`: the child is built by hand.
+ */
+function childCallbacks(runManager: CallbackManagerForLLMRun): CallbackManager {
+  const parent = runManager as unknown as InheritableRunManager;
+  const callbacks = new CallbackManager(runManager.runId);
+  callbacks.setHandlers(parent.inheritableHandlers);
+  callbacks.addTags(parent.inheritableTags);
+  callbacks.addMetadata(parent.inheritableMetadata);
+  return callbacks;
+}
+
+/**
+ * Records each breaker decision (a rejected answer, a failed attempt, a circuit transition)
+ * as a `firebreak/breaker` child run under the wrapper's run, so tracers that ignore custom
+ * events (OpenInference, Langfuse) show the trip on the model's span, with the failing
+ * check as `firebreak.failingCheck`. Nothing is built unless a decision is taken and
+ * someone listens (handlers on the run, or a `streamMode: "custom"` writer in the options).
+ */
+function reportDecision(
+  runManager: CallbackManagerForLLMRun | undefined,
+  options: Options,
+): ((decision: BreakerDecision) => Promise<void>) | undefined {
+  const writer = (options as { writer?: unknown }).writer;
+  const listened = (runManager !== undefined && runManager.handlers.length > 0) || typeof writer === "function";
+  if (!listened) return undefined;
+  return (d) => {
+    const f = d.failure;
+    const callbacks = runManager && runManager.handlers.length > 0 ? childCallbacks(runManager) : undefined;
+    if (callbacks && STATES_KEY in callbacks.inheritableMetadata) {
+      const { [STATES_KEY]: _stale, ...rest } = callbacks.inheritableMetadata;
+      callbacks.inheritableMetadata = rest;
+      callbacks.metadata = { ...rest };
+    }
+    const payload: Record<string, unknown> = {
+      decision: f === undefined ? "transition" : f.kind === "semantic" ? "rejected" : "failed",
+      provider: d.provider,
+      providerIndex: d.providerIndex,
+      attempt: d.attempt,
+      from: d.from,
+      state: d.state,
+      probe: d.probe,
+    };
+    if (d.from !== "open" && d.state === "open") payload.tripped = true;
+    if (d.bypass) payload.bypass = true;
+    if (f !== undefined) {
+      payload.kind = f.kind;
+      const failing = f.verdicts?.find((v) => !v.ok) ?? f.verdicts?.[0];
+      if (failing) payload.failingCheck = failing.check;
+      payload.reason = f.reason;
+      if (f.status !== undefined) payload.status = f.status;
+    }
+    return emitFirebreakEvent("breaker", payload, {
+      ...(callbacks ? { callbacks } : {}),
+      ...(typeof writer === "function" ? { writer: writer as (chunk: unknown) => void } : {}),
+    });
+  };
+}
+
 /** The message text without `.text` (its content-block conversion costs more than the rest of the wrapper). */
 function textOf(message: AIMessageChunk): string {
   return typeof message.content === "string" ? message.content : answerText(message);
@@ -401,6 +463,7 @@ function outcomeMetadata(result: RunResult): Record<string, unknown> {
     "firebreak.breaker.provider": result.provider,
     [PROVIDER_INDEX_KEY]: result.providerIndex,
     "firebreak.breaker.failovers": result.failures.length,
+    "firebreak.breaker.statesAfter": result.statesAfter,
     ...(result.failures.length > 0
       ? { "firebreak.breaker.rejections": result.failures.map((f) => `${f.provider}: ${f.kind}: ${f.reason}`) }
       : {}),

@@ -91,6 +91,7 @@ function annotate(result: RunResult): void {
     "firebreak.breaker.provider": result.provider,
     [PROVIDER_INDEX_KEY]: result.providerIndex,
     "firebreak.breaker.failovers": result.failures.length,
+    "firebreak.breaker.statesAfter": result.statesAfter,
     ...(result.failures.length > 0
       ? { "firebreak.breaker.rejections": result.failures.map((f) => `${f.provider}: ${f.kind}: ${f.reason}`) }
       : {}),

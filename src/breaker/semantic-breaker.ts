@@ -13,6 +13,7 @@ import { ProviderCircuit, stateName, type AttemptOutcome, type HalfOpenAfter, ty
 import type {
   AttemptFailure,
   BreakEvent,
+  CircuitStateName,
   BreakerAnswer,
   Check,
   CheckContext,
@@ -78,6 +79,32 @@ export interface RunRequest {
   readonly committed?: () => boolean;
   /** Called for every failed attempt (the wrapper reports it on its run as a custom event). */
   readonly onFailure?: (failure: AttemptFailure) => void | Promise<void>;
+  /**
+   * Called for every breaker decision of this call: an attempt that counted as a failure,
+   * and an attempt during which the provider's circuit changed state (the wrapper records
+   * each as a `firebreak/breaker` child run). Never called for a clean pass.
+   */
+  readonly onDecision?: (decision: BreakerDecision) => void | Promise<void>;
+}
+
+/** One breaker decision taken during a call: a failed attempt, a circuit transition, or both. @internal */
+export interface BreakerDecision {
+  /** Provider name. */
+  readonly provider: string;
+  /** Provider position in the chain. */
+  readonly providerIndex: number;
+  /** 1-based attempt number within the call. */
+  readonly attempt: number;
+  /** The circuit's state when the attempt was judged (`"half-open"` for the probe). */
+  readonly from: CircuitStateName;
+  /** The circuit's state after the attempt. */
+  readonly state: CircuitStateName;
+  /** The attempt was the half-open probe. */
+  readonly probe: boolean;
+  /** The attempt ran outside the breaker (`whenAllOpen: "bypass"`): it moved no circuit. */
+  readonly bypass: boolean;
+  /** The failure, when the attempt failed. */
+  readonly failure?: AttemptFailure;
 }
 
 /** Per-attempt facts handed to the provider call. */
@@ -103,6 +130,8 @@ export interface RunResult {
   readonly failures: readonly AttemptFailure[];
   /** Providers skipped because their circuit was open or probing. */
   readonly skipped: readonly ProviderStatus[];
+  /** Every circuit's state once the call was answered, as `"name=state,name=state"`. */
+  readonly statesAfter: string;
   /** The accepted answer came from a `"bypass"` attempt while all circuits were open. */
   readonly bypassed: boolean;
 }
@@ -214,6 +243,10 @@ export class SemanticBreaker {
           throw error;
         }
         attempted = true;
+        // A decision is rare (a failure or a transition): a clean pass costs one comparison.
+        if (request.onDecision && (circuit.policy.state !== state || (!outcome.ok && outcome.counted))) {
+          await request.onDecision(decisionOf(circuit, attemptNo, state, outcome, false));
+        }
         if (outcome.ok) return this.accept(request, circuit, outcome.answer, failures, skipped, false);
         failures.push(outcome.failure);
         lastError = outcome.error ?? lastError;
@@ -231,6 +264,9 @@ export class SemanticBreaker {
       if (outcome.ok) return this.accept(request, primary, outcome.answer, failures, skipped, true);
       failures.push(outcome.failure);
       this.reject(outcome.failure);
+      if (request.onDecision && outcome.counted) {
+        await request.onDecision(decisionOf(primary, attemptNo, primary.policy.state, outcome, true));
+      }
       if (request.onFailure) await request.onFailure(outcome.failure);
       if (!outcome.failover) throw outcome.error;
       lastError = outcome.error;
@@ -314,7 +350,15 @@ export class SemanticBreaker {
     skipped: ProviderStatus[],
     bypassed: boolean,
   ): RunResult | Promise<RunResult> {
-    const result: RunResult = { answer, provider: circuit.name, providerIndex: circuit.index, failures, skipped, bypassed };
+    const result: RunResult = {
+      answer,
+      provider: circuit.name,
+      providerIndex: circuit.index,
+      failures,
+      skipped,
+      bypassed,
+      statesAfter: this.statesText(),
+    };
     const hooks = request.checks.filter((check) => check.onAccepted !== undefined);
     if (hooks.length === 0) return result;
     const context: CheckContext = { provider: circuit.name, providerIndex: circuit.index, messages: request.messages };
@@ -431,6 +475,27 @@ class AttemptScope {
 
 function fireTimeout(scope: AttemptScope): void {
   scope.expire();
+}
+
+/** The decision an attempt amounts to, from the circuit's state before it and now. */
+function decisionOf(
+  circuit: ProviderCircuit,
+  attempt: number,
+  before: CircuitState,
+  outcome: AttemptOutcome,
+  bypass: boolean,
+): BreakerDecision {
+  const probe = outcome.ok ? outcome.probe : outcome.failure.probe;
+  return {
+    provider: circuit.name,
+    providerIndex: circuit.index,
+    attempt,
+    from: probe ? "half-open" : stateName(before),
+    state: circuit.state,
+    probe,
+    bypass,
+    ...(outcome.ok ? {} : { failure: outcome.failure }),
+  };
 }
 
 function failureOf(

@@ -149,13 +149,46 @@ describe("callbacks and tracing", () => {
     const recorder = new RunRecorder();
     const model = withSemanticBreaker(chatOpenAI(primary), { checks, fallbacks: [chatOpenAI(backup)] });
     await model.invoke("q", { callbacks: [recorder] });
-    expect(recorder.events).toHaveLength(1);
-    expect(recorder.events[0]).toMatchObject({
-      name: REJECTED_EVENT,
+    const rejected = recorder.events.filter((e) => e.name === REJECTED_EVENT);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatchObject({
       runId: recorder.starts[0]!.runId,
       data: { provider: "ChatOpenAI:gpt-4o-mini", kind: "semantic", probe: false, verdicts: [{ check: "repetition", ok: false }] },
     });
-    expect(JSON.parse(JSON.stringify(recorder.events[0]!.data))).toEqual(recorder.events[0]!.data);
+    expect(JSON.parse(JSON.stringify(rejected[0]!.data))).toEqual(rejected[0]!.data);
+  });
+
+  test("each breaker decision is a firebreak/breaker child run of the wrapper's run, with firebreak.* metadata", async () => {
+    primary.script(() => ({ kind: "garbage" }));
+    const chains: Array<{ name: string | undefined; parentRunId: string | undefined; metadata: Record<string, unknown> }> = [];
+    const recorder = new (class extends RunRecorder {
+      // The manager calls (chain, inputs, runId, parentRunId, tags, metadata, runType, runName).
+      override handleChainStart(...args: unknown[]) {
+        const [, , , parentRunId, , metadata, , runName] = args as [unknown, unknown, string, string?, string[]?, Record<string, unknown>?, string?, string?];
+        chains.push({ name: runName, parentRunId, metadata: metadata ?? {} });
+      }
+    })();
+    const model = withSemanticBreaker(chatOpenAI(primary), { checks, fallbacks: [chatOpenAI(backup)], trip: 2 });
+    const answer = await model.invoke("q", { callbacks: [recorder] });
+    await model.invoke("q", { callbacks: [recorder] });
+    const decisions = chains.filter((c) => c.name === "firebreak/breaker");
+    // Two rejections: the first leaves the circuit closed, the second trips it.
+    const calls = recorder.starts.filter((s) => !s.tags?.includes(ATTEMPT_TAG));
+    expect(calls).toHaveLength(2);
+    expect(decisions.map((d) => d.parentRunId)).toEqual(calls.map((c) => c.runId));
+    expect(decisions.map((d) => [d.metadata["firebreak.from"], d.metadata["firebreak.state"], d.metadata["firebreak.tripped"]])).toEqual([
+      ["closed", "closed", undefined],
+      ["closed", "open", true],
+    ]);
+    expect(decisions[1]!.metadata).toMatchObject({
+      "firebreak.event": "breaker",
+      "firebreak.decision": "rejected",
+      "firebreak.provider": "ChatOpenAI:gpt-4o-mini",
+      "firebreak.kind": "semantic",
+      "firebreak.failingCheck": "repetition",
+      "firebreak.attempt": 1,
+    });
+    expect(answer.response_metadata["firebreak.breaker.statesAfter"]).toBe("ChatOpenAI:gpt-4o-mini=closed,ChatOpenAI:gpt-4o-mini#2=closed");
   });
 
   test("a rejected attempt's tokens are counted too, once, since they were spent", async () => {

@@ -65,6 +65,7 @@ describe.each(["invoke", "stream"] as const)("a breaker trip inside a graph run 
         researcher [CHAIN]
           SemanticBreakerChatModel [LLM]
             ScriptedChatModel [LLM]
+            firebreak/breaker [CHAIN]
             ScriptedChatModel [LLM]
         supervisor [CHAIN]
         researcher [CHAIN]
@@ -81,13 +82,16 @@ describe.each(["invoke", "stream"] as const)("a breaker trip inside a graph run 
     const { spans } = await runTrippingTeam(mode);
     const [tripping] = wrappers(spans);
     expect(tripping!.attributes).toMatchObject({
-      // The states when the call started: the trip happens during it.
+      // The states when the call started, and once it was answered: the trip happened during it.
       "firebreak.breaker.states": "primary=closed,backup=closed",
+      "firebreak.breaker.statesAfter": "primary=open,backup=closed",
       "firebreak.breaker.provider": "backup",
       "firebreak.breaker.failovers": 1,
       "firebreak.breaker.rejections": ["primary: semantic: nonEmpty: empty answer: no text and no tool call"],
     });
-    const attempts = childrenOf(spans, tripping!).map((s) => ({
+    const attempts = childrenOf(spans, tripping!)
+      .filter((s) => s.name === "ScriptedChatModel")
+      .map((s) => ({
       provider: s.attributes["firebreak.breaker.provider"],
       attempt: s.attributes["firebreak.breaker.attempt"],
       state: s.attributes["firebreak.breaker.state"],
@@ -110,5 +114,35 @@ describe.each(["invoke", "stream"] as const)("a breaker trip inside a graph run 
     });
     expect(next!.attributes["firebreak.breaker.rejections"]).toBeUndefined();
     expect(childrenOf(spans, next!).map((s) => s.attributes["firebreak.breaker.provider"])).toEqual(["backup"]);
+    // Skipping an open circuit is no new decision: no firebreak/breaker span on this call.
+    expect(childrenOf(spans, next!).some((s) => s.name === "firebreak/breaker")).toBe(false);
+  });
+
+  it("records the trip as a firebreak/breaker span under the model's span, with the failing check and the new state", async () => {
+    const { spans } = await runTrippingTeam(mode);
+    const [tripping] = wrappers(spans);
+    const decisions = spans.filter((s) => s.name === "firebreak/breaker");
+    expect(decisions).toHaveLength(1);
+    const [trip] = decisions;
+    expect(trip!.parentSpanContext?.spanId).toBe(tripping!.spanContext().spanId);
+    expect(ancestry(spans, trip!)).toEqual(["breaker_team", "researcher", "SemanticBreakerChatModel", "firebreak/breaker"]);
+    expect(trip!.attributes).toMatchObject({
+      "openinference.span.kind": "CHAIN",
+      "firebreak.event": "breaker",
+      "firebreak.decision": "rejected",
+      "firebreak.provider": "primary",
+      "firebreak.attempt": 1,
+      "firebreak.from": "closed",
+      "firebreak.state": "open",
+      "firebreak.tripped": true,
+      "firebreak.kind": "semantic",
+      "firebreak.failingCheck": "nonEmpty",
+      "firebreak.reason": "nonEmpty: empty answer: no text and no tool call",
+    });
+    // The stale call-start states are not inherited by the decision's span.
+    expect(trip!.attributes["firebreak.breaker.states"]).toBeUndefined();
+    // Between the rejected attempt and the failover it caused.
+    const siblings = childrenOf(spans, tripping!).sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
+    expect(siblings.map((s) => s.attributes["firebreak.breaker.provider"] ?? s.name)).toEqual(["primary", "firebreak/breaker", "backup"]);
   });
 });
