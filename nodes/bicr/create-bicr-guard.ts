@@ -29,7 +29,7 @@ import {
   type LabelledVerdict,
 } from "./guard-claims.js";
 import { GuardExhaustedError } from "./guard-errors.js";
-import { emitBicr, withBicrRun } from "./guard-events.js";
+import { emitBicr, verdictAttributes, withBicrRun } from "./guard-events.js";
 import { GUARD_FEEDBACK_KEY, injectFeedback } from "./guard-feedback.js";
 import { attemptRecord, GUARD_RECORDS_KEY, guardRecord } from "./guard-record.js";
 import { claimsOptionsOf, guardAnnotations, parentKeysOf, parentValues, type Buffered, type GuardState, type Outcome, type Review } from "./guard-state.js";
@@ -351,6 +351,7 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
         ...base(config, buffer.attempt),
         stage: "challenge",
         verdicts: record.claims.map((c) => ({ id: c.id, verdict: c.verdict, reasons: c.reasons })),
+        ...verdictAttributes(record.claims, producerName(o, config)),
         blocked: review.blocked,
         valid: review.valid,
       },
