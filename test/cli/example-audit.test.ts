@@ -1,6 +1,9 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { createChallenger, createSupervisorWorkerGraph, guardNode } from "../../nodes/index.js";
+import { analyzeTopology } from "../../src/topology/index.js";
+import { scriptedModels } from "../../examples/supervisor-worker/models.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bin = fileURLToPath(new URL("../../bin/firebreak.js", import.meta.url));
@@ -60,5 +63,24 @@ describe("firebreak audit on the guarded supervisor–worker example", () => {
     expect(report.verdict).toBe("epidemic");
     expect(report.ok).toBe(false);
     expect(code).toBe(1);
+  });
+
+  it("with only the researcher guarded, the supervisor ⇄ analyst loop is an unbounded relay and R > 1", () => {
+    const models = scriptedModels();
+    const team = createSupervisorWorkerGraph({
+      supervisor: models.supervisor,
+      workers: {
+        researcher: { description: "facts", model: models.researcher },
+        analyst: { description: "meaning", model: models.analyst },
+      },
+      writer: models.writer,
+    });
+    guardNode(team, "researcher", { challenger: createChallenger({ model: models.challenger }) });
+    const report = analyzeTopology(team, { interruptBefore: ["writer"] });
+    expect(report.rhoEffective).toBeCloseTo(Math.sqrt(1 + RESIDUAL), 9);
+    expect(report.verdict).toBe("epidemic");
+    expect(report.relay.depth).toBe("unbounded");
+    expect(report.findings.map((f) => f.code)).toContain("RELAY_UNBOUNDED");
+    expect(report.ok).toBe(false);
   });
 });
