@@ -76,6 +76,8 @@ describe("connection errors name the server and what to do", () => {
   });
 });
 
+// Needs a real PostgreSQL server: runs whenever DATABASE_URL is set (.ci/run exports it), skipped
+// on a machine without one, where the embedded-backend tests still run.
 describe.skipIf(testDatabaseUrl() === undefined)("errors from the real PostgreSQL server", () => {
   const base = new URL(testDatabaseUrl() ?? "postgres://postgres@127.0.0.1:5432/test");
   const address = `${base.hostname}:${base.port || "5432"}`;

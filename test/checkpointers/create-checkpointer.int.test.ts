@@ -13,6 +13,8 @@ const openChild = fileURLToPath(new URL("./fixtures/open-child.ts", import.meta.
 const MIGRATIONS = 5;
 const url = testDatabaseUrl();
 
+// Needs a real PostgreSQL server: runs whenever DATABASE_URL is set (.ci/run exports it), skipped
+// on a machine without one, where the embedded-backend tests still run.
 describe.skipIf(url === undefined)("createCheckpointer on PostgreSQL", () => {
   const schemas: string[] = [];
   afterAll(async () => {
