@@ -4,17 +4,19 @@
  *   npx firebreak audit examples/supervisor-worker/audit.ts:graph
  *
  * Same graph as `npm start` (scripted models, so importing it needs no keys and no
- * network), with an in-memory checkpointer and the human gate before the writer. The audit
+ * network), with the saver class `createCheckpointer()` returns and the human gate before the
+ * writer. The audit only reads the graph: the saver's pool is never opened. The audit
  * reports ρ(A) = √2 for the supervisor ⇄ {researcher, analyst} cycles, and a lower effective
  * ρ because the researcher's output passes the BICR guard.
  */
-import { MemorySaver } from "@langchain/langgraph";
+import pg from "pg";
+import { BranchSafePostgresSaver } from "../../checkpointers/index.js";
 import { buildExampleGraph } from "./graph.js";
 import { scriptedModels } from "./models.js";
 
-/** The compiled example graph: MemorySaver checkpoints, human gate before the writer. */
+/** The compiled example graph: PostgreSQL checkpoints (as `npm start`), human gate before the writer. */
 export const graph = buildExampleGraph(scriptedModels()).compile({
-  checkpointer: new MemorySaver(),
+  checkpointer: new BranchSafePostgresSaver(new pg.Pool({ connectionString: process.env.DATABASE_URL ?? "postgres://127.0.0.1:5432/postgres" })),
   interruptBefore: ["writer"],
   name: "supervisor_worker",
 });

@@ -20,6 +20,9 @@ import type {
 const START = "__start__";
 const END = "__end__";
 
+
+/** Savers that keep checkpoints in process memory: not durable. */
+const IN_MEMORY_SAVERS = new Set(["MemorySaver", "InMemorySaver"]);
 /** Options of {@link extractTopology}. */
 export interface ExtractTopologyOptions {
   /** Expand subgraphs (`true`), not at all (`false`), or to a depth. @default true */
@@ -435,9 +438,14 @@ function detectControls(
     checkpointerEvidence = options.checkpointer ? "declared in options" : "declared absent in options";
   } else if (compiled) {
     const cp = compiled.checkpointer;
-    if (typeof cp === "object" && cp !== null) {
+    const saver = (cp as { constructor?: { name?: string } } | null | undefined)?.constructor?.name ?? "a checkpointer";
+    if (typeof cp === "object" && cp !== null && IN_MEMORY_SAVERS.has(saver)) {
+      // An in-memory saver keeps threads for human gates and time travel, but a crash loses them.
+      checkpointer = "absent";
+      checkpointerEvidence = `compiled with ${saver}: in memory, lost when the process ends (use PostgresSaver or createCheckpointer())`;
+    } else if (typeof cp === "object" && cp !== null) {
       checkpointer = "present";
-      checkpointerEvidence = `compiled with ${(cp as { constructor?: { name?: string } }).constructor?.name ?? "a checkpointer"}`;
+      checkpointerEvidence = `compiled with ${saver}`;
     } else {
       checkpointer = "absent";
       checkpointerEvidence = "compiled without a checkpointer";

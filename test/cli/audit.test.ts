@@ -40,7 +40,10 @@ describe("firebreak audit", () => {
     const json = JSON.parse(stdout);
     expect(json).toMatchObject({ rho: 0, R: 0, verdict: "sub-threshold", ok: true, relay: { depth: 2 } });
     expect(json.tier.tier).toBe(1);
-    expect(json.tier.controls.find((c: { id: string }) => c.id === "checkpointer").status).toBe("present");
+    // MemorySaver keeps threads for human gates, but a crash loses them: not a durable checkpoint.
+    const durable = json.tier.controls.find((c: { id: string }) => c.id === "checkpointer");
+    expect(durable.status).toBe("missing");
+    expect(durable.evidence).toContain("MemorySaver: in memory");
     expect(json.topology.nodes.map((n: { id: string }) => n.id)).toEqual(["a1", "a2", "check", "a3", "a4"]);
   });
 

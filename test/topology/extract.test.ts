@@ -1,3 +1,5 @@
+import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import pg from "pg";
 import { Annotation, Command, END, MemorySaver, Send, START, StateGraph } from "@langchain/langgraph";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { createSupervisor } from "@langchain/langgraph-supervisor";
@@ -141,8 +143,18 @@ describe("extractTopology on real LangGraph graphs", () => {
     const t = extractTopology(graph);
     expect(roleOf(t)).toEqual({ draft: "agent/default", publish: "human/interrupt" });
     expect(t.nodes.find((n) => n.id === "publish")?.interrupt).toBe("before");
+    // MemorySaver is seen, but it is not durable: a crash loses every thread.
+    expect(t.controls.checkpointer).toBe("absent");
+    expect(t.controls.evidence.checkpointer).toMatch(/MemorySaver: in memory/);
+  });
+
+  it("counts a PostgresSaver as a durable checkpointer", async () => {
+    const pool = new pg.Pool({ connectionString: "postgres://postgres@127.0.0.1:1/never-connected" });
+    const graph = new StateGraph(State).addNode("a", step).addEdge(START, "a").addEdge("a", END).compile({ checkpointer: new PostgresSaver(pool) });
+    const t = extractTopology(graph);
     expect(t.controls.checkpointer).toBe("present");
-    expect(t.controls.evidence.checkpointer).toMatch(/MemorySaver/);
+    expect(t.controls.evidence.checkpointer).toBe("compiled with PostgresSaver");
+    await pool.end();
   });
 
   it("takes human gates for a builder from the options", () => {
