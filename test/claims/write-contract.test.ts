@@ -66,7 +66,7 @@ describe("withWriteContract", () => {
     const echo = withWriteContract((s: S) => ({ claims: s.claims }), { allowed: ["claims"] });
     await expect(echo(state as S, config("writer"))).resolves.toEqual({ claims: state.claims });
     const copy = withWriteContract((s: S) => ({ claims: JSON.parse(JSON.stringify(s.claims)) as Claim[] }), { allowed: ["claims"] });
-    await expect(copy(state as S, config("writer"))).resolves.toBeDefined();
+    await expect(copy(state as S, config("writer"))).resolves.toEqual({ claims: state.claims });
   });
 
   it("keeps producers from writing verdicts and makes verifiers sign with their own name", async () => {
@@ -77,12 +77,12 @@ describe("withWriteContract", () => {
     expect(producer.message).toContain("not a verifier");
 
     const asVerifier = withWriteContract(verdict, { allowed: ["claims"], role: "verifier" });
-    await expect(asVerifier(state as S, config("challenger"))).resolves.toBeDefined();
+    await expect(asVerifier(state as S, config("challenger"))).resolves.toEqual(verdict());
     expect((await failure(asVerifier(state as S, config("impostor")))).message).toContain('signed a verdict batch as "challenger"');
 
     // The role can come from node metadata instead of the contract.
     const byMetadata = withWriteContract(verdict, { allowed: ["claims"] });
-    await expect(byMetadata(state as S, config("challenger", { firebreak: { role: "verifier" } }))).resolves.toBeDefined();
+    await expect(byMetadata(state as S, config("challenger", { firebreak: { role: "verifier" } }))).resolves.toEqual(verdict());
   });
 
   it("checks the claims against the node's input state, so the node itself fails", async () => {
