@@ -23,9 +23,9 @@ import { answerText } from "./answer-text.js";
 import { addUsage, concatChunks, toAIMessageChunk } from "./message-chunks.js";
 import { resolveBreakerOptions, type ResolvedBreakerOptions, type SemanticBreakerOptions } from "./options.js";
 import { SemanticBreaker, type AttemptInfo, type BreakerDecision, type RunResult } from "./semantic-breaker.js";
+import { outcomeMetadata } from "./outcome-metadata.js";
 import { StreamQueue } from "./stream-queue.js";
 import {
-  PROVIDER_INDEX_KEY,
   assembleStructured,
   splitStructuredOutput,
   structuredParseCheck,
@@ -455,23 +455,6 @@ function reportDecision(
 /** The message text without `.text` (its content-block conversion costs more than the rest of the wrapper). */
 function textOf(message: AIMessageChunk): string {
   return typeof message.content === "string" ? message.content : answerText(message);
-}
-
-/** `response_metadata` describing how an answer was reached (shows in traces as the run's output). */
-function outcomeMetadata(result: RunResult): Record<string, unknown> {
-  return {
-    "firebreak.breaker.provider": result.provider,
-    [PROVIDER_INDEX_KEY]: result.providerIndex,
-    "firebreak.breaker.failovers": result.failures.length,
-    "firebreak.breaker.statesAfter": result.statesAfter,
-    ...(result.failures.length > 0
-      ? { "firebreak.breaker.rejections": result.failures.map((f) => `${f.provider}: ${f.kind}: ${f.reason}`) }
-      : {}),
-    ...(result.skipped.length > 0
-      ? { "firebreak.breaker.skipped": result.skipped.map((s) => `${s.provider}: ${s.state}`) }
-      : {}),
-    ...(result.bypassed ? { "firebreak.breaker.bypassed": true } : {}),
-  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import { createMiddleware } from "langchain";
 import { resolveBreakerOptions, type SemanticBreakerOptions } from "./options.js";
 import { SemanticBreaker, type RunResult } from "./semantic-breaker.js";
-import { PROVIDER_INDEX_KEY } from "./structured-output.js";
+import { outcomeMetadata } from "./outcome-metadata.js";
 import type { BreakerAnswer } from "./types.js";
 
 /**
@@ -86,16 +86,7 @@ function answerOf(response: unknown): BreakerAnswer {
 
 function annotate(result: RunResult): void {
   const answer = result.answer as AIMessage;
-  answer.response_metadata = {
-    ...answer.response_metadata,
-    "firebreak.breaker.provider": result.provider,
-    [PROVIDER_INDEX_KEY]: result.providerIndex,
-    "firebreak.breaker.failovers": result.failures.length,
-    "firebreak.breaker.statesAfter": result.statesAfter,
-    ...(result.failures.length > 0
-      ? { "firebreak.breaker.rejections": result.failures.map((f) => `${f.provider}: ${f.kind}: ${f.reason}`) }
-      : {}),
-  };
+  answer.response_metadata = { ...answer.response_metadata, ...outcomeMetadata(result) };
 }
 
 function isChatModel(value: unknown): value is BaseChatModel {

@@ -56,4 +56,18 @@ describe("createBreakerMiddleware in a LangChain v1 createAgent", () => {
     expect((error as Error).cause).toBeInstanceOf(CircuitOpenError);
     expect(primary.requests).toHaveLength(1);
   });
+
+  test("an answer reached past an open circuit says so in the same metadata as the chat-model wrapper", async () => {
+    primary.script(() => ({ kind: "garbage" }));
+    const middleware = createBreakerMiddleware({ checks: [nonEmpty(), repetition()], trip: 1, fallbacks: [chatOpenAI(backup)] });
+    const agent = createAgent({ model: chatOpenAI(primary), tools: [getWeather], middleware: [middleware] });
+    await agent.invoke({ messages: [{ role: "user", content: "q" }] }); // trips the primary, backup answers
+    const result = await agent.invoke({ messages: [{ role: "user", content: "q" }] });
+    const metadata = result.messages.at(-1)!.response_metadata;
+    expect(metadata["firebreak.breaker.provider"]).not.toBe("primary");
+    expect(metadata["firebreak.breaker.statesAfter"]).toMatch(/^primary=open,/);
+    expect(metadata["firebreak.breaker.skipped"]).toEqual(["primary: open"]);
+    expect(metadata["firebreak.breaker.failovers"]).toBe(0);
+    expect(primary.requests).toHaveLength(1);
+  });
 });
