@@ -63,7 +63,7 @@ describe("createBreakerMiddleware in a LangChain v1 createAgent", () => {
     const agent = createAgent({ model: chatOpenAI(primary), tools: [getWeather], middleware: [middleware] });
     await agent.invoke({ messages: [{ role: "user", content: "q" }] }); // trips the primary, backup answers
     const result = await agent.invoke({ messages: [{ role: "user", content: "q" }] });
-    const metadata = result.messages.at(-1)!.response_metadata;
+    const metadata = result.messages.at(-1)!.response_metadata as Record<string, unknown>;
     expect(metadata["firebreak.breaker.provider"]).not.toBe("primary");
     expect(metadata["firebreak.breaker.statesAfter"]).toMatch(/^primary=open,/);
     expect(metadata["firebreak.breaker.skipped"]).toEqual(["primary: open"]);
