@@ -107,18 +107,21 @@ export function checkClaimsUpdateShape(update: ClaimsUpdate, options: ResolvedCl
   const items: readonly unknown[] = Array.isArray(update) ? update : [update];
   const probe = new Transaction([], options);
   for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (typeof item !== "object" || item === null || Array.isArray(item)) {
-      throw new InvalidClaimError({
-        index: i,
-        field: "(item)",
-        expected: "a claim object or a verdict batch built with claimVerdicts()",
-        received: preview(item),
-      });
-    }
+    const item = objectItem(items[i], i);
     if (isClaimVerdicts(item)) probe.checkVerdictBatch(i, item);
     else if (!ClaimSchema.safeParse(item).success) probe.checkNewClaimShape(i, item as Record<string, unknown>);
   }
+}
+
+/** An update item as an object, or the error naming its index. */
+function objectItem(item: unknown, index: number): object {
+  if (typeof item === "object" && item !== null && !Array.isArray(item)) return item;
+  throw new InvalidClaimError({
+    index,
+    field: "(item)",
+    expected: "a claim object or a verdict batch built with claimVerdicts()",
+    received: preview(item),
+  });
 }
 
 const memo = new WeakMap<
@@ -139,15 +142,7 @@ function applyUpdate(current: readonly Claim[], update: ClaimsUpdate, opts: Reso
   if (items.length === 0) return current as Claim[];
   const txn = new Transaction(current, opts);
   for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (typeof item !== "object" || item === null || Array.isArray(item)) {
-      throw new InvalidClaimError({
-        index: i,
-        field: "(item)",
-        expected: "a claim object or a verdict batch built with claimVerdicts()",
-        received: preview(item),
-      });
-    }
+    const item = objectItem(items[i], i);
     if (isClaimVerdicts(item)) txn.applyVerdicts(i, item);
     else txn.addClaim(i, item as Record<string, unknown>);
   }
