@@ -2,7 +2,6 @@
  * `firebreak audit <module>:<export>`: extracts the graph's topology, analyses it and prints
  * a readable report, JSON (`--json`) or Mermaid (`--mermaid`). Exit code 1 when a rule fails.
  */
-import { parseArgs } from "node:util";
 import {
   analyzeTopology,
   extractTopology,
@@ -12,6 +11,7 @@ import {
   type TierFacts,
 } from "../topology/index.js";
 import { loadGraph, parseGraphReference } from "./load-graph.js";
+import { parseCommand } from "./parse-command.js";
 import { UsageError } from "./usage-error.js";
 
 /** Where the CLI writes. */
@@ -56,45 +56,31 @@ Exit codes: 0 pass, 1 a rule failed, 2 usage error.
 
 /** Runs the audit command; returns the exit code. */
 export async function audit(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: "boolean" },
-        mermaid: { type: "boolean" },
-        beta: { type: "string" },
-        delta: { type: "string" },
-        "max-relay-depth": { type: "string" },
-        "max-rho": { type: "string" },
-        "fail-on-epidemic": { type: "boolean" },
-        "guard-residual": { type: "string" },
-        "guard-unit": { type: "string" },
-        "no-xray": { type: "boolean" },
-        duration: { type: "string" },
-        cost: { type: "string" },
-        "side-effects": { type: "boolean" },
-        regulated: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\nRun "firebreak audit --help".`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(AUDIT_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0
-        ? 'Missing <module>:<export>, e.g. "firebreak audit src/graph.ts:graph".'
-        : `Expected one <module>:<export>, got ${positionals.length}: ${positionals.join(" ")}.`,
-    );
-  }
+  const parsed = parseCommand(
+    "audit",
+    argv,
+    {
+      json: { type: "boolean" },
+      mermaid: { type: "boolean" },
+      beta: { type: "string" },
+      delta: { type: "string" },
+      "max-relay-depth": { type: "string" },
+      "max-rho": { type: "string" },
+      "fail-on-epidemic": { type: "boolean" },
+      "guard-residual": { type: "string" },
+      "guard-unit": { type: "string" },
+      "no-xray": { type: "boolean" },
+      duration: { type: "string" },
+      cost: { type: "string" },
+      "side-effects": { type: "boolean" },
+      regulated: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    AUDIT_HELP,
+    io.stdout,
+  );
+  if (parsed === undefined) return 0;
+  const { values, target } = parsed;
   if (values.json && values.mermaid) throw new UsageError("Choose one of --json and --mermaid.");
 
   const facts: TierFacts = {
@@ -123,7 +109,7 @@ export async function audit(argv: readonly string[], io: CliIo): Promise<number>
     facts,
   };
 
-  const ref = parseGraphReference(positionals[0]!, io.cwd);
+  const ref = parseGraphReference(target, io.cwd);
   const { graph, label } = await loadGraph(ref);
   const topology = extractTopology(graph, options);
   const report = analyzeTopology(topology, options);

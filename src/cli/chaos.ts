@@ -6,7 +6,6 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { guardNode, type Challenger } from "../../nodes/index.js";
 import {
   formatCampaignTable,
@@ -21,6 +20,7 @@ import { isExtractableGraph } from "../topology/index.js";
 import type { CliIo } from "./audit.js";
 import { importExport, loadGuard, parseFault, parseTarget } from "./chaos-args.js";
 import { parseGraphReference } from "./load-graph.js";
+import { parseCommand } from "./parse-command.js";
 import { UsageError } from "./usage-error.js";
 
 export const CHAOS_HELP = `Usage: firebreak chaos <module>[:<export>] [options]
@@ -72,50 +72,36 @@ Exit codes: 0 done, 2 usage error.
 
 /** Runs the chaos command; returns the exit code. */
 export async function chaos(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        fault: { type: "string", multiple: true },
-        target: { type: "string", multiple: true },
-        trials: { type: "string" },
-        seed: { type: "string" },
-        calls: { type: "string" },
-        probability: { type: "string" },
-        input: { type: "string" },
-        marker: { type: "string" },
-        "recursion-limit": { type: "string" },
-        guard: { type: "string" },
-        modes: { type: "string" },
-        "max-attempts": { type: "string" },
-        "on-exhausted": { type: "string" },
-        beta: { type: "string" },
-        delta: { type: "string" },
-        json: { type: "string" },
-        svg: { type: "string" },
-        png: { type: "string" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\nRun "firebreak chaos --help".`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(CHAOS_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0
-        ? 'Missing <module>:<export>, e.g. "firebreak chaos src/graph.ts:graph".'
-        : `Expected one <module>:<export>, got ${positionals.length}: ${positionals.join(" ")}.`,
-    );
-  }
+  const parsed = parseCommand(
+    "chaos",
+    argv,
+    {
+      fault: { type: "string", multiple: true },
+      target: { type: "string", multiple: true },
+      trials: { type: "string" },
+      seed: { type: "string" },
+      calls: { type: "string" },
+      probability: { type: "string" },
+      input: { type: "string" },
+      marker: { type: "string" },
+      "recursion-limit": { type: "string" },
+      guard: { type: "string" },
+      modes: { type: "string" },
+      "max-attempts": { type: "string" },
+      "on-exhausted": { type: "string" },
+      beta: { type: "string" },
+      delta: { type: "string" },
+      json: { type: "string" },
+      svg: { type: "string" },
+      png: { type: "string" },
+      quiet: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    CHAOS_HELP,
+    io.stdout,
+  );
+  if (parsed === undefined) return 0;
+  const { values, target } = parsed;
   const faults = (values.fault ?? ["falsehood"]).map(parseFault);
   const targets = (values.target ?? ["hub", "leaf"]).map(parseTarget);
   const calls = values.calls ?? "every";
@@ -148,9 +134,9 @@ export async function chaos(argv: readonly string[], io: CliIo): Promise<number>
     if (m !== "unguarded" && guard === undefined) throw new UsageError(`--modes ${m} needs --guard <module>:<export>.`);
   }
 
-  const ref = parseGraphReference(positionals[0]!, io.cwd);
+  const ref = parseGraphReference(target, io.cwd);
   const { value, name } = await importExport(ref);
-  const label = `${positionals[0]!.replace(/:[A-Za-z_$][\w$]*$/, "")}:${name}`;
+  const label = `${target.replace(/:[A-Za-z_$][\w$]*$/, "")}:${name}`;
   // A function export is called again for every configuration: each gets a fresh graph.
   const factory = async () =>
     toBuilder(typeof value === "function" && !isExtractableGraph(value) ? await (value as () => unknown)() : value, label);
