@@ -14,6 +14,7 @@ export type FirebreakErrorCode =
   | "WRITE_CONTRACT"
   | "GUARD_EXHAUSTED"
   | "BROKEN_CIRCUIT"
+  | "CALL_FAILED"
   | "SEMANTIC_CHECK"
   | "TOPOLOGY"
   | "TRACING"

@@ -1,0 +1,206 @@
+/**
+ * Option validation for every public factory: one zod schema per options type, parsed once
+ * at construction, and one error shape when it fails. The error names the option (its path,
+ * `retry.attempts`, `fallbacks[1].halfOpenAfter`), quotes the value received (cut to a fixed
+ * length by `quote`, NaN and Infinity shown as such), and says what is allowed. Unknown keys
+ * are rejected (strict objects), and so are timer values Node cannot honour (above 2³¹−1 ms
+ * Node fires the timer after 1 ms).
+ *
+ * The builders below (`integer`, `timerMs`, `share`, `oneOf`, `text`, `fn`, `strict`)
+ * carry their "allowed" wording, so every factory phrases the same rule the same way.
+ *
+ * @example
+ * ```ts
+ * const RetrySchema = strict({ attempts: integer(0, 10).optional(), delayMs: timerMs().optional() });
+ * const retry = parseOptions(RetrySchema, userInput, "withRetry", "retry");
+ * // withRetry: retry.attempts received 1000000000; allowed: an integer from 0 to 10.
+ * ```
+ */
+import { z } from "zod";
+import { FirebreakError } from "./errors.js";
+import { quote } from "./quote.js";
+
+/** Longest delay Node's timers honour, in milliseconds (2³¹−1, about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** One problem found in an options object. */
+export interface OptionProblem {
+  /** Where: `options`, `trip.threshold`, `checks[0]`, `fallbacks[1].halfOpenAfter`… */
+  readonly option: string;
+  /** The value received, quoted and cut to a fixed length (`quote`). */
+  readonly received: string;
+  /** What the option accepts. */
+  readonly allowed: string;
+}
+
+/**
+ * Options that failed validation (code `INVALID_OPTIONS`). The message names the first
+ * problem (and counts the others); `problems` lists all of them as data.
+ */
+export class InvalidOptionsError extends FirebreakError {
+  override name = "InvalidOptionsError";
+  /** The first problem's option path. */
+  readonly option: string;
+  /** The first problem's received value, quoted and shortened. */
+  readonly received: string;
+  /** What the first problem's option accepts. */
+  readonly allowed: string;
+  /** Every problem found. */
+  readonly problems: readonly OptionProblem[];
+
+  constructor(where: string, problems: readonly OptionProblem[]) {
+    const first = problems[0] ?? { option: "options", received: "?", allowed: "valid options" };
+    const more = problems.length > 1 ? ` (+${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
+    super("INVALID_OPTIONS", `${where}: ${first.option} received ${first.received}; allowed: ${first.allowed}.${more}`);
+    this.option = first.option;
+    this.received = first.received;
+    this.allowed = first.allowed;
+    this.problems = problems;
+  }
+}
+
+/**
+ * Parses `value` with `schema` or throws {@link InvalidOptionsError}. `where` names the
+ * factory (`withSemanticBreaker`), `root` the argument (`options`, `minLength`).
+ */
+export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, where: string, root = "options"): z.output<S> {
+  const result = schema.safeParse(value, { reportInput: true, error: allowedByDefault });
+  if (result.success) return result.data;
+  throw new InvalidOptionsError(where, problemsOf(result.error.issues, [], root));
+}
+
+/** Throws an {@link InvalidOptionsError} for a rule a schema cannot express (cross-argument checks). */
+export function invalidOption(where: string, option: string, value: unknown, allowed: string): InvalidOptionsError {
+  return new InvalidOptionsError(where, [{ option, received: quote(value), allowed }]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Builders with their "allowed" wording.
+
+/** An integer in `[min, max]`. */
+export function integer(min: number, max: number): z.ZodNumber {
+  const error = `an integer from ${fmt(min)} to ${fmt(max)}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+/** A number in `[min, max]` (finite; NaN and Infinity are rejected). */
+export function numberIn(min: number, max: number, wording?: string): z.ZodNumber {
+  const error = wording ?? `a number from ${fmt(min)} to ${fmt(max)}`;
+  return z.number({ error }).min(min, { error }).max(max, { error });
+}
+
+/** A share strictly between 0 and 1. */
+export function share(): z.ZodNumber {
+  const error = "a number strictly between 0 and 1 (a share, e.g. 0.5)";
+  return z.number({ error }).gt(0, { error }).lt(1, { error });
+}
+
+/**
+ * Milliseconds for a timer: finite, from `min` to 2³¹−1 (Node clamps longer delays to 1 ms,
+ * so a "30-day" timeout would fire at once). `zeroMeans` documents what `0` does.
+ */
+export function timerMs(options: { readonly min?: number; readonly zeroMeans?: string } = {}): z.ZodNumber {
+  const min = options.min ?? 0;
+  const error =
+    `a number of milliseconds from ${fmt(min)} to ${fmt(MAX_TIMER_MS)} (2^31−1, ~24.8 days: Node fires longer timers at once)` +
+    (options.zeroMeans && min === 0 ? `; 0 ${options.zeroMeans}` : "");
+  return z.number({ error }).min(min, { error }).max(MAX_TIMER_MS, { error });
+}
+
+/** One of the given string literals. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T): z.ZodEnum<{ [K in T[number]]: K }> {
+  return z.enum(values as unknown as [string, ...string[]], { error: `one of ${values.map((v) => JSON.stringify(v)).join(", ")}` }) as never;
+}
+
+/** A string with at least one non-blank character and at most `max` characters. */
+export function text(max = 200): z.ZodString {
+  const error = `a non-blank string of at most ${fmt(max)} characters`;
+  return z.string({ error }).max(max, { error }).refine((s) => s.trim().length > 0, { error });
+}
+
+/** A function; `wording` says which one (e.g. "a check: (answer, context) => verdict"). */
+export function fn<T extends (...args: never[]) => unknown>(wording: string): z.ZodType<T> {
+  return z.custom<T>((v) => typeof v === "function", { error: wording });
+}
+
+/** An object whose keys are exactly `shape`'s (unknown keys are rejected). */
+export function strict<S extends z.core.$ZodLooseShape>(shape: S, wording = "an options object"): z.ZodObject<S, z.core.$strict> {
+  return z.strictObject(shape, { error: wording });
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue → problem.
+
+type Issue = z.core.$ZodIssue & { input?: unknown };
+
+function problemsOf(issues: readonly Issue[], prefix: readonly PropertyKey[], root: string): OptionProblem[] {
+  const out: OptionProblem[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      // Descend into the one branch the value was shaped for (e.g. the rule object whose
+      // field is wrong), rather than report "no branch matched".
+      const shaped = issue.errors.filter((branch) => !branch.every((i) => i.path.length === 0 && i.code === "invalid_type"));
+      if (shaped.length === 1) {
+        out.push(...problemsOf(shaped[0] as Issue[], path, root));
+        continue;
+      }
+    }
+    if (issue.code === "unrecognized_keys") {
+      const input = (issue.input ?? {}) as Record<string, unknown>;
+      for (const key of issue.keys) {
+        out.push({ option: pathText([...path, key], root), received: quote(input[key]), allowed: `no such option (${issue.message})` });
+      }
+      continue;
+    }
+    out.push({ option: pathText(path, root), received: quote(issue.input), allowed: issue.message });
+  }
+  return out;
+}
+
+/** The parse-level error map: wording for issues whose schema gave none. */
+function allowedByDefault(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
+      const known = shape ? Object.keys(shape) : [];
+      return known.length > 0 ? `only the known options ${known.join(", ")}` : "no extra keys";
+    }
+    case "invalid_type":
+      return article(issue.expected === "int" ? "integer" : String(issue.expected));
+    case "invalid_value":
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_union": {
+      const options = (issue as { options?: unknown[] }).options;
+      return Array.isArray(options) ? `one of ${options.map((v) => JSON.stringify(v)).join(", ")}` : undefined;
+    }
+    case "too_small":
+      return issue.origin === "array" ? `at least ${fmt(Number(issue.minimum))} item(s)` : issue.origin === "string" ? `at least ${fmt(Number(issue.minimum))} character(s)` : `a number ${issue.inclusive ? ">=" : ">"} ${fmt(Number(issue.minimum))}`;
+    case "too_big":
+      return issue.origin === "array" ? `at most ${fmt(Number(issue.maximum))} item(s)` : issue.origin === "string" ? `at most ${fmt(Number(issue.maximum))} character(s)` : `a number ${issue.inclusive ? "<=" : "<"} ${fmt(Number(issue.maximum))}`;
+    default:
+      return undefined;
+  }
+}
+
+function pathText(path: readonly PropertyKey[], root: string): string {
+  if (path.length === 0) return root;
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else {
+      const name = String(key);
+      const shown = name.length > 40 ? quote(name, 40) : name;
+      out += out === "" ? shown : `.${shown}`;
+    }
+  }
+  return root === "options" ? out : `${root}.${out}`;
+}
+
+function article(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? "an" : "a"} ${noun}`;
+}
+
+function fmt(n: number): string {
+  return String(n);
+}
