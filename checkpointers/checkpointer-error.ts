@@ -12,6 +12,28 @@ export type CheckpointerErrorCode = Extract<
 >;
 
 /**
+ * What exactly went wrong, finer than the `code` and just as stable (branch on it, never on
+ * the message):
+ * - `"timeout"`: the database did not answer within `connectTimeoutMs`, `statementTimeoutMs`
+ *   or `setupLockTimeoutMs` (code `CHECKPOINTER_UNREACHABLE`, or `CHECKPOINTER_SETUP` for the lock);
+ * - `"connection-lost"`: an open connection died (server stopped, network cut, pooler
+ *   dropped it) (`CHECKPOINTER_UNREACHABLE`);
+ * - `"refused"`: nothing accepts connections at that address (`CHECKPOINTER_UNREACHABLE`);
+ * - `"thread-busy"`: another run of the same thread is in flight (`CHECKPOINTER_SETUP`);
+ * - `"permission-denied"`, `"not-found"`, `"disk-full"`, `"read-only"`: the embedded data
+ *   directory's filesystem said so (`CHECKPOINTER_SETUP`).
+ */
+export type CheckpointerFaultReason =
+  | "timeout"
+  | "connection-lost"
+  | "refused"
+  | "thread-busy"
+  | "permission-denied"
+  | "not-found"
+  | "disk-full"
+  | "read-only";
+
+/**
  * Thrown by `langgraph-firebreak/checkpointers` when a database cannot be reached or
  * set up, a thread has no checkpoint, or a rollback target does not exist. The original
  * driver error, if any, is kept in `cause`; the message never includes a password.
@@ -19,9 +41,16 @@ export type CheckpointerErrorCode = Extract<
 export class CheckpointerError extends FirebreakError {
   override name = "CheckpointerError";
   declare readonly code: CheckpointerErrorCode;
+  /** The finer cause, when known; see {@link CheckpointerFaultReason}. */
+  readonly reason: CheckpointerFaultReason | undefined;
 
-  constructor(code: CheckpointerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+  constructor(
+    code: CheckpointerErrorCode,
+    message: string,
+    options?: { cause?: unknown; reason?: CheckpointerFaultReason },
+  ) {
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = options?.reason;
   }
 }
 

@@ -34,10 +34,38 @@ export interface CreateCheckpointerOptions {
    */
   readonly dataDir?: string;
   /**
-   * How long a connection attempt may take before it fails with `CHECKPOINTER_UNREACHABLE`.
+   * How long a connection attempt may take before it fails with `CHECKPOINTER_UNREACHABLE`
+   * (reason `"timeout"`). At most 2147483647 (2³¹−1 ms), like every `…Ms` option.
    * @default 10000
    */
   readonly connectTimeoutMs?: number;
+  /**
+   * How long each checkpoint statement (read or write) may wait for the server's answer.
+   * Enforced by the client, so it also bounds a stalled network or a pooler that stopped
+   * forwarding (a server-side `statement_timeout` cannot): past it the statement rejects with
+   * `CHECKPOINTER_UNREACHABLE` (reason `"timeout"`), its connection is destroyed, and the run
+   * rejects; the thread stays resumable from its last checkpoint.
+   * @default 30000
+   */
+  readonly statementTimeoutMs?: number;
+  /**
+   * How long `createCheckpointer` waits for the setup lock another process holds while it
+   * migrates the same schema, before it fails with `CHECKPOINTER_SETUP` (reason `"timeout"`).
+   * @default 30000
+   */
+  readonly setupLockTimeoutMs?: number;
+  /**
+   * Idle time after which TCP keep-alive probes start on each PostgreSQL connection, so a
+   * dead peer is noticed by the operating system even when no query is running.
+   * @default 10000
+   */
+  readonly keepAliveMs?: number;
+  /**
+   * Where the one-line notice goes when the embedded default is chosen because no URL was
+   * given (it names the data directory). Pass `() => {}` to silence it.
+   * @default a line on stderr
+   */
+  readonly log?: (line: string) => void;
 }
 
 /** A ready (migrated) checkpointer and the means to shut it down. */
@@ -74,4 +102,10 @@ export interface ResolvedCheckpointerOptions {
   readonly poolSize: number;
   readonly dataDir: string;
   readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  readonly setupLockTimeoutMs: number;
+  readonly keepAliveMs: number;
+  /** True when the embedded backend was chosen because no URL was given at all. */
+  readonly embeddedByDefault: boolean;
+  readonly log: (line: string) => void;
 }

@@ -1,4 +1,5 @@
-import { CheckpointerError } from "./checkpointer-error.js";
+import { CheckpointerError, type CheckpointerErrorCode, type CheckpointerFaultReason } from "./checkpointer-error.js";
+import { redactText, redactUrl } from "./redact.js";
 
 /** Where a checkpointer was trying to connect, for error messages (never the password). */
 export interface ConnectionTarget {
@@ -8,13 +9,13 @@ export interface ConnectionTarget {
   readonly user?: string;
   /** The database name, if the URL carries one. */
   readonly database?: string;
-  /** The URL with its password replaced by `***`. */
+  /** The URL with its password (in `user:password@` or `?password=`) replaced by `***`. */
   readonly redactedUrl: string;
 }
 
 /**
  * Parses a `postgres://` URL into what error messages may show: host, port, user,
- * database, and the URL with the password redacted.
+ * database, and the URL with every secret redacted.
  */
 export function describeConnectionUrl(url: string): ConnectionTarget {
   let parsed: URL;
@@ -23,14 +24,13 @@ export function describeConnectionUrl(url: string): ConnectionTarget {
   } catch {
     return { address: "(unparsable URL)", redactedUrl: "(unparsable URL)" };
   }
-  if (parsed.password) parsed.password = "***";
   const host = parsed.hostname || "localhost";
   const port = parsed.port || "5432";
   const user = parsed.username ? decodeURIComponent(parsed.username) : undefined;
   const database = parsed.pathname.length > 1 ? decodeURIComponent(parsed.pathname.slice(1)) : undefined;
   return {
     address: `${host}:${port}`,
-    redactedUrl: parsed.toString(),
+    redactedUrl: redactUrl(url),
     ...(user === undefined ? {} : { user }),
     ...(database === undefined ? {} : { database }),
   };
@@ -43,10 +43,26 @@ const UNREACHABLE_CODES = new Set([
   "ETIMEDOUT",
   "EHOSTUNREACH",
   "ENETUNREACH",
-  "ECONNRESET",
   "57P03", // cannot_connect_now: the server is starting or shutting down
   "53300", // too_many_connections
 ]);
+
+/**
+ * Errors that mean an open connection died: the statement's outcome is unknown, but the
+ * server (or a new connection to it) may well be fine.
+ */
+const CONNECTION_LOST_CODES = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNABORTED",
+  "57P01", // admin_shutdown: pg_ctl stop, or a pooler closing the server connection
+  "57P02", // crash_shutdown
+  "08000", // connection_exception
+  "08003", // connection_does_not_exist
+  "08006", // connection_failure
+]);
+const CONNECTION_LOST_MESSAGE =
+  /Connection terminated|terminating connection|Client has encountered a connection error|Client was closed|not queryable|socket hang up|write after end/i;
 
 /** Reads the driver error code, looking into an `AggregateError` (one per resolved address). */
 function errorCode(error: unknown): string | undefined {
@@ -67,20 +83,42 @@ function errorMessage(error: unknown): string {
   return String(error);
 }
 
+/** True when `error` says an open connection died (not: refused, timed out, a SQL error). */
+export function isConnectionLost(error: unknown): boolean {
+  if (error instanceof CheckpointerError) return error.reason === "connection-lost";
+  const code = errorCode(error);
+  if (code !== undefined && CONNECTION_LOST_CODES.has(code)) return true;
+  return code === undefined && CONNECTION_LOST_MESSAGE.test(errorMessage(error));
+}
+
+/** What the caller was doing when the error happened; it shapes the advice. */
+export type ConnectionPhase = "connect" | "setup" | "query";
+
 /**
- * Turns an error thrown while connecting to or setting up PostgreSQL into a
- * `CheckpointerError` whose message names the server (`host:port`, never the password),
- * what went wrong and what to do. Errors it does not recognise become
- * `CHECKPOINTER_SETUP`; a `CheckpointerError` is returned unchanged.
+ * Turns an error thrown while connecting to, setting up or querying PostgreSQL into a
+ * `CheckpointerError` whose message names the server (`host:port`, never a secret), what
+ * went wrong and what to do, with a `reason` where one applies. Errors it does not
+ * recognise become `CHECKPOINTER_SETUP`; a `CheckpointerError` is returned unchanged.
  */
-export function toCheckpointerError(error: unknown, url: string): CheckpointerError {
+export function toCheckpointerError(error: unknown, url: string, phase: ConnectionPhase = "setup"): CheckpointerError {
   if (error instanceof CheckpointerError) return error;
   const target = describeConnectionUrl(url);
   const where = `PostgreSQL at ${target.address}`;
   const code = errorCode(error);
-  const cause = { cause: error };
-  const rawMessage = errorMessage(error);
+  const rawMessage = redactText(errorMessage(error), url);
+  const make = (errorCode: CheckpointerErrorCode, message: string, reason?: CheckpointerFaultReason) => new CheckpointerError(errorCode, redactText(message, url), { cause: error, ...(reason ? { reason } : {}) });
 
+  if (isConnectionLost(error)) {
+    return make(
+      "CHECKPOINTER_UNREACHABLE",
+      `Lost the connection to the checkpointer database: ${where} closed or reset it while ` +
+        `${phase === "query" ? "a checkpoint query was in flight" : "it was in use"} (${rawMessage}). ` +
+        `The run was stopped before its next step; the thread is resumable from its last checkpoint ` +
+        `once the server is back (invoke(null, config)). Check the server and any pooler in between ` +
+        `(now ${target.redactedUrl}).`,
+      "connection-lost",
+    );
+  }
   if (code !== undefined && UNREACHABLE_CODES.has(code)) {
     const what =
       code === "ECONNREFUSED" ? "refused the connection (nothing is listening on that port)"
@@ -89,68 +127,77 @@ export function toCheckpointerError(error: unknown, url: string): CheckpointerEr
       : code === "57P03" ? "is starting up or shutting down"
       : code === "53300" ? "has no free connection slots"
       : `is not reachable (${code})`;
-    return new CheckpointerError(
+    return make(
       "CHECKPOINTER_UNREACHABLE",
       `Cannot reach the checkpointer database: ${where} ${what}. ` +
         `Start the server or fix the host and port in DATABASE_URL / the \`url\` option ` +
         `(now ${target.redactedUrl}); unset both to use the embedded default instead.`,
-      cause,
+      code === "ECONNREFUSED" ? "refused" : code === "ETIMEDOUT" ? "timeout" : undefined,
     );
   }
   // pg's wording: "timeout expired" (Client), "timeout exceeded when trying to connect"
   // (Pool), "Connection terminated due to connection timeout".
   if (/timeout expired|timeout exceeded|connection timeout/i.test(rawMessage)) {
-    return new CheckpointerError(
+    return make(
       "CHECKPOINTER_UNREACHABLE",
       `Cannot reach the checkpointer database: ${where} did not accept a connection in time. ` +
         `Check that the server is up and the host and port in ${target.redactedUrl} are right, ` +
         `or raise the \`connectTimeoutMs\` option.`,
-      cause,
+      "timeout",
+    );
+  }
+  if (code === "57014") {
+    return make(
+      "CHECKPOINTER_UNREACHABLE",
+      `${where} cancelled a checkpoint statement (${rawMessage}): it ran past the server's ` +
+        `statement_timeout or was cancelled by an operator. The thread is resumable from its last checkpoint.`,
+      "timeout",
     );
   }
   if (code === "28P01" || /password authentication failed/i.test(rawMessage)) {
-    return new CheckpointerError(
+    return make(
       "CHECKPOINTER_AUTH",
       `${where} rejected the password for user "${target.user ?? "(default)"}". ` +
         `Fix the password in DATABASE_URL / the \`url\` option (now ${target.redactedUrl}).`,
-      cause,
     );
   }
   if (/SASL|client password must be a string/i.test(rawMessage)) {
-    return new CheckpointerError(
+    return make(
       "CHECKPOINTER_AUTH",
       `${where} asks for a password for user "${target.user ?? "(default)"}" but none was given. ` +
         `Put it in the URL (postgres://user:password@host:port/db) or in PGPASSWORD.`,
-      cause,
     );
   }
   if (code === "28000") {
-    return new CheckpointerError(
+    return make(
       "CHECKPOINTER_AUTH",
       `${where} refused the login for user "${target.user ?? "(default)"}": ${rawMessage}. ` +
         `Create the role (CREATE ROLE … LOGIN) or use an existing user in ${target.redactedUrl}.`,
-      cause,
     );
   }
   if (code === "3D000") {
-    return new CheckpointerError(
+    return make(
       "CHECKPOINTER_AUTH",
       `${where} has no database "${target.database ?? "(default)"}". ` +
         `Create it (createdb ${target.database ?? "<name>"}) or name an existing one in ${target.redactedUrl}.`,
-      cause,
     );
   }
   if (code === "42501") {
-    return new CheckpointerError(
+    return make(
       "CHECKPOINTER_SETUP",
-      `${where}: user "${target.user ?? "(default)"}" may not create the checkpoint tables (${rawMessage}). ` +
-        `Grant CREATE on the database or schema, or run setup once as an owner.`,
-      cause,
+      `${where}: user "${target.user ?? "(default)"}" may not ${phase === "query" ? "read or write" : "create"} ` +
+        `the checkpoint tables (${rawMessage}). Grant the privileges on the database or schema, or run setup once as an owner.`,
     );
   }
-  return new CheckpointerError(
+  if (phase === "query") {
+    return make(
+      "CHECKPOINTER_SETUP",
+      `A checkpoint query on ${where} failed: ${rawMessage}${code ? ` (code ${code})` : ""}. ` +
+        `If the tables were dropped or altered, run createCheckpointer() again to migrate them.`,
+    );
+  }
+  return make(
     "CHECKPOINTER_SETUP",
     `Setting up the checkpointer on ${where} failed: ${rawMessage}${code ? ` (code ${code})` : ""}.`,
-    cause,
   );
 }

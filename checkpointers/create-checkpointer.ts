@@ -1,63 +1,7 @@
-import { isAbsolute, resolve } from "node:path";
-import type { Checkpointer, CreateCheckpointerOptions, ResolvedCheckpointerOptions } from "./checkpointer.js";
-import { CheckpointerError } from "./checkpointer-error.js";
-import { describeConnectionUrl } from "./connection-errors.js";
+import type { Checkpointer, CreateCheckpointerOptions } from "./checkpointer.js";
+import { resolveCheckpointerOptions } from "./options-schema.js";
 
-/** The embedded data directory used when `dataDir` is not given, relative to `process.cwd()`. */
-export const DEFAULT_EMBEDDED_DATA_DIR = ".firebreak/pglite";
-
-const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-function invalid(message: string): CheckpointerError {
-  return new CheckpointerError("INVALID_OPTIONS", message);
-}
-
-/** Applies defaults and checks the options once; throws `INVALID_OPTIONS`. */
-export function resolveCheckpointerOptions(options: CreateCheckpointerOptions = {}): ResolvedCheckpointerOptions {
-  const envUrl = process.env["DATABASE_URL"]?.trim() || undefined;
-  const url = options.url?.trim() || (options.backend === "embedded" ? undefined : envUrl);
-  const backend = options.backend ?? (url ? "postgres" : "embedded");
-  if (backend === "postgres" && !url) {
-    throw invalid(
-      `createCheckpointer: backend "postgres" needs a URL. Pass \`url\` or set DATABASE_URL ` +
-        `(e.g. postgres://postgres@127.0.0.1:5432/postgres), or drop \`backend\` to use the embedded default.`,
-    );
-  }
-  if (backend === "postgres" && url) {
-    let protocol: string;
-    try {
-      protocol = new URL(url).protocol;
-    } catch {
-      throw invalid(
-        `createCheckpointer: the database URL is not a URL (${describeConnectionUrl(url).redactedUrl}). ` +
-          `Use postgres://user:password@host:port/database.`,
-      );
-    }
-    if (protocol !== "postgres:" && protocol !== "postgresql:") {
-      throw invalid(
-        `createCheckpointer: the database URL must start with postgres:// or postgresql://, not ${protocol}//.`,
-      );
-    }
-  }
-  const schema = options.schema ?? "public";
-  if (!SCHEMA_NAME.test(schema)) {
-    throw invalid(
-      `createCheckpointer: schema ${JSON.stringify(schema)} is not a plain identifier. ` +
-        `Use letters, digits and "_" (at most 63, not starting with a digit).`,
-    );
-  }
-  const poolSize = options.poolSize ?? 10;
-  if (!Number.isInteger(poolSize) || poolSize < 1) {
-    throw invalid(`createCheckpointer: poolSize must be a whole number ≥ 1, got ${String(poolSize)}.`);
-  }
-  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-  if (!(connectTimeoutMs > 0)) {
-    throw invalid(`createCheckpointer: connectTimeoutMs must be > 0, got ${String(connectTimeoutMs)}.`);
-  }
-  const dir = options.dataDir ?? DEFAULT_EMBEDDED_DATA_DIR;
-  const dataDir = isAbsolute(dir) ? dir : resolve(process.cwd(), dir);
-  return { backend, url: backend === "postgres" ? url : undefined, schema, poolSize, dataDir, connectTimeoutMs };
-}
+export { DEFAULT_EMBEDDED_DATA_DIR, resolveCheckpointerOptions } from "./options-schema.js";
 
 /**
  * Creates a ready checkpointer: a migrated `PostgresSaver` plus `close()`.
@@ -69,8 +13,10 @@ export function resolveCheckpointerOptions(options: CreateCheckpointerOptions = 
  * The embedded directory belongs to one process at a time; a second gets a clear error.
  *
  * Run with `durability: "sync"` (see `durableConfig`) so a crash never loses a finished node.
- * Connection problems throw a `CheckpointerError` (`CHECKPOINTER_UNREACHABLE`,
- * `CHECKPOINTER_AUTH`, `CHECKPOINTER_SETUP`) naming host and port, never the password.
+ * Every wait is bounded (`connectTimeoutMs`, `setupLockTimeoutMs`, `statementTimeoutMs`);
+ * connection problems, at setup or in the middle of a run, reject with a `CheckpointerError`
+ * (`CHECKPOINTER_UNREACHABLE`, `CHECKPOINTER_AUTH`, `CHECKPOINTER_SETUP`, with a `reason`)
+ * naming host and port, never a password. Bad options throw `INVALID_OPTIONS` naming the option.
  *
  * @example
  * ```ts
@@ -85,7 +31,7 @@ export function resolveCheckpointerOptions(options: CreateCheckpointerOptions = 
  * }
  * ```
  */
-export async function createCheckpointer(options: CreateCheckpointerOptions = {}): Promise<Checkpointer> {
+export async function createCheckpointer(options?: CreateCheckpointerOptions): Promise<Checkpointer> {
   const resolved = resolveCheckpointerOptions(options);
   if (resolved.backend === "postgres") {
     const { openPostgres } = await import("./postgres-backend.js");

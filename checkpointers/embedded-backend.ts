@@ -1,10 +1,11 @@
-import { BranchSafePostgresSaver } from "./branch-safe-saver.js";
 import { mkdirSync } from "node:fs";
-import pg from "pg";
 import type { Checkpointer, ResolvedCheckpointerOptions } from "./checkpointer.js";
 import { CheckpointerError } from "./checkpointer-error.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { FIREBREAK_DURABILITY } from "./durability.js";
+import { toFsCheckpointerError } from "./fs-errors.js";
+import { createGuardedPool } from "./guarded-pool.js";
+import { ResilientPostgresSaver } from "./resilient-saver.js";
 
 /**
  * Opens the embedded default: a file-backed PGlite (PostgreSQL compiled to WebAssembly)
@@ -14,15 +15,19 @@ import { FIREBREAK_DURABILITY } from "./durability.js";
  * threads queue on the pool instead. PGlite is loaded only here, on demand.
  */
 export async function openEmbedded(options: ResolvedCheckpointerOptions): Promise<Checkpointer> {
-  const { dataDir, schema, connectTimeoutMs } = options;
-  mkdirSync(dataDir, { recursive: true });
-  const lock = lockDataDir(dataDir);
+  const { dataDir, schema, connectTimeoutMs, statementTimeoutMs } = options;
   const stops: Array<() => Promise<unknown>> = [];
+  let release = () => {};
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
-    lock.release();
+    release();
   };
+  let doing = "Creating";
   try {
+    mkdirSync(dataDir, { recursive: true });
+    doing = "Locking";
+    release = lockDataDir(dataDir).release;
+    doing = "Opening";
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
       import("@electric-sql/pglite"),
       import("@electric-sql/pglite-socket"),
@@ -35,17 +40,26 @@ export async function openEmbedded(options: ResolvedCheckpointerOptions): Promis
     await server.start();
     stops.push(() => server.stop());
     const url = `postgres://postgres@${server.getServerConn()}/postgres`;
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: 1,
-      // Keep the one session: reconnecting to PGlite costs more than a query.
-      idleTimeoutMillis: 0,
-      connectionTimeoutMillis: connectTimeoutMs,
-    });
-    pool.on("error", () => {});
+    const pool = createGuardedPool(
+      {
+        connectionString: url,
+        max: 1,
+        // Keep the one session: reconnecting to PGlite costs more than a query.
+        idleTimeoutMillis: 0,
+        connectionTimeoutMillis: connectTimeoutMs,
+      },
+      { url, statementTimeoutMs },
+    );
     stops.push(() => pool.end());
-    const saver = new BranchSafePostgresSaver(pool, undefined, { schema });
+    const saver = new ResilientPostgresSaver(pool, url, { schema });
+    doing = "Setting up";
     await saver.setup();
+    if (options.embeddedByDefault) {
+      options.log(
+        `langgraph-firebreak: no DATABASE_URL or url given; checkpoints go to the embedded PGlite database at ` +
+          `${dataDir} (set DATABASE_URL to use PostgreSQL).`,
+      );
+    }
     let closed: Promise<void> | undefined;
     return {
       saver,
@@ -57,18 +71,20 @@ export async function openEmbedded(options: ResolvedCheckpointerOptions): Promis
       pool,
       describe: () =>
         `embedded PGlite at ${dataDir} (served on ${server.getServerConn()}, schema "${schema}", ` +
-        `one connection, durability "${FIREBREAK_DURABILITY}")`,
+        `one connection, durability "${FIREBREAK_DURABILITY}", statements ≤ ${statementTimeoutMs} ms)`,
       close: () => (closed ??= stopAll()),
     };
   } catch (error) {
     await stopAll();
     if (error instanceof CheckpointerError) throw error;
+    const fsError = toFsCheckpointerError(error, dataDir, doing);
+    if (fsError) throw fsError;
     throw new CheckpointerError(
       "CHECKPOINTER_SETUP",
-      `Opening the embedded checkpointer database at ${dataDir} failed: ` +
+      `${doing} the embedded checkpointer database at ${dataDir} failed: ` +
         `${error instanceof Error ? error.message : String(error)}. ` +
-        `If the directory was written by another PGlite version or is damaged, move it away ` +
-        `(the next start creates a fresh one), or set DATABASE_URL to use a PostgreSQL server.`,
+        `If it was written by another PGlite version, open it with that version to export it, or point ` +
+        `\`dataDir\` elsewhere for a fresh one; or set DATABASE_URL to use a PostgreSQL server.`,
       { cause: error },
     );
   }

@@ -8,10 +8,18 @@
  * This subpath loads `pg`; the package root never does.
  */
 export type { Checkpointer, CheckpointerBackend, CreateCheckpointerOptions } from "./checkpointer.js";
-export { CheckpointerError, isCheckpointerError, type CheckpointerErrorCode } from "./checkpointer-error.js";
+export {
+  CheckpointerError,
+  isCheckpointerError,
+  type CheckpointerErrorCode,
+  type CheckpointerFaultReason,
+} from "./checkpointer-error.js";
 export { BranchSafePostgresSaver } from "./branch-safe-saver.js";
+export { ResilientPostgresSaver } from "./resilient-saver.js";
 export { describeConnectionUrl, toCheckpointerError, type ConnectionTarget } from "./connection-errors.js";
-export { createCheckpointer, DEFAULT_EMBEDDED_DATA_DIR } from "./create-checkpointer.js";
+export { createCheckpointer } from "./create-checkpointer.js";
+export { CHECKPOINTER_DEFAULTS, DEFAULT_EMBEDDED_DATA_DIR, MAX_TIMER_MS } from "./options-schema.js";
+export { redactUrl } from "./redact.js";
 export { durableConfig, FIREBREAK_DURABILITY, type Durability } from "./durability.js";
 export type { CheckpointedGraph } from "./graph-like.js";
 export { rollbackTo, type RollbackResult, type RollbackTarget } from "./rollback.js";

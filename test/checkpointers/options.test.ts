@@ -25,7 +25,7 @@ describe("createCheckpointer options", () => {
     vi.stubEnv("DATABASE_URL", "");
     const error = await rejection({ backend: "postgres" });
     expect(isCheckpointerError(error, "INVALID_OPTIONS")).toBe(true);
-    expect(error.message).toContain("needs a URL");
+    expect(error.message).toContain("DATABASE_URL is set but blank");
   });
 
   it("rejects a URL of another scheme and never echoes its password", async () => {

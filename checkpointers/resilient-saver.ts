@@ -1,0 +1,60 @@
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import type pg from "pg";
+import { BranchSafePostgresSaver } from "./branch-safe-saver.js";
+import { isConnectionLost, toCheckpointerError } from "./connection-errors.js";
+
+/**
+ * Runs `operation`; if it failed because an open connection died (a pooler or firewall
+ * dropped an idle connection during a long model call, a server restart), runs it once
+ * more on a fresh connection. Only for operations that can be repeated without effect.
+ */
+async function onceMoreIfConnectionLost<T>(operation: () => Promise<T>, url: string): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!isConnectionLost(error)) throw toCheckpointerError(error, url, "query");
+  }
+  try {
+    return await operation();
+  } catch (error) {
+    throw toCheckpointerError(error, url, "query");
+  }
+}
+
+/**
+ * The saver `createCheckpointer` returns: a {@link BranchSafePostgresSaver} that repeats a
+ * read or write once when its connection was lost under it.
+ *
+ * Repeating is safe because every write of `PostgresSaver` is idempotent: `put` is one
+ * transaction of `INSERT … ON CONFLICT DO NOTHING` (blobs, keyed by a version unique to
+ * this write) and `INSERT … ON CONFLICT DO UPDATE` with the same values (the checkpoint row);
+ * `putWrites` upserts by `(thread, namespace, checkpoint, task, index)`. Whether the lost
+ * attempt committed or not, the repeat leaves exactly one copy of each row. Timeouts are
+ * not repeated: that would double the bound the caller chose.
+ */
+export class ResilientPostgresSaver extends BranchSafePostgresSaver {
+  readonly #url: string;
+
+  /** `url` only names the server in error messages (redacted). */
+  constructor(pool: pg.Pool, url: string, options: { schema: string }, serde?: ConstructorParameters<typeof PostgresSaver>[1]) {
+    super(pool, serde, options);
+    this.#url = url;
+  }
+
+  override getTuple(config: RunnableConfig): ReturnType<PostgresSaver["getTuple"]> {
+    return onceMoreIfConnectionLost(() => super.getTuple(config), this.#url);
+  }
+
+  override put(...args: Parameters<PostgresSaver["put"]>): Promise<RunnableConfig> {
+    return onceMoreIfConnectionLost(() => super.put(...args), this.#url);
+  }
+
+  override putWrites(config: RunnableConfig, writes: Parameters<PostgresSaver["putWrites"]>[1], taskId: string): Promise<void> {
+    return onceMoreIfConnectionLost(() => super.putWrites(config, writes, taskId), this.#url);
+  }
+
+  override deleteThread(threadId: string): Promise<void> {
+    return onceMoreIfConnectionLost(() => super.deleteThread(threadId), this.#url);
+  }
+}
