@@ -18,7 +18,8 @@ export type CheckpointerErrorCode = Extract<
  *   or `setupLockTimeoutMs` (code `CHECKPOINTER_UNREACHABLE`, or `CHECKPOINTER_SETUP` for the lock);
  * - `"connection-lost"`: an open connection died (server stopped, network cut, pooler
  *   dropped it) (`CHECKPOINTER_UNREACHABLE`);
- * - `"refused"`: nothing accepts connections at that address (`CHECKPOINTER_UNREACHABLE`);
+ * - `"refused"`: nothing accepts connections at that address, or the server is starting up
+ *   or shutting down (`CHECKPOINTER_UNREACHABLE`);
  * - `"thread-busy"`: another run of the same thread is in flight (`CHECKPOINTER_SETUP`);
  * - `"permission-denied"`, `"not-found"`, `"disk-full"`, `"read-only"`: the embedded data
  *   directory's filesystem said so (`CHECKPOINTER_SETUP`).

@@ -132,7 +132,7 @@ export function toCheckpointerError(error: unknown, url: string, phase: Connecti
       `Cannot reach the checkpointer database: ${where} ${what}. ` +
         `Start the server or fix the host and port in DATABASE_URL / the \`url\` option ` +
         `(now ${target.redactedUrl}); unset both to use the embedded default instead.`,
-      code === "ECONNREFUSED" ? "refused" : code === "ETIMEDOUT" ? "timeout" : undefined,
+      code === "ECONNREFUSED" || code === "57P03" ? "refused" : code === "ETIMEDOUT" ? "timeout" : undefined,
     );
   }
   // pg's wording: "timeout expired" (Client), "timeout exceeded when trying to connect"
