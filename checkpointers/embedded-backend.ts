@@ -6,6 +6,7 @@ import { FIREBREAK_DURABILITY } from "./durability.js";
 import { toFsCheckpointerError } from "./fs-errors.js";
 import { createGuardedPool } from "./guarded-pool.js";
 import { ResilientPostgresSaver } from "./resilient-saver.js";
+import { leaseTableSql } from "./thread-lease.js";
 
 /**
  * Opens the embedded default: a file-backed PGlite (PostgreSQL compiled to WebAssembly)
@@ -54,6 +55,7 @@ export async function openEmbedded(options: ResolvedCheckpointerOptions): Promis
     const saver = new ResilientPostgresSaver(pool, url, { schema });
     doing = "Setting up";
     await saver.setup();
+    await pool.query(leaseTableSql(schema));
     if (options.embeddedByDefault) {
       options.log(
         `langgraph-firebreak: no DATABASE_URL or url given; checkpoints go to the embedded PGlite database at ` +

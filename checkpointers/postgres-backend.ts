@@ -3,6 +3,7 @@ import { describeConnectionUrl, toCheckpointerError } from "./connection-errors.
 import { FIREBREAK_DURABILITY } from "./durability.js";
 import { createGuardedPool } from "./guarded-pool.js";
 import { ResilientPostgresSaver } from "./resilient-saver.js";
+import { leaseTableSql } from "./thread-lease.js";
 import { withSetupLock } from "./setup-lock.js";
 
 /** Opens a guarded pool on a PostgreSQL server and migrates the checkpoint tables. */
@@ -20,7 +21,10 @@ export async function openPostgres(options: ResolvedCheckpointerOptions & { url:
   );
   const saver = new ResilientPostgresSaver(pool, url, { schema });
   try {
-    await withSetupLock(options, () => saver.setup());
+    await withSetupLock(options, async () => {
+      await saver.setup();
+      await pool.query(leaseTableSql(schema));
+    });
   } catch (error) {
     await pool.end().catch(() => {});
     throw toCheckpointerError(error, url, "setup");

@@ -1,0 +1,116 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { Checkpointer } from "./checkpointer.js";
+import { CheckpointerError } from "./checkpointer-error.js";
+import { durableConfig, type FIREBREAK_DURABILITY } from "./durability.js";
+import { MAX_TIMER_MS } from "./options-schema.js";
+import { claimLease, releaseLease, renewLease } from "./thread-lease.js";
+
+/** Options of {@link runExclusive}. */
+export interface RunExclusiveOptions {
+  /**
+   * How long a claim lasts without renewal. It is renewed every third of this while the run
+   * lasts; if no renewal has succeeded for half of it (database unreachable), the run is
+   * aborted before the claim can expire, so two runs never overlap. A process that dies
+   * leaves the thread claimed for at most this long.
+   * @default 30000
+   */
+  readonly leaseMs?: number;
+  /** Extra run config (callbacks, `recursionLimit`, a `signal` of your own…), merged in. */
+  readonly config?: LangGraphRunnableConfig;
+}
+
+type ExclusiveConfig = LangGraphRunnableConfig & { durability: typeof FIREBREAK_DURABILITY; signal: AbortSignal };
+
+/**
+ * Runs `run` as the only run of `threadId` across every process that shares this
+ * checkpointer's database and schema (PostgreSQL) or data directory (embedded). While it is in
+ * flight, a second `runExclusive` of the same thread is refused at once with
+ * `CHECKPOINTER_SETUP` (reason `"thread-busy"`) instead of racing it. `run` gets
+ * `durableConfig(threadId)` plus an abort `signal` that fires if the claim is lost.
+ * Runs that do not go through `runExclusive` are not checked.
+ *
+ * @example
+ * ```ts
+ * const result = await runExclusive(cp, "order-42", (config) => graph.invoke(null, config));
+ * ```
+ */
+export async function runExclusive<T>(
+  checkpointer: Pick<Checkpointer, "pool" | "schema">,
+  threadId: string,
+  run: (config: ExclusiveConfig) => Promise<T>,
+  options: RunExclusiveOptions = {},
+): Promise<T> {
+  const leaseMs = options.leaseMs ?? 30_000;
+  if (!Number.isInteger(leaseMs) || leaseMs < 300 || leaseMs > MAX_TIMER_MS) {
+    throw new CheckpointerError(
+      "INVALID_OPTIONS",
+      `runExclusive: leaseMs must be a whole number of milliseconds from 300 to ${MAX_TIMER_MS}, got ${String(leaseMs)}.`,
+    );
+  }
+  if (typeof threadId !== "string" || threadId === "") {
+    throw new CheckpointerError("INVALID_OPTIONS", "runExclusive: threadId must be a non-empty string.");
+  }
+  const { pool, schema } = checkpointer;
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const holder = await claimLease(pool, schema, threadId, owner, leaseMs);
+  if (holder) {
+    throw new CheckpointerError(
+      "CHECKPOINTER_SETUP",
+      `Thread "${threadId}" already has a run in flight (${holder.owner}, claimed until ` +
+        `${holder.expiresAt.toISOString()}). Wait for that run to finish and resume then; if its process died, ` +
+        `the claim lapses by itself at that time.`,
+      { reason: "thread-busy" },
+    );
+  }
+  const abort = new AbortController();
+  let lastRenewedAt = Date.now();
+  let renewing = false;
+  // Renew when a third of the lease has passed; abort when half has passed without a
+  // successful renewal: ticks every sixth, so the abort lands by two thirds, before expiry.
+  const heartbeat = setInterval(() => {
+    const age = Date.now() - lastRenewedAt;
+    if (age > leaseMs / 2) {
+      abort.abort(
+        new CheckpointerError(
+          "CHECKPOINTER_UNREACHABLE",
+          `runExclusive: the claim on thread "${threadId}" could not be renewed for ${age} ms; the run was ` +
+            `aborted before another process could take the thread over. Resume it once the database answers.`,
+          { reason: "timeout" },
+        ),
+      );
+      return;
+    }
+    if (renewing || age < leaseMs / 3) return;
+    renewing = true;
+    const sentAt = Date.now();
+    renewLease(pool, schema, threadId, owner, leaseMs).then(
+      (held) => {
+        renewing = false;
+        if (held) lastRenewedAt = sentAt;
+        else {
+          abort.abort(
+            new CheckpointerError("CHECKPOINTER_SETUP", `runExclusive: lost the claim on thread "${threadId}".`, {
+              reason: "thread-busy",
+            }),
+          );
+        }
+      },
+      () => {
+        renewing = false; // tried again on the next tick; the age check aborts in time
+      },
+    );
+  }, Math.max(50, Math.floor(leaseMs / 6)));
+  heartbeat.unref();
+  const extra = options.config ?? {};
+  const signal = extra.signal ? AbortSignal.any([extra.signal, abort.signal]) : abort.signal;
+  try {
+    return await run({ ...durableConfig(threadId, extra), signal });
+  } finally {
+    clearInterval(heartbeat);
+    await releaseLease(pool, schema, threadId, owner).catch(() => {
+      // Unreachable: the lease lapses by itself after leaseMs.
+    });
+  }
+}
