@@ -1,13 +1,15 @@
 /**
- * Errors of the semantic circuit breaker. Both carry data (provider states, failures), so
- * callers branch on fields and `code`, never on the message.
+ * Errors of the semantic circuit breaker, one code each for "nothing was sent" and "this
+ * call failed". Both carry data (provider states, failures), so callers branch on fields
+ * and `code`, never on the message. Errors the breaker does not own (a 400 from the
+ * provider, the caller's abort, LangGraph control flow) are rethrown as they are.
  */
-import { FirebreakError } from "../internal/errors.js";
+import { FirebreakError, isFirebreakError } from "../internal/errors.js";
 import type { AttemptFailure, ProviderStatus } from "./types.js";
 
 /**
- * Every provider's circuit was open (or busy with its half-open probe) and the policy is
- * `"fail-fast"`: no request was sent. Shaped like cockatiel's `BrokenCircuitError`
+ * Code `BROKEN_CIRCUIT`: every provider's circuit was open (or busy with its half-open
+ * probe) and the policy is `"fail-fast"`: **no request was sent**. Shaped like cockatiel's `BrokenCircuitError`
  * (`isBrokenCircuitError === true`), so code written for cockatiel recognises it.
  */
 export class CircuitOpenError extends FirebreakError {
@@ -28,9 +30,10 @@ export class CircuitOpenError extends FirebreakError {
 }
 
 /**
- * Every provider that could be tried failed: answers that failed the checks (code
- * `SEMANTIC_CHECK` when all failures were semantic) or transport failures (code
- * `BROKEN_CIRCUIT`). `failures` lists each attempt with its classified cause and verdicts.
+ * **This call failed**: every provider that could be tried was tried and failed. Code
+ * `SEMANTIC_CHECK` when every failure was an answer rejected by the checks, `CALL_FAILED`
+ * when at least one was a transport failure (429, 5xx, timeout, network, auth).
+ * `failures` lists each attempt with its classified cause and verdicts.
  */
 export class FailoverExhaustedError extends FirebreakError {
   override name = "FailoverExhaustedError";
@@ -42,7 +45,7 @@ export class FailoverExhaustedError extends FirebreakError {
   constructor(failures: readonly AttemptFailure[], providers: readonly ProviderStatus[], cause?: unknown) {
     const allSemantic = failures.length > 0 && failures.every((f) => f.kind === "semantic");
     super(
-      allSemantic ? "SEMANTIC_CHECK" : "BROKEN_CIRCUIT",
+      allSemantic ? "SEMANTIC_CHECK" : "CALL_FAILED",
       `Every provider failed: ${failures.map(describeFailure).join("; ")}` +
         (providers.some((p) => p.state !== "closed") ? ` [circuits: ${describeStates(providers)}]` : "") +
         `. ${allSemantic ? "Inspect the rejected answers (error.failures[].verdicts), or relax the checks." : "Add a fallback provider, raise retry.attempts, or check the providers' health."}`,
@@ -51,6 +54,16 @@ export class FailoverExhaustedError extends FirebreakError {
     this.failures = failures;
     this.providers = providers;
   }
+}
+
+/** True for a {@link CircuitOpenError} (nothing was sent), from any copy of the package. */
+export function isCircuitOpenError(error: unknown): error is CircuitOpenError {
+  return isFirebreakError(error) && error.code === "BROKEN_CIRCUIT";
+}
+
+/** True for a {@link FailoverExhaustedError} (the call was sent and failed), from any copy of the package. */
+export function isFailoverExhaustedError(error: unknown): error is FailoverExhaustedError {
+  return isFirebreakError(error) && (error.code === "CALL_FAILED" || error.code === "SEMANTIC_CHECK") && Array.isArray((error as { failures?: unknown }).failures);
 }
 
 function describeStates(providers: readonly ProviderStatus[]): string {

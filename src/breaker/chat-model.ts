@@ -3,7 +3,7 @@
  * judges every answer, counts bad answers and transport failures on cockatiel circuits,
  * and fails over in order.
  */
-import { CallbackManager, type CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+import type { CallbackManager, CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { BaseLanguageModelInput, StructuredOutputMethodOptions } from "@langchain/core/language_models/base";
 import {
@@ -14,12 +14,14 @@ import {
 } from "@langchain/core/language_models/chat_models";
 import { AIMessageChunk, type BaseMessage, type BaseMessageLike, type UsageMetadata } from "@langchain/core/messages";
 import { ChatGenerationChunk, RUN_KEY, type ChatResult, type LLMResult } from "@langchain/core/outputs";
-import type { Runnable, RunnableConfig } from "@langchain/core/runnables";
+import { RunnableBinding, type Runnable, type RunnableConfig } from "@langchain/core/runnables";
+import type { ModelProfile } from "@langchain/core/language_models/profile";
 import type { SerializableSchema } from "@langchain/core/utils/standard_schema";
 import type { ZodV3Like, ZodV4Like } from "@langchain/core/utils/types";
 import { FirebreakError } from "../internal/errors.js";
 import { emitFirebreakEvent } from "../internal/events.js";
 import { answerText } from "./answer-text.js";
+import { childCallbacks, sealedCallbacks } from "./sealed-callbacks.js";
 import { addUsage, concatChunks, toAIMessageChunk } from "./message-chunks.js";
 import { resolveBreakerOptions, type ResolvedBreakerOptions, type SemanticBreakerOptions } from "./options.js";
 import { SemanticBreaker, type AttemptInfo, type BreakerDecision, type RunResult } from "./semantic-breaker.js";
@@ -40,12 +42,6 @@ export const ATTEMPT_TAG = "firebreak:breaker-attempt";
 const USAGE_SINK = Symbol("firebreak.breaker.usage-sink");
 
 type UsageSink = { usage?: UsageMetadata };
-/** The protected fields `getChild()` reads on other run managers. */
-type InheritableRunManager = {
-  inheritableHandlers: CallbackManager["handlers"];
-  inheritableTags: string[];
-  inheritableMetadata: Record<string, unknown>;
-};
 type Options = BaseChatModelCallOptions & { [USAGE_SINK]?: UsageSink };
 
 interface Variant {
@@ -55,6 +51,8 @@ interface Variant {
   readonly checks: readonly Check[];
   /** Checks must see `AIMessageChunk`s (LangChain's tool-calling parsers reject `AIMessage`). */
   readonly chunkAnswers?: boolean;
+  /** The runnables have tools bound: the `tools` call option (from the outer binding) stays out of inner calls. */
+  readonly toolsBound?: boolean;
 }
 
 /**
@@ -100,9 +98,28 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     this.onRejected = breaker.onRejected;
   }
 
-  /** LangChain's model-type tag for this wrapper. */
+  /**
+   * The primary provider's model type (`"openai"` for ChatOpenAI): the wrapper keeps the
+   * wrapped model's identity where the ecosystem keys on it.
+   */
   _llmType(): string {
-    return "firebreak_semantic_breaker";
+    // Called by BaseChatModel's field initialisers, before the constructor body ran.
+    return this.resolved?.models[0]?._llmType() ?? "firebreak_semantic_breaker";
+  }
+
+  /**
+   * The primary provider's name (`"ChatOpenAI"`): `createSupervisor` sets
+   * `parallel_tool_calls: false` and `createAgent`'s provider tool search switch on it.
+   * Traces still name the wrapper's run `SemanticBreakerChatModel` (from its `lc_id`), so
+   * the wrapper and its provider attempts stay apart.
+   */
+  override getName(suffix?: string): string {
+    return this.resolved?.models[0]?.getName(suffix) ?? super.getName(suffix);
+  }
+
+  /** The primary provider's profile (`createAgent` picks native structured output from it). */
+  override get profile(): ModelProfile {
+    return this.resolved?.models[0]?.profile ?? {};
   }
 
   /** Run metadata: the primary's name and every circuit's state (`firebreak.breaker.states`). */
@@ -122,8 +139,14 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     return { providers: this.breaker.providerNames, stream: this.resolved.stream };
   }
 
-  /** Binds `tools` to every provider in the chain; the result shares this model's circuits. */
-  override bindTools(tools: BindToolsInput[], kwargs?: Partial<Options>): SemanticBreakerChatModel {
+  /**
+   * Binds `tools` (and `kwargs` such as `tool_choice`, `parallel_tool_calls`) to every
+   * provider in the chain. Like `ChatOpenAI.bindTools`, the result is a `RunnableBinding`
+   * whose `kwargs.tools` lists the tools (`createReactAgent`, `createSupervisor` and
+   * `createAgent` read them there and do not bind again); its `bound` is a
+   * `SemanticBreakerChatModel` that shares this model's circuits.
+   */
+  override bindTools(tools: BindToolsInput[], kwargs?: Partial<Options>): RunnableBinding<BaseLanguageModelInput, AIMessageChunk, Options> {
     const runnables = this.resolved.models.map((model, index) => {
       if (typeof model?.bindTools !== "function") {
         throw new FirebreakError(
@@ -133,7 +156,12 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
       }
       return model.bindTools(tools, kwargs as never) as Runnable<BaseLanguageModelInput, BaseMessage>;
     });
-    return new SemanticBreakerChatModel(this.resolved, this.breaker, { runnables, checks: this.resolved.checks });
+    const bound = new SemanticBreakerChatModel(this.resolved, this.breaker, { runnables, checks: this.resolved.checks, toolsBound: true });
+    return new RunnableBinding<BaseLanguageModelInput, AIMessageChunk, Options>({
+      bound,
+      kwargs: { tools } as Partial<Options>,
+      config: {},
+    });
   }
 
   override withStructuredOutput<RunOutput extends Record<string, any> = Record<string, any>>(
@@ -328,7 +356,10 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
   private innerConfig(index: number, options: Options, runManager: CallbackManagerForLLMRun | undefined, info: AttemptInfo) {
     // Copy the call options minus the signal (symbol keys, like the usage sink, are skipped by for-in).
     const config: Record<string, unknown> = {};
-    for (const key in options) if (key !== "signal") config[key] = (options as Record<string, unknown>)[key];
+    const skipTools = this.variant.toolsBound === true;
+    for (const key in options) {
+      if (key !== "signal" && !(skipTools && key === "tools")) config[key] = (options as Record<string, unknown>)[key];
+    }
     if (this.resolved.innerRetries === "disable") config.maxRetries = 0;
     if (info.signal) config.signal = info.signal;
     const metadata: Record<string, unknown> = {
@@ -340,7 +371,10 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     if (info.bypass) metadata["firebreak.breaker.bypass"] = true;
     let callbacks: CallbackManager | undefined;
     if (runManager) {
-      callbacks = childCallbacks(runManager);
+      // Sealed: the caller's handlers see the attempt's run (traces) but none of its tokens,
+      // and stream consumers (streamEvents, streamLog) do not see the attempt at all. The
+      // accepted answer's tokens go out once, through the wrapper's own run.
+      callbacks = sealedCallbacks(runManager);
       callbacks.addTags([NOSTREAM, ATTEMPT_TAG], false);
       callbacks.addMetadata(metadata, false);
     }
@@ -391,19 +425,6 @@ function reportFailure(runManager: CallbackManagerForLLMRun | undefined): ((fail
 
 /** Metadata a decision's child run must not inherit: the states at call start, stale once it decided. */
 const STATES_KEY = "firebreak.breaker.states";
-
-/**
- * A callback manager for runs nested under the wrapper's run (provider attempts, breaker
- * decisions). `CallbackManagerForLLMRun` has no `getChild()`: the child is built by hand.
- */
-function childCallbacks(runManager: CallbackManagerForLLMRun): CallbackManager {
-  const parent = runManager as unknown as InheritableRunManager;
-  const callbacks = new CallbackManager(runManager.runId);
-  callbacks.setHandlers(parent.inheritableHandlers);
-  callbacks.addTags(parent.inheritableTags);
-  callbacks.addMetadata(parent.inheritableMetadata);
-  return callbacks;
-}
 
 /**
  * Records each breaker decision (a rejected answer, a failed attempt, a circuit transition)
@@ -479,7 +500,7 @@ function textOf(message: AIMessageChunk): string {
  * ```
  */
 export function withSemanticBreaker(model: BaseChatModel, options: SemanticBreakerOptions = {}): SemanticBreakerChatModel {
-  const resolved = resolveBreakerOptions(model, options);
+  const resolved = resolveBreakerOptions(model, options, "withSemanticBreaker");
   const breaker = new SemanticBreaker(resolved.providers, resolved.engine);
   return new SemanticBreakerChatModel(resolved, breaker, {
     runnables: resolved.models as unknown as Runnable<BaseLanguageModelInput, BaseMessage>[],

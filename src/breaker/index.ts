@@ -8,7 +8,7 @@ export type { SemanticBreakerOptions, ProviderOptions } from "./options.js";
 export { SemanticBreaker } from "./semantic-breaker.js";
 export type { BreakerSnapshot, RetryOptions, AttemptInfo, RunResult } from "./semantic-breaker.js";
 export type { TripRule, HalfOpenAfter } from "./provider-circuit.js";
-export { CircuitOpenError, FailoverExhaustedError } from "./breaker-errors.js";
+export { CircuitOpenError, FailoverExhaustedError, isCircuitOpenError, isFailoverExhaustedError } from "./breaker-errors.js";
 export { classifyFailure, isCountedKind, type FailureClass } from "./classify-failure.js";
 export { defineCheck, checkName } from "./define-check.js";
 export { answerText, answerJson, answerToolCalls, type JsonReading } from "./answer-text.js";

@@ -38,7 +38,7 @@ export type BreakerMiddlewareOptions = Omit<SemanticBreakerOptions, "stream">;
  * ```
  */
 export function createBreakerMiddleware(options: BreakerMiddlewareOptions = {}) {
-  const resolved = resolveBreakerOptions(undefined, options);
+  const resolved = resolveBreakerOptions(undefined, options, "createBreakerMiddleware");
   const breaker = new SemanticBreaker(resolved.providers, resolved.engine);
   const prepared = new WeakMap<object, BaseChatModel>();
   const withoutInnerRetries = (model: BaseChatModel): BaseChatModel => {

@@ -3,8 +3,14 @@
  * resolved form.
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { FirebreakError } from "../internal/errors.js";
+import { invalidOption, parseOptions } from "../internal/options-schema.js";
 import { nonEmpty } from "./checks/non-empty.js";
+import {
+  BreakerMiddlewareOptionsSchema,
+  SemanticBreakerOptionsSchema,
+  isChatModel,
+  type ParsedBreakerOptions,
+} from "./options-schema.js";
 import type { HalfOpenAfter, TripRule } from "./provider-circuit.js";
 import type { BreakerSnapshot, EngineSettings, ProviderSpec, RetryOptions } from "./semantic-breaker.js";
 import type { Check } from "./types.js";
@@ -34,10 +40,12 @@ export interface ProviderOptions {
 export interface SemanticBreakerOptions {
   /**
    * Checks every answer must pass, run in order (put cheap ones first; the first failure
-   * stops the rest). A failing answer counts against its provider like a 500.
+   * stops the rest). A failing answer counts against its provider like a 500. An empty
+   * list is rejected (it would let empty answers through unnoticed); `"none"` is the
+   * explicit opt-out: a plain circuit breaker on transport failures.
    * @default [nonEmpty()]
    */
-  readonly checks?: readonly Check[];
+  readonly checks?: readonly Check[] | "none";
   /**
    * Models to fail over to, in order, each with its own circuit.
    * @default []
@@ -77,7 +85,7 @@ export interface SemanticBreakerOptions {
   readonly stream?: "buffer" | "passthrough";
   /**
    * Per-attempt timeout in milliseconds (a hung provider counts as a `timeout` failure);
-   * `0` disables it.
+   * `0` disables it. At most 2^31−1 (~24.8 days): Node fires longer timers at once.
    * @default 120_000
    */
   readonly timeoutMs?: number;
@@ -113,27 +121,33 @@ export interface ResolvedBreakerOptions {
 }
 
 /**
- * Normalises options once. `model` is `undefined` when the primary is only known per call
- * (the agent middleware); it is then named `options.name ?? "primary"`. @internal
+ * Validates and normalises options once. `model` is `undefined` when the primary is only
+ * known per call (the agent middleware); it is then named `options.name ?? "primary"`.
+ * `where` names the factory in errors. @internal
  */
-export function resolveBreakerOptions(model: BaseChatModel | undefined, options: SemanticBreakerOptions): ResolvedBreakerOptions {
+export function resolveBreakerOptions(
+  model: BaseChatModel | undefined,
+  input: unknown,
+  where: "withSemanticBreaker" | "createBreakerMiddleware",
+): ResolvedBreakerOptions {
+  if (where === "withSemanticBreaker" && !isChatModel(model)) {
+    throw invalidOption(where, "model", model, "a LangChain chat model (an object with invoke() and _generate(), e.g. new ChatOpenAI())");
+  }
+  const schema = where === "withSemanticBreaker" ? SemanticBreakerOptionsSchema : BreakerMiddlewareOptionsSchema;
+  const options = parseOptions(schema, input ?? {}, where) as ParsedBreakerOptions;
   const trip = toTripRule(options.trip ?? 5);
   const halfOpenAfter = options.halfOpenAfter ?? 30_000;
-  if (typeof halfOpenAfter === "number" && !(halfOpenAfter >= 0)) {
-    throw invalid(`halfOpenAfter must be a non-negative number of milliseconds, got ${halfOpenAfter}`);
-  }
-  const entries: Array<Omit<ProviderOptions, "model"> & { model: BaseChatModel | undefined }> = [
+  const entries: Array<{ model: BaseChatModel | undefined; name?: string; trip?: number | TripRule; halfOpenAfter?: HalfOpenAfter }> = [
     { model, ...(options.name !== undefined ? { name: options.name } : model === undefined ? { name: "primary" } : {}) },
-    ...(options.fallbacks ?? []).map((f) => ("model" in f && !isChatModel(f) ? f : { model: f as BaseChatModel })),
+    ...(options.fallbacks ?? []).map((f) => (isChatModel(f) ? { model: f } : f)),
   ];
   const used = new Set<string>();
   const providers = entries.map((entry, index): ProviderSpec => {
-    if (!(index === 0 && model === undefined) && !isChatModel(entry.model)) {
-      throw invalid(`${index === 0 ? "the model" : `fallbacks[${index - 1}]`} is not a chat model (it has no invoke/_generate)`);
-    }
     let name = entry.name ?? defaultName(entry.model!);
     if (used.has(name)) {
-      if (entry.name !== undefined) throw invalid(`two providers are named "${name}"; names must be unique`);
+      if (entry.name !== undefined) {
+        throw invalidOption(where, index === 0 ? "name" : `fallbacks[${index - 1}].name`, entry.name, `a name no other provider has (names must be unique)`);
+      }
       let k = 2;
       while (used.has(`${name}#${k}`)) k++;
       name = `${name}#${k}`;
@@ -145,29 +159,30 @@ export function resolveBreakerOptions(model: BaseChatModel | undefined, options:
       halfOpenAfter: entry.halfOpenAfter ?? halfOpenAfter,
     };
   });
-  const timeoutMs = options.timeoutMs ?? 120_000;
-  if (!(timeoutMs >= 0)) throw invalid(`timeoutMs must be >= 0, got ${timeoutMs}`);
-  const attempts = options.retry?.attempts ?? 0;
-  if (!Number.isSafeInteger(attempts) || attempts < 0) throw invalid(`retry.attempts must be an integer >= 0, got ${attempts}`);
-  if (options.initialState !== undefined && options.initialState.version !== 1) {
-    throw invalid(`initialState has version ${String((options.initialState as { version?: unknown }).version)}; expected a snapshot from breaker.toJSON()`);
+  if (options.initialState) {
+    for (const saved of Object.keys(options.initialState.providers)) {
+      if (!used.has(saved)) {
+        throw invalidOption(where, `initialState.providers`, saved, `state only for providers of this chain (${[...used].join(", ")})`);
+      }
+    }
   }
+  const timeoutMs = options.timeoutMs ?? 120_000;
   return {
     models: entries.map((e) => e.model),
     providers,
     engine: {
       whenAllOpen: options.whenAllOpen ?? "fail-fast",
-      timeoutMs: timeoutMs === 0 || timeoutMs === Infinity ? undefined : timeoutMs,
+      timeoutMs: timeoutMs === 0 ? undefined : timeoutMs,
       retry: {
-        attempts,
+        attempts: options.retry?.attempts ?? 0,
         delayMs: options.retry?.delayMs ?? 500,
         maxDelayMs: options.retry?.maxDelayMs ?? 10_000,
         maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 30_000,
       },
-      initialState: options.initialState,
+      initialState: options.initialState as BreakerSnapshot | undefined,
     },
-    checks: options.checks ?? [nonEmpty()],
-    stream: options.stream ?? "buffer",
+    checks: options.checks === "none" ? [] : (options.checks ?? [nonEmpty()]),
+    stream: (options as { stream?: "buffer" | "passthrough" }).stream ?? "buffer",
     innerRetries: options.innerRetries ?? "disable",
   };
 }
@@ -179,18 +194,6 @@ function toTripRule(trip: number | TripRule): TripRule {
 function defaultName(model: BaseChatModel): string {
   const m = model as unknown as { model?: unknown; modelName?: unknown };
   const id = typeof m.model === "string" ? m.model : typeof m.modelName === "string" ? m.modelName : undefined;
-  return id ? `${model.getName()}:${id}` : model.getName();
-}
-
-function isChatModel(value: unknown): value is BaseChatModel {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as { invoke?: unknown }).invoke === "function" &&
-    typeof (value as { _generate?: unknown })._generate === "function"
-  );
-}
-
-function invalid(message: string): FirebreakError {
-  return new FirebreakError("INVALID_OPTIONS", `withSemanticBreaker: ${message}.`);
+  const name = id ? `${model.getName()}:${id}` : model.getName();
+  return name.length > 200 ? `${name.slice(0, 199)}…` : name;
 }

@@ -8,13 +8,13 @@ import {
   CountBreaker,
   SamplingBreaker,
   circuitBreaker,
-  handleAll,
+  handleWhen,
   type CircuitBreakerPolicy,
   type IBackoffFactory,
   type IBreaker,
   type IHalfOpenAfterBackoffContext,
 } from "cockatiel";
-import { FirebreakError } from "../internal/errors.js";
+import { invalidOption } from "../internal/options-schema.js";
 import type { AttemptFailure, BreakerAnswer, CircuitStateName } from "./types.js";
 
 /**
@@ -53,30 +53,39 @@ export type AttemptOutcome =
       readonly error?: unknown;
     };
 
-/** Builds the cockatiel breaker for a trip rule. */
+/**
+ * Carries a neutral outcome (client error, caller abort, broken check, graph control flow)
+ * out of `policy.execute` as an error cockatiel does not handle, so the circuit records
+ * neither a failure nor a success (a success would reset a consecutive count). @internal
+ */
+export class NeutralOutcome {
+  constructor(readonly outcome: AttemptOutcome) {}
+}
+
+/** Builds the cockatiel breaker for a trip rule (already validated by `TripRuleSchema`). */
 export function createTripBreaker(rule: TripRule): IBreaker {
   switch (rule.kind) {
     case "consecutive":
-      assertPositiveInteger(rule.threshold, "trip.threshold");
       return new ConsecutiveBreaker(rule.threshold);
     case "failure-rate":
-      assertRate(rule.threshold);
-      assertPositiveInteger(rule.window, "trip.window");
       return new CountBreaker({
         threshold: rule.threshold,
         size: rule.window,
         ...(rule.minimumCalls !== undefined ? { minimumNumberOfCalls: rule.minimumCalls } : {}),
       });
     case "failure-rate-over-time":
-      assertRate(rule.threshold);
-      assertPositiveInteger(rule.durationMs, "trip.durationMs");
       return new SamplingBreaker({
         threshold: rule.threshold,
         duration: rule.durationMs,
         ...(rule.minimumCalls !== undefined ? { minimumRps: rule.minimumCalls / (rule.durationMs / 1000) } : {}),
       });
-    case "custom":
-      return rule.create();
+    case "custom": {
+      const breaker = rule.create();
+      if (typeof breaker?.success !== "function" || typeof breaker?.failure !== "function") {
+        throw invalidOption("withSemanticBreaker", "trip.create()", breaker, "a cockatiel IBreaker (an object with success() and failure())");
+      }
+      return breaker;
+    }
   }
 }
 
@@ -117,7 +126,8 @@ export class ProviderCircuit {
       const outcome = result as AttemptOutcome;
       return !outcome.ok && (outcome.counted || outcome.failure.probe);
     };
-    this.policy = circuitBreaker(handleAll.orWhenResult(isFailure), {
+    // Errors never reach cockatiel except the neutral-outcome carrier, which it must ignore.
+    this.policy = circuitBreaker(handleWhen((error) => !(error instanceof NeutralOutcome)).orWhenResult(isFailure), {
       halfOpenAfter,
       breaker: createTripBreaker(trip),
       ...(initialState !== undefined ? { initialState } : {}),
@@ -136,20 +146,5 @@ export class ProviderCircuit {
   /** The current state's name. */
   get state(): CircuitStateName {
     return STATE_NAMES[this.policy.state];
-  }
-}
-
-function assertPositiveInteger(value: number, field: string): void {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new FirebreakError("INVALID_OPTIONS", `withSemanticBreaker: ${field} must be a positive integer, got ${value}.`);
-  }
-}
-
-function assertRate(value: number): void {
-  if (!(value > 0 && value < 1)) {
-    throw new FirebreakError(
-      "INVALID_OPTIONS",
-      `withSemanticBreaker: trip.threshold of a failure-rate rule is a share in (0, 1), got ${value}. For a count, use { kind: "consecutive" }.`,
-    );
   }
 }

@@ -9,7 +9,7 @@ import { isFirebreakError } from "../internal/errors.js";
 import { CircuitOpenError, FailoverExhaustedError } from "./breaker-errors.js";
 import { classifyFailure, isCountedKind } from "./classify-failure.js";
 import { runChecks } from "./define-check.js";
-import { ProviderCircuit, stateName, type AttemptOutcome, type HalfOpenAfter, type TripRule } from "./provider-circuit.js";
+import { NeutralOutcome, ProviderCircuit, stateName, type AttemptOutcome, type HalfOpenAfter, type TripRule } from "./provider-circuit.js";
 import type {
   AttemptFailure,
   BreakEvent,
@@ -32,7 +32,7 @@ export interface BreakerSnapshot {
 /** The wrapper's own retries: extra passes over the provider chain after all failed. */
 export interface RetryOptions {
   /**
-   * Extra passes over the chain once every provider failed (0: none).
+   * Extra passes over the chain once every provider failed (0: none; at most 10).
    * @default 0
    */
   readonly attempts?: number;
@@ -235,12 +235,14 @@ export class SemanticBreaker {
             this.attemptOnce(circuit, request, no, circuit.policy.state === CircuitState.HalfOpen, false),
           )) as AttemptOutcome;
         } catch (error) {
-          if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+          // A neutral outcome (client error, caller abort, broken check, graph control flow)
+          // left the circuit untouched: neither a failure nor a success that resets the count.
+          if (error instanceof NeutralOutcome) outcome = error.outcome;
+          else if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
             attemptNo--;
             if (pass === 0) skipped.push(this.statusOf(circuit));
             continue;
-          }
-          throw error;
+          } else throw error;
         }
         attempted = true;
         // A decision is rare (a failure or a transition): a clean pass costs one comparison.
@@ -309,7 +311,7 @@ export class SemanticBreaker {
           provider: circuit.name,
           providerIndex: circuit.index,
           kind: "semantic",
-          reason: `${verdict.check}: ${verdict.reason}`,
+          reason: cut(`${verdict.check}: ${verdict.reason}`),
           verdicts: [verdict],
           probe,
         },
@@ -319,11 +321,12 @@ export class SemanticBreaker {
       // Graph control flow (interrupts, Command to a parent) and broken checks are not the
       // provider's fault: rethrown as they are.
       if (isBubbleUp(error) || isFirebreakError(error)) {
-        return { ok: false, counted: false, failover: false, error, failure: failureOf(circuit, "client", String(error), probe, error) };
+        const neutral: AttemptOutcome = { ok: false, counted: false, failover: false, error, failure: failureOf(circuit, "client", cut(String(error)), probe, error) };
+        return neutralize(neutral, probe, bypass);
       }
       const cls = classifyFailure(error, { timedOut: scope?.timedOut === true, callerAborted: outer?.aborted === true });
       const counted = isCountedKind(cls.kind);
-      return {
+      return neutralize({
         ok: false,
         counted,
         failover: counted,
@@ -332,13 +335,13 @@ export class SemanticBreaker {
           provider: circuit.name,
           providerIndex: circuit.index,
           kind: cls.kind,
-          reason: cls.reason,
+          reason: cut(cls.reason),
           ...(cls.status !== undefined ? { status: cls.status } : {}),
           ...(cls.retryAfterMs !== undefined ? { retryAfterMs: cls.retryAfterMs } : {}),
           error,
           probe,
         },
-      };
+      }, probe, bypass);
     }
   }
 
@@ -506,6 +509,24 @@ function failureOf(
   error: unknown,
 ): AttemptFailure {
   return { provider: circuit.name, providerIndex: circuit.index, kind, reason, probe, error };
+}
+
+/**
+ * A neutral outcome inside the circuit is thrown past cockatiel (see `NeutralOutcome`).
+ * The half-open probe is the exception: it is returned and counted as a failure, since a
+ * probe that proved nothing must not close the circuit (cockatiel would close it on an
+ * unhandled error).
+ */
+function neutralize(outcome: AttemptOutcome, probe: boolean, bypass: boolean): AttemptOutcome {
+  if (outcome.ok || outcome.counted || probe || bypass) return outcome;
+  throw new NeutralOutcome(outcome);
+}
+
+/** Longest reason kept on a failure (reasons end up in errors, events and traces). */
+const REASON_MAX = 300;
+
+function cut(text: string): string {
+  return text.length <= REASON_MAX ? text : `${text.slice(0, REASON_MAX - 1)}…`;
 }
 
 /** LangGraph's `GraphBubbleUp` (interrupts, parent commands), detected without importing LangGraph. */

@@ -133,6 +133,9 @@ export function strict<S extends z.core.$ZodLooseShape>(shape: S, wording = "an 
 
 type Issue = z.core.$ZodIssue & { input?: unknown };
 
+/** Issue codes that say "this union branch is not even the right kind of value". */
+const UNSHAPED = new Set(["invalid_type", "invalid_value", "custom"]);
+
 function problemsOf(issues: readonly Issue[], prefix: readonly PropertyKey[], root: string): OptionProblem[] {
   const out: OptionProblem[] = [];
   for (const issue of issues) {
@@ -140,7 +143,7 @@ function problemsOf(issues: readonly Issue[], prefix: readonly PropertyKey[], ro
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
       // Descend into the one branch the value was shaped for (e.g. the rule object whose
       // field is wrong), rather than report "no branch matched".
-      const shaped = issue.errors.filter((branch) => !branch.every((i) => i.path.length === 0 && i.code === "invalid_type"));
+      const shaped = issue.errors.filter((branch) => !branch.every((i) => i.path.length === 0 && UNSHAPED.has(i.code)));
       if (shaped.length === 1) {
         out.push(...problemsOf(shaped[0] as Issue[], path, root));
         continue;

@@ -142,8 +142,10 @@ describe("operations", () => {
 
   test("invalid options are reported with what to do", () => {
     const m = new ScriptedChatModel(() => "x");
-    expect(() => withSemanticBreaker(m, { trip: { kind: "failure-rate", threshold: 2, window: 10 } })).toThrow(/share in \(0, 1\)/);
-    expect(() => withSemanticBreaker(m, { fallbacks: [{ model: m, name: "a" }, { model: m, name: "a" }] })).toThrow(/names must be unique/);
-    expect(() => withSemanticBreaker(m, { fallbacks: [{} as never] })).toThrow(/not a chat model/);
+    expect(() => withSemanticBreaker(m, { trip: { kind: "failure-rate", threshold: 2, window: 10 } })).toThrow(
+      "withSemanticBreaker: trip.threshold received 2; allowed: a number strictly between 0 and 1 (a share, e.g. 0.5).",
+    );
+    expect(() => withSemanticBreaker(m, { fallbacks: [{ model: m, name: "a" }, { model: m, name: "a" }] })).toThrow(/fallbacks\[1\]\.name received "a"; allowed: a name no other provider has/);
+    expect(() => withSemanticBreaker(m, { fallbacks: [{} as never] })).toThrow(/fallbacks\[0\]\.model received undefined; allowed: a LangChain chat model/);
   });
 });

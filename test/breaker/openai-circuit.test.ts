@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import {
   CircuitOpenError,
   FailoverExhaustedError,
+  isCircuitOpenError,
+  isFailoverExhaustedError,
   isFirebreakError,
   nonEmpty,
   repetition,
@@ -56,6 +58,7 @@ describe("a guarded ChatOpenAI against a local OpenAI-compatible server", () => 
       const error = await model.invoke("q").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CircuitOpenError);
       expect(isFirebreakError(error) && error.code).toBe("BROKEN_CIRCUIT");
+      expect(isCircuitOpenError(error) && !isFailoverExhaustedError(error)).toBe(true);
       expect((error as CircuitOpenError).isBrokenCircuitError).toBe(true);
       expect((error as CircuitOpenError).providers).toEqual([{ provider: "ChatOpenAI:gpt-4o-mini", providerIndex: 0, state: "open" }]);
     }
@@ -145,7 +148,10 @@ describe("a guarded ChatOpenAI against a local OpenAI-compatible server", () => 
     const error = (await model.invoke("q").catch((e: unknown) => e)) as FailoverExhaustedError;
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(primary.requests).toHaveLength(1);
-    expect(error.code).toBe("BROKEN_CIRCUIT");
+    // The call was sent and failed: CALL_FAILED, never BROKEN_CIRCUIT (that one means nothing was sent).
+    expect(error.code).toBe("CALL_FAILED");
+    expect(isFailoverExhaustedError(error)).toBe(true);
+    expect(isCircuitOpenError(error)).toBe(false);
     expect(error.failures).toMatchObject([{ kind: "server", status: 500 }]);
     expect((error.cause as { status?: number }).status).toBe(500);
   });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { AIMessageChunk } from "@langchain/core/messages";
+import { RunnableBinding } from "@langchain/core/runnables";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod/v4";
 import { nonEmpty, schema, withSemanticBreaker, SemanticBreakerChatModel } from "../../src/index.js";
@@ -31,8 +32,11 @@ describe("bindTools through the breaker", () => {
     primary.script(() => ({ kind: "good", toolCalls: [{ name: "get_weather", args: { city: "Paris" } }] }));
     const guarded = withSemanticBreaker(chatOpenAI(primary), { fallbacks: [chatOpenAI(backup)] });
     const withTools = guarded.bindTools([getWeather]);
-    expect(withTools).toBeInstanceOf(SemanticBreakerChatModel);
-    expect(withTools.breaker).toBe(guarded.breaker);
+    // Like ChatOpenAI's: a binding whose kwargs list the tools (agents read them there).
+    expect(RunnableBinding.isRunnableBinding(withTools)).toBe(true);
+    expect((withTools.kwargs as { tools?: unknown[] }).tools).toEqual([getWeather]);
+    expect(withTools.bound).toBeInstanceOf(SemanticBreakerChatModel);
+    expect((withTools.bound as SemanticBreakerChatModel).breaker).toBe(guarded.breaker);
 
     const answer = await withTools.invoke("Weather in Paris?");
     expect(AIMessageChunk.isInstance(answer)).toBe(true);

@@ -1,0 +1,96 @@
+/**
+ * Callback managers for the runs the wrapper starts under its own run. A provider attempt
+ * runs *sealed*: the caller's handlers still see its run (tracers record every attempt,
+ * rejected ones included), but no token of it (`handleLLMNewToken`,
+ * `handleChatModelStreamEvent`), and stream consumers (`streamEvents`, `streamLog`) do not
+ * see the attempt at all, since its output may be rejected. The wrapper then streams the
+ * accepted answer once through its own run manager.
+ */
+import { CallbackManager, type CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+
+/** The protected fields `getChild()` reads on other run managers. */
+type InheritableRunManager = {
+  inheritableHandlers: CallbackManager["handlers"];
+  inheritableTags: string[];
+  inheritableMetadata: Record<string, unknown>;
+};
+type Handler = CallbackManager["handlers"][number];
+
+/** Handlers that turn runs into a consumer-facing stream: an attempt's run is hidden from them. */
+const STREAM_CONSUMERS = new Set(["event_stream_tracer", "log_stream_tracer"]);
+/** The callbacks that carry tokens: muted on an attempt's run. */
+const TOKEN_CALLBACKS = new Set(["handleLLMNewToken", "handleChatModelStreamEvent"]);
+/** Flags the callback manager reads on a handler (forwarded live). */
+const FLAGS = [
+  "name",
+  "awaitHandlers",
+  "raiseError",
+  "ignoreLLM",
+  "ignoreChain",
+  "ignoreAgent",
+  "ignoreRetriever",
+  "ignoreCustomEvent",
+  "ignoreRetry",
+] as const;
+
+/**
+ * A callback manager for runs nested under the wrapper's run (breaker decisions).
+ * `CallbackManagerForLLMRun` has no `getChild()`: the child is built by hand.
+ * @internal
+ */
+export function childCallbacks(runManager: CallbackManagerForLLMRun): CallbackManager {
+  const parent = runManager as unknown as InheritableRunManager;
+  const callbacks = new CallbackManager(runManager.runId);
+  callbacks.setHandlers(parent.inheritableHandlers);
+  callbacks.addTags(parent.inheritableTags);
+  callbacks.addMetadata(parent.inheritableMetadata);
+  return callbacks;
+}
+
+/** A callback manager for a provider attempt under the wrapper's run, with sealed handlers. @internal */
+export function sealedCallbacks(runManager: CallbackManagerForLLMRun): CallbackManager {
+  const parent = runManager as unknown as InheritableRunManager;
+  const callbacks = new CallbackManager(runManager.runId);
+  const handlers: Handler[] = [];
+  for (const handler of parent.inheritableHandlers) {
+    const sealed = sealHandler(handler);
+    if (sealed) handlers.push(sealed);
+  }
+  callbacks.setHandlers(handlers);
+  callbacks.addTags(parent.inheritableTags);
+  callbacks.addMetadata(parent.inheritableMetadata);
+  return callbacks;
+}
+
+const sealedByHandler = new WeakMap<object, Handler>();
+
+/**
+ * The handler as an attempt's run sees it: `undefined` for a stream consumer; otherwise a
+ * forwarder without the token callbacks. The forwarder calls the handler's own methods on
+ * the handler itself (so private fields and run maps keep working) and reads its flags live.
+ */
+export function sealHandler(handler: Handler): Handler | undefined {
+  if (STREAM_CONSUMERS.has(handler.name)) return undefined;
+  const target = handler as unknown as Record<string, unknown>;
+  if (![...TOKEN_CALLBACKS].some((key) => typeof target[key] === "function")) return handler;
+  let sealed = sealedByHandler.get(handler);
+  if (sealed) return sealed;
+  const forwarder: Record<string, unknown> = {};
+  for (let proto: object | null = handler; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      if (key === "constructor" || key in forwarder || TOKEN_CALLBACKS.has(key) || (FLAGS as readonly string[]).includes(key)) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(proto, key);
+      if (descriptor && typeof descriptor.value === "function") {
+        forwarder[key] = (...args: unknown[]) => (target[key] as (...a: unknown[]) => unknown)(...args);
+      }
+    }
+  }
+  for (const flag of FLAGS) Object.defineProperty(forwarder, flag, { get: () => target[flag], enumerable: true });
+  // Nothing to stream to on an attempt's run: let the provider answer the cheapest way.
+  forwarder.lc_prefer_streaming = false;
+  forwarder.lc_prefer_chat_model_stream_events = false;
+  Object.defineProperty(forwarder, "constructor", { value: handler.constructor });
+  sealed = forwarder as unknown as Handler;
+  sealedByHandler.set(handler, sealed);
+  return sealed;
+}
