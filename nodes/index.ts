@@ -32,7 +32,7 @@ export { GuardExhaustedError } from "./bicr/guard-errors.js";
 export { BICR_EVENT, type BicrStage, type BicrEventPayload } from "./bicr/guard-events.js";
 export { GUARD_FEEDBACK_KEY, readGuardFeedback, renderFeedback } from "./bicr/guard-feedback.js";
 export { GUARD_RECORDS_KEY, guardRecordsChannel } from "./bicr/guard-record.js";
-export { HIGH_RISK_META } from "./bicr/guard-claims.js";
+export { HIGH_RISK_META } from "./bicr/commit.js";
 export type {
   AttemptClaimRecord,
   AttemptRecord,
@@ -50,4 +50,5 @@ export type {
   GuardProducer,
   GuardRecord,
   ParentStateSource,
+  WithheldItem,
 } from "./bicr/guard-types.js";

@@ -1,6 +1,6 @@
 /**
- * Internal: finding the claims in a producer's update, and rewriting the update for commit
- * (verdicts appended, red claims dropped, yellow ones tagged high-risk).
+ * Internal: the claims of a producer's update, the message helpers the guard's stages share,
+ * and the signed verdict batch a commit appends.
  */
 import { claimVerdicts } from "../../src/claims/verdicts.js";
 import type { Verdict } from "../challenger/verdict-schema.js";
@@ -50,11 +50,6 @@ export function messageText(m: unknown): string {
   return "";
 }
 
-function hasToolCalls(m: unknown): boolean {
-  const calls = (m as { tool_calls?: unknown[] } | null)?.tool_calls;
-  return Array.isArray(calls) && calls.length > 0;
-}
-
 function isVerdictBatch(item: unknown): boolean {
   return typeof item === "object" && item !== null && (item as { kind?: unknown }).kind === "firebreak/verdicts";
 }
@@ -80,8 +75,8 @@ export function fillClaimIds(update: Record<string, unknown>, claimsKey: string,
 }
 
 /**
- * The claims in an update: the claims key's claims when it has any; otherwise one claim per
- * new AI message with text; otherwise one per string field. Or whatever `custom` returns.
+ * The claims in an update's claims key, or whatever `custom` returns. Every other effect of
+ * the update (messages, other channels, routing) becomes a review item in `review-items.ts`.
  */
 export async function extractClaims(
   update: Record<string, unknown>,
@@ -118,24 +113,12 @@ export async function extractClaims(
       from: { kind: "claims", index },
     });
   });
-  if (out.length > 0) return out;
-
-  const known = new Set(asList(context.state[keys.messagesKey]).map(messageId).filter((id): id is string => id !== undefined));
-  asList(update[keys.messagesKey]).forEach((m, index) => {
-    const id = messageId(m);
-    if (messageType(m) !== "ai" || (id !== undefined && known.has(id)) || hasToolCalls(m)) return;
-    const text = messageText(m).trim();
-    if (text.length > 0) out.push({ id: newId(context.producer), text, basedOn: [], from: { kind: "message", index } });
-  });
-  if (out.length > 0) return out;
-
-  for (const [key, value] of Object.entries(update)) {
-    if (key === keys.claimsKey || key === keys.messagesKey || key === keys.recordKey) continue;
-    if (typeof value === "string" && value.trim().length > 0) {
-      out.push({ id: newId(context.producer), text: `${key}: ${value.trim()}`, basedOn: [], from: { kind: "field", key } });
-    }
-  }
   return out;
+}
+
+/** A fresh id for a review item of `producer`. */
+export function newItemId(producer: string): string {
+  return newId(producer);
 }
 
 /** A verdict as it is written to the claims channel. */
@@ -157,7 +140,7 @@ export function withVerdicts(
   verdicts: readonly LabelledVerdict[],
   claims: readonly BufferedClaim[],
 ): Record<string, unknown> {
-  const fromKey = new Set(claims.filter((c) => c.from.kind === "claims").map((c) => c.id));
+  const fromKey = new Set(claims.filter(isChannelClaim).map((c) => c.id));
   const own = verdicts.filter((v) => fromKey.has(v.id));
   if (own.length === 0) return update;
   const items = asList(update[claimsKey]);
@@ -167,46 +150,7 @@ export function withVerdicts(
   };
 }
 
-/** The tag the guard puts in a forwarded-at-risk claim's `meta`. */
-export const HIGH_RISK_META = { firebreak: { risk: "high" } } as const;
-
-/**
- * The degraded update: red claims dropped (with the messages and string fields that carry
- * them), yellow claims tagged high-risk in `meta`. Returns the update and what it dropped.
- */
-export function degradeUpdate(
-  update: Record<string, unknown>,
-  claims: readonly BufferedClaim[],
-  verdictOf: (id: string) => Verdict | undefined,
-  keys: ClaimKeys,
-): { update: Record<string, unknown>; dropped: string[]; highRisk: string[] } {
-  const red = claims.filter((c) => verdictOf(c.id) === "red");
-  const yellow = claims.filter((c) => verdictOf(c.id) === "yellow");
-  const redIds = new Set(red.map((c) => c.id));
-  const yellowIds = new Set(yellow.map((c) => c.id));
-  const redTexts = red.map((c) => c.text.trim().toLowerCase()).filter((t) => t.length > 0);
-  const carriesRed = (text: string) => {
-    const lower = text.toLowerCase();
-    return redTexts.some((t) => lower.includes(t));
-  };
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(update)) {
-    if (key === keys.claimsKey) {
-      out[key] = asList(value)
-        .filter((item) => !redIds.has(String((item as { id?: unknown } | null)?.id)))
-        .map((item) => {
-          const c = item as { id?: unknown; meta?: Record<string, unknown> };
-          return yellowIds.has(String(c?.id)) ? { ...c, meta: { ...(c.meta ?? {}), ...HIGH_RISK_META } } : item;
-        });
-    } else if (key === keys.messagesKey) {
-      const redMessages = new Set(red.filter((c) => c.from.kind === "message").map((c) => (c.from as { index: number }).index));
-      out[key] = asList(value).filter((m, index) => !redMessages.has(index) && !(messageType(m) === "ai" && carriesRed(messageText(m))));
-    } else if (typeof value === "string") {
-      const redField = red.some((c) => c.from.kind === "field" && c.from.key === key);
-      if (!redField && !carriesRed(value)) out[key] = value;
-    } else {
-      out[key] = value;
-    }
-  }
-  return { update: out, dropped: [...redIds], highRisk: [...yellowIds] };
+/** Whether an item's claim goes to the claims channel: from the claims key, or AI prose written as a claim. */
+export function isChannelClaim(item: BufferedClaim): boolean {
+  return item.from.kind === "claims" || (item.from.kind === "message" && item.from.prose === true);
 }

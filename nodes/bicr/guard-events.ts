@@ -1,5 +1,6 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { emitFirebreakEvent, withFirebreakRun } from "../../src/internal/events.js";
+import { guardSink } from "./isolate.js";
 
 /** The name of the custom event every guard stage emits. */
 export const BICR_EVENT = "firebreak/bicr";
@@ -21,9 +22,16 @@ export interface BicrEventPayload extends Record<string, unknown> {
   readonly maxAttempts: number;
 }
 
-/** Emits a `firebreak/bicr` event (child run with `firebreak.*` metadata, custom event, custom stream chunk). */
-export function emitBicr(payload: BicrEventPayload, config: RunnableConfig | undefined): Promise<void> {
-  return emitFirebreakEvent("bicr", payload, config);
+/**
+ * Emits a `firebreak/bicr` event: a child run with `firebreak.*` metadata for the tracers inside
+ * the (sealed) guard, and — through the guard's sink — a custom event (`streamEvents`) and a
+ * custom-stream chunk on the parent node's streams.
+ */
+export async function emitBicr(payload: BicrEventPayload, config: RunnableConfig | undefined): Promise<void> {
+  await emitFirebreakEvent("bicr", payload, config);
+  const sink = guardSink(config);
+  if (sink === undefined) return;
+  await emitFirebreakEvent("bicr", payload, { ...sink.config, ...(sink.writer ? { writer: sink.writer } : {}) }, { childRun: false });
 }
 
 /** Runs `fn` inside a `firebreak/bicr` child run carrying the stage's metadata, so model calls nest under it. */

@@ -30,6 +30,7 @@ export function renderFeedback(feedback: GuardFeedback): string {
     `[firebreak guard] Your previous output (attempt ${feedback.attempt}) was blocked before anyone saw it.`,
   ];
   if (feedback.invalidUpdate) lines.push(`It was not a valid update: ${feedback.invalidUpdate}`);
+  if (feedback.incompleteReview) lines.push(`It could not be checked completely (${feedback.incompleteReview}), so it was held back.`);
   if (feedback.failed.length > 0) {
     lines.push("An independent checker judged these claims:");
     for (const item of feedback.failed) {

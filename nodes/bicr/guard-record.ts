@@ -2,7 +2,7 @@ import { z } from "zod/v4";
 import { reducerChannel, type ReducerChannel } from "../../src/internal/state-field.js";
 import type { ReviewPolicy } from "../challenger/review-policy.js";
 import type { Buffered, Review } from "./guard-state.js";
-import type { AttemptRecord, GuardOutcome, GuardRecord } from "./guard-types.js";
+import type { AttemptClaimRecord, AttemptRecord, BufferedClaim, GuardOutcome, GuardRecord, WithheldItem } from "./guard-types.js";
 
 /** The default parent key for guard records. */
 export const GUARD_RECORDS_KEY = "guardRecords";
@@ -36,6 +36,7 @@ export function attemptRecord(buffer: Buffered, review: Review): AttemptRecord {
       const j = byId.get(c.id);
       return {
         id: c.id,
+        kind: itemKind(c),
         text: c.text,
         verdict: j?.verdict ?? "unreviewed",
         reasons: [...(j?.reasons ?? [])],
@@ -46,7 +47,13 @@ export function attemptRecord(buffer: Buffered, review: Review): AttemptRecord {
     blocked: review.blocked,
     valid: review.valid,
     ...(buffer.invalid === undefined ? {} : { invalidUpdate: buffer.invalid }),
+    ...(review.incomplete === undefined ? {} : { incompleteReview: review.incomplete }),
   };
+}
+
+/** The record kind of a review item. */
+export function itemKind(c: BufferedClaim): AttemptClaimRecord["kind"] {
+  return c.from.kind === "claims" ? "claim" : c.from.kind;
 }
 
 /** The record of a finished handoff. */
@@ -60,6 +67,7 @@ export function guardRecord(fields: {
   committedClaimIds?: readonly string[];
   droppedClaimIds?: readonly string[];
   highRiskClaimIds?: readonly string[];
+  withheld?: readonly WithheldItem[];
 }): GuardRecord {
   const taints = new Set<string>();
   for (const attempt of fields.attempts) {
@@ -77,6 +85,7 @@ export function guardRecord(fields: {
     committedClaimIds: [...(fields.committedClaimIds ?? [])],
     droppedClaimIds: [...(fields.droppedClaimIds ?? [])],
     highRiskClaimIds: [...(fields.highRiskClaimIds ?? [])],
+    withheld: [...(fields.withheld ?? [])],
     blockedTaints: [...taints].sort(),
     at: new Date().toISOString(),
   };

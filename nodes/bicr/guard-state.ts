@@ -2,17 +2,18 @@
  * Internal: the guard subgraph's state. The parent's keys are mirrored as plain last-value
  * copies (written once, by the subgraph's input, and never again), so the producer reads the
  * parent's state as it was; everything the guard itself writes lives in private `bicr_*`
- * channels that the parent does not have. The subgraph's output schema holds only a private
- * key, so nothing flows back to the parent except the commit's `Command.PARENT` update.
+ * channels that the parent does not have. The subgraph's output schema holds only the private
+ * commit, which the guard's node turns into the `Command` it returns to the parent.
  */
 import { Annotation } from "@langchain/langgraph";
 import type { ClaimsOptions } from "../../src/claims/index.js";
 import { FirebreakError } from "../../src/internal/errors.js";
 import type { ChallengeResult } from "../challenger/types.js";
 import type { AttemptRecord, BufferedClaim, EscalationResume, GuardFeedback, ParentStateSource } from "./guard-types.js";
+import type { HeldEvent } from "./isolate.js";
 
 /** The private channels of the guard subgraph. */
-export const PRIVATE_KEYS = ["bicr_attempt", "bicr_buffer", "bicr_review", "bicr_attempts", "bicr_feedback", "bicr_outcome", "bicr_record"] as const;
+export const PRIVATE_KEYS = ["bicr_attempt", "bicr_buffer", "bicr_review", "bicr_attempts", "bicr_feedback", "bicr_outcome", "bicr_commit"] as const;
 
 /** The node names of the guard subgraph. */
 export const GUARD_NODES = ["produce", "challenge", "recover", "escalate", "commit"] as const;
@@ -22,9 +23,14 @@ export interface Buffered {
   readonly attempt: number;
   /** The producer's update, feedback messages stripped, claim ids filled in. */
   readonly update: Record<string, unknown>;
-  /** The producer's `Command` goto, if it returned one. */
-  readonly goto?: unknown;
+  /** The producer's `Command` goto (node names and `Send`s), if it returned one. */
+  readonly goto: readonly unknown[];
+  /** True when the producer addressed the graph above the guarded node (`graph: Command.PARENT`). */
+  readonly toParent: boolean;
+  /** Every effect of the attempt on the parent, as review items: claims, messages, channels, routing. */
   readonly claims: readonly BufferedClaim[];
+  /** Custom events and custom-stream chunks the attempt emitted, held until its verdict. */
+  readonly held: readonly HeldEvent[];
   /** Why the update is invalid (checked before review), if it is. */
   readonly invalid?: string;
 }
@@ -32,11 +38,21 @@ export interface Buffered {
 /** The challenge of one attempt. */
 export interface Review extends ChallengeResult {
   readonly attempt: number;
-  /** Ids of the claims sent to the challenger. */
+  /** Ids of the items sent to the challenger. */
   readonly reviewed: readonly string[];
-  /** Ids of the claims whose verdict blocks. */
+  /** Ids of the items whose verdict blocks. */
   readonly blocking: readonly string[];
+  /** Why the review is incomplete (no valid verdict for an item, a failed challenger), when it is. */
+  readonly incomplete?: string;
   readonly blocked: boolean;
+}
+
+/** What the guard hands the parent: the committed update and routing, and the held events to replay. */
+export interface Committed {
+  readonly update: Record<string, unknown>;
+  readonly goto: readonly unknown[];
+  readonly toParent: boolean;
+  readonly held: readonly HeldEvent[];
 }
 
 /** How the handoff is to be committed, decided by the escalation (absent on a clean pass). */
@@ -50,6 +66,7 @@ export interface GuardState extends Record<string, unknown> {
   bicr_attempts: AttemptRecord[];
   bicr_feedback: GuardFeedback | null;
   bicr_outcome: Outcome | null;
+  bicr_commit: Committed | null;
 }
 
 /** The parent's keys, from whatever describes its state. */
@@ -99,6 +116,7 @@ const lastValue = <T>(initial: () => T) => Annotation<T>({ reducer: (_old: T, ne
 export function guardAnnotations(parentKeys: readonly string[]) {
   const mirror = Object.fromEntries(parentKeys.map((k) => [k, Annotation<unknown>()]));
   const input = Annotation.Root(mirror);
+  const commit = lastValue<Committed | null>(() => null);
   const state = Annotation.Root({
     ...mirror,
     bicr_attempt: lastValue<number>(() => 0),
@@ -107,9 +125,9 @@ export function guardAnnotations(parentKeys: readonly string[]) {
     bicr_attempts: Annotation<AttemptRecord[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
     bicr_feedback: lastValue<GuardFeedback | null>(() => null),
     bicr_outcome: lastValue<Outcome | null>(() => null),
-    bicr_record: Annotation<unknown>(),
+    bicr_commit: commit,
   });
-  const output = Annotation.Root({ bicr_record: Annotation<unknown>() });
+  const output = Annotation.Root({ bicr_commit: commit });
   return { input, state, output };
 }
 

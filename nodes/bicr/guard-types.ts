@@ -48,8 +48,17 @@ export interface BufferedClaim {
   readonly basedOn: readonly string[];
   /** Fault-injection taints carried by the claim, if any. */
   readonly taint?: readonly string[];
-  /** Where in the update it came from: the claims key (by index), a message (by index), or a string field. */
-  readonly from: { readonly kind: "claims"; readonly index: number } | { readonly kind: "message"; readonly index: number } | { readonly kind: "field"; readonly key: string };
+  /**
+   * Where in the attempt it came from: the claims key (by index), a message operation (by
+   * index: `add`, `replace` by id, `remove`), another channel (by key), or the `Command`'s
+   * `goto` (a node name, or a `Send` with its payload).
+   */
+  readonly from:
+    | { readonly kind: "claims"; readonly index: number }
+    | { readonly kind: "message"; readonly index: number; readonly op?: "add" | "replace" | "remove"; readonly prose?: boolean }
+    | { readonly kind: "field"; readonly key: string }
+    | { readonly kind: "route"; readonly index: number }
+    | { readonly kind: "send"; readonly index: number };
 }
 
 /** What an extractor sees: the producer's update and the parent's state before it. */
@@ -95,14 +104,18 @@ export interface GuardFeedback {
   readonly failed: readonly FeedbackItem[];
   /** Set when the update itself was rejected before review (e.g. an invalid claims update). */
   readonly invalidUpdate?: string;
+  /** Set when the attempt was blocked because it could not be fully reviewed. */
+  readonly incompleteReview?: string;
 }
 
 /** Puts feedback where the producer will read it; returns the state the producer receives. */
 export type FeedbackInjector = (state: Record<string, unknown>, feedback: GuardFeedback) => Record<string, unknown>;
 
-/** One claim's fate in one attempt. */
+/** One review item's fate in one attempt (a claim, a message operation, a channel write, a route). */
 export interface AttemptClaimRecord {
   readonly id: string;
+  /** What the item is: a claim of the claims channel, or another effect of the attempt. */
+  readonly kind: "claim" | "message" | "field" | "route" | "send";
   readonly text: string;
   /** The verdict, or `"unreviewed"` when the policy did not send the claim to the challenger. */
   readonly verdict: Verdict | "unreviewed";
@@ -122,6 +135,18 @@ export interface AttemptRecord {
   readonly valid: boolean;
   /** Why the update was rejected before review, when it was. */
   readonly invalidUpdate?: string;
+  /** Why the review was incomplete (no valid verdict for an item, a failed or timed-out challenger), when it was. */
+  readonly incompleteReview?: string;
+}
+
+/** A part of the last attempt that a degraded handoff withheld, and why. */
+export interface WithheldItem {
+  readonly id: string;
+  readonly kind: AttemptClaimRecord["kind"];
+  /** Where it was: `claims[2]`, `messages[0]`, `field "answer"`, `goto[1]`. */
+  readonly place: string;
+  /** The verdict that withheld it, or why it was withheld without one. */
+  readonly reason: string;
 }
 
 /** How a guarded handoff ended. */
@@ -149,6 +174,8 @@ export interface GuardRecord {
   readonly droppedClaimIds: readonly string[];
   /** Ids of the claims forwarded tagged high-risk (degrade). */
   readonly highRiskClaimIds: readonly string[];
+  /** What a degraded handoff withheld from the last attempt, place by place (empty otherwise). */
+  readonly withheld: readonly WithheldItem[];
   /** Union of the taints of every claim that blocked an attempt. */
   readonly blockedTaints: readonly string[];
   /** ISO time the handoff ended. */
@@ -208,7 +235,11 @@ export interface BicrGuardOptions {
   blockOn?: ReadonlyArray<"red" | "yellow">;
   /** What to do when every attempt was blocked. @default "fail" */
   onExhausted?: ExhaustedMode;
-  /** Where the original intent is in the parent's state. @default `intent`, then `task`, then the first human message */
+  /**
+   * Where the original intent is in the parent's state: a key, or a function of the state.
+   * `"messages"` opts in to the first human message.
+   * @default the `intent` channel, then `task`; never `messages` unless named
+   */
   intent?: IntentSelector;
   /** The parent's claims key. @default "claims" */
   claimsKey?: string;
@@ -238,4 +269,28 @@ export interface BicrGuardOptions {
   humanVerifier?: string;
   /** Retry policy of the producer's own runs inside the guard. @default none */
   producerRetryPolicy?: RetryPolicy;
+  /**
+   * Parent keys whose writes are committed without review, because the challenger cannot judge
+   * them (ids, counters, binary data). Every other channel the producer writes is reviewed.
+   * @default []
+   */
+  passThrough?: readonly string[];
+  /**
+   * What an incomplete review does: a challenger reply that is not a valid verdict for every
+   * item, a verdict citing evidence the challenger never fetched, a challenger that throws or
+   * times out. `"block"` blocks the attempt (retry, then `onExhausted`); `"label"` takes the
+   * challenger's fail-closed label (`onInvalidReply`, yellow by default) as the verdict, which
+   * passes unless `blockOn` includes it.
+   * @default "block"
+   */
+  invalidReply?: "block" | "label";
+  /** How long one challenge may take before the attempt is blocked as unreviewed. @default 300_000 (5 minutes) */
+  challengeTimeoutMs?: number;
+  /**
+   * Names of callback handlers that keep seeing the guard's internals (blocked attempts
+   * included), in addition to the known tracers (LangSmith, Langfuse, OpenInference, console).
+   * Every other handler sees only what the guard commits.
+   * @default []
+   */
+  tracers?: readonly string[];
 }

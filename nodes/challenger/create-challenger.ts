@@ -51,7 +51,7 @@ export interface ChallengerOptions {
   confidenceFloor?: number;
   /** The verifier name its verdicts are signed with. @default "challenger" */
   name?: string;
-  /** Where the node form reads the original intent. @default `intent`, then `task`, then the first human message */
+  /** Where the node form reads the original intent (`"messages"` opts in to the first human message). @default the `intent` channel, then `task`; never `messages` unless named */
   intent?: IntentSelector;
   /** The state key of the claims channel, for the node form. @default "claims" */
   claimsKey?: string;
@@ -224,8 +224,21 @@ function judge(
     for (const v of reply.data.verdicts) if (!byId.has(v.claim_id)) byId.set(v.claim_id, v);
   }
   let valid = reply.success;
+  const fetched = new Set(evidence.map((e) => e.id));
   const judgements: ClaimJudgement[] = claims.map((claim) => {
     const v = byId.get(claim.id);
+    const unfetched = v?.evidence.filter((id) => !fetched.has(id)) ?? [];
+    if (v !== undefined && unfetched.length > 0) {
+      // A verdict resting on evidence nobody fetched is no verdict: fail closed.
+      valid = false;
+      return {
+        claimId: claim.id,
+        verdict: fallback,
+        reasons: [`The challenger's verdict cited evidence it never fetched (${unfetched.slice(0, 5).map((id) => JSON.stringify(id.slice(0, 80))).join(", ")}); failing closed.`],
+        evidence: [],
+        fromModel: false,
+      };
+    }
     if (v === undefined) {
       valid = false;
       return {

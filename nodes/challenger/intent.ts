@@ -1,6 +1,7 @@
 /**
  * Where the original intent lives in a graph's state: a state key, or a function of the state.
- * By default the first of `intent`, `task`, and the first human message of `messages`.
+ * By default the `intent` channel, then `task`. The conversation is never read unless asked
+ * for by name: `"messages"` (or any key holding a message list) gives its first human message.
  */
 export type IntentSelector = string | ((state: Record<string, unknown>) => unknown);
 
@@ -37,6 +38,6 @@ function firstHumanMessage(messages: unknown): string | undefined {
  */
 export function readIntent(state: Record<string, unknown>, selector: IntentSelector | undefined): string {
   if (typeof selector === "function") return asText(selector(state)) ?? "";
-  if (typeof selector === "string") return asText(state[selector]) ?? "";
-  return asText(state["intent"]) ?? asText(state["task"]) ?? firstHumanMessage(state["messages"]) ?? "";
+  if (typeof selector === "string") return (Array.isArray(state[selector]) ? firstHumanMessage(state[selector]) : asText(state[selector])) ?? "";
+  return asText(state["intent"]) ?? asText(state["task"]) ?? "";
 }

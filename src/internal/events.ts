@@ -71,6 +71,7 @@ export async function emitFirebreakEvent(
   name: FirebreakEventName,
   payload: Record<string, unknown>,
   config?: FirebreakEventConfig,
+  options: { readonly childRun?: boolean } = {},
 ): Promise<void> {
   if (config === undefined) return;
   const traced = hasHandlers(config.callbacks);
@@ -79,8 +80,10 @@ export async function emitFirebreakEvent(
   const eventName = `firebreak/${name}`;
   try {
     if (traced) {
-      identity ??= RunnableLambda.from((input: Record<string, unknown>) => input);
-      await identity.invoke(payload, childRunConfig(config, eventName, name, payload));
+      if (options.childRun !== false) {
+        identity ??= RunnableLambda.from((input: Record<string, unknown>) => input);
+        await identity.invoke(payload, childRunConfig(config, eventName, name, payload));
+      }
       await dispatchCustomEvent(eventName, payload, config);
     }
     if (typeof writer === "function") writer({ name: eventName, data: payload } satisfies FirebreakStreamChunk);

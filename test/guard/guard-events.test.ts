@@ -43,7 +43,8 @@ describe("firebreak/bicr events", () => {
     ]);
     const challenge = chunks[1]!.data as BicrEventPayload & { verdicts: Array<{ verdict: string }>; blocked: boolean };
     expect(challenge).toMatchObject({ guard: "researcher", maxAttempts: 3, blocked: true });
-    expect(challenge.verdicts.map((v) => v.verdict)).toEqual(["red"]);
+    // The claim, the message, the log entry and the draft: every effect is judged.
+    expect(challenge.verdicts.map((v) => v.verdict)).toEqual(["red", "red", "green", "red"]);
     expect(chunks[2]!.data).toMatchObject({ decision: "recover" });
     expect(chunks[7]!.data).toMatchObject({ outcome: "passed", blocked: 1, record: { kind: "firebreak/guard-record" } });
   });
@@ -52,7 +53,10 @@ describe("firebreak/bicr events", () => {
     const { producer } = scriptedProducer([FALSE_TURN, TRUE_TURN]);
     const graph = guardedGraph(producer, judgeAgainst("0.52")).compile();
     const recorder = new Recorder();
-    await graph.invoke(INPUT, { callbacks: [recorder] });
+    // Named as a tracer, the handler keeps seeing the guard's internals (child runs, model calls).
+    const graph2 = guardedGraph(producer, judgeAgainst("0.52"), { tracers: ["recorder"] }).compile();
+    void graph;
+    await graph2.invoke(INPUT, { callbacks: [recorder] });
     expect(recorder.events.filter((e) => e.name === BICR_EVENT).map((e) => e.data.stage)).toEqual([
       "buffer", "challenge", "isolate", "recover", "buffer", "challenge", "isolate", "commit",
     ]);

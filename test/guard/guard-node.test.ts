@@ -108,7 +108,8 @@ describe("guardNode", () => {
     };
     const reviewedWhenGuarding = async (name: "router" | "a") => {
       const judge = judgeAgainst("never");
-      const builder = guardNode(star(), name, { challenger: createChallenger({ model: judge }), policy: "balanced" });
+      // `turn` is a counter the challenger cannot judge: declared pass-through, it is committed unreviewed.
+      const builder = guardNode(star(), name, { challenger: createChallenger({ model: judge }), policy: "balanced", passThrough: ["turn"] });
       await builder.compile().invoke({ task: "t" });
       return judge.callCount;
     };
@@ -123,7 +124,7 @@ describe("guardNode", () => {
     expect(() => guardNode(builder, "researchr", { challenger })).toThrow(/no node "researchr".*supervisor, researcher, writer/);
     guardNode(builder, "researcher", { challenger });
     expect(() => guardNode(builder, "researcher", { challenger })).toThrow(/already guarded/);
-    expect(() => guardNode(team(async () => ({})), "researcher", { challenger, maxAttempts: 0 })).toThrow(/maxAttempts must be a positive integer/);
+    expect(() => guardNode(team(async () => ({})), "researcher", { challenger, maxAttempts: 0 })).toThrow(/maxAttempts must be an integer from 1 to 100/);
     expect(() => guardNode(team(async () => ({})), "researcher", { challenger, blockOn: ["yellow"] })).toThrow(/a red verdict always blocks/);
     expect(() => createBicrGuard({ producer: async () => ({}), challenger, state: {} as never })).toThrow(/`state` must describe the parent graph's state/);
   });

@@ -57,12 +57,6 @@ describe("what a guarded producer may do", () => {
     expect(seen[1]!.state.draft).toBe("avoid: 0.85^5 is about 0.52");
   });
 
-  it("a producer that addresses the parent graph directly is refused with an explanation", async () => {
-    const producer = () => new Command({ graph: Command.PARENT, update: { draft: "sneaky" } });
-    const error = await guardedGraph(producer, judgeAgainst("0.52")).compile().invoke(INPUT).catch((e: unknown) => e);
-    expect(String((error as Error).message)).toMatch(/Command addressed to the parent graph/);
-  });
-
   it("records the taints of the claims it blocked, inherited ones included, for fault injection", async () => {
     let attempt = 0;
     const producer = async (_state: ParentValues, _config: LangGraphRunnableConfig) => {

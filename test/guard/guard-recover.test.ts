@@ -54,8 +54,10 @@ describe("the BICR guard: Buffer, Isolate, Challenge, Recover", () => {
     expect(readGuardFeedback(seen[0]!.config)).toBeUndefined();
     const feedback = readGuardFeedback(seen[1]!.config)!;
     expect(feedback).toMatchObject({ kind: "firebreak/guard-feedback", producer: "researcher", attempt: 1, remainingAttempts: 2 });
-    expect(feedback.failed).toHaveLength(1);
+    // Total review: the claim, the message and the draft that repeat the falsehood all blocked; the log did not.
+    expect(feedback.failed.map((f) => f.verdict)).toEqual(["red", "red", "red"]);
     expect(feedback.failed[0]).toMatchObject({ text: "0.85^5 is about 0.52", verdict: "red" });
+    expect(feedback.failed.slice(1).map((f) => f.text)).toEqual(['Adds ai message from "researcher": "0.85^5 is about 0.52."', 'Sets "draft" to "0.85^5 is about 0.52."']);
     expect(feedback.failed[0]!.reasons[0]).toContain("red");
     const message = String(seen[1]!.state.messages.at(-1)!.content);
     expect(message).toContain("was blocked before anyone saw it");
@@ -76,10 +78,12 @@ describe("the BICR guard: Buffer, Isolate, Challenge, Recover", () => {
     expect(JSON.stringify(shared)).not.toContain("0.52");
     expect(guardRecords).toHaveLength(1);
     expect(out.guardRecords[0]).toMatchObject({ guard: "researcher", outcome: "passed", blocked: 1, policy: "strict" });
-    expect(out.guardRecords[0]!.attempts.map((a) => [a.attempt, a.blocked, a.claims.map((c) => c.verdict)])).toEqual([
-      [1, true, ["red"]],
-      [2, false, ["green"]],
+    // Every effect of each attempt was reviewed: the claim, the message, the log entry, the draft.
+    expect(out.guardRecords[0]!.attempts.map((a) => [a.attempt, a.blocked, a.claims.map((c) => `${c.kind}:${c.verdict}`)])).toEqual([
+      [1, true, ["claim:red", "message:red", "field:green", "field:red"]],
+      [2, false, ["claim:green", "message:green", "field:green", "field:green"]],
     ]);
+    expect(out.guardRecords[0]!.committedClaimIds).toEqual([out.claims[1]!.id]);
   });
 
   it("respects maxAttempts: the producer runs at most that many times", async () => {
@@ -125,12 +129,19 @@ describe("the BICR guard: Buffer, Isolate, Challenge, Recover", () => {
     expect(out.messages.map((m) => String(m.content))).toEqual([
       "please compute 0.85^5",
       "routing to research",
-      "[guard on researcher] output blocked 2 time(s); withheld 1 contradicted claim(s), forwarded 1 unsupported claim(s) tagged high-risk.",
+      "[guard on researcher] output blocked 2 time(s); withheld 3 part(s) judged red or left unjudged, forwarded 1 unsupported claim(s) tagged high-risk.",
     ]);
     expect(out.draft).toBe("none yet");
     expect(out.guardRecords[0]).toMatchObject({ outcome: "degraded", blocked: 2 });
     expect(out.guardRecords[0]!.droppedClaimIds).toHaveLength(1);
     expect(out.guardRecords[0]!.highRiskClaimIds).toEqual([added[1]!.id]);
+    // Withheld by identity, place by place: the red claim, the message and the draft, each judged red itself.
+    expect(out.guardRecords[0]!.withheld.map((w) => [w.kind, w.place, w.reason])).toEqual([
+      ["claim", "claims[2]", "red"],
+      ["message", "messages[0]", "red"],
+      ["field", 'field "draft"', "red"],
+    ]);
+    expect(out.log).toContain("researcher attempt 2");
   });
 
   describe('onExhausted "interrupt"', () => {
@@ -146,7 +157,13 @@ describe("the BICR guard: Buffer, Isolate, Challenge, Recover", () => {
     it("asks a human with the evidence packet: intent, every attempt's verdicts, the proposed update", async () => {
       const { packet } = await escalated("packet");
       expect(packet).toMatchObject({ kind: "firebreak/guard-escalation", producer: "researcher", intent: "compute 0.85^5", actions: ["approve", "reject", "edit"] });
-      expect(packet.attempts.map((a) => a.claims.map((c) => [c.text, c.verdict]))).toEqual([[["0.85^5 is about 0.52", "red"]], [["0.85^5 is about 0.52", "red"]]]);
+      const attempt = [
+        ["claim", "0.85^5 is about 0.52", "red"],
+        ["message", 'Adds ai message from "researcher": "0.85^5 is about 0.52."', "red"],
+        ["field", 'Sets "log" to ["researcher attempt 1"]', "green"],
+        ["field", 'Sets "draft" to "0.85^5 is about 0.52."', "red"],
+      ];
+      expect(packet.attempts.map((a) => a.claims.map((c) => [c.kind, c.text, c.verdict]))).toEqual([attempt, attempt.map((x) => x[1]!.includes("log") ? [x[0], 'Sets "log" to ["researcher attempt 2"]', x[2]] : x)]);
       expect(packet.proposedUpdate).toMatchObject({ draft: "0.85^5 is about 0.52." });
     });
 

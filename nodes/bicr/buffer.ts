@@ -1,0 +1,108 @@
+/**
+ * Buffer: the producer runs on its own copy of the parent's state, with its streams held, and
+ * everything its attempt would do to the parent is kept in the guard's private channels as
+ * review items.
+ */
+import { isParentCommand, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { reduceClaims, type Claim, type ClaimsUpdate } from "../../src/claims/index.js";
+import { isFirebreakError } from "../../src/internal/errors.js";
+import { extractClaims, fillClaimIds, newItemId, stripFeedback } from "./guard-claims.js";
+import { emitBicr } from "./guard-events.js";
+import { GUARD_FEEDBACK_KEY, injectFeedback } from "./guard-feedback.js";
+import { producerName, type ResolvedGuard } from "./guard-options.js";
+import { parentValues, type Buffered, type GuardState } from "./guard-state.js";
+import type { BufferedClaim, GuardProducer } from "./guard-types.js";
+import { attemptConfig, snapshot, type HeldEvent } from "./isolate.js";
+import { fromCommand, readProducerOutput, reviewItems, type ProducerOutput } from "./review-items.js";
+
+/**
+ * Runs the producer. A handoff `Command.PARENT` thrown by a nested agent's tool (as in
+ * `createSupervisor` and swarm handoffs) is caught here: it is the producer's output, held for
+ * review like any other, and committed to the parent only after a passing verdict.
+ */
+async function runProducer(producer: GuardProducer, view: Record<string, unknown>, config: LangGraphRunnableConfig, name: string): Promise<ProducerOutput> {
+  try {
+    const raw = typeof producer === "function" ? await producer(view, config) : await producer.invoke(view, config);
+    return readProducerOutput(raw, name);
+  } catch (error) {
+    if (isParentCommand(error)) return fromCommand(error.command, true);
+    throw error;
+  }
+}
+
+/** The claims already in the parent's channel. */
+export function storedClaims(parent: Record<string, unknown>, claimsKey: string): Claim[] {
+  return Array.isArray(parent[claimsKey]) ? (parent[claimsKey] as Claim[]) : [];
+}
+
+/**
+ * Runs the producer's claims through the parent channel's reducer without writing anything:
+ * an invalid update blocks the attempt (with feedback) instead of failing the parent, and the
+ * claims the challenger sees carry the channel's doubt propagation, confidence cap and taint.
+ */
+function previewClaims(o: ResolvedGuard, parent: Record<string, unknown>, update: Record<string, unknown>, items: BufferedClaim[]): { items: BufferedClaim[]; invalid?: string } {
+  if (!o.hasClaims || update[o.keys.claimsKey] === undefined || update[o.keys.claimsKey] === null) return { items };
+  const before = storedClaims(parent, o.keys.claimsKey);
+  let after: Claim[];
+  try {
+    after = reduceClaims(before, update[o.keys.claimsKey] as ClaimsUpdate, o.claimsOptions);
+  } catch (error) {
+    if (isFirebreakError(error)) return { items, invalid: error.message };
+    throw error;
+  }
+  const added = new Map(after.slice(before.length).map((c) => [c.id, c]));
+  return {
+    items: items.map((c) => {
+      const stored = added.get(c.id);
+      if (stored === undefined || c.from.kind !== "claims") return c;
+      return {
+        ...c,
+        confidence: stored.confidence,
+        requiresVerification: stored.requiresVerification,
+        basedOn: [...stored.origin.basedOn],
+        ...(stored.taint === undefined ? {} : { taint: [...stored.taint] }),
+      };
+    }),
+  };
+}
+
+/** The Buffer stage (the guard's `produce` node). */
+export function bufferStage(o: ResolvedGuard) {
+  return async (s: GuardState, config: LangGraphRunnableConfig) => {
+    const name = producerName(o, config);
+    const attempt = s.bicr_attempt + 1;
+    const parent = parentValues(s, o.parentKeys);
+    const feedback = s.bicr_feedback;
+    // Isolate: the producer's own copy; mutating it in place reaches nothing outside.
+    const own = snapshot(parent);
+    const view = feedback ? injectFeedback(own, feedback, o.feedback, o.keys.messagesKey) : own;
+    const held: HeldEvent[] = [];
+    const output = await runProducer(o.producer, view, attemptConfig(config, held, feedback ? { [GUARD_FEEDBACK_KEY]: feedback } : {}), name);
+    const update = fillClaimIds(stripFeedback(output.update, o.keys.messagesKey), o.keys.claimsKey, name);
+    const claims = await extractClaims(update, { producer: name, state: parent, attempt }, o.keys, o.extractClaims);
+    const total = reviewItems({ ...output, update }, claims, {
+      producer: name,
+      parent,
+      parentKeys: o.parentKeys,
+      keys: o.keys,
+      passThrough: o.passThrough,
+      hasClaims: o.hasClaims,
+      newId: () => newItemId(name),
+    });
+    const preview = total.invalid === undefined ? previewClaims(o, parent, update, total.items) : { items: total.items, invalid: total.invalid };
+    const buffer: Buffered = {
+      attempt,
+      update,
+      goto: output.goto,
+      toParent: output.toParent,
+      claims: preview.items,
+      held,
+      ...(preview.invalid === undefined ? {} : { invalid: preview.invalid }),
+    };
+    await emitBicr(
+      { guard: name, attempt, maxAttempts: o.maxAttempts, stage: "buffer", claimIds: buffer.claims.map((c) => c.id), ...(buffer.invalid === undefined ? {} : { invalid: buffer.invalid }) },
+      config,
+    );
+    return { bicr_attempt: attempt, bicr_buffer: buffer };
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * Commit: the handoff's outcome becomes the update, routing and held events the guard hands
+ * to the parent. `planCommit` decides what is committed for each outcome; the stage checks it
+ * against the parent's claims channel and stores it for the guard's node to return.
+ */
+import { AIMessage } from "@langchain/core/messages";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { reduceClaims, type ClaimsUpdate } from "../../src/claims/index.js";
+import { FirebreakError, isFirebreakError } from "../../src/internal/errors.js";
+import type { Verdict } from "../challenger/verdict-schema.js";
+import { storedClaims } from "./buffer.js";
+import { asList, extractClaims, fillClaimIds, isChannelClaim, stripFeedback, withVerdicts, type LabelledVerdict } from "./guard-claims.js";
+import { emitBicr } from "./guard-events.js";
+import { producerName, type ResolvedGuard } from "./guard-options.js";
+import { guardRecord, itemKind } from "./guard-record.js";
+import { parentValues, type Buffered, type Committed, type GuardState, type Outcome, type Review } from "./guard-state.js";
+import type { AttemptRecord, BufferedClaim, GuardOutcome, WithheldItem } from "./guard-types.js";
+import { proseText } from "./review-items.js";
+
+/** The tag the guard puts in a forwarded-at-risk claim's `meta`. */
+export const HIGH_RISK_META = { firebreak: { risk: "high" } } as const;
+
+/** The confidence given to a claim taken from an AI message's prose (it states none). */
+const PROSE_CONFIDENCE = 0.5;
+
+/** What a handoff commits. */
+export interface CommitPlan {
+  readonly result: GuardOutcome;
+  readonly update: Record<string, unknown>;
+  readonly goto: readonly unknown[];
+  readonly replayHeld: boolean;
+  readonly committed: readonly string[];
+  readonly dropped: readonly string[];
+  readonly highRisk: readonly string[];
+  readonly withheld: readonly WithheldItem[];
+  readonly note?: string;
+}
+
+function labelled(review: Review, keep: (v: Verdict) => boolean = () => true): LabelledVerdict[] {
+  return review.judgements
+    .filter((j) => keep(j.verdict))
+    .map((j) => ({ id: j.claimId, status: j.verdict, reason: j.reasons.join(" "), evidence: [...j.evidence] }));
+}
+
+function humanVerdicts(claims: readonly BufferedClaim[], reason: string, by: string | undefined): LabelledVerdict[] {
+  return claims.map((c) => ({ id: c.id, status: "green" as const, reason, evidence: [`human:${by ?? "reviewer"}`] }));
+}
+
+/** The update with each prose item written to the claims channel as a claim of its producer. */
+function withProse(o: ResolvedGuard, update: Record<string, unknown>, items: readonly BufferedClaim[], producer: string, source: Record<string, unknown> = update): Record<string, unknown> {
+  const prose = items.filter((c) => c.from.kind === "message" && c.from.prose === true);
+  if (prose.length === 0) return update;
+  const claims = prose.map((c) => ({
+    id: c.id,
+    text: proseText(source, c, o.keys.messagesKey),
+    origin: { agent: producer, source: "model" as const },
+    confidence: PROSE_CONFIDENCE,
+    meta: { firebreak: { from: "message" } },
+  }));
+  return { ...update, [o.keys.claimsKey]: [...asList(update[o.keys.claimsKey]), ...claims] };
+}
+
+function placeName(o: ResolvedGuard, c: BufferedClaim): string {
+  switch (c.from.kind) {
+    case "claims":
+      return `${o.keys.claimsKey}[${c.from.index}]`;
+    case "message":
+      return `${o.keys.messagesKey}[${c.from.index}]`;
+    case "field":
+      return `field "${c.from.key}"`;
+    default:
+      return `goto[${c.from.index}]`;
+  }
+}
+
+/** Degrade by identity: every item judged red, or left without a valid verdict, is withheld with the place that carries it. */
+export function degradePlan(o: ResolvedGuard, buffer: Buffered, review: Review, producer: string): Omit<CommitPlan, "result" | "replayHeld" | "note"> {
+  const judged = new Map(review.judgements.map((j) => [j.claimId, j]));
+  const reviewed = new Set(review.reviewed);
+  const reasons = new Map<string, string>();
+  for (const item of buffer.claims) {
+    const j = judged.get(item.id);
+    if (buffer.invalid !== undefined) reasons.set(item.id, "the update was invalid");
+    else if (j?.verdict === "red") reasons.set(item.id, "red");
+    else if (reviewed.has(item.id) && (j === undefined || !j.fromModel)) reasons.set(item.id, "no valid verdict");
+  }
+  // A claim built on a withheld claim goes with it, however deep.
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const item of buffer.claims) {
+      if (reasons.has(item.id)) continue;
+      const parent = item.basedOn.find((id) => reasons.has(id));
+      if (parent !== undefined) {
+        reasons.set(item.id, `built on withheld claim ${parent}`);
+        grew = true;
+      }
+    }
+  }
+  const out = (kind: string, index: number | string) => buffer.claims.some((c) => reasons.has(c.id) && c.from.kind === kind && ("index" in c.from ? c.from.index : c.from.key) === index);
+  const yellow = new Set(review.judgements.filter((j) => j.verdict === "yellow" && !reasons.has(j.claimId)).map((j) => j.claimId));
+  const withProseClaims = withProse(o, buffer.update, buffer.claims.filter((c) => !reasons.has(c.id)), producer);
+  const update: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(withProseClaims)) {
+    if (key === o.keys.claimsKey) {
+      update[key] = asList(value)
+        .filter((item, index) => !(index < asList(buffer.update[key]).length && out("claims", index)) && !reasons.has(String((item as { id?: unknown } | null)?.id)))
+        .map((item) => {
+          const c = item as { id?: unknown; meta?: Record<string, unknown> };
+          return yellow.has(String(c?.id)) ? { ...c, meta: { ...(c.meta ?? {}), ...HIGH_RISK_META } } : item;
+        });
+    } else if (key === o.keys.messagesKey) {
+      update[key] = asList(value).filter((_m, index) => !out("message", index));
+    } else if (!out("field", key)) {
+      update[key] = value;
+    }
+  }
+  const withheld = buffer.claims
+    .filter((c) => reasons.has(c.id))
+    .map((c) => ({ id: c.id, kind: itemKind(c), place: placeName(o, c), reason: reasons.get(c.id)! }));
+  const claimsKept = buffer.claims.filter((c) => isChannelClaim(c) && !reasons.has(c.id));
+  return {
+    update: buffer.invalid === undefined ? update : {},
+    goto: buffer.invalid === undefined ? buffer.goto.filter((_g, index) => !out("route", index) && !out("send", index)) : [],
+    committed: claimsKept.map((c) => c.id),
+    dropped: buffer.claims.filter((c) => isChannelClaim(c) && reasons.has(c.id)).map((c) => c.id),
+    highRisk: claimsKept.filter((c) => yellow.has(c.id)).map((c) => c.id),
+    withheld,
+  };
+}
+
+/** Decides what the handoff commits for its outcome (`null`: a passing verdict). */
+export async function planCommit(o: ResolvedGuard, s: GuardState, review: Review, attempts: readonly AttemptRecord[], producer: string): Promise<CommitPlan> {
+  const buffer = s.bicr_buffer!;
+  const outcome: Outcome | null = s.bicr_outcome;
+  const blocked = attempts.filter((a) => a.blocked).length;
+  const label = (update: Record<string, unknown>, verifier: string, verdicts: LabelledVerdict[], claims: readonly BufferedClaim[]) =>
+    o.hasClaims ? withVerdicts(update, o.keys.claimsKey, verifier, verdicts, claims) : update;
+  const channelClaims = o.hasClaims ? buffer.claims.filter(isChannelClaim) : [];
+  const none = { dropped: [], highRisk: [], withheld: [] };
+  if (outcome === null) {
+    const update = label(withProse(o, buffer.update, buffer.claims, producer), o.challenger.options.name, labelled(review), buffer.claims);
+    return { result: "passed", update, goto: buffer.goto, replayHeld: true, committed: channelClaims.map((c) => c.id), ...none };
+  }
+  if (outcome.action === "degrade") {
+    const plan = degradePlan(o, buffer, review, producer);
+    const kept = buffer.claims.filter((c) => plan.committed.includes(c.id));
+    const note =
+      `output blocked ${blocked} time(s); withheld ${plan.withheld.length} part(s) judged red or left unjudged` +
+      (plan.highRisk.length ? `, forwarded ${plan.highRisk.length} unsupported claim(s) tagged high-risk` : "") +
+      (buffer.invalid === undefined ? "." : " (the update was invalid, so none of it was forwarded).");
+    return { result: "degraded", ...plan, update: label(plan.update, o.challenger.options.name, labelled(review, (v) => v !== "red"), kept), replayHeld: false, note };
+  }
+  if (outcome.action === "approve") {
+    const reason = outcome.reason ?? `Approved by a human reviewer after ${blocked} blocked attempt(s).`;
+    const update = label(withProse(o, buffer.update, buffer.claims, producer), o.humanVerifier, humanVerdicts(buffer.claims, reason, outcome.by), buffer.claims);
+    return { result: "approved", update, goto: buffer.goto, replayHeld: true, committed: channelClaims.map((c) => c.id), ...none };
+  }
+  if (outcome.action === "edit") {
+    const edited = fillClaimIds(stripFeedback(outcome.update, o.keys.messagesKey), o.keys.claimsKey, producer);
+    const claims = await extractClaims(edited, { producer, state: parentValues(s, o.parentKeys), attempt: buffer.attempt }, o.keys, undefined);
+    const reason = outcome.reason ?? `Edited by a human reviewer after ${blocked} blocked attempt(s).`;
+    const update = label(edited, o.humanVerifier, humanVerdicts(claims, reason, outcome.by), claims);
+    return { result: "edited", update, goto: buffer.goto, replayHeld: false, committed: o.hasClaims ? claims.map((c) => c.id) : [], ...none, dropped: channelClaims.map((c) => c.id) };
+  }
+  const note = `output rejected by a human after ${blocked} blocked attempt(s)${outcome.reason ? ` (${outcome.reason})` : ""}; nothing from it was forwarded.`;
+  return { result: "rejected", update: {}, goto: [], replayHeld: false, committed: [], ...none, dropped: channelClaims.map((c) => c.id), note };
+}
+
+/** Checks the commit's claims update against the parent's channel before it is written (a rejected write would stick in the checkpoint's pending writes). */
+function checkCommit(o: ResolvedGuard, name: string, parent: Record<string, unknown>, update: ClaimsUpdate): void {
+  try {
+    reduceClaims(storedClaims(parent, o.keys.claimsKey), update, o.claimsOptions);
+  } catch (error) {
+    if (!isFirebreakError(error)) throw error;
+    throw new FirebreakError(
+      "INVALID_CLAIM",
+      `Guard on node "${name}": the claims channel would reject the commit (${error.message}). If the channel restricts verifiers, ` +
+        `add "${o.challenger.options.name}" (the challenger) and "${o.humanVerifier}" (human approvals) to its \`verifiers\`; nothing was written.`,
+      { cause: error },
+    );
+  }
+}
+
+/** The Commit stage's work, shared by the challenge stage (a pass) and the commit node (after an escalation). */
+export function commitStage(o: ResolvedGuard) {
+  return async (s: GuardState, review: Review, attempts: readonly AttemptRecord[], config: LangGraphRunnableConfig): Promise<Record<string, unknown>> => {
+    const name = producerName(o, config);
+    const buffer = s.bicr_buffer!;
+    const plan = await planCommit(o, s, review, attempts, name);
+    const record = guardRecord({
+      guard: name,
+      policy: o.policy,
+      maxAttempts: o.maxAttempts,
+      attempts,
+      outcome: plan.result,
+      blockOn: o.blockOn,
+      committedClaimIds: plan.committed,
+      droppedClaimIds: plan.dropped,
+      highRiskClaimIds: plan.highRisk,
+      withheld: plan.withheld,
+    });
+    const final: Record<string, unknown> = { ...plan.update };
+    if (o.hasClaims && final[o.keys.claimsKey] !== undefined) checkCommit(o, name, parentValues(s, o.parentKeys), final[o.keys.claimsKey] as ClaimsUpdate);
+    if (o.parentKeys.includes(o.keys.recordKey)) final[o.keys.recordKey] = [record];
+    if (plan.note !== undefined && o.notes && o.parentKeys.includes(o.keys.messagesKey)) {
+      final[o.keys.messagesKey] = [...asList(final[o.keys.messagesKey]), new AIMessage({ name: "firebreak_guard", content: `[guard on ${name}] ${plan.note}` })];
+    }
+    await emitBicr(
+      { guard: name, attempt: buffer.attempt, maxAttempts: o.maxAttempts, stage: "commit", outcome: plan.result, blocked: record.blocked, committedClaimIds: plan.committed, record },
+      config,
+    );
+    const committed: Committed = { update: final, goto: plan.goto, toParent: buffer.toParent, held: plan.replayHeld ? buffer.held : [] };
+    return { bicr_commit: committed };
+  };
+}
