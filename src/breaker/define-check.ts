@@ -2,7 +2,17 @@
  * Writing checks, and running a list of them against one answer (cheapest first, stopping
  * at the first failure; synchronous checks never pay for a promise).
  */
+import { z } from "zod";
 import { FirebreakError } from "../internal/errors.js";
+import { fn, parseOptions, strict, text } from "../internal/options-schema.js";
+import { quote } from "../internal/quote.js";
+
+/** The schema of `defineCheck`'s arguments. */
+const DefineCheckSchema = z.tuple([
+  text(100),
+  fn("a function (answer, context) => { ok, reason? }"),
+  strict({ onAccepted: fn("a function (answer, context) => void").optional() }).optional(),
+]);
 import type { BreakerAnswer, Check, CheckContext, CheckVerdict, NamedVerdict } from "./types.js";
 
 /**
@@ -21,6 +31,7 @@ export function defineCheck(
   fn: (answer: BreakerAnswer, context: CheckContext) => CheckVerdict | Promise<CheckVerdict>,
   hooks: { readonly onAccepted?: Check["onAccepted"] } = {},
 ): Check {
+  parseOptions(DefineCheckSchema, [name, fn, hooks], "defineCheck", "arguments");
   const check = ((answer: BreakerAnswer, context: CheckContext) => fn(answer, context)) as Check;
   Object.defineProperty(check, "name", { value: name, configurable: true });
   if (hooks.onAccepted) check.onAccepted = hooks.onAccepted;
@@ -46,7 +57,7 @@ export function runChecks(
     const check = checks[i]!;
     const verdict = callCheck(check, answer, context);
     if (isPromiseLike(verdict)) return finishAsync(checks, i, verdict, answer, context);
-    if (!verdict.ok) return named(check, verdict);
+    if (verdict?.ok !== true) return named(check, asVerdict(check, verdict));
   }
   return undefined;
 }
@@ -59,11 +70,11 @@ async function finishAsync(
   context: CheckContext,
 ): Promise<NamedVerdict | undefined> {
   const first = await settleCheck(checks[index]!, pending);
-  if (!first.ok) return named(checks[index]!, first);
+  if (first?.ok !== true) return named(checks[index]!, asVerdict(checks[index]!, first));
   for (let i = index + 1; i < checks.length; i++) {
     const check = checks[i]!;
     const verdict = await settleCheck(check, callCheck(check, answer, context));
-    if (!verdict.ok) return named(check, verdict);
+    if (verdict?.ok !== true) return named(check, asVerdict(check, verdict));
   }
   return undefined;
 }
@@ -84,17 +95,32 @@ async function settleCheck(check: Check, verdict: CheckVerdict | PromiseLike<Che
   }
 }
 
+/**
+ * A verdict that is not `{ ok: boolean }` is a bug in the check, not the provider's fault:
+ * it fails the call without counting (like a throwing check).
+ */
+function asVerdict(check: Check, verdict: unknown): CheckVerdict {
+  if (typeof verdict === "object" && verdict !== null && (verdict as CheckVerdict).ok === false) return verdict as CheckVerdict;
+  throw new FirebreakError(
+    "INVALID_OPTIONS",
+    `Check "${checkName(check)}" returned ${quote(verdict)} instead of a verdict { ok: boolean, reason? }. ` +
+      `A bad verdict fails the call without counting against the provider.`,
+  );
+}
+
 function checkThrew(check: Check, error: unknown): FirebreakError {
   return new FirebreakError(
     "INVALID_OPTIONS",
-    `Check "${checkName(check)}" threw instead of returning a verdict: ${(error as Error)?.message ?? String(error)}. ` +
+    `Check "${checkName(check)}" threw instead of returning a verdict: ${quote((error as Error)?.message ?? error, 200)}. ` +
       `A check must return { ok: false, reason } for a bad answer; a throwing check fails the call without counting against the provider.`,
     { cause: error },
   );
 }
 
 function named(check: Check, verdict: CheckVerdict): NamedVerdict {
-  return { check: checkName(check), ok: verdict.ok, reason: verdict.reason ?? `failed ${checkName(check)}`, ...(verdict.score !== undefined ? { score: verdict.score } : {}) };
+  // A check's reason ends up in errors, events and traces: keep it bounded.
+  const reason = typeof verdict.reason === "string" ? (verdict.reason.length > 300 ? `${verdict.reason.slice(0, 299)}…` : verdict.reason) : `failed ${checkName(check)}`;
+  return { check: checkName(check), ok: verdict.ok, reason, ...(verdict.score !== undefined ? { score: verdict.score } : {}) };
 }
 
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {

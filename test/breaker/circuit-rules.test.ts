@@ -111,7 +111,7 @@ describe("what does not count against a provider", () => {
     };
     const model = withSemanticBreaker(new ScriptedChatModel(() => "fine answer"), { trip: 1, checks: [broken] });
     const error = (await fail(model.invoke("q"))) as Error;
-    expect(error.message).toMatch(/^Check "broken" threw instead of returning a verdict: bug in my check/);
+    expect(error.message).toMatch(/^Check "broken" threw instead of returning a verdict: "bug in my check"/);
     expect(model.breaker.status()[0]!.state).toBe("closed");
   });
 });

@@ -3,10 +3,42 @@
  * reference set, the rolling centroid of accepted answers, or the prompt.
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { z } from "zod";
+import { integer, numberIn, oneOf, parseOptions, share, strict } from "../../internal/options-schema.js";
 import { answerText } from "../answer-text.js";
 import { defineCheck } from "../define-check.js";
 import type { BreakerAnswer, Check, CheckContext } from "../types.js";
 import { HashedNgramEmbeddings, cosineSimilarity } from "./hashed-embeddings.js";
+
+/** The schema of {@link CoherenceOptions}. */
+export const CoherenceOptionsSchema = strict({
+  embeddings: z
+    .custom<EmbeddingsInterface>(
+      (v) =>
+        typeof v === "object" &&
+        v !== null &&
+        typeof (v as { embedQuery?: unknown }).embedQuery === "function" &&
+        typeof (v as { embedDocuments?: unknown }).embedDocuments === "function",
+      { error: "LangChain embeddings (an object with embedQuery() and embedDocuments(), e.g. new OpenAIEmbeddings())" },
+    )
+    .optional(),
+  reference: z
+    .array(
+      z
+        .string({ error: "a non-blank example answer" })
+        .max(100_000, { error: "an example answer of at most 100000 characters" })
+        .refine((s) => s.trim().length > 0, { error: "a non-blank example answer" }),
+      { error: "an array of example answers" },
+    )
+    .min(1, { error: "at least one example answer (omit the option to learn from accepted answers)" })
+    .max(10_000, { error: "at most 10000 example answers" })
+    .optional(),
+  against: oneOf(["centroid", "prompt"]).optional(),
+  minSimilarity: numberIn(-1, 1, "a cosine similarity from -1 to 1 (e.g. 0.2)").optional(),
+  warmup: integer(1, 100_000).optional(),
+  decay: share().optional(),
+  minChars: integer(0, 1_000_000).optional(),
+});
 
 /** Options of {@link coherence}. */
 export interface CoherenceOptions {
@@ -70,6 +102,7 @@ export interface CoherenceOptions {
  * ```
  */
 export function coherence(options: CoherenceOptions = {}): Check {
+  options = parseOptions(CoherenceOptionsSchema, options, "coherence");
   const embeddings = options.embeddings ?? new HashedNgramEmbeddings();
   const fast = embeddings instanceof HashedNgramEmbeddings ? embeddings : undefined;
   const minSimilarity = options.minSimilarity ?? 0.2;

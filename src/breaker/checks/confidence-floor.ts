@@ -3,12 +3,29 @@
  * token log-probabilities must clear a minimum.
  */
 import { answerJson } from "../answer-text.js";
+import { z } from "zod";
+import { fn, numberIn, oneOf, parseOptions, strict, text } from "../../internal/options-schema.js";
 import { defineCheck } from "../define-check.js";
 import type { BreakerAnswer, Check } from "../types.js";
 
+/** The schema of {@link ConfidenceFloorOptions}. */
+export const ConfidenceFloorOptionsSchema = strict(
+  {
+    min: numberIn(0, 1),
+    field: z
+      .union([text(200), fn<(answer: BreakerAnswer) => number | undefined>("a function")], {
+        error: "a dotted path such as \"confidence\" or \"result.score\", or a function (answer) => number | undefined",
+      })
+      .optional(),
+    aggregate: oneOf(["mean", "min"]).optional(),
+    whenMissing: oneOf(["pass", "fail"]).optional(),
+  },
+  "an options object with at least { min }",
+);
+
 /** Options of {@link confidenceFloor}. */
 export interface ConfidenceFloorOptions {
-  /** The minimum confidence, in [0, 1]. */
+  /** The minimum confidence, in [0, 1] (required). */
   readonly min: number;
   /**
    * Where the confidence comes from: a dotted path into the answer's JSON (or into the
@@ -42,18 +59,17 @@ export interface ConfidenceFloorOptions {
  * ```
  */
 export function confidenceFloor(options: ConfidenceFloorOptions): Check {
-  const { min } = options;
-  const whenMissing = options.whenMissing ?? "pass";
-  const aggregate = options.aggregate ?? "mean";
-  const source = options.field === undefined ? "log-probabilities" : typeof options.field === "string" ? `field "${options.field}"` : "the confidence function";
+  const parsed = parseOptions(ConfidenceFloorOptionsSchema, options, "confidenceFloor");
+  const { min, field } = parsed;
+  const whenMissing = parsed.whenMissing ?? "pass";
+  const aggregate = parsed.aggregate ?? "mean";
+  const source = field === undefined ? "log-probabilities" : typeof field === "string" ? `field "${field}"` : "the confidence function";
   return defineCheck("confidenceFloor", (answer) => {
-    const confidence =
-      options.field === undefined
-        ? fromLogprobs(answer, aggregate)
-        : typeof options.field === "function"
-          ? options.field(answer)
-          : fromField(answer, options.field);
-    if (confidence === undefined || Number.isNaN(confidence)) {
+    const raw =
+      field === undefined ? fromLogprobs(answer, aggregate) : typeof field === "function" ? field(answer) : fromField(answer, field);
+    // A function may return anything: only a finite number is a confidence.
+    const confidence = typeof raw === "number" && Number.isFinite(raw) ? raw : undefined;
+    if (confidence === undefined) {
       return whenMissing === "pass"
         ? { ok: true, reason: `no confidence in ${source}` }
         : { ok: false, reason: `no confidence could be read from ${source}` };

@@ -4,16 +4,25 @@
  * network, deterministic, about a microsecond per 100 characters.
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { z } from "zod";
+import { integer, parseOptions, strict } from "../../internal/options-schema.js";
+
+/** The schema of {@link HashedNgramEmbeddingsOptions}. */
+export const HashedNgramEmbeddingsOptionsSchema = strict({
+  dimensions: integer(8, 65_536).optional(),
+  n: integer(1, 10).optional(),
+  words: z.boolean({ error: "true or false" }).optional(),
+});
 
 /** Options of {@link HashedNgramEmbeddings}. */
 export interface HashedNgramEmbeddingsOptions {
   /**
-   * Vector size.
+   * Vector size (8 to 65_536).
    * @default 512
    */
   readonly dimensions?: number;
   /**
-   * Character n-gram size.
+   * Character n-gram size (1 to 10).
    * @default 3
    */
   readonly n?: number;
@@ -46,9 +55,10 @@ export class HashedNgramEmbeddings implements EmbeddingsInterface {
   private readonly words: boolean;
 
   constructor(options: HashedNgramEmbeddingsOptions = {}) {
-    this.dimensions = options.dimensions ?? 512;
-    this.n = options.n ?? 3;
-    this.words = options.words ?? true;
+    const parsed = parseOptions(HashedNgramEmbeddingsOptionsSchema, options, "HashedNgramEmbeddings");
+    this.dimensions = parsed.dimensions ?? 512;
+    this.n = parsed.n ?? 3;
+    this.words = parsed.words ?? true;
   }
 
   /** Embeds several texts. */

@@ -1,12 +1,23 @@
 /** The cheapest check: an answer must say something (text or a tool call). */
 import { answerText } from "../answer-text.js";
+import { z } from "zod";
+import { integer, parseOptions, strict } from "../../internal/options-schema.js";
 import { defineCheck } from "../define-check.js";
 import type { Check } from "../types.js";
+
+/** Longest `minLength` accepted. */
+const MAX_MIN_LENGTH = 1_000_000;
+
+/** The schema of {@link NonEmptyOptions}. */
+export const NonEmptyOptionsSchema = strict({
+  minLength: integer(1, MAX_MIN_LENGTH).optional(),
+  toolCallsCount: z.boolean({ error: "true or false" }).optional(),
+});
 
 /** Options of {@link nonEmpty}. */
 export interface NonEmptyOptions {
   /**
-   * Minimum length of the trimmed text, in characters.
+   * Minimum length of the trimmed text, in characters (1 to 1_000_000).
    * @default 1
    */
   readonly minLength?: number;
@@ -27,8 +38,9 @@ export interface NonEmptyOptions {
  * ```
  */
 export function nonEmpty(options: NonEmptyOptions = {}): Check {
-  const minLength = options.minLength ?? 1;
-  const toolCallsCount = options.toolCallsCount ?? true;
+  const parsed = parseOptions(NonEmptyOptionsSchema, options, "nonEmpty");
+  const minLength = parsed.minLength ?? 1;
+  const toolCallsCount = parsed.toolCallsCount ?? true;
   return defineCheck(minLength > 1 ? `minLength(${minLength})` : "nonEmpty", (answer) => {
     const toolCalls = answer.tool_calls ?? [];
     if (toolCallsCount && toolCalls.length > 0) {
@@ -59,5 +71,5 @@ export function nonEmpty(options: NonEmptyOptions = {}): Check {
  * ```
  */
 export function minLength(minLength: number): Check {
-  return nonEmpty({ minLength });
+  return nonEmpty({ minLength: parseOptions(integer(1, MAX_MIN_LENGTH), minLength, "minLength", "minLength") });
 }

@@ -1,5 +1,7 @@
 /** Refusals: an HTTP-200 answer that declines the task is not an answer. */
 import { answerText } from "../answer-text.js";
+import { z } from "zod";
+import { integer, parseOptions, strict } from "../../internal/options-schema.js";
 import { defineCheck } from "../define-check.js";
 import type { Check } from "../types.js";
 
@@ -11,6 +13,16 @@ export const DEFAULT_REFUSAL_PATTERNS: readonly RegExp[] = [
   /\bas an AI(?: language)? model\b/i,
   /\bI must (?:decline|refuse)\b/i,
 ];
+
+/** The schema of {@link RefusalOptions}. */
+export const RefusalOptionsSchema = strict({
+  patterns: z
+    .array(z.instanceof(RegExp, { error: "a regular expression, e.g. /je ne peux pas/i" }), { error: "an array of regular expressions" })
+    .min(1, { error: "at least one regular expression (omit the option for the English defaults)" })
+    .max(200, { error: "at most 200 regular expressions" })
+    .optional(),
+  scanChars: integer(1, 1_000_000).optional(),
+});
 
 /** Options of {@link refusal}. */
 export interface RefusalOptions {
@@ -38,8 +50,9 @@ export interface RefusalOptions {
  * ```
  */
 export function refusal(options: RefusalOptions = {}): Check {
-  const patterns = options.patterns ?? DEFAULT_REFUSAL_PATTERNS;
-  const scanChars = options.scanChars ?? 400;
+  const parsed = parseOptions(RefusalOptionsSchema, options, "refusal");
+  const patterns = parsed.patterns ?? DEFAULT_REFUSAL_PATTERNS;
+  const scanChars = parsed.scanChars ?? 400;
   return defineCheck("refusal", (answer) => {
     const explicit = (answer.additional_kwargs as Record<string, unknown> | undefined)?.refusal;
     if (typeof explicit === "string" && explicit.length > 0) {
@@ -48,7 +61,7 @@ export function refusal(options: RefusalOptions = {}): Check {
     const head = answerText(answer).slice(0, scanChars);
     for (const pattern of patterns) {
       const match = pattern.exec(head);
-      if (match) return { ok: false, reason: `refusal: "${match[0]}"` };
+      if (match) return { ok: false, reason: `refusal: "${match[0].slice(0, 120)}"` };
     }
     return { ok: true };
   });

@@ -3,13 +3,21 @@
  * repeated to the token limit). Measured as the share of distinct n-grams.
  */
 import { answerText } from "../answer-text.js";
+import { integer, numberIn, parseOptions, strict } from "../../internal/options-schema.js";
 import { defineCheck } from "../define-check.js";
 import type { Check } from "../types.js";
+
+/** The schema of {@link RepetitionOptions}. */
+export const RepetitionOptionsSchema = strict({
+  n: integer(1, 10).optional(),
+  minDistinctRatio: numberIn(0, 1, "a number from 0 to 1 (0.5: half the n-grams must be distinct)").optional(),
+  minNgrams: integer(1, 100_000).optional(),
+});
 
 /** Options of {@link repetition}. */
 export interface RepetitionOptions {
   /**
-   * Word n-gram size.
+   * Word n-gram size (1 to 10).
    * @default 3
    */
   readonly n?: number;
@@ -38,9 +46,10 @@ export interface RepetitionOptions {
  * ```
  */
 export function repetition(options: RepetitionOptions = {}): Check {
-  const n = options.n ?? 3;
-  const minRatio = options.minDistinctRatio ?? 0.5;
-  const minNgrams = options.minNgrams ?? 16;
+  const parsed = parseOptions(RepetitionOptionsSchema, options, "repetition");
+  const n = parsed.n ?? 3;
+  const minRatio = parsed.minDistinctRatio ?? 0.5;
+  const minNgrams = parsed.minNgrams ?? 16;
   return defineCheck("repetition", (answer) => {
     const text = answerText(answer);
     // Words: FNV hashes of whitespace-separated, ASCII-lower-cased tokens, with their

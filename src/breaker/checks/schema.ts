@@ -2,6 +2,8 @@
  * Validates an answer against a schema: any Standard Schema (zod 3.24+, zod 4, valibot,
  * arktype), applied to the JSON in the answer, to its raw text, or to tool-call arguments.
  */
+import { z } from "zod";
+import { invalidOption, oneOf, parseOptions, strict, text } from "../../internal/options-schema.js";
 import { answerJson, answerText } from "../answer-text.js";
 import { defineCheck } from "../define-check.js";
 import type { Check, CheckVerdict } from "../types.js";
@@ -16,6 +18,17 @@ export interface StandardSchemaLike {
 type StandardResult =
   | { readonly value: unknown; readonly issues?: undefined }
   | { readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> }> };
+
+/** The schema of {@link SchemaCheckOptions}. */
+export const SchemaCheckOptionsSchema = strict({
+  on: oneOf(["json", "text", "tool-args"]).optional(),
+  tool: text(200).optional(),
+  required: z.boolean({ error: "true or false" }).optional(),
+  name: text(100).optional(),
+}).refine((o) => (o.tool === undefined && o.required === undefined) || o.on === "tool-args", {
+  error: 'on: "tool-args" (tool and required only apply to tool calls)',
+  path: ["on"],
+});
 
 /** Options of {@link schema}. */
 export interface SchemaCheckOptions {
@@ -56,6 +69,11 @@ export interface SchemaCheckOptions {
  * ```
  */
 export function schema(target: StandardSchemaLike, options: SchemaCheckOptions = {}): Check {
+  const validateFn = (target as { "~standard"?: { validate?: unknown } } | null | undefined)?.["~standard"]?.validate;
+  if (typeof validateFn !== "function") {
+    throw invalidOption("schema", "target", target, "a Standard Schema (zod 3.24+, zod 4, valibot, arktype), e.g. z.object({ … })");
+  }
+  options = parseOptions(SchemaCheckOptionsSchema, options, "schema");
   const on = options.on ?? "json";
   const name = options.name ?? (on === "tool-args" && options.tool ? `schema(${options.tool})` : "schema");
   const validate = (value: unknown, where: string): CheckVerdict | Promise<CheckVerdict> => {
