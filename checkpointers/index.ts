@@ -24,4 +24,5 @@ export { durableConfig, FIREBREAK_DURABILITY, type Durability } from "./durabili
 export type { CheckpointedGraph } from "./graph-like.js";
 export { rollbackTo, type RollbackResult, type RollbackTarget } from "./rollback.js";
 export { assertThreadExists } from "./threads.js";
+export { pruneCheckpoints, type PruneOptions, type PruneResult, type PruneTarget } from "./prune.js";
 export { runExclusive, type RunExclusiveOptions } from "./run-exclusive.js";
