@@ -4,13 +4,14 @@
  */
 import {
   analyzeTopology,
-  extractTopology,
   formatTopologyReport,
   topologyToMermaid,
   type AnalyzeTopologyOptions,
+  type ExtractTopologyOptions,
   type TierFacts,
 } from "../topology/index.js";
-import { loadGraph, parseGraphReference } from "./load-graph.js";
+import { DEFAULT_LOAD_TIMEOUT_MS, loadTopology, MAX_LOAD_TIMEOUT_MS, parseGraphReference } from "./load-graph.js";
+import { parseDecimal, parseWhole } from "./numbers.js";
 import { parseCommand } from "./parse-command.js";
 import { UsageError } from "./usage-error.js";
 
@@ -43,7 +44,10 @@ Model:
   --delta <p>             self-correction rate, 0–1 (default 0.5)
   --guard-residual <p>    share of wrong claims a guard lets through (default 0.11)
   --guard-unit <u>        recommend guards on "node"s (default) or "edge"s
-  --no-xray               do not expand subgraphs
+  --level <level>         "agent" (default): a prebuilt agent's model ⇄ tools loop is one
+                          agent, subgraphs of several agents are expanded, handoff tools
+                          are handoffs; "node": every node of every subgraph
+  --no-xray               do not expand subgraphs at all
 
 Tier facts:
   --duration <s>          typical run time in seconds
@@ -51,7 +55,13 @@ Tier facts:
   --side-effects          runs write to external systems
   --regulated             regulated workload
 
-Exit codes: 0 pass, 1 a rule failed, 2 usage error.
+Loading:
+  --load-timeout <ms>     time allowed to import the module and build the graph, in a
+                          child process (default ${DEFAULT_LOAD_TIMEOUT_MS})
+
+Exit codes: 0 the report passes, 1 the report has an error finding, 2 usage or load error
+(a module that throws or exits on import, a missing or non-graph export, a load timeout, an
+out-of-range option): one message naming module, export and cause, and no report.
 `;
 
 /** Runs the audit command; returns the exit code. */
@@ -70,6 +80,8 @@ export async function audit(argv: readonly string[], io: CliIo): Promise<number>
       "guard-residual": { type: "string" },
       "guard-unit": { type: "string" },
       "no-xray": { type: "boolean" },
+      level: { type: "string" },
+      "load-timeout": { type: "string" },
       duration: { type: "string" },
       cost: { type: "string" },
       "side-effects": { type: "boolean" },
@@ -84,34 +96,43 @@ export async function audit(argv: readonly string[], io: CliIo): Promise<number>
   if (values.json && values.mermaid) throw new UsageError("Choose one of --json and --mermaid.");
 
   const facts: TierFacts = {
-    ...(values.duration !== undefined ? { expectedDurationSeconds: number("--duration", values.duration, 0) } : {}),
-    ...(values.cost !== undefined ? { costPerRunUsd: number("--cost", values.cost, 0) } : {}),
+    ...(values.duration !== undefined ? { expectedDurationSeconds: parseDecimal("--duration", values.duration, { min: 0 }) } : {}),
+    ...(values.cost !== undefined ? { costPerRunUsd: parseDecimal("--cost", values.cost, { min: 0 }) } : {}),
     ...(values["side-effects"] ? { externalSideEffects: true } : {}),
     ...(values.regulated ? { regulated: true } : {}),
   };
+  const level = values.level;
+  if (level !== undefined && level !== "agent" && level !== "node") {
+    throw new UsageError(`--level must be "agent" or "node", got "${level}".`);
+  }
+  if (level !== undefined && values["no-xray"]) throw new UsageError("Choose one of --level and --no-xray.");
   const unit = values["guard-unit"];
   if (unit !== undefined && unit !== "node" && unit !== "edge") {
     throw new UsageError(`--guard-unit must be "node" or "edge", got "${unit}".`);
   }
   const options: AnalyzeTopologyOptions = {
-    ...(values.beta !== undefined ? { beta: number("--beta", values.beta, 0, 1) } : {}),
-    ...(values.delta !== undefined ? { delta: number("--delta", values.delta, Number.MIN_VALUE, 1) } : {}),
+    ...(values.beta !== undefined ? { beta: parseDecimal("--beta", values.beta, { min: 0, max: 1 }) } : {}),
+    ...(values.delta !== undefined ? { delta: parseDecimal("--delta", values.delta, { min: 0, max: 1, exclusiveMin: true }) } : {}),
     ...(values["guard-residual"] !== undefined
-      ? { guardResidual: number("--guard-residual", values["guard-residual"], 0, 1) }
+      ? { guardResidual: parseDecimal("--guard-residual", values["guard-residual"], { min: 0, max: 1 }) }
       : {}),
     ...(values["max-relay-depth"] !== undefined
-      ? { maxRelayDepth: integer("--max-relay-depth", values["max-relay-depth"]) }
+      ? { maxRelayDepth: parseWhole("--max-relay-depth", values["max-relay-depth"], 0, 1_000_000) }
       : {}),
-    ...(values["max-rho"] !== undefined ? { maxRho: number("--max-rho", values["max-rho"], 0) } : {}),
+    ...(values["max-rho"] !== undefined ? { maxRho: parseDecimal("--max-rho", values["max-rho"], { min: 0, max: 1e9 }) } : {}),
     ...(values["fail-on-epidemic"] ? { failOnEpidemic: true } : {}),
     ...(values["no-xray"] ? { xray: false } : {}),
+    ...(level !== undefined ? { level } : {}),
     ...(unit !== undefined ? { guards: { unit } } : {}),
     facts,
   };
 
+  const timeout =
+    values["load-timeout"] !== undefined
+      ? parseWhole("--load-timeout", values["load-timeout"], 1, MAX_LOAD_TIMEOUT_MS)
+      : DEFAULT_LOAD_TIMEOUT_MS;
   const ref = parseGraphReference(target, io.cwd);
-  const { graph, label } = await loadGraph(ref);
-  const topology = extractTopology(graph, options);
+  const { topology, label } = await loadTopology(ref, extractOptions(options), timeout);
   const report = analyzeTopology(topology, options);
   if (values.json) io.stdout(`${JSON.stringify({ ...report, topology }, null, 2)}\n`);
   else if (values.mermaid) io.stdout(topologyToMermaid(topology, report));
@@ -119,19 +140,8 @@ export async function audit(argv: readonly string[], io: CliIo): Promise<number>
   return report.ok ? 0 : 1;
 }
 
-function number(flag: string, raw: string, min: number, max = Infinity): number {
-  const value = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
-    const range = max === Infinity ? `≥ ${min}` : `between ${min === Number.MIN_VALUE ? "0 (exclusive)" : min} and ${max}`;
-    throw new UsageError(`${flag} must be a number ${range}, got "${raw}".`);
-  }
-  return value;
-}
-
-function integer(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new UsageError(`${flag} must be a whole number ≥ 0, got "${raw}".`);
-  }
-  return value;
+/** The options extraction needs, as JSON data for the loader's child process. */
+function extractOptions(options: AnalyzeTopologyOptions): ExtractTopologyOptions {
+  const { xray, level } = options;
+  return { ...(xray !== undefined ? { xray } : {}), ...(level !== undefined ? { level } : {}) };
 }

@@ -2,12 +2,14 @@
  * Parsing for `firebreak chaos`: fault and target specs from the command line, and the
  * guard module (a guard applier, a challenger or a chat model).
  */
-import { extname } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Fault, FaultTarget, GuardApplier } from "../chaos/index.js";
 import { isExtractableGraph, isFirebreakRole } from "../topology/index.js";
-import type { GraphReference } from "./load-graph.js";
+import { DEFAULT_LOAD_TIMEOUT_MS, importInProcess, loadError, probeModule, type GraphReference } from "./load-graph.js";
 import { UsageError } from "./usage-error.js";
+
+/** Longest injected latency (Node clamps timer delays above 2³¹−1 ms to 1 ms). */
+export const MAX_LATENCY_MS = 600_000;
 
 /** The falsehood planted when `--fault falsehood` names none. */
 export const DEFAULT_PROBE = { text: "firebreak chaos probe: the verified answer is", value: "FALSE-CHAOS-PROBE" } as const;
@@ -37,8 +39,8 @@ export function parseFault(spec: string): Fault {
     case "empty":
       return { kind: "empty" };
     case "latency": {
-      const ms = Number(rest);
-      if (rest === "" || !Number.isFinite(ms) || ms < 0) throw new UsageError(`--fault ${spec}: expected latency:<milliseconds>, e.g. latency:2000.`);
+      const ms = /^\d+(\.\d+)?$/.test(rest) ? Number(rest) : Number.NaN;
+      if (!(ms >= 0 && ms <= MAX_LATENCY_MS)) throw new UsageError(`--fault ${spec}: expected latency:<milliseconds> up to ${MAX_LATENCY_MS}, e.g. latency:2000.`);
       return { kind: "latency", ms };
     }
     case "provider": {
@@ -76,40 +78,42 @@ export type GuardExport =
   | { readonly kind: "challenger"; readonly challenger: unknown };
 
 /**
- * Imports a module once (TypeScript through tsx) and returns the named export (default: the
- * default export, or the only graph exported). Unlike `loadGraph` it does not call a function
- * export, so a graph factory can be called again for every configuration.
+ * Imports a module once and returns the named export (default: the default export, or the
+ * only graph exported). The module is first imported in a child process with a timeout, so
+ * one that throws, exits or hangs on import fails with one message (exit code 2); then it is
+ * imported here. Unlike `audit` it does not call a function export, so a graph factory can be
+ * called again for every configuration.
  */
-export async function importExport(ref: GraphReference): Promise<{ value: unknown; name: string }> {
+export async function importExport(ref: GraphReference, timeoutMs = DEFAULT_LOAD_TIMEOUT_MS): Promise<{ value: unknown; name: string }> {
   const url = pathToFileURL(ref.path).href;
+  let loading = modules.get(url);
+  if (loading === undefined) {
+    // One import per module and process: the graph and the guard often live in one file.
+    loading = probeModule(ref, timeoutMs).then(() => importInProcess(ref, timeoutMs));
+    modules.set(url, loading);
+  }
   let mod: Record<string, unknown>;
   try {
-    // One import per module and process: the graph and the guard often live in one file.
-    let loading = modules.get(url);
-    if (loading === undefined) {
-      loading = [".ts", ".mts", ".cts", ".tsx"].includes(extname(ref.path))
-        ? (import("tsx/esm/api").then(({ tsImport }) => tsImport(url, import.meta.url)) as Promise<Record<string, unknown>>)
-        : (import(url) as Promise<Record<string, unknown>>);
-      modules.set(url, loading);
-    }
     mod = await loading;
   } catch (error) {
     modules.delete(url);
-    throw new UsageError(`Could not import ${ref.path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
   }
-  let name = ref.exportName;
-  if (name === undefined) {
-    const graphs = Object.keys(mod).filter((k) => isExtractableGraph(mod[k]));
-    name = "default" in mod ? "default" : graphs.length === 1 ? graphs[0]! : undefined;
-    if (name === undefined) throw new UsageError(`${ref.path}: name the export with <module>:<export> (exports: ${Object.keys(mod).join(", ") || "none"}).`);
-  }
-  if (!(name in mod)) throw new UsageError(`${ref.path} has no export "${name}". Exports: ${Object.keys(mod).join(", ") || "(none)"}.`);
+  const name = ref.exportName ?? pickExport(mod);
+  if (name === undefined) throw loadError(ref, undefined, `name the export with <module>:<export> (exports: ${Object.keys(mod).join(", ") || "none"}).`);
+  if (!(name in mod)) throw loadError(ref, name, `no such export (exports: ${Object.keys(mod).join(", ") || "none"}).`);
   return { value: mod[name], name };
 }
 
+function pickExport(mod: Record<string, unknown>): string | undefined {
+  if ("default" in mod) return "default";
+  const graphs = Object.keys(mod).filter((k) => isExtractableGraph(mod[k]));
+  return graphs.length === 1 ? graphs[0] : undefined;
+}
+
 /** Imports `<module>:<export>` and classifies it as a guard applier or a challenger / chat model. */
-export async function loadGuard(ref: GraphReference): Promise<GuardExport> {
-  const { value, name } = await importExport(ref);
+export async function loadGuard(ref: GraphReference, timeoutMs?: number): Promise<GuardExport> {
+  const { value, name } = await importExport(ref, timeoutMs);
   if (typeof value === "function" && typeof (value as { review?: unknown }).review === "function") return { kind: "challenger", challenger: value };
   if (typeof value === "object" && value !== null && typeof (value as { _llmType?: unknown })._llmType === "function") {
     return { kind: "challenger", challenger: value };

@@ -1,12 +1,18 @@
 /**
- * Loads the graph named by `<module>:<export>`: a TypeScript module through tsx's
- * `tsImport`, a JavaScript module through `import()`. The export may be a `StateGraph`, a
- * compiled graph, an agent with a `.graph`, or a function returning one of those.
+ * Loads the graph named by `<module>:<export>`. Importing a module runs its code, which may
+ * throw, call `process.exit`, or hang (a top-level await, a timer, a busy loop), so `audit`
+ * imports it in a child process with a timeout and receives the extracted topology as data;
+ * `chaos`, which must run the graph, first loads it in a child the same way and only then
+ * imports it in process. Every failure becomes one {@link UsageError} (exit code 2) naming
+ * the module, the export and the cause.
  */
+import { fork } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { extname, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { isExtractableGraph } from "../topology/index.js";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { isExtractableGraph, isTopology, type ExtractTopologyOptions, type Topology } from "../topology/index.js";
+import type { ChildMessage, ChildRequest, LoadStage } from "./load-child.js";
 import { UsageError } from "./usage-error.js";
 
 /** A parsed `<module>:<export>` reference. */
@@ -17,7 +23,10 @@ export interface GraphReference {
   readonly exportName?: string;
 }
 
-const TS_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx"]);
+/** Default time allowed for importing a module and building its graph. */
+export const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
+/** Longest load timeout accepted (Node clamps longer timer delays to 1 ms). */
+export const MAX_LOAD_TIMEOUT_MS = 600_000;
 
 /** Splits `path/to/module.ts:graph` (the last `:` that is not a Windows drive letter). */
 export function parseGraphReference(spec: string, cwd: string): GraphReference {
@@ -34,52 +43,150 @@ export function parseGraphReference(spec: string, cwd: string): GraphReference {
   return exportName === undefined ? { path } : { path, exportName };
 }
 
-/** Imports the module and returns the referenced graph. */
-export async function loadGraph(ref: GraphReference): Promise<{ graph: unknown; label: string }> {
-  const url = pathToFileURL(ref.path).href;
-  let mod: Record<string, unknown>;
-  try {
-    if (TS_EXTENSIONS.has(extname(ref.path))) {
-      const { tsImport } = await import("tsx/esm/api");
-      mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
-    } else {
-      mod = (await import(url)) as Record<string, unknown>;
-    }
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`Could not import ${ref.path}: ${reason}`);
-  }
-  const name = ref.exportName ?? pickExport(mod, ref.path);
-  if (!(name in mod)) {
-    throw new UsageError(
-      `${ref.path} has no export "${name}". Exports: ${Object.keys(mod).join(", ") || "(none)"}.`,
-    );
-  }
-  let value = mod[name];
-  if (typeof value === "function" && !isExtractableGraph(value)) {
-    try {
-      value = await (value as () => unknown)();
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new UsageError(`Calling export "${name}" of ${ref.path} to build the graph failed: ${reason}`);
-    }
-  }
-  if (!isExtractableGraph(value)) {
-    throw new UsageError(
-      `Export "${name}" of ${ref.path} is not a StateGraph, a compiled graph or a function returning one.`,
-    );
-  }
+/** `module:export` as shown in messages and report titles (relative to the working directory). */
+export function referenceLabel(ref: GraphReference, exportName = ref.exportName): string {
   const shown = relative(process.cwd(), ref.path);
-  return { graph: value, label: `${shown.startsWith("..") ? ref.path : shown}:${name}` };
+  return `${shown.startsWith("..") ? ref.path : shown}:${exportName ?? "(default)"}`;
 }
 
-function pickExport(mod: Record<string, unknown>, path: string): string {
-  if ("default" in mod) return "default";
-  const graphs = Object.keys(mod).filter((k) => isExtractableGraph(mod[k]));
-  if (graphs.length === 1) return graphs[0]!;
-  throw new UsageError(
-    graphs.length === 0
-      ? `${path} exports no graph; name one with <module>:<export>.`
-      : `${path} exports several graphs (${graphs.join(", ")}); name one with <module>:<export>.`,
-  );
+/** The one message of a failed load: `firebreak: <module>:<export>: <cause>`. */
+export function loadError(ref: GraphReference, exportName: string | undefined, cause: string): UsageError {
+  return new UsageError(`${referenceLabel(ref, exportName)}: ${cause}`);
+}
+
+const STAGE_HINT: Record<LoadStage, string> = {
+  import: "fix the module so that importing it succeeds",
+  export: "name the export with <module>:<export>",
+  call: "fix the factory function",
+  "not-graph": "export a StateGraph, a compiled graph, or a function returning one",
+  extract: "report this as a bug with the graph's shape",
+};
+
+/** How to start the child: its file, and tsx's loader when running from TypeScript sources. */
+function childCommand(): { path: string; execArgv: string[] } {
+  // tsx's tsImport adds a query to module URLs: look at the path alone.
+  const here = new URL(import.meta.url);
+  here.search = "";
+  const fromSource = here.pathname.endsWith(".ts");
+  const path = fileURLToPath(new URL(fromSource ? "./load-child.ts" : "./load-child.js", here));
+  const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+  return { path, execArgv: fromSource ? ["--import", loader] : [] };
+}
+
+/**
+ * Imports the module in a child process, reads the export and extracts its topology, within
+ * `timeoutMs`. Throws a {@link UsageError} naming module, export and cause otherwise.
+ */
+export async function loadTopology(
+  ref: GraphReference,
+  options: ExtractTopologyOptions,
+  timeoutMs = DEFAULT_LOAD_TIMEOUT_MS,
+): Promise<{ topology: Topology; label: string }> {
+  const { topology, exportName } = await runChild(ref, { mode: "topology", options }, timeoutMs);
+  if (!isTopology(topology)) throw loadError(ref, exportName, "the loader returned no topology");
+  return { topology, label: referenceLabel(ref, exportName) };
+}
+
+/**
+ * Checks in a child process that importing the module finishes within `timeoutMs` without
+ * exiting, and that the export exists; returns the export's name.
+ */
+export async function probeModule(ref: GraphReference, timeoutMs = DEFAULT_LOAD_TIMEOUT_MS): Promise<string> {
+  return (await runChild(ref, { mode: "import", options: {} }, timeoutMs)).exportName;
+}
+
+function runChild(
+  ref: GraphReference,
+  what: Pick<ChildRequest, "mode" | "options">,
+  timeoutMs: number,
+): Promise<{ topology?: unknown; exportName: string }> {
+  const request: ChildRequest = { path: ref.path, ...(ref.exportName ? { exportName: ref.exportName } : {}), ...what };
+  const { path, execArgv } = childCommand();
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(path, [JSON.stringify(request)], {
+      execArgv,
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      env: { ...process.env, FIREBREAK_LOAD_CHILD: "1" },
+    });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    child.stdout?.resume();
+    let imported = false;
+    let settled = false;
+    const finish = (error: UsageError | undefined, value?: { topology?: unknown; exportName: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (child.exitCode === null) child.kill("SIGKILL");
+      if (error) reject(error);
+      else resolvePromise(value!);
+    };
+    const timer = setTimeout(() => {
+      const where = imported ? "building the graph" : "importing it";
+      finish(loadError(ref, ref.exportName, `${where} did not finish within ${timeoutMs} ms (a top-level await, a timer or a loop that never ends?); raise --load-timeout if it is only slow`));
+    }, timeoutMs);
+    child.on("message", (message: ChildMessage) => {
+      if (message.type === "imported") imported = true;
+      else if (message.type === "failed") {
+        finish(loadError(ref, message.exportName ?? ref.exportName, `${message.message}; ${STAGE_HINT[message.stage]}.`));
+      } else if (message.type === "result") {
+        finish(undefined, { topology: message.topology, exportName: message.exportName });
+      }
+    });
+    child.on("error", (error) => finish(loadError(ref, ref.exportName, `could not start the loader: ${error.message}`)));
+    child.on("exit", (code, signal) => {
+      const where = imported ? "while building the graph" : "during import";
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      const detail = lastLine(stderr);
+      finish(loadError(ref, ref.exportName, `the module ${how} ${where}, before a graph was read${detail ? ` (${detail})` : ""}; a module must not call process.exit when imported.`));
+    });
+  });
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split("\n").filter((l) => l.trim() !== "");
+  return (lines[lines.length - 1] ?? "").slice(0, 300);
+}
+
+const TS_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx"]);
+
+/** Thrown inside the CLI process when an imported module calls `process.exit`. */
+class ModuleExitError extends Error {
+  constructor(readonly code: unknown) {
+    super(`called process.exit(${String(code ?? "")})`);
+  }
+}
+
+/**
+ * Imports a module in this process, after a child process has shown that importing it
+ * finishes: `process.exit` is intercepted during the import and a timeout bounds it.
+ */
+export async function importInProcess(ref: GraphReference, timeoutMs: number): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(ref.path).href;
+  const exit = process.exit;
+  process.exit = ((code?: unknown) => {
+    throw new ModuleExitError(code);
+  }) as typeof process.exit;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const loading = TS_EXTENSIONS.has(extname(ref.path))
+      ? ((await import("tsx/esm/api")).tsImport(url, import.meta.url) as Promise<Record<string, unknown>>)
+      : (import(url) as Promise<Record<string, unknown>>);
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`importing it did not finish within ${timeoutMs} ms`)), timeoutMs);
+    });
+    return await Promise.race([loading, timeout]);
+  } catch (error) {
+    throw loadError(ref, ref.exportName, `importing it failed: ${error instanceof Error ? error.message : String(error)}.`);
+  } finally {
+    clearTimeout(timer);
+    process.exit = exit;
+  }
+}
+
+/** True when the export is a graph or a function (a factory, called later). */
+export function isGraphOrFactory(value: unknown): boolean {
+  return isExtractableGraph(value) || typeof value === "function";
 }

@@ -1,30 +1,37 @@
 /**
  * `extractTopology`: reads a LangGraph `StateGraph` (or a compiled graph, which keeps its
  * builder) into a {@link Topology}: nodes with roles, plain edges, fan-in, conditional
- * path-map targets (also `Send` fan-out), `Command` targets declared with `ends`, and
- * subgraphs expanded as `parent:child`. Reads the builder's public fields only; loads no
- * LangGraph module.
+ * path-map targets, `Send` fan-out, `Command` targets declared with `ends`, handoff tools
+ * (`Command.PARENT`), and subgraphs. At **agent level** (the default) a prebuilt agent or any
+ * subgraph that is one agent is one node (its model ⇄ tools loop is its own iteration) and
+ * subgraphs of several agents are expanded as `parent:child`; at **node level** every
+ * subgraph is expanded. Reads the builder's public fields only; loads no LangGraph module.
  */
+import { detectControls, scanModels, type ModelScan } from "./detect-controls.js";
+import {
+  isHook,
+  isModelNodeKey,
+  isSingleAgent,
+  isToolNode,
+  readHandoffs,
+  type BuilderLike,
+} from "./extract-agents.js";
+import { branchTargets } from "./extract-branches.js";
 import { finding, type TopologyFinding } from "./findings.js";
-import { readFirebreakInfo, isFirebreakRole, type FirebreakRole } from "./roles.js";
-import type {
-  ControlStatus,
-  DetectedControls,
-  EdgeKind,
-  RoleSource,
-  Topology,
-  TopologyEdge,
-  TopologyNode,
-} from "./topology.js";
+import { readFirebreakInfo, isFirebreakRole, type FirebreakNodeInfo, type FirebreakRole } from "./roles.js";
+import type { AnalysisLevel, EdgeKind, RoleSource, Topology, TopologyEdge, TopologyNode } from "./topology.js";
 
 const START = "__start__";
 const END = "__end__";
 
-
-/** Savers that keep checkpoints in process memory: not durable. */
-const IN_MEMORY_SAVERS = new Set(["MemorySaver", "InMemorySaver"]);
 /** Options of {@link extractTopology}. */
 export interface ExtractTopologyOptions {
+  /**
+   * `"agent"`: a prebuilt agent (or any subgraph that is one agent) is one node and handoff
+   * tools are edges between agents; `"node"`: every node of every subgraph.
+   * @default "agent"
+   */
+  level?: AnalysisLevel;
   /** Expand subgraphs (`true`), not at all (`false`), or to a depth. @default true */
   xray?: boolean | number;
   /**
@@ -45,24 +52,6 @@ export interface ExtractTopologyOptions {
   nodeDelta?: Readonly<Record<string, number>>;
 }
 
-interface BranchLike {
-  ends?: Record<string, string>;
-}
-interface NodeSpecLike {
-  runnable?: unknown;
-  metadata?: unknown;
-  subgraphs?: unknown[];
-  ends?: string[];
-  retryPolicy?: unknown;
-  isErrorHandler?: boolean;
-}
-interface BuilderLike {
-  nodes: Record<string, NodeSpecLike>;
-  edges: Set<[string, string]>;
-  branches: Record<string, Record<string, BranchLike>>;
-  waitingEdges?: Set<[string[], string]>;
-  _nodeDefaults?: { retryPolicy?: unknown };
-}
 interface CompiledLike {
   builder: BuilderLike;
   interruptBefore?: string[] | "*";
@@ -75,13 +64,7 @@ interface CompiledLike {
 function isBuilder(value: unknown): value is BuilderLike {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
-  return (
-    typeof v.nodes === "object" &&
-    v.nodes !== null &&
-    v.edges instanceof Set &&
-    typeof v.branches === "object" &&
-    v.branches !== null
-  );
+  return typeof v.nodes === "object" && v.nodes !== null && v.edges instanceof Set && typeof v.branches === "object" && v.branches !== null;
 }
 
 /** Finds the builder (and compiled graph) behind a builder, a compiled graph or an agent. */
@@ -98,6 +81,8 @@ function resolve(value: unknown): { builder: BuilderLike; compiled?: CompiledLik
   return undefined;
 }
 
+const resolveBuilder = (value: unknown) => resolve(value)?.builder;
+
 /** True when `value` is something {@link extractTopology} can read. */
 export function isExtractableGraph(value: unknown): boolean {
   return resolve(value) !== undefined;
@@ -105,24 +90,30 @@ export function isExtractableGraph(value: unknown): boolean {
 
 interface Context {
   readonly options: ExtractTopologyOptions;
+  readonly level: AnalysisLevel;
   readonly defaultRole: FirebreakRole;
   readonly nodes: Map<string, TopologyNode>;
   readonly edges: Map<string, TopologyEdge>;
   readonly findings: TopologyFinding[];
   readonly defaulted: string[];
   readonly scan: ModelScan;
+  collapsed: number;
 }
 
+/** Entry and exit nodes of one expanded node, and the handoffs made from inside it. */
 interface Ends {
   entries: string[];
   exits: string[];
+  /** Handoff destination (a key of the containing graph) → node ids the handoff starts from. */
+  handoffs: Map<string, string[]>;
 }
 
-const KIND_RANK: Record<EdgeKind, number> = { direct: 0, "fan-in": 1, conditional: 2, command: 3, unknown: 4 };
+const KIND_RANK: Record<EdgeKind, number> = { direct: 0, "fan-in": 1, conditional: 2, send: 3, command: 4, handoff: 5, read: 6, unknown: 7 };
 
 /**
  * Reads a `StateGraph`, a compiled graph or a `createAgent` agent into a topology.
  * Throws a `TypeError` for anything else (analyzeTopology turns that into a finding).
+ * At agent level, when an agent was collapsed, `nodeLevel` holds the node-level topology too.
  *
  * @example
  * ```ts
@@ -133,44 +124,46 @@ const KIND_RANK: Record<EdgeKind, number> = { direct: 0, "fan-in": 1, conditiona
 export function extractTopology(graph: unknown, options: ExtractTopologyOptions = {}): Topology {
   const resolved = resolve(graph);
   if (!resolved) {
-    throw new TypeError(
-      `expected a StateGraph, a compiled graph or an agent with a .graph, got ${describe(graph)}`,
-    );
+    throw new TypeError(`expected a StateGraph, a compiled graph or an agent with a .graph, got ${describe(graph)}`);
   }
+  const level: AnalysisLevel = options.level === "node" ? "node" : "agent";
   const ctx: Context = {
     options,
+    level,
     defaultRole: isFirebreakRole(options.defaultRole) ? options.defaultRole : "agent",
     nodes: new Map(),
     edges: new Map(),
     findings: [],
     defaulted: [],
     scan: { models: 0, breakers: 0 },
+    collapsed: 0,
   };
   const depth = options.xray === false ? 0 : options.xray === true || options.xray === undefined ? Infinity : Math.max(0, options.xray);
   const top = expand(ctx, resolved.builder, resolved.compiled, "", depth, true);
-
-  if (ctx.defaulted.length > 0) {
-    const ids = ctx.defaulted;
-    ctx.findings.push(
-      finding(
-        "DEFAULT_ROLES",
-        "info",
-        `${ids.length} node${ids.length === 1 ? "" : "s"} declare no role and were assumed to be ${ctx.defaultRole}s: ${ids.slice(0, 8).join(", ")}${ids.length > 8 ? ", …" : ""}.`,
-        `Declare roles with addNode(name, fn, { metadata: firebreakRole("verifier") }) (also "tool", "router", "human").`,
-      ),
-    );
-  }
+  if (ctx.defaulted.length > 0) ctx.findings.push(defaultRolesFinding(ctx.defaulted, ctx.defaultRole));
   const name = resolved.compiled?.name;
+  const nodeLevel = level === "agent" && ctx.collapsed > 0 ? extractTopology(graph, { ...options, level: "node" }) : undefined;
   return {
     kind: "firebreak/topology",
     ...(typeof name === "string" && name !== "LangGraph" ? { name } : {}),
+    level,
     nodes: [...ctx.nodes.values()],
     edges: [...ctx.edges.values()],
     entries: top.entries,
     exits: top.exits,
     findings: ctx.findings,
     controls: detectControls(resolved.compiled, options, ctx.scan),
+    ...(nodeLevel ? { nodeLevel: { nodes: nodeLevel.nodes, edges: nodeLevel.edges } } : {}),
   };
+}
+
+function defaultRolesFinding(ids: readonly string[], role: FirebreakRole): TopologyFinding {
+  return finding(
+    "DEFAULT_ROLES",
+    "info",
+    `${ids.length} node${ids.length === 1 ? "" : "s"} declare no role and were assumed to be ${role}s: ${ids.slice(0, 8).join(", ")}${ids.length > 8 ? ", …" : ""}.`,
+    `Declare roles with addNode(name, fn, { metadata: firebreakRole("verifier") }) (also "tool", "router", "human").`,
+  );
 }
 
 function interruptList(value: unknown): readonly string[] | "*" {
@@ -187,166 +180,214 @@ function has(list: readonly string[] | "*", key: string): boolean {
   return list === "*" || list.includes(key);
 }
 
-/** Adds the nodes and edges of one (sub)graph level; returns its entry and exit nodes. */
-function expand(
-  ctx: Context,
-  builder: BuilderLike,
-  compiled: CompiledLike | undefined,
-  prefix: string,
-  depth: number,
-  isTop: boolean,
-): Ends {
-  const before = union(interruptList(compiled?.interruptBefore), isTop ? ctx.options.interruptBefore : undefined);
-  const after = union(interruptList(compiled?.interruptAfter), isTop ? ctx.options.interruptAfter : undefined);
-  const keys = Object.keys(builder.nodes).filter((key) => {
-    if (builder.nodes[key]?.isErrorHandler) {
-      ctx.findings.push(
-        finding(
-          "ERROR_HANDLER_NOT_MODELLED",
-          "info",
-          `Error handler "${prefix}${key}" may route anywhere with a Command; its edges are not modelled.`,
-          "Declare the handler's targets or keep it to state updates.",
-          { node: prefix + key },
-        ),
-      );
-      return false;
-    }
-    return true;
-  });
-  const hasToolNode = keys.some((key) => isToolNode(builder.nodes[key]!.runnable));
-  const local = new Map<string, Ends>();
+/** One (sub)graph level being expanded. */
+interface Level {
+  readonly builder: BuilderLike;
+  readonly prefix: string;
+  readonly keys: readonly string[];
+  readonly local: Map<string, Ends>;
+  readonly before: readonly string[] | "*";
+  readonly after: readonly string[] | "*";
+  readonly hasToolNode: boolean;
+}
 
-  for (const key of keys) {
-    const spec = builder.nodes[key]!;
-    const id = prefix + key;
-    const info = readFirebreakInfo(spec.metadata);
-    const declared = info !== undefined && (info.role !== undefined || info.guard !== undefined);
-    const subs = Array.isArray(spec.subgraphs) ? spec.subgraphs : [];
-    const child = subs.length === 1 ? resolve(subs[0]) : undefined;
-    if (!declared && depth > 0 && child) {
+/** Adds the nodes and edges of one (sub)graph level; returns its entry and exit nodes. */
+function expand(ctx: Context, builder: BuilderLike, compiled: CompiledLike | undefined, prefix: string, depth: number, isTop: boolean): Ends {
+  const keys = Object.keys(builder.nodes).filter((key) => !skipErrorHandler(ctx, builder, prefix, key));
+  const lvl: Level = {
+    builder,
+    prefix,
+    keys,
+    local: new Map(),
+    before: union(interruptList(compiled?.interruptBefore), isTop ? ctx.options.interruptBefore : undefined),
+    after: union(interruptList(compiled?.interruptAfter), isTop ? ctx.options.interruptAfter : undefined),
+    hasToolNode: keys.some((key) => isToolNode(builder.nodes[key]!.runnable)),
+  };
+  for (const key of keys) addNode(ctx, lvl, key, depth);
+  return connectLevel(ctx, lvl);
+}
+
+function skipErrorHandler(ctx: Context, builder: BuilderLike, prefix: string, key: string): boolean {
+  if (!builder.nodes[key]?.isErrorHandler) return false;
+  ctx.findings.push(
+    finding(
+      "ERROR_HANDLER_NOT_MODELLED",
+      "info",
+      `Error handler "${prefix}${key}" may route anywhere with a Command; its edges are not modelled.`,
+      "Declare the handler's targets or keep it to state updates.",
+      { node: prefix + key },
+    ),
+  );
+  return true;
+}
+
+/** Adds one node: expanded (a subgraph of several agents, or any subgraph at node level), or a single node. */
+function addNode(ctx: Context, lvl: Level, key: string, depth: number): void {
+  const spec = lvl.builder.nodes[key]!;
+  const id = lvl.prefix + key;
+  const info = readFirebreakInfo(spec.metadata);
+  const declared = info !== undefined && (info.role !== undefined || info.guard !== undefined);
+  const subs = Array.isArray(spec.subgraphs) ? spec.subgraphs : [];
+  const child = subs.length === 1 ? resolve(subs[0]) : undefined;
+  let agent = false;
+  if (!declared && depth > 0 && child) {
+    agent = ctx.level === "agent" && isSingleAgent(child.builder, resolveBuilder);
+    if (!agent) {
       const inner = expand(ctx, child.builder, child.compiled, `${id}:`, depth - 1, false);
       if (inner.entries.length > 0) {
-        local.set(key, inner);
-        continue;
+        lvl.local.set(key, { ...inner, handoffs: innerHandoffs(child.builder, lvl.keys, `${id}:`) });
+        return;
       }
-    } else if (!declared && subs.length > 0 && depth > 0) {
-      ctx.findings.push(
-        finding(
-          "SUBGRAPH_NOT_EXPANDED",
-          "info",
-          subs.length > 1
-            ? `Node "${id}" runs ${subs.length} subgraphs; it is analysed as one node.`
-            : `Node "${id}" runs a subgraph without a readable builder; it is analysed as one node.`,
-          "Declare the node's role in its metadata, or add each subgraph as its own node.",
-          { node: id },
-        ),
-      );
     }
-    const interrupt =
-      has(before, key) && has(after, key) ? "before,after" : has(before, key) ? "before" : has(after, key) ? "after" : undefined;
-    let role: FirebreakRole;
-    let roleSource: RoleSource;
-    if (info?.guard) {
-      role = info.role ?? "verifier";
-      roleSource = "metadata";
-    } else if (interrupt) {
-      role = "human";
-      roleSource = "interrupt";
-    } else if (info?.role) {
-      role = info.role;
-      roleSource = "metadata";
-    } else if (isToolNode(spec.runnable)) {
-      role = "tool";
-      roleSource = "prebuilt";
-    } else if (hasToolNode && (key === "agent" || key === "model_request")) {
-      role = "agent";
-      roleSource = "prebuilt";
-    } else if (isHook(key)) {
-      role = "router";
-      roleSource = "prebuilt";
-    } else {
-      role = ctx.defaultRole;
-      roleSource = "default";
-      ctx.defaulted.push(id);
-    }
-    scanModels(spec.runnable, ctx.scan);
-    const delta = ctx.options.nodeDelta?.[id] ?? info?.delta;
-    ctx.nodes.set(id, {
-      id,
-      role,
-      roleSource,
-      ...(info?.guard ? { guard: info.guard } : {}),
-      ...(info?.hub ? { hub: true } : {}),
-      ...(info?.beta !== undefined ? { beta: info.beta } : {}),
-      ...(delta !== undefined ? { delta } : {}),
-      ...(interrupt ? { interrupt } : {}),
-      retry: spec.retryPolicy !== undefined || builder._nodeDefaults?.retryPolicy !== undefined || info?.guard?.producerRetry === true,
-    });
-    local.set(key, { entries: [id], exits: [id] });
+  } else if (!declared && subs.length > 0 && depth > 0) {
+    ctx.findings.push(notExpandedFinding(id, subs.length));
   }
+  if (agent) ctx.collapsed++;
+  const node = describeNode(ctx, lvl, key, info, agent);
+  ctx.nodes.set(id, node);
+  scanModels(spec.runnable, ctx.scan);
+  if (child && agent) for (const inner of Object.values(child.builder.nodes)) scanModels(inner.runnable, ctx.scan);
+  const handoffs = new Map<string, string[]>();
+  if (child) for (const targets of readHandoffs(child.builder, lvl.keys).values()) for (const t of targets) handoffs.set(t, [id]);
+  lvl.local.set(key, { entries: [id], exits: [id], handoffs });
+}
 
+/** Handoffs from the tool nodes of an expanded subgraph into the graph that holds it. */
+function innerHandoffs(builder: BuilderLike, siblings: readonly string[], prefix: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [toolKey, targets] of readHandoffs(builder, siblings)) {
+    for (const t of targets) out.set(t, [...(out.get(t) ?? []), prefix + toolKey]);
+  }
+  return out;
+}
+
+function notExpandedFinding(id: string, count: number): TopologyFinding {
+  return finding(
+    "SUBGRAPH_NOT_EXPANDED",
+    "info",
+    count > 1
+      ? `Node "${id}" runs ${count} subgraphs; it is analysed as one node.`
+      : `Node "${id}" runs a subgraph without a readable builder; it is analysed as one node.`,
+    "Declare the node's role in its metadata, or add each subgraph as its own node.",
+    { node: id },
+  );
+}
+
+/** The node's role (metadata, interrupt, prebuilt shape or default) and numbers. */
+function describeNode(ctx: Context, lvl: Level, key: string, info: FirebreakNodeInfo | undefined, agent: boolean): TopologyNode {
+  const spec = lvl.builder.nodes[key]!;
+  const id = lvl.prefix + key;
+  const interrupt =
+    has(lvl.before, key) && has(lvl.after, key) ? "before,after" : has(lvl.before, key) ? "before" : has(lvl.after, key) ? "after" : undefined;
+  const [role, roleSource] = roleOf(spec.runnable, key, info, interrupt, agent, lvl.hasToolNode) ?? [ctx.defaultRole, "default" as const];
+  if (roleSource === "default") ctx.defaulted.push(id);
+  const delta = ctx.options.nodeDelta?.[id] ?? info?.delta;
+  return {
+    id,
+    role,
+    roleSource,
+    ...(info?.guard ? { guard: info.guard } : {}),
+    ...(info?.hub ? { hub: true } : {}),
+    ...(info?.beta !== undefined ? { beta: info.beta } : {}),
+    ...(delta !== undefined ? { delta } : {}),
+    ...(interrupt ? { interrupt } : {}),
+    ...(agent ? { collapsed: true } : {}),
+    retry: spec.retryPolicy !== undefined || lvl.builder._nodeDefaults?.retryPolicy !== undefined || info?.guard?.producerRetry === true,
+  };
+}
+
+function roleOf(
+  runnable: unknown,
+  key: string,
+  info: FirebreakNodeInfo | undefined,
+  interrupt: string | undefined,
+  agent: boolean,
+  hasToolNode: boolean,
+): [FirebreakRole, RoleSource] | undefined {
+  if (info?.guard) return [info.role ?? "verifier", "metadata"];
+  if (interrupt) return ["human", "interrupt"];
+  if (info?.role) return [info.role, "metadata"];
+  if (agent) return ["agent", "prebuilt"];
+  if (isToolNode(runnable)) return ["tool", "prebuilt"];
+  if (hasToolNode && isModelNodeKey(key)) return ["agent", "prebuilt"];
+  if (isHook(key)) return ["router", "prebuilt"];
+  return undefined;
+}
+
+/** Wires the edges of one level: plain, fan-in, conditional (path maps, Send), Command ends and handoffs. */
+function connectLevel(ctx: Context, lvl: Level): Ends {
+  const ends: Ends = { entries: [], exits: [], handoffs: new Map() };
   const entries = new Set<string>();
   const exits = new Set<string>();
   const withOut = new Set<string>();
   const withCommand = new Set<string>();
-  const connect = (source: string, target: string, kind: EdgeKind) => {
+  const connect = (source: string, target: string, kind: EdgeKind, from?: readonly string[]) => {
     if (source === START) {
-      for (const t of target === END ? [] : (local.get(target)?.entries ?? [])) entries.add(t);
+      for (const t of target === END ? [] : (lvl.local.get(target)?.entries ?? [])) entries.add(t);
       return;
     }
-    (kind === "command" ? withCommand : withOut).add(source);
-    const from = local.get(source)?.exits ?? [];
+    (kind === "command" || kind === "handoff" ? withCommand : withOut).add(source);
+    const sources = from ?? lvl.local.get(source)?.exits ?? [];
     if (target === END) {
-      for (const s of from) exits.add(s);
+      for (const s of sources) exits.add(s);
       return;
     }
-    for (const s of from) for (const t of local.get(target)?.entries ?? []) addEdge(ctx, s, t, kind);
+    for (const s of sources) for (const t of lvl.local.get(target)?.entries ?? []) addEdge(ctx, s, t, kind);
   };
-
-  for (const [source, target] of builder.edges) connect(source, target, "direct");
-  for (const [sources, target] of builder.waitingEdges ?? []) {
-    for (const source of sources) connect(source, target, "fan-in");
+  for (const [source, target] of lvl.builder.edges) connect(source, target, "direct");
+  for (const [sources, target] of lvl.builder.waitingEdges ?? []) for (const source of sources) connect(source, target, "fan-in");
+  connectBranches(ctx, lvl, connect);
+  for (const key of lvl.keys) {
+    const handoffs = lvl.local.get(key)!.handoffs;
+    for (const [target, from] of handoffs) connect(key, target, "handoff", from);
+    for (const target of lvl.builder.nodes[key]!.ends ?? []) if (!handoffs.has(target)) connect(key, target, "command");
   }
-  for (const [source, branches] of Object.entries(builder.branches)) {
-    for (const branch of Object.values(branches)) {
-      if (branch.ends && typeof branch.ends === "object") {
-        for (const target of Object.values(branch.ends)) connect(source, target, "conditional");
-        continue;
-      }
-      // LangGraph itself assumes "any node" here; so do we (the source included).
-      for (const target of keys) connect(source, target, "unknown");
-      connect(source, END, "unknown");
-      const where = source === START ? "__start__" : prefix + source;
-      ctx.findings.push(
-        finding(
-          "UNKNOWN_BRANCH_TARGETS",
-          "warning",
-          `The conditional edge from "${where}" has no path map, so its targets are unknown: assumed to be every node and __end__ (worst case).`,
-          `Pass the possible targets: addConditionalEdges("${source}", route, ["a", "b", END]).`,
-          { node: where },
-        ),
-      );
-    }
-  }
-  for (const key of keys) {
-    for (const target of builder.nodes[key]!.ends ?? []) connect(key, target, "command");
-  }
-  for (const key of keys) {
+  for (const key of lvl.keys) {
     if (withOut.has(key)) continue;
     // LangGraph ends the run after a node with no out-edge (or one that returns no Command).
-    for (const s of local.get(key)?.exits ?? []) exits.add(s);
-    if (withCommand.has(key)) continue;
-    ctx.findings.push(
-      finding(
-        "NO_DECLARED_EXIT",
-        "info",
-        `Node "${prefix + key}" has no declared out-edge; it is taken to end the run.`,
-        `If it returns Command({ goto }), declare the targets: addNode("${key}", fn, { ends: [...] }); otherwise add an edge to END.`,
-        { node: prefix + key },
-      ),
-    );
+    for (const s of lvl.local.get(key)?.exits ?? []) exits.add(s);
+    if (!withCommand.has(key)) ctx.findings.push(noExitFinding(lvl.prefix, key));
   }
-  return { entries: [...entries], exits: [...exits] };
+  ends.entries = [...entries];
+  ends.exits = [...exits];
+  return ends;
+}
+
+function noExitFinding(prefix: string, key: string): TopologyFinding {
+  return finding(
+    "NO_DECLARED_EXIT",
+    "info",
+    `Node "${prefix + key}" has no declared out-edge; it is taken to end the run.`,
+    `If it returns Command({ goto }), declare the targets: addNode("${key}", fn, { ends: [...] }); otherwise add an edge to END.`,
+    { node: prefix + key },
+  );
+}
+
+type Connect = (source: string, target: string, kind: EdgeKind) => void;
+
+/** Conditional edges: path-map targets, Send fan-out, or targets read from the routing function. */
+function connectBranches(ctx: Context, lvl: Level, connect: Connect): void {
+  for (const [source, branches] of Object.entries(lvl.builder.branches)) {
+    for (const branch of Object.values(branches)) {
+      const read = branchTargets(branch, lvl.keys);
+      const kind: EdgeKind = read.source === "map" ? (read.send ? "send" : "conditional") : read.send ? "send" : "read";
+      for (const target of read.targets) connect(source, target, kind);
+      if (read.source !== "map") ctx.findings.push(unknownBranchFinding(source === START ? START : lvl.prefix + source, source, read.targets));
+    }
+  }
+}
+
+function unknownBranchFinding(where: string, source: string, targets: readonly string[]): TopologyFinding {
+  const known = targets.length > 0
+    ? `the analysis read ${targets.join(", ")} from the routing function's source, but cannot know whether it returns other nodes`
+    : "the analysis cannot know where it goes and leaves it out, so ρ, cycles and relay depth may be understated";
+  return finding(
+    "UNKNOWN_BRANCH_TARGETS",
+    "warning",
+    `The conditional edge from "${where}" has no path map: ${known}.`,
+    `Pass the possible targets: addConditionalEdges("${source}", route, ["a", "b", END]).`,
+    { node: where },
+  );
 }
 
 function addEdge(ctx: Context, source: string, target: string, kind: EdgeKind): void {
@@ -355,130 +396,6 @@ function addEdge(ctx: Context, source: string, target: string, kind: EdgeKind): 
   if (existing && KIND_RANK[existing.kind] <= KIND_RANK[kind]) return;
   const beta = ctx.options.edgeBeta?.[`${source}->${target}`];
   ctx.edges.set(key, { source, target, kind, ...(beta !== undefined ? { beta } : {}) });
-}
-
-function isToolNode(runnable: unknown): boolean {
-  if (typeof runnable !== "object" || runnable === null) return false;
-  if (runnable.constructor?.name === "ToolNode") return true;
-  const tools = (runnable as { tools?: unknown }).tools;
-  return (
-    Array.isArray(tools) &&
-    tools.length > 0 &&
-    tools.every((t) => typeof (t as { name?: unknown })?.name === "string")
-  );
-}
-
-/** Prebuilt hooks and langchain middleware nodes only pass state along. */
-function isHook(key: string): boolean {
-  return (
-    key === "pre_model_hook" ||
-    key === "post_model_hook" ||
-    /\.(before|after)_(model|agent)$/.test(key)
-  );
-}
-
-interface ModelScan {
-  models: number;
-  breakers: number;
-}
-
-const BREAKER_MARK = Symbol.for("langgraph-firebreak.breaker");
-
-function isBreaker(obj: object): boolean {
-  const ctorName = (obj as { constructor?: { name?: unknown } }).constructor?.name;
-  if (typeof ctorName === "string" && ctorName.includes("SemanticBreaker")) return true;
-  if ((obj as Record<symbol, unknown>)[BREAKER_MARK] === true) return true;
-  const ns = (obj as { lc_namespace?: unknown }).lc_namespace;
-  return Array.isArray(ns) && ns.some((s) => typeof s === "string" && s.toLowerCase().includes("firebreak"));
-}
-
-function isChatModel(obj: object): boolean {
-  const o = obj as { _llmType?: unknown; invoke?: unknown; lc_namespace?: unknown };
-  return (
-    typeof o._llmType === "function" &&
-    typeof o.invoke === "function" &&
-    Array.isArray(o.lc_namespace) &&
-    o.lc_namespace.includes("chat_models")
-  );
-}
-
-/** Looks a few levels into a node's runnable for chat models and breaker wrappers. */
-function scanModels(root: unknown, scan: ModelScan): void {
-  const seen = new Set<object>();
-  const stack: [unknown, number][] = [[root, 0]];
-  let visited = 0;
-  while (stack.length > 0 && visited < 500) {
-    const [value, level] = stack.pop()!;
-    if (typeof value !== "object" || value === null || seen.has(value)) continue;
-    seen.add(value);
-    visited++;
-    if (isBreaker(value)) {
-      scan.breakers++;
-      continue;
-    }
-    if (isChatModel(value)) {
-      scan.models++;
-      continue;
-    }
-    if (level >= 4 || (value as { lg_is_pregel?: unknown }).lg_is_pregel === true) continue;
-    const children = Array.isArray(value) ? value.slice(0, 50) : Object.values(value);
-    for (const child of children) if (typeof child === "object" && child !== null) stack.push([child, level + 1]);
-  }
-}
-
-function detectControls(
-  compiled: CompiledLike | undefined,
-  options: ExtractTopologyOptions,
-  scan: ModelScan,
-): DetectedControls {
-  let checkpointer: ControlStatus = "unknown";
-  let checkpointerEvidence = "an uncompiled builder: the checkpointer is chosen at compile()";
-  if (options.checkpointer !== undefined) {
-    checkpointer = options.checkpointer ? "present" : "absent";
-    checkpointerEvidence = options.checkpointer ? "declared in options" : "declared absent in options";
-  } else if (compiled) {
-    const cp = compiled.checkpointer;
-    const saver = (cp as { constructor?: { name?: string } } | null | undefined)?.constructor?.name ?? "a checkpointer";
-    if (typeof cp === "object" && cp !== null && IN_MEMORY_SAVERS.has(saver)) {
-      // An in-memory saver keeps threads for human gates and time travel, but a crash loses them.
-      checkpointer = "absent";
-      checkpointerEvidence = `compiled with ${saver}: in memory, lost when the process ends (use PostgresSaver or createCheckpointer())`;
-    } else if (typeof cp === "object" && cp !== null) {
-      checkpointer = "present";
-      checkpointerEvidence = `compiled with ${saver}`;
-    } else {
-      checkpointer = "absent";
-      checkpointerEvidence = "compiled without a checkpointer";
-    }
-  }
-
-  let tracing: ControlStatus = "unknown";
-  let tracingEvidence = "callbacks passed per call cannot be seen on the graph";
-  const callbacks = compiled?.config?.callbacks;
-  const env = typeof process === "object" ? process.env : {};
-  if (callbacks !== undefined && callbacks !== null && !(Array.isArray(callbacks) && callbacks.length === 0)) {
-    tracing = "present";
-    tracingEvidence = "callbacks configured on the graph (withConfig)";
-  } else if (env.LANGSMITH_TRACING === "true" || env.LANGCHAIN_TRACING_V2 === "true") {
-    tracing = "present";
-    tracingEvidence = "LangSmith tracing enabled in the environment";
-  }
-
-  let breaker: ControlStatus = "unknown";
-  let breakerEvidence = "models are created inside node functions, where they cannot be seen";
-  if (scan.models > 0) {
-    breaker = "absent";
-    breakerEvidence = `${scan.models} chat model${scan.models === 1 ? "" : "s"} in nodes without withSemanticBreaker`;
-  } else if (scan.breakers > 0) {
-    breaker = "present";
-    breakerEvidence = `${scan.breakers} model${scan.breakers === 1 ? "" : "s"} wrapped by withSemanticBreaker`;
-  }
-  return {
-    checkpointer,
-    tracing,
-    breaker,
-    evidence: { checkpointer: checkpointerEvidence, tracing: tracingEvidence, breaker: breakerEvidence },
-  };
 }
 
 function describe(value: unknown): string {

@@ -18,6 +18,7 @@ export {
   type ControlStatus,
   type CreateTopologyInput,
   type DetectedControls,
+  type AnalysisLevel,
   type EdgeKind,
   type RoleSource,
   type Topology,

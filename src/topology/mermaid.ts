@@ -54,7 +54,7 @@ export function topologyToMermaid(
   const recommendedEdges = new Set<string>();
   if (report?.guards && highlightGuards) {
     for (const r of report.guards.recommended) {
-      if (r.node) recommended.add(r.node);
+      if (r.node) recommended.add(r.at ?? r.node);
       if (r.edge) recommendedEdges.add(`${r.edge[0]}\u0000${r.edge[1]}`);
     }
   }
@@ -76,8 +76,9 @@ export function topologyToMermaid(
     link++;
   }
   for (const e of topology.edges) {
-    const arrow = e.kind === "direct" || e.kind === "fan-in" ? "-->" : e.kind === "unknown" ? "-. ? .->" : "-.->";
-    lines.push(`\t${idOf(e.source)} ${arrow} ${idOf(e.target)};`);
+    const arrow = e.kind === "direct" || e.kind === "fan-in" ? "-->" : e.kind === "unknown" || e.kind === "read" ? "-. ? .->" : "-.->";
+    const label = e.kind === "send" ? "|Send|" : e.kind === "handoff" ? "|handoff|" : "";
+    lines.push(`\t${idOf(e.source)} ${arrow}${label} ${idOf(e.target)};`);
     const cs = cyclic.get(e.source);
     if (cs !== undefined && cs === cyclic.get(e.target)) cycleLinks.push(link);
     if (recommendedEdges.has(`${e.source}\u0000${e.target}`)) guardLinks.push(link);

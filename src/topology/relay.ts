@@ -10,6 +10,7 @@
  * relay. A loop back into the same agent (a ReAct agent and its tools) is that agent's own
  * iteration, counted once.
  */
+import { finding, formatPath, type TopologyFinding } from "./findings.js";
 import { indexTopology, type IndexedGraph } from "./graph-index.js";
 import { stronglyConnectedComponents, type Components } from "./scc.js";
 import type { Topology, TopologyNode } from "./topology.js";
@@ -237,4 +238,44 @@ function shortestPath(g: IndexedGraph, comp: Int32Array, c: number, a: number, b
     }
   }
   return [a, b];
+}
+
+/** RELAY_UNBOUNDED / RELAY_DEPTH_EXCEEDED errors and AGENT_SELF_LOOP notes for a relay report. */
+export function relayFindings(relay: RelayReport): TopologyFinding[] {
+  const out: TopologyFinding[] = [];
+  if (relay.depth === "unbounded") {
+    for (const cycle of relay.unboundedCycles) {
+      out.push(
+        finding(
+          "RELAY_UNBOUNDED",
+          "error",
+          `Agents ${formatPath([...cycle, cycle[0]!])} hand work around a loop with no verifier or human on it: an unbounded relay (each stage loses accuracy, arXiv:2603.26993).`,
+          "Put a verifier node (role \"verifier\") or a human gate on the loop, or wrap one of its agents in a guard.",
+          { path: cycle },
+        ),
+      );
+    }
+  } else if (!relay.ok) {
+    out.push(
+      finding(
+        "RELAY_DEPTH_EXCEEDED",
+        "error",
+        `${relay.depth} agents relay work without verification (${formatPath(relay.path)}); the limit is ${relay.limit} (a heuristic, arXiv:2603.26993).`,
+        "Insert a verifier node (role \"verifier\") in the middle of the chain, hand over structured posteriors, or raise maxRelayDepth deliberately.",
+        { path: relay.path },
+      ),
+    );
+  }
+  for (const agent of relay.selfLoops) {
+    out.push(
+      finding(
+        "AGENT_SELF_LOOP",
+        "info",
+        `Agent "${agent}" loops back to itself (through tools or routers): only the recursion limit bounds it.`,
+        "Make sure a condition routes out of the loop; set recursionLimit deliberately.",
+        { node: agent },
+      ),
+    );
+  }
+  return out;
 }

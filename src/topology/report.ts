@@ -20,9 +20,14 @@ export function formatTopologyReport(report: TopologyReport, options: { title?: 
   out.push(
     `  ${report.size.nodes} nodes, ${report.size.edges} edges; ${cyclic} cyclic component${cyclic === 1 ? "" : "s"} of ${report.componentCount}`,
   );
+  if (report.level === "agent") out.push("  level: agent (a prebuilt agent's model ⇄ tools loop is one agent; --level node shows every node)");
+  else if (report.level === "node") out.push("  level: node (every node of every subgraph)");
   out.push("");
   out.push("Cascade risk (arXiv:2603.04474)");
   out.push(`  ρ(A)          = ${n(report.rho)}${report.rho === 0 ? "  (acyclic: A is nilpotent, no error recirculates)" : ""}`);
+  if (report.rhoNodeLevel !== undefined) {
+    out.push(`  ρ node level  = ${n(report.rhoNodeLevel)}  (counting each agent's own model ⇄ tools loop as relay)`);
+  }
   if (report.rhoEffective !== report.rho) {
     out.push(`  ρ effective   = ${n(report.rhoEffective)}  (guard/verifier/human out-edges × ${report.guardResidual})`);
   }
@@ -69,7 +74,8 @@ export function formatTopologyReport(report: TopologyReport, options: { title?: 
     } else {
       out.push(`Recommended guards (${g.unit}s, residual ${g.residual})`);
       for (const rec of g.recommended) {
-        out.push(`  + ${rec.node ?? formatPath(rec.edge ?? [])}  → R ${n(rec.rAfter)}`);
+        const at = rec.at !== undefined ? `  (holds ${rec.at})` : "";
+        out.push(`  + ${rec.node ?? formatPath(rec.edge ?? [])}${at}  → R ${n(rec.rAfter)}`);
       }
       out.push(`  ρ effective ${n(g.rhoBefore)} → ${n(g.rhoAfter)};  R ${n(g.rBefore)} → ${n(g.rAfter)}${g.sufficient ? "" : "  (still ≥ 1)"}`);
     }

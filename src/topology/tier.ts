@@ -4,6 +4,7 @@
  * runs over 30 s or external side effects. Tier 2: any cycle (ρ > 0). Tier 3: over 5 min,
  * over $1 a run, or regulated. The checklist says which controls the graph visibly has.
  */
+import { finding, type TopologyFinding } from "./findings.js";
 import type { Topology } from "./topology.js";
 
 /** Facts about the workload that the graph cannot show. */
@@ -164,4 +165,18 @@ function fmt(v: number): string {
 
 function list(ids: readonly string[], max = 6): string {
   return ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} and ${ids.length - max} more`;
+}
+
+/** A CONTROL_MISSING warning for each missing control (relay depth has its own error). */
+export function tierFindings(tier: TierReport): TopologyFinding[] {
+  return tier.controls
+    .filter((c) => c.status === "missing" && c.id !== "relay-depth")
+    .map((c) =>
+      finding(
+        "CONTROL_MISSING",
+        "warning",
+        `Tier ${tier.tier} needs "${c.label}" (tier ${c.tier}): ${c.evidence}.`,
+        "Add the control or lower the tier's drivers.",
+      ),
+    );
 }

@@ -16,12 +16,24 @@ export type EdgeKind =
   | "direct"
   /** `addEdge([a, b], c)`: `c` waits for all of them. */
   | "fan-in"
-  /** A conditional edge's path-map target (including `Send` fan-out). */
+  /** A conditional edge's path-map target. */
   | "conditional"
+  /** `Send` fan-out: the routing function returns `Send` packets. */
+  | "send"
   /** A `Command` goto target declared with `addNode(…, { ends })`. */
   | "command"
-  /** A conditional edge without a path map: LangGraph assumes any node. */
+  /** A handoff tool's `Command({ goto, graph: Command.PARENT })` to another agent. */
+  | "handoff"
+  /** A target of a conditional edge without a path map, read from the routing function's source. */
+  | "read"
+  /** A target nobody declared (hand-built topologies: a worst-case assumption). */
   | "unknown";
+
+/**
+ * What one node stands for. `agent`: a prebuilt agent (or any subgraph that is one agent) is
+ * one node and handoff tools are edges between agents; `node`: every node of every subgraph.
+ */
+export type AnalysisLevel = "agent" | "node";
 
 /** One node. */
 export interface TopologyNode {
@@ -43,6 +55,8 @@ export interface TopologyNode {
   readonly interrupt?: "before" | "after" | "before,after";
   /** Whether the node has a `retryPolicy` (own or from `setNodeDefaults`), when known. */
   readonly retry?: boolean;
+  /** True for an agent whose subgraph (model ⇄ tools loop) was read as one node (agent level). */
+  readonly collapsed?: boolean;
 }
 
 /** One edge `source → target`. */
@@ -90,6 +104,10 @@ export interface Topology {
   readonly findings: readonly TopologyFinding[];
   /** Controls visible on the graph object. */
   readonly controls: DetectedControls;
+  /** What a node stands for; absent on hand-built topologies (where nodes are what they are). */
+  readonly level?: AnalysisLevel;
+  /** The same graph at node level, when it differs (an agent was read as one node). */
+  readonly nodeLevel?: { readonly nodes: readonly TopologyNode[]; readonly edges: readonly TopologyEdge[] };
 }
 
 /** A node given to {@link createTopology}: a name, or a name with a role and numbers. */

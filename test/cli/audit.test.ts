@@ -66,9 +66,9 @@ describe("firebreak audit", () => {
     const cases: [string[], RegExp][] = [
       [["audit"], /Missing <module>:<export>/],
       [["audit", "nope.ts:graph"], /Module not found: .*nope\.ts/],
-      [["audit", `${fixture}:answer`], /Export "answer" .* is not a StateGraph/],
-      [["audit", `${fixture}:missing`], /has no export "missing"/],
-      [["audit", `${fixture}:pipeline`, "--beta", "2"], /--beta must be a number between 0 and 1/],
+      [["audit", `${fixture}:answer`], /graphs\.ts:answer: a number is not a StateGraph/],
+      [["audit", `${fixture}:missing`], /graphs\.ts:missing: no such export \(exports: answer, makeLoop, pipeline, verified\)/],
+      [["audit", `${fixture}:pipeline`, "--beta", "2"], /--beta must be a decimal number from 0 to 1, got "2"/],
       [["audit", `${fixture}:pipeline`, "--json", "--mermaid"], /Choose one of --json and --mermaid/],
       [["lint"], /Unknown command "lint"/],
     ];

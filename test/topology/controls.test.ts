@@ -70,8 +70,10 @@ describe("controls visible on the graph", () => {
     const leaf = new StateGraph(State).addNode("x", () => ({})).addEdge(START, "x").addEdge("x", END).compile();
     const middle = new StateGraph(State).addNode("inner", leaf).addEdge(START, "inner").addEdge("inner", END).compile();
     const top = new StateGraph(State).addNode("outer", middle).addEdge(START, "outer").addEdge("outer", END);
-    expect(extractTopology(top).nodes.map((n) => n.id)).toEqual(["outer:inner:x"]);
-    expect(extractTopology(top, { xray: 1 }).nodes.map((n) => n.id)).toEqual(["outer:inner"]);
+    expect(extractTopology(top, { level: "node" }).nodes.map((n) => n.id)).toEqual(["outer:inner:x"]);
+    expect(extractTopology(top, { level: "node", xray: 1 }).nodes.map((n) => n.id)).toEqual(["outer:inner"]);
     expect(extractTopology(top, { xray: 0 }).nodes.map((n) => n.id)).toEqual(["outer"]);
+    // At agent level a chain of one-node subgraphs is one agent.
+    expect(extractTopology(top).nodes.map((n) => [n.id, n.collapsed])).toEqual([["outer", true]]);
   });
 });

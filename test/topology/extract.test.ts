@@ -50,19 +50,37 @@ describe("extractTopology on real LangGraph graphs", () => {
     expect(codes(t)).not.toContain("UNKNOWN_BRANCH_TARGETS");
   });
 
-  it("marks a conditional edge without a path map unknown, assumes every node and END, and says so", () => {
+  it("reads the targets of a conditional edge without a path map from the routing function, without inventing a self-loop", () => {
     const builder = new StateGraph(State)
       .addNode("a", step)
       .addNode("b", step)
       .addEdge(START, "a")
-      .addConditionalEdges("a", () => "b")
+      .addConditionalEdges("a", (s) => (s.text ? "b" : END))
       .addEdge("b", END);
     const t = extractTopology(builder);
-    expect(edgesOf(t)).toEqual(["a->a:unknown", "a->b:unknown"]);
+    expect(edgesOf(t)).toEqual(["a->b:read"]);
     expect([...t.exits].sort()).toEqual(["a", "b"]);
     const f = t.findings.find((x) => x.code === "UNKNOWN_BRANCH_TARGETS");
     expect(f).toMatchObject({ severity: "warning", node: "a" });
-    expect(f?.message).toMatch(/every node and __end__/);
+    expect(f?.message).toMatch(/read b, __end__ from the routing function's source, but cannot know/);
+    expect(f?.fix).toMatch(/addConditionalEdges\("a", route, \[/);
+  });
+
+  it("says it cannot know where a path-map-less edge goes when the routing function names no node, and adds no edge", () => {
+    const builder = new StateGraph(State)
+      .addNode("a", step)
+      .addNode("b", step)
+      .addEdge(START, "a")
+      .addConditionalEdges("a", (s) => s.text)
+      .addEdge("b", END);
+    const t = extractTopology(builder);
+    expect(edgesOf(t)).toEqual([]);
+    expect(t.findings.find((x) => x.code === "UNKNOWN_BRANCH_TARGETS")?.message).toMatch(/cannot know where it goes/);
+    const report = analyzeTopology(builder, { cycles: false });
+    // No phantom self-loop: nothing cyclic, no self-loop finding, no dangerous seed at "a".
+    expect(report.rho).toBe(0);
+    expect(report.findings.map((x) => x.code)).not.toContain("AGENT_SELF_LOOP");
+    expect(report.findings.map((x) => x.code)).not.toContain("DANGEROUS_SEED");
   });
 
   it("reads Command targets declared with ends", () => {
@@ -93,7 +111,7 @@ describe("extractTopology on real LangGraph graphs", () => {
     expect(edgesOf(t)).toEqual([
       "other->join:fan-in",
       "plan->other:direct",
-      "plan->worker:conditional",
+      "plan->worker:send",
       "worker->join:fan-in",
     ]);
   });
@@ -171,7 +189,8 @@ describe("extractTopology on real LangGraph graphs", () => {
     const agent = createReactAgent({ llm: new FakeListChatModel({ responses: ["ok"] }), tools: [search] });
     const t = extractTopology(agent);
     expect(roleOf(t)).toEqual({ agent: "agent/prebuilt", tools: "tool/prebuilt" });
-    expect(edgesOf(t)).toEqual(["agent->tools:conditional", "tools->agent:direct"]);
+    // The prebuilt routing function may answer with Send packets (version "v2"): labelled send.
+    expect(edgesOf(t)).toEqual(["agent->tools:send", "tools->agent:direct"]);
     expect(t.exits).toEqual(["agent"]);
     expect(codes(t)).not.toContain("DEFAULT_ROLES");
   });
@@ -187,9 +206,9 @@ describe("extractTopology on real LangGraph graphs", () => {
     expect(edgesOf(flat)).toEqual([
       "critic->supervisor:direct",
       "researcher->supervisor:direct",
-      "supervisor->critic:command",
-      "supervisor->researcher:command",
-      "supervisor->writer:command",
+      "supervisor->critic:handoff",
+      "supervisor->researcher:handoff",
+      "supervisor->writer:handoff",
       "writer->supervisor:direct",
     ]);
     const flatReport = analyzeTopology(flat, { cycles: false });
@@ -198,9 +217,11 @@ describe("extractTopology on real LangGraph graphs", () => {
       { kind: "supervisor-worker", hub: "supervisor", workers: ["critic", "researcher", "writer"], k: 3, rhoClosedForm: Math.sqrt(3) },
     ]);
 
-    const expanded = extractTopology(supervisor);
+    const expanded = extractTopology(supervisor, { level: "node" });
     expect(expanded.nodes.map((n) => n.id)).toContain("researcher:agent");
-    expect(edgesOf(expanded)).toContain("supervisor:agent->researcher:agent:command");
+    // The handoff tools run in the supervisor's tool node: that is where the Command starts.
+    expect(edgesOf(expanded)).toContain("supervisor:tools->researcher:agent:handoff");
+    expect(edgesOf(expanded)).not.toContain("supervisor:agent->researcher:agent:command");
     expect(edgesOf(expanded)).toContain("researcher:agent->supervisor:agent:direct");
     const report = analyzeTopology(expanded, { cycles: false });
     expect(report.patterns.map((p) => [p.hub, p.k])).toEqual([["supervisor", 3]]);
