@@ -13,7 +13,7 @@ import { producerName, type ResolvedGuard } from "./guard-options.js";
 import { parentValues, type Buffered, type GuardState } from "./guard-state.js";
 import type { BufferedClaim, GuardProducer } from "./guard-types.js";
 import { attemptConfig, snapshot, type HeldEvent } from "./isolate.js";
-import { fromCommand, readProducerOutput, reviewItems, type ProducerOutput } from "./review-items.js";
+import { dropEchoes, fromCommand, readProducerOutput, reviewItems, type ProducerOutput } from "./review-items.js";
 
 /**
  * Runs the producer. A handoff `Command.PARENT` thrown by a nested agent's tool (as in
@@ -78,7 +78,7 @@ export function bufferStage(o: ResolvedGuard) {
     const view = feedback ? injectFeedback(own, feedback, o.feedback, o.keys.messagesKey) : own;
     const held: HeldEvent[] = [];
     const output = await runProducer(o.producer, view, attemptConfig(config, held, feedback ? { [GUARD_FEEDBACK_KEY]: feedback } : {}), name);
-    const update = fillClaimIds(stripFeedback(output.update, o.keys.messagesKey), o.keys.claimsKey, name);
+    const update = fillClaimIds(dropEchoes(stripFeedback(output.update, o.keys.messagesKey), parent, o.keys), o.keys.claimsKey, name);
     const claims = await extractClaims(update, { producer: name, state: parent, attempt }, o.keys, o.extractClaims);
     const total = reviewItems({ ...output, update }, claims, {
       producer: name,

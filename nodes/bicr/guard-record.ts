@@ -8,7 +8,8 @@ import type { AttemptClaimRecord, AttemptRecord, BufferedClaim, GuardOutcome, Gu
 export const GUARD_RECORDS_KEY = "guardRecords";
 
 /**
- * A state channel that collects one {@link GuardRecord} per guarded handoff (append-only).
+ * A state channel that collects one {@link GuardRecord} per guarded handoff (append-only; a
+ * record echoed back by a node that returns its whole state is kept once).
  * Add it under `guardRecords` (or the guard's `recordKey`) to keep every verdict, attempt and
  * block in the graph's state and checkpoints.
  *
@@ -20,7 +21,14 @@ export const GUARD_RECORDS_KEY = "guardRecords";
 export function guardRecordsChannel(): ReducerChannel<GuardRecord[], GuardRecord[] | GuardRecord | null | undefined> {
   return reducerChannel<GuardRecord[], GuardRecord[] | GuardRecord | null | undefined>({
     key: GUARD_RECORDS_KEY,
-    reducer: (records, update) => (update == null ? records : records.concat(update)),
+    // A record already stored is not stored twice: prebuilt agents (createSupervisor's
+    // supervisor) return their whole state, guard records included.
+    reducer: (records, update) => {
+      if (update == null) return records;
+      const ids = new Set(records.map((r) => r.id));
+      const fresh = (Array.isArray(update) ? update : [update]).filter((r) => typeof r?.id !== "string" || !ids.has(r.id));
+      return fresh.length === 0 ? records : records.concat(fresh);
+    },
     initial: () => [],
     valueSchema: z.array(z.custom<GuardRecord>((v) => typeof v === "object" && v !== null)),
     precheck: () => {},
@@ -76,6 +84,7 @@ export function guardRecord(fields: {
   }
   return {
     kind: "firebreak/guard-record",
+    id: globalThis.crypto.randomUUID(),
     guard: fields.guard,
     policy: fields.policy,
     maxAttempts: fields.maxAttempts,

@@ -160,6 +160,8 @@ export type GuardOutcome = "passed" | "degraded" | "approved" | "edited" | "reje
  */
 export interface GuardRecord {
   readonly kind: "firebreak/guard-record";
+  /** Unique id of the record (the channel keeps each id once). */
+  readonly id: string;
   /** Name of the guarded producer node. */
   readonly guard: string;
   readonly policy: ReviewPolicy;

@@ -205,6 +205,44 @@ function primitive(value: unknown): { value?: string | number | boolean | null }
   return {};
 }
 
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  try {
+    return render(a) === render(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The update without echoes of the parent's state: a prebuilt agent (`createReactAgent`)
+ * returns its whole state, so every channel it was given comes back unchanged. A channel whose
+ * value equals the parent's, and claims already stored exactly as they are, have no effect
+ * and are dropped (re-adding them would double an append channel). Messages echoed by id are
+ * handled in review.
+ */
+export function dropEchoes(update: Record<string, unknown>, parent: Readonly<Record<string, unknown>>, keys: ClaimKeys): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(update)) {
+    if (key === keys.messagesKey) {
+      out[key] = value;
+      continue;
+    }
+    if (key in parent && sameData(value, parent[key])) continue;
+    if (key === keys.claimsKey && Array.isArray(parent[key])) {
+      const stored = new Map((parent[key] as Array<{ id?: unknown }>).map((c) => [c?.id, c]));
+      const kept = asList(value).filter((item) => {
+        const id = (item as { id?: unknown } | null)?.id;
+        return !(typeof id === "string" && stored.has(id) && sameData(item, stored.get(id)));
+      });
+      if (kept.length > 0) out[key] = kept;
+      continue;
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
 /** A stable name for the place an item comes from. */
 export function placeOf(from: BufferedClaim["from"]): string {
   switch (from.kind) {
