@@ -125,7 +125,8 @@ export function fn<T extends (...args: never[]) => unknown>(wording: string): z.
 
 /** An object whose keys are exactly `shape`'s (unknown keys are rejected). */
 export function strict<S extends z.core.$ZodLooseShape>(shape: S, wording = "an options object"): z.ZodObject<S, z.core.$strict> {
-  return z.strictObject(shape, { error: wording });
+  // The wording is for "not an object"; unknown keys get the list of known ones (default map).
+  return z.strictObject(shape, { error: (issue) => (issue.code === "invalid_type" ? wording : undefined) });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -156,7 +157,13 @@ function problemsOf(issues: readonly Issue[], prefix: readonly PropertyKey[], ro
       }
       continue;
     }
-    out.push({ option: pathText(path, root), received: quote(issue.input), allowed: issue.message });
+    // A discriminated union reports the whole object at the discriminator's path: quote the discriminator.
+    const discriminator = (issue as { discriminator?: unknown }).discriminator;
+    const input =
+      typeof discriminator === "string" && typeof issue.input === "object" && issue.input !== null
+        ? (issue.input as Record<string, unknown>)[discriminator]
+        : issue.input;
+    out.push({ option: pathText(path, root), received: quote(input), allowed: issue.message });
   }
   return out;
 }
@@ -197,7 +204,7 @@ function pathText(path: readonly PropertyKey[], root: string): string {
       out += out === "" ? shown : `.${shown}`;
     }
   }
-  return root === "options" ? out : `${root}.${out}`;
+  return root === "options" ? out : out.startsWith("[") ? `${root}${out}` : `${root}.${out}`;
 }
 
 function article(noun: string): string {
