@@ -3,7 +3,7 @@ import type { Checkpointer, ResolvedCheckpointerOptions } from "./checkpointer.j
 import { CheckpointerError } from "./checkpointer-error.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { FIREBREAK_DURABILITY } from "./durability.js";
-import { toFsCheckpointerError } from "./fs-errors.js";
+import { probeDataDir, toFsCheckpointerError } from "./fs-errors.js";
 import { createGuardedPool } from "./guarded-pool.js";
 import { ResilientPostgresSaver } from "./resilient-saver.js";
 import { leaseTableSql } from "./thread-lease.js";
@@ -81,6 +81,9 @@ export async function openEmbedded(options: ResolvedCheckpointerOptions): Promis
     if (error instanceof CheckpointerError) throw error;
     const fsError = toFsCheckpointerError(error, dataDir, doing);
     if (fsError) throw fsError;
+    const probed = probeDataDir(dataDir);
+    const probedError = probed && toFsCheckpointerError(Object.assign(probed, { cause: error }), dataDir, doing);
+    if (probedError) throw probedError;
     throw new CheckpointerError(
       "CHECKPOINTER_SETUP",
       `${doing} the embedded checkpointer database at ${dataDir} failed: ` +

@@ -1,3 +1,5 @@
+import { accessSync, constants, existsSync, statfsSync } from "node:fs";
+import { join } from "node:path";
 import { CheckpointerError, type CheckpointerFaultReason } from "./checkpointer-error.js";
 
 /** errno names (Node) and numbers (Emscripten's FS inside PGlite) → what they mean. */
@@ -73,4 +75,35 @@ export function toFsCheckpointerError(error: unknown, dataDir: string, doing: st
       `${path === dataDir ? "" : ` on ${path}`}). To fix it, ${fault.fix}. Or set DATABASE_URL to use a PostgreSQL server.`,
     { cause: error, reason: fault.reason },
   );
+}
+
+const LOW_SPACE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Looks for the filesystem reason an opaque open failure may have (PGlite reports a read-only
+ * data directory as "failed to initialize properly"): no read/write access to the directory
+ * or its key files, or (almost) no free space. Returns an errno-shaped error, or `undefined`.
+ */
+export function probeDataDir(dataDir: string): NodeJS.ErrnoException | undefined {
+  const paths = [dataDir, ...["global", "base", "pg_wal", "global/pg_control", "PG_VERSION"].map((p) => join(dataDir, p))];
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    try {
+      accessSync(path, constants.R_OK | constants.W_OK);
+    } catch (error) {
+      return error as NodeJS.ErrnoException;
+    }
+  }
+  try {
+    const stats = statfsSync(dataDir);
+    if (stats.bavail * stats.bsize < LOW_SPACE_BYTES) {
+      return Object.assign(new Error(`ENOSPC: ${stats.bavail * stats.bsize} bytes free on ${dataDir}`), {
+        code: "ENOSPC",
+        path: dataDir,
+      });
+    }
+  } catch {
+    // statfs unsupported here: nothing more to learn
+  }
+  return undefined;
 }
