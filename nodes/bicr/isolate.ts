@@ -35,6 +35,8 @@ export const TRACER_HANDLER_NAMES: ReadonlySet<string> = new Set([
   "console_callback_handler",
   "RootListenersTracer",
   "run_collector",
+  // The chaos campaign's per-trial recorder (counts calls, tokens and blocks; streams nothing).
+  "firebreak-chaos-trial",
 ]);
 
 /** The parent-side sink: where the guard's own events and the committed attempt's events go. */
