@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createCheckpointer, durableConfig, isCheckpointerError } from "../../checkpointers/index.js";
 import { dropSchema, postgresBackend, testDatabaseUrl, uniqueName } from "../support/backends.js";
@@ -62,6 +63,46 @@ describe.skipIf(url === undefined)("createCheckpointer on PostgreSQL", () => {
     await second.close();
   });
 
+  it("never shows a password in url, describe() or errors, whether in user:password@ or ?password=", async () => {
+    const schema = freshSchema();
+    const withSecrets = new URL(url!);
+    withSecrets.username ||= "postgres";
+    withSecrets.password = "userinfo-secret";
+    withSecrets.searchParams.set("password", "query-secret"); // the CI server trusts: both are ignored
+    const cp = await createCheckpointer({ url: withSecrets.toString(), schema });
+    try {
+      for (const text of [cp.url, cp.describe(), JSON.stringify(cp, (k, v) => (k === "pool" ? undefined : v))]) {
+        expect(text).not.toMatch(/userinfo-secret|query-secret/);
+      }
+      expect(cp.url).toContain(":***@");
+      expect(cp.url).toContain("password=***");
+      expect(cp.describe()).toContain("statements ≤ 30000 ms");
+    } finally {
+      await cp.close();
+    }
+  });
+
+  it("fails within setupLockTimeoutMs, naming the option, while another session holds the setup lock", async () => {
+    const schema = freshSchema();
+    const holder = new pg.Client({ connectionString: url! });
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(hashtext($1))", [`langgraph-firebreak:setup:${schema}`]);
+      const t0 = Date.now();
+      const error = await createCheckpointer({ url: url!, schema, setupLockTimeoutMs: 400 }).catch((e: unknown) => e);
+      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(isCheckpointerError(error, "CHECKPOINTER_SETUP")).toBe(true);
+      expect((error as { reason?: string }).reason).toBe("timeout");
+      expect((error as Error).message).toContain("setupLockTimeoutMs");
+      // Once the other session lets go, setup proceeds.
+      await holder.query("SELECT pg_advisory_unlock(hashtext($1))", [`langgraph-firebreak:setup:${schema}`]);
+      const cp = await createCheckpointer({ url: url!, schema, setupLockTimeoutMs: 400 });
+      await cp.close();
+    } finally {
+      await holder.end();
+    }
+  });
+
   it("uses DATABASE_URL when no url is given", async () => {
     const backend = postgresBackend(url!);
     const storage = backend.isolate();
@@ -93,6 +134,19 @@ describe("createCheckpointer embedded default", () => {
     expect(state.values.log).toEqual(["n1", "n2"]);
     expect(state.next).toEqual(["writer"]);
     await second.close();
+  }, 120_000);
+
+  it("chosen by default (no URL at all), it says where it writes", async () => {
+    const lines: string[] = [];
+    const saved = process.env["DATABASE_URL"];
+    delete process.env["DATABASE_URL"];
+    try {
+      const cp = await createCheckpointer({ dataDir, log: (line) => lines.push(line) });
+      await cp.close();
+    } finally {
+      if (saved !== undefined) process.env["DATABASE_URL"] = saved;
+    }
+    expect(lines).toEqual([expect.stringContaining(`checkpoints go to the embedded PGlite database at ${dataDir}`)]);
   }, 120_000);
 
   it("refuses a second process on the same data directory with a clear error", async () => {

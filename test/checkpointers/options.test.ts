@@ -1,12 +1,19 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createCheckpointer, durableConfig, FIREBREAK_DURABILITY, isCheckpointerError } from "../../checkpointers/index.js";
+import {
+  CHECKPOINTER_DEFAULTS,
+  createCheckpointer,
+  durableConfig,
+  FIREBREAK_DURABILITY,
+  isCheckpointerError,
+} from "../../checkpointers/index.js";
+import { resolveCheckpointerOptions } from "../../checkpointers/options-schema.js";
 
 afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-async function rejection(options: Parameters<typeof createCheckpointer>[0]) {
-  return createCheckpointer(options).then(
+async function rejection(options: unknown) {
+  return createCheckpointer(options as Parameters<typeof createCheckpointer>[0]).then(
     () => {
       throw new Error("expected createCheckpointer to reject");
     },
@@ -14,30 +21,95 @@ async function rejection(options: Parameters<typeof createCheckpointer>[0]) {
   );
 }
 
+async function expectInvalid(options: unknown, ...fragments: string[]) {
+  const error = await rejection(options);
+  expect(isCheckpointerError(error, "INVALID_OPTIONS")).toBe(true);
+  for (const f of fragments) expect(error.message).toContain(f);
+  return error;
+}
+
 describe("createCheckpointer options", () => {
   it("rejects a schema name that is not a plain identifier", async () => {
-    const error = await rejection({ backend: "embedded", schema: 'x"; DROP TABLE users; --' });
-    expect(isCheckpointerError(error, "INVALID_OPTIONS")).toBe(true);
-    expect(error.message).toContain("is not a plain identifier");
+    await expectInvalid({ backend: "embedded", schema: 'x"; DROP TABLE users; --' }, "is not a plain identifier");
   });
 
   it("rejects backend postgres without any URL", async () => {
-    vi.stubEnv("DATABASE_URL", "");
-    const error = await rejection({ backend: "postgres" });
-    expect(isCheckpointerError(error, "INVALID_OPTIONS")).toBe(true);
-    expect(error.message).toContain("DATABASE_URL is set but blank");
+    vi.stubEnv("DATABASE_URL", undefined);
+    await expectInvalid({ backend: "postgres" }, 'backend "postgres" needs a URL');
   });
 
   it("rejects a URL of another scheme and never echoes its password", async () => {
-    const error = await rejection({ url: "mysql://root:topsecret@db:3306/app" });
-    expect(isCheckpointerError(error, "INVALID_OPTIONS")).toBe(true);
-    expect(error.message).toContain("postgres://");
+    const error = await expectInvalid({ url: "mysql://root:topsecret@db:3306/app" }, "postgres://");
     expect(error.message).not.toContain("topsecret");
   });
 
   it("rejects a pool size below one", async () => {
-    const error = await rejection({ url: "postgres://u@127.0.0.1:1/db", poolSize: 0 });
-    expect(isCheckpointerError(error, "INVALID_OPTIONS")).toBe(true);
+    await expectInvalid({ url: "postgres://u@127.0.0.1:1/db", poolSize: 0 }, "`poolSize`");
+  });
+
+  it("rejects an unknown backend instead of falling back to the embedded database", async () => {
+    await expectInvalid({ backend: "mysql" }, '`backend` must be "postgres" or "embedded", got "mysql"');
+  });
+
+  it("rejects a blank url given explicitly, even when DATABASE_URL is set", async () => {
+    vi.stubEnv("DATABASE_URL", "postgres://u@127.0.0.1:1/db");
+    await expectInvalid({ url: "" }, "`url` is blank");
+    await expectInvalid({ url: "   " }, "`url` is blank");
+  });
+
+  it("rejects a DATABASE_URL that is set but blank", async () => {
+    vi.stubEnv("DATABASE_URL", "  ");
+    await expectInvalid({}, "DATABASE_URL is set but blank");
+  });
+
+  it("rejects an empty dataDir instead of writing into the current directory", async () => {
+    await expectInvalid({ backend: "embedded", dataDir: "" }, "`dataDir` is empty");
+  });
+
+  it("rejects wrong types and null options with the option named, not a TypeError", async () => {
+    await expectInvalid({ url: 42 }, "`url` must be a string", "got number");
+    await expectInvalid(null, "options must be an object or omitted, got null");
+    await expectInvalid("postgres://x", "options must be an object");
+    await expectInvalid({ backend: "embedded", dataDir: 7 }, "`dataDir` must be a string");
+    await expectInvalid({ backend: "embedded", log: "stderr" }, "`log` must be a function");
+  });
+
+  it("rejects unknown keys, listing the known ones", async () => {
+    const error = await expectInvalid({ urll: "postgres://x" }, "unknown option `urll`", "known: url, backend");
+    expect(error.message).not.toContain("postgres://x");
+  });
+
+  it("rejects timer values Node would clamp to 1 ms (above 2³¹−1) and non-positive ones", async () => {
+    const thirtyDays = 30 * 24 * 3600 * 1000;
+    await expectInvalid({ backend: "embedded", statementTimeoutMs: thirtyDays }, "`statementTimeoutMs`", "2147483647", String(thirtyDays));
+    await expectInvalid({ backend: "embedded", connectTimeoutMs: 0 }, "`connectTimeoutMs`");
+    await expectInvalid({ backend: "embedded", setupLockTimeoutMs: 1.5 }, "`setupLockTimeoutMs`");
+    await expectInvalid({ backend: "embedded", keepAliveMs: -1 }, "`keepAliveMs`");
+  });
+});
+
+describe("resolveCheckpointerOptions", () => {
+  it("chooses the embedded default only when no URL was given at all, and marks it as a default", () => {
+    const embedded = resolveCheckpointerOptions({}, {});
+    expect(embedded.backend).toBe("embedded");
+    expect(embedded.embeddedByDefault).toBe(true);
+    expect(resolveCheckpointerOptions({ backend: "embedded" }, {}).embeddedByDefault).toBe(false);
+    const pg = resolveCheckpointerOptions({}, { DATABASE_URL: "postgres://u@h/db" });
+    expect(pg.backend).toBe("postgres");
+    expect(pg.url).toBe("postgres://u@h/db");
+  });
+
+  it("applies the documented defaults", () => {
+    const r = resolveCheckpointerOptions({ url: "postgres://u@h/db" }, {});
+    expect(r).toMatchObject({ ...CHECKPOINTER_DEFAULTS, backend: "postgres" });
+    expect(CHECKPOINTER_DEFAULTS).toEqual({
+      schema: "public",
+      poolSize: 10,
+      connectTimeoutMs: 10_000,
+      statementTimeoutMs: 30_000,
+      setupLockTimeoutMs: 30_000,
+      keepAliveMs: 10_000,
+    });
   });
 });
 
