@@ -10,6 +10,7 @@
  *
  *   npm run bench -- guard
  */
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { Annotation, END, MemorySaver, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import { createBicrGuard, createChallenger } from "../nodes/index.js";
@@ -51,7 +52,7 @@ function judge(redPerRun = 0) {
 
 function graph(guarded: boolean, redPerRun = 0) {
   const node = guarded
-    ? createBicrGuard({ producer, challenger: createChallenger({ model: judge(redPerRun) }), state: State, name: "researcher", maxAttempts: redPerRun + 1 })
+    ? createBicrGuard({ producer, challenger: createChallenger({ model: judge(redPerRun) }), state: State, name: "researcher", maxAttempts: redPerRun + 1, tracers: ["firebreak-bench-steps"] })
     : producer;
   return new StateGraph(State)
     .addNode("researcher", node as never)
@@ -63,15 +64,25 @@ function graph(guarded: boolean, redPerRun = 0) {
 
 const input = () => ({ task: "compute 0.85^5", messages: [new HumanMessage("compute 0.85^5")] });
 
-/** Supersteps of one run, parent and subgraphs (distinct namespace + step of every task). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any compiled graph
-async function supersteps(compiled: { stream: (i: any, o: any) => Promise<AsyncIterable<unknown>> }, config: object): Promise<number> {
-  const steps = new Set<string>();
-  for await (const chunk of await compiled.stream(input(), { ...config, streamMode: "debug", subgraphs: true })) {
-    const [ns, event] = chunk as [string[], { type: string; step: number }];
-    if (event.type === "task") steps.add(`${ns.map((n) => n.split(":")[0]).join("/")}#${event.step}`);
+/** Counts supersteps from the node runs it sees (a tracer, so it sees inside the guard too). */
+class StepCounter extends BaseCallbackHandler {
+  name = "firebreak-bench-steps";
+  readonly steps = new Set<string>();
+  override handleChainStart(_c: unknown, _i: unknown, _r: string, _p?: string, _t?: string[], metadata?: Record<string, unknown>) {
+    const ns = String(metadata?.["langgraph_checkpoint_ns"] ?? "");
+    if (metadata?.["langgraph_step"] === undefined || metadata["langgraph_node"] === "__start__") return;
+    // The namespace ends with this task's own "node:id"; its graph is everything before.
+    const graphPath = ns.split("|").slice(0, -1).map((n) => n.split(":")[0]).join("/");
+    this.steps.add(`${graphPath}#${String(metadata["langgraph_step"])}`);
   }
-  return steps.size;
+}
+
+/** Supersteps of one run, parent and subgraphs (distinct graph + step of every task). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any compiled graph
+async function supersteps(compiled: { invoke: (i: any, o: any) => Promise<unknown> }, config: object): Promise<number> {
+  const counter = new StepCounter();
+  await compiled.invoke(input(), { ...config, callbacks: [counter] });
+  return counter.steps.size;
 }
 
 const RUNS = 300;
@@ -84,7 +95,14 @@ async function handoff(label: string, checkpointer: boolean, redPerRun: number) 
   const config = () => (checkpointer ? { configurable: { thread_id: `t${thread++}` } } : {});
 
   const challenger = createChallenger({ model: judge(0) });
-  const request = { intent: "compute 0.85^5", claims: [{ id: "c1", text: "0.85^5 is about 0.44" }] };
+  // What the guard sends per attempt: the claim, and the message that states it (total review).
+  const request = {
+    intent: "compute 0.85^5",
+    claims: [
+      { id: "c1", text: "0.85^5 is about 0.44" },
+      { id: "c2", text: 'Adds ai message from "researcher": "0.85^5 is about 0.44."' },
+    ],
+  };
 
   const a: number[] = [];
   const b: number[] = [];
