@@ -53,8 +53,11 @@ export interface AnalyzeTopologyOptions extends ExtractTopologyOptions {
   maxRho?: number;
   /** Make R > 1 an error rather than a warning. @default false */
   failOnEpidemic?: boolean;
-  /** Cycle enumeration, or `false` to skip it. @default { limit: 50, countLimit: 10_000 } */
-  cycles?: false | { limit?: number; countLimit?: number };
+  /**
+   * Cycle enumeration, or `false` to skip it.
+   * @default { limit: 50, countLimit: 10_000, workLimit: 10·(nodes + edges) + 100,000 }
+   */
+  cycles?: false | { limit?: number; countLimit?: number; workLimit?: number };
   /** Guard placement, or `false` to skip it. @default { unit: "node", max: 25 } */
   guards?: false | { unit?: "node" | "edge"; max?: number };
   /** How many seeds to report. @default 5 */
@@ -227,8 +230,8 @@ function enumerateCycles(g: ReturnType<typeof indexTopology>, options: AnalyzeTo
       finding(
         "CYCLES_TRUNCATED",
         "info",
-        `At least ${cycles.count} elementary cycles; enumeration stopped at the cap.`,
-        "Raise cycles.countLimit for an exact count; ρ does not depend on it.",
+        `At least ${cycles.count} elementary cycles; enumeration stopped at its cap (a count or a work limit).`,
+        "Raise cycles.countLimit and cycles.workLimit for an exact count; ρ does not depend on it.",
       ),
     );
   }

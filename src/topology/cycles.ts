@@ -14,6 +14,13 @@ export interface FindCyclesOptions {
   limit?: number;
   /** Cycles counted before stopping; the count is a lower bound when reached. @default 10_000 */
   countLimit?: number;
+  /**
+   * Search steps (edge visits) before stopping; the count is then a lower bound. Keeps the
+   * enumeration linear in the graph's size on large graphs, where one search can wander far
+   * before it closes a cycle.
+   * @default 10·(nodes + edges) + 100,000
+   */
+  workLimit?: number;
 }
 
 /** The elementary cycles of a topology. */
@@ -44,6 +51,8 @@ export function findCyclesIndexed(g: IndexedGraph, options: FindCyclesOptions = 
   const countLimit = Math.max(limit, Math.floor(options.countLimit ?? 10_000));
   // Collect more than `limit` so the shortest can be returned, within reason.
   const keep = Math.min(countLimit, Math.max(limit * 4, limit));
+  const workLimit = Math.max(0, Math.floor(options.workLimit ?? 10 * (g.n + g.outTarget.length) + 100_000));
+  let steps = 0;
   const found: number[][] = [];
   let count = 0;
   let exact = true;
@@ -80,6 +89,11 @@ export function findCyclesIndexed(g: IndexedGraph, options: FindCyclesOptions = 
   outer: while (work.length > 0) {
     const members = work.pop()!;
     if (members.length === 1 && g.selfLoop[members[0]!] === 0) continue;
+    steps += members.length;
+    if (steps > workLimit) {
+      exact = false;
+      break;
+    }
     let s = members[0]!;
     for (const v of members) if (v < s) s = v;
     for (const v of members) {
@@ -99,6 +113,11 @@ export function findCyclesIndexed(g: IndexedGraph, options: FindCyclesOptions = 
       while (edgePtr[v]! < g.outStart[v + 1]!) {
         const w = g.outTarget[edgePtr[v]!]!;
         edgePtr[v]!++;
+        if (++steps > workLimit) {
+          exact = false;
+          for (const m of members) include[m] = 0;
+          break outer;
+        }
         if (include[w] === 0) continue;
         if (w === s) {
           count++;

@@ -34,6 +34,7 @@ export function recommendGuards(
     unit,
     maxGuards: Math.max(0, Math.floor(options?.max ?? 25)),
     components: weighted ? c.kComps : c.effective.components,
+    warm: new Map([...(weighted ? c.kSpectrum : c.effective).blocks].map(([n, b]) => [n, b.result.vector])),
   });
   let rhoAfter = c.effective.rho;
   if (placed.recommended.length > 0) {

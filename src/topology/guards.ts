@@ -8,13 +8,14 @@
  * A guard is placed on what `guardNode(builder, name)` can wrap: a top-level node. Nodes of an
  * expanded subgraph (`team:lead`) belong to the top-level node holding them (`team`); guarding
  * it scales every edge that leaves the group. On small blocks ρ is solved again exactly after
- * each pick; on large ones (over {@link BATCH_FROM} nodes) picks come in batches of 1, 1, 2, 4, …
- * from one pair of Perron vectors, the last batch trimmed to the shortest prefix that brings R
- * below 1, so placement costs a handful of eigen-solves rather than two per guard.
+ * each pick; on larger ones (over {@link BATCH_FROM} nodes) each round takes, from one pair of
+ * Perron vectors, as many picks as the first-order drops say are needed, then solves again and
+ * trims the batch to the shortest prefix that brings R below 1: a handful of eigen-solves
+ * rather than two per guard.
  */
 import type { IndexedGraph } from "./graph-index.js";
 import type { Components } from "./scc.js";
-import { buildBlock, perron, RHO_TOLERANCE, transposeBlock, type PerronResult, type Block } from "./spectral.js";
+import { buildBlock, perron, RHO_TOLERANCE, transposeBlock, type Block } from "./spectral.js";
 import { graphComponents } from "./spectrum.js";
 
 /** One recommended guard. */
@@ -66,16 +67,29 @@ export interface GuardPlacementInput {
   readonly maxGuards: number;
   /** Components of K (reused). */
   readonly components: Components;
+  /** Right Perron vectors of those components under K's pattern, to warm-start the first solve. */
+  readonly warm?: ReadonlyMap<number, Float64Array>;
 }
 
 /** Precision of the intermediate solves: enough to rank candidates and to stop. */
 const RANKING_TOLERANCE = 1e-7;
-/** Blocks larger than this place guards in batches. */
-export const BATCH_FROM = 2_000;
+/** Blocks larger than this place guards in batches, ranked with looser solves. */
+export const BATCH_FROM = 64;
+/** Precision of the ranking solves on large blocks (the final R is solved to full precision). */
+const BATCH_TOLERANCE = 1e-4;
 
+/**
+ * One irreducible block of K, kept in place: picks scale entries of the block and of its
+ * transpose directly, and the Perron vectors warm-start the next solve.
+ */
 interface BlockState {
-  block: Block;
-  result: PerronResult;
+  readonly block: Block;
+  readonly transposed: Block;
+  /** Entry of the transposed block for each entry of the block. */
+  readonly tpos: Int32Array;
+  u: Float64Array;
+  v: Float64Array | undefined;
+  rho: number;
 }
 
 /** Top-level groups: `team:lead` belongs to `team`. */
@@ -84,6 +98,9 @@ export interface Groups {
   readonly names: readonly string[];
   /** 1 when the group has more than one member. */
   readonly multi: Uint8Array;
+  /** Members of group `k`: `members[start[k] .. start[k+1])`. */
+  readonly start: Int32Array;
+  readonly members: Int32Array;
 }
 
 /** Groups nodes by their top-level name (the part before the first `:`). */
@@ -106,7 +123,12 @@ export function topLevelGroups(g: IndexedGraph): Groups {
     of[i] = k;
     size[k]!++;
   }
-  return { of, names, multi: Uint8Array.from(size, (s) => (s > 1 ? 1 : 0)) };
+  const start = new Int32Array(names.length + 1);
+  for (let k = 0; k < names.length; k++) start[k + 1] = start[k]! + size[k]!;
+  const fill = start.slice(0, names.length);
+  const members = new Int32Array(g.n);
+  for (let i = 0; i < g.n; i++) members[fill[of[i]!]!++] = i;
+  return { of, names, multi: Uint8Array.from(size, (x) => (x > 1 ? 1 : 0)), start, members };
 }
 
 /** Whether guarding node `a`'s group scales out-edge `e` (an edge leaving the group, or any edge of a one-node group). */
@@ -114,7 +136,7 @@ function scales(g: IndexedGraph, groups: Groups, a: number, e: number): boolean 
   return groups.multi[groups.of[a]!] === 0 || groups.of[g.outTarget[e]!] !== groups.of[a];
 }
 
-/** The pieces of the greedy loop that stay fixed. */
+/** The pieces of the greedy loop. */
 interface Placement {
   readonly input: GuardPlacementInput;
   readonly groups: Groups;
@@ -123,7 +145,6 @@ interface Placement {
   components: Components;
   readonly states: Map<number, BlockState>;
   readonly localOf: Int32Array;
-  readonly left: Map<number, Float64Array>;
 }
 
 /** Greedy placement on K; returns the picks and the final weights. */
@@ -143,42 +164,66 @@ export function placeGuards(input: GuardPlacementInput): {
     components: input.components,
     states: new Map(),
     localOf: new Int32Array(g.n),
-    left: new Map(),
   };
   solveAll(p, RHO_TOLERANCE);
-  const rBefore = maxState(p)[1]?.result.rho ?? 0;
+  const rBefore = maxState(p)[1]?.rho ?? 0;
   let r = rBefore;
   const recommended: GuardRecommendation[] = [];
   // Guarding everything scales R by the residual at best: when even that stays ≥ 1, show
   // only the few most effective guards rather than a long list that cannot succeed.
   const cap = residual * rBefore >= 1 ? Math.min(maxGuards, 3) : maxGuards;
-  let batch = 1;
-  let round = 0;
   while (r >= 1 && recommended.length < cap) {
     const [c, state] = maxState(p);
     if (!state) break;
-    const size = Math.min(state.block.members.length > BATCH_FROM ? batch : 1, cap - recommended.length);
-    const picks = rankCandidates(p, c, state, size);
-    if (picks.length === 0) break;
-    const before = p.k.slice();
-    for (const pick of picks) applyPick(p, pick.unit);
-    r = resolve(p, c, state);
-    if (r < 1 && picks.length > 1) r = trimBatch(p, c, state, picks, before);
+    const large = state.block.members.length > BATCH_FROM;
+    const tolerance = large ? BATCH_TOLERANCE : RANKING_TOLERANCE;
+    const ranked = rankCandidates(p, state, large ? cap - recommended.length : 1, tolerance);
+    if (ranked.length === 0) break;
+    // Large blocks: take as many as the first-order drops say are needed to get below 1.
+    const picks = ranked.slice(0, large ? predictedCount(ranked, r, residual) : 1);
+    const saved = save(p, state);
+    for (const pick of picks) applyPick(p, c, pick.unit);
+    r = resolve(p, c, tolerance);
+    if (r < 1 && picks.length > 1) r = trimBatch(p, c, picks, saved, tolerance);
     pushPicks(p, recommended, picks, recommended.length === 0 ? rBefore : recommended[recommended.length - 1]!.rAfter, r);
-    if (++round >= 2) batch *= 2;
   }
   if (recommended.length > 0) {
     // The exact R after the last guard, to full precision.
     const [, last] = maxState(p);
-    r = last ? perron(last.block, last.result.vector).rho : 0;
+    r = last ? perron(last.block, last.u).rho : 0;
     const final = recommended.pop()!;
     recommended.push({ ...final, rAfter: r });
   }
   return { recommended, rBefore, rAfter: r, weights: p.k };
 }
 
+/**
+ * How many of the ranked picks the first-order drops (1 − residual)·score say bring R from `r`
+ * below 1 (all of them when they do not), at least one.
+ */
+function predictedCount(ranked: readonly Pick[], r: number, residual: number): number {
+  let drop = 0;
+  for (let i = 0; i < ranked.length; i++) {
+    drop += (1 - residual) * ranked[i]!.score;
+    if (r - drop < 1) return i + 1;
+  }
+  return ranked.length;
+}
+
+/** The transpose of a block and, for each entry, where it went. */
+function transposeWithMap(b: Block): { transposed: Block; tpos: Int32Array } {
+  const transposed = transposeBlock(b);
+  const size = b.members.length;
+  const tpos = new Int32Array(b.col.length);
+  const fill = transposed.rowStart.slice(0, size);
+  for (let i = 0; i < size; i++) {
+    for (let q = b.rowStart[i]!; q < b.rowStart[i + 1]!; q++) tpos[q] = fill[b.col[q]!]!++;
+  }
+  return { transposed, tpos };
+}
+
 function solveAll(p: Placement, tolerance: number): void {
-  const { g } = p.input;
+  const { g, warm } = p.input;
   p.states.clear();
   const comps = p.components;
   for (let c = 0; c < comps.count; c++) {
@@ -186,13 +231,14 @@ function solveAll(p: Placement, tolerance: number): void {
     if (size === 1 && g.selfLoop[comps.members[comps.start[c]!]!] === 0) continue;
     const block = buildBlock(g, comps, c, p.k, p.localOf);
     if (block.col.length === 0) continue;
-    p.states.set(c, { block, result: perron(block, undefined, tolerance) });
+    const result = perron(block, warm?.get(c), tolerance);
+    p.states.set(c, { block, transposed: block, tpos: new Int32Array(0), u: result.vector, v: undefined, rho: result.rho });
   }
 }
 
 function maxState(p: Placement): [number, BlockState | undefined] {
   let best: [number, BlockState | undefined] = [-1, undefined];
-  for (const [c, s] of p.states) if (!best[1] || s.result.rho > best[1].result.rho) best = [c, s];
+  for (const [c, s] of p.states) if (!best[1] || s.rho > best[1].rho) best = [c, s];
   return best;
 }
 
@@ -204,17 +250,21 @@ interface Pick {
   readonly score: number;
 }
 
-/** Scores every eligible candidate in the dominant block; returns the `count` best. */
-function rankCandidates(p: Placement, c: number, state: BlockState, count: number): Pick[] {
-  const { block, result } = state;
-  const u = result.vector;
-  const v = perron(transposeBlock(block), p.left.get(c), RANKING_TOLERANCE).vector;
-  p.left.set(c, v);
+/** Scores every eligible candidate in a block from its Perron vectors; returns the `count` best. */
+function rankCandidates(p: Placement, state: BlockState, count: number, tolerance: number): Pick[] {
+  if (state.tpos.length === 0) Object.assign(state, transposeWithMap(state.block));
+  const { block } = state;
+  const u = state.u;
+  const v = (state.v = perron(state.transposed, state.v, tolerance).vector);
   let vu = 0;
   for (let i = 0; i < u.length; i++) vu += v[i]! * u[i]!;
   if (!(vu > 0)) return [];
-  const scores = new Map<number, { score: number; node: number; best: number }>();
   const { g, eligible, unit } = p.input;
+  const size = unit === "node" ? p.groups.names.length : p.k.length;
+  const score = new Float64Array(size);
+  const bestNode = new Int32Array(size).fill(-1);
+  const bestPart = new Float64Array(size);
+  const touched: number[] = [];
   for (let a = 0; a < block.members.length; a++) {
     const node = block.members[a]!;
     if (eligible[node] === 0) continue;
@@ -223,61 +273,106 @@ function rankCandidates(p: Placement, c: number, state: BlockState, count: numbe
       const key = unit === "node" ? p.groups.of[node]! : slot;
       if (p.picked[key] || (unit === "node" && !scales(g, p.groups, node, slot))) continue;
       const s = (v[a]! * block.w[q]! * u[block.col[q]!]!) / vu;
-      const entry = scores.get(key) ?? { score: 0, node, best: 0 };
-      entry.score += s;
-      if (s > entry.best) {
-        entry.best = s;
-        entry.node = node;
+      if (bestNode[key] === -1) touched.push(key);
+      score[key]! += s;
+      if (s > bestPart[key]! || bestNode[key] === -1) {
+        bestPart[key] = s;
+        bestNode[key] = node;
       }
-      scores.set(key, entry);
     }
   }
-  const ranked = [...scores].filter(([, e]) => e.score > 0);
-  ranked.sort((x, y) => y[1].score - x[1].score || x[0] - y[0]);
-  return ranked.slice(0, count).map(([key, e]) => ({ unit: key, node: e.node, score: e.score }));
+  return topScores(touched, score, count).map((key) => ({ unit: key, node: bestNode[key]!, score: score[key]! }));
 }
 
-function applyPick(p: Placement, key: number): void {
+/** The `count` keys with the highest positive score (ties: lower key first), best first. */
+function topScores(keys: readonly number[], score: Float64Array, count: number): number[] {
+  const top: number[] = [];
+  const better = (a: number, b: number) => score[a]! > score[b]! || (score[a] === score[b] && a < b);
+  for (const key of keys) {
+    if (!(score[key]! > 0)) continue;
+    if (top.length === count && !better(key, top[count - 1]!)) continue;
+    let j = Math.min(top.length, count - 1);
+    if (top.length < count) top.push(key);
+    while (j > 0 && better(key, top[j - 1]!)) {
+      top[j] = top[j - 1]!;
+      j--;
+    }
+    top[j] = key;
+  }
+  return top;
+}
+
+/** Scales the picked group's leaving edges (or the picked edge) in K and in block `c`. */
+function applyPick(p: Placement, c: number, key: number): void {
   const { g, residual, unit } = p.input;
   p.picked[key] = 1;
+  const state = p.states.get(c)!;
+  const scale = (a: number, e: number) => {
+    p.k[e]! *= residual;
+    if (p.components.comp[a] !== c || p.components.comp[g.outTarget[e]!] !== c) return;
+    const local = p.localOf[a]!;
+    for (let q = state.block.rowStart[local]!; q < state.block.rowStart[local + 1]!; q++) {
+      if (state.block.slot[q] !== e) continue;
+      state.block.w[q]! *= residual;
+      state.transposed.w[state.tpos[q]!]! *= residual;
+    }
+  };
   if (unit === "edge") {
-    p.k[key]! *= residual;
+    scale(sourceOfSlot(g, key), key);
     return;
   }
-  for (let i = 0; i < g.n; i++) {
-    if (p.groups.of[i] !== key) continue;
-    for (let e = g.outStart[i]!; e < g.outStart[i + 1]!; e++) if (scales(g, p.groups, i, e)) p.k[e]! *= residual;
+  const { start, members } = p.groups;
+  for (let x = start[key]!; x < start[key + 1]!; x++) {
+    const a = members[x]!;
+    for (let e = g.outStart[a]!; e < g.outStart[a + 1]!; e++) if (scales(g, p.groups, a, e)) scale(a, e);
   }
 }
 
 /** Solves the changed block again (all blocks when a residual of 0 splits components); returns R. */
-function resolve(p: Placement, c: number, state: BlockState): number {
-  const { g, residual } = p.input;
-  if (residual === 0) {
-    p.components = graphComponents(g, p.k);
-    p.left.clear();
-    solveAll(p, RANKING_TOLERANCE);
+function resolve(p: Placement, c: number, tolerance: number): number {
+  if (p.input.residual === 0) {
+    p.components = graphComponents(p.input.g, p.k);
+    solveAll(p, tolerance);
   } else {
-    const block = buildBlock(g, p.components, c, p.k, p.localOf);
-    p.states.set(c, { block, result: perron(block, state.result.vector, RANKING_TOLERANCE) });
+    const state = p.states.get(c)!;
+    // localOf must map this block's members (another block may have been built since).
+    for (let a = 0; a < state.block.members.length; a++) p.localOf[state.block.members[a]!] = a;
+    const result = perron(state.block, state.u, tolerance);
+    state.u = result.vector;
+    state.rho = result.rho;
   }
-  return maxState(p)[1]?.result.rho ?? 0;
+  return maxState(p)[1]?.rho ?? 0;
+}
+
+interface Saved {
+  readonly k: Float64Array;
+  readonly w: Float64Array;
+  readonly tw: Float64Array;
+  readonly u: Float64Array;
+}
+
+function save(p: Placement, state: BlockState): Saved {
+  for (let a = 0; a < state.block.members.length; a++) p.localOf[state.block.members[a]!] = a;
+  return { k: p.k.slice(), w: state.block.w.slice(), tw: state.transposed.w.slice(), u: state.u.slice() };
 }
 
 /** Keeps the shortest prefix of a batch that brings R below 1 (binary search, one solve a step). */
-function trimBatch(p: Placement, c: number, state: BlockState, picks: Pick[], before: Float64Array): number {
+function trimBatch(p: Placement, c: number, picks: Pick[], saved: Saved, tolerance: number): number {
+  const state = p.states.get(c)!;
+  const apply = (count: number): number => {
+    p.k.set(saved.k);
+    state.block.w.set(saved.w);
+    state.transposed.w.set(saved.tw);
+    state.u = saved.u.slice();
+    for (const pick of picks) p.picked[pick.unit] = 0;
+    for (const pick of picks.slice(0, count)) applyPick(p, c, pick.unit);
+    return resolve(p, c, tolerance);
+  };
   let lo = 1;
   let hi = picks.length;
-  const apply = (count: number): number => {
-    p.k.set(before);
-    for (const pick of picks) p.picked[pick.unit] = 0;
-    for (const pick of picks.slice(0, count)) applyPick(p, pick.unit);
-    return resolve(p, c, state);
-  };
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const r = apply(mid);
-    if (r < 1) hi = mid;
+    if (apply(mid) < 1) hi = mid;
     else lo = mid + 1;
   }
   const r = apply(hi);
