@@ -7,13 +7,27 @@
  *
  * Every run is a new thread; configurations are interleaved in rounds so that machine
  * noise hits all of them alike. Figures are medians of ms per superstep (run time / 10).
+ * The PostgreSQL rows are also given as ratios to the raw `PostgresSaver` on a plain
+ * `pg.Pool` ("sync" and "async"), and to the branch-safe saver on a plain pool (what the
+ * guards — statement deadlines, error listeners, error mapping, retry — cost on their own).
+ *
+ * With DATABASE_URL it then prunes 100k checkpoints (1,000 threads × 100, inserted by SQL)
+ * down to 10 per thread while runs of other threads go on, and reports the longest prune
+ * statement and those runs' per-superstep times against the same runs without pruning.
  */
 import { MemorySaver, type BaseCheckpointSaver } from "@langchain/langgraph";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import pg from "pg";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCheckpointer, type Checkpointer, type Durability } from "../checkpointers/index.js";
+import {
+  BranchSafePostgresSaver,
+  createCheckpointer,
+  pruneCheckpoints,
+  type Checkpointer,
+  type Durability,
+} from "../checkpointers/index.js";
 import { linearGraph } from "../test/support/graphs.js";
 import { median, percentile, printTable } from "./lib/stats.js";
 
@@ -30,6 +44,7 @@ interface Case {
 
 const url = process.env["DATABASE_URL"]?.trim() || undefined;
 const opened: Checkpointer[] = [];
+const plainPools: pg.Pool[] = [];
 const schema = `fbbench_${process.pid}`;
 const dataRoot = mkdtempSync(join(tmpdir(), "firebreak-bench-"));
 
@@ -41,13 +56,18 @@ async function main() {
   add("no checkpointer (baseline)", undefined, undefined, 40);
   add("MemorySaver", new MemorySaver(), undefined, 40);
   if (url) {
-    const pg = await createCheckpointer({ url, schema });
-    opened.push(pg);
-    add('PostgreSQL, durability "async"', pg.saver, "async", 12);
-    add('PostgreSQL, durability "sync" (recommended)', pg.saver, "sync", 12);
-    add('PostgreSQL, durability "exit"', pg.saver, "exit", 12);
-    // Reference: the stock saver (integer channel versions) on the same pool and tables.
-    add('stock PostgresSaver, durability "sync"', new PostgresSaver(pg.pool, undefined, { schema }), "sync", 12);
+    const cp = await createCheckpointer({ url, schema });
+    opened.push(cp);
+    // References: the stock saver (integer channel versions) and our branch-safe one, both on
+    // a plain pg.Pool of the same size, without any of the guards, on the same tables.
+    const plain = new pg.Pool({ connectionString: url, max: 10 });
+    plainPools.push(plain);
+    add('PostgreSQL, durability "async"', cp.saver, "async", 12);
+    add('PostgreSQL, durability "sync" (recommended)', cp.saver, "sync", 12);
+    add('PostgreSQL, durability "exit"', cp.saver, "exit", 12);
+    add('stock PostgresSaver, plain pool, "sync"', new PostgresSaver(plain, undefined, { schema }), "sync", 12);
+    add('stock PostgresSaver, plain pool, "async"', new PostgresSaver(plain, undefined, { schema }), "async", 12);
+    add('branch-safe saver, plain pool, "sync"', new BranchSafePostgresSaver(plain, undefined, { schema }), "sync", 12);
   }
   const embedded = await createCheckpointer({ backend: "embedded", dataDir: join(dataRoot, "pglite") });
   opened.push(embedded);
@@ -81,17 +101,92 @@ async function main() {
     "+ms/step vs baseline": median(c.samples) - base,
   })));
   if (!url) console.log("\nPostgreSQL rows skipped: set DATABASE_URL to include them.");
-  const sync = cases.find((c) => c.name.startsWith('PostgreSQL, durability "sync"'));
-  if (sync) {
-    const m = median(sync.samples);
-    console.log(`\nTarget ≤ 4 ms per superstep on local PostgreSQL with durability "sync": ${m.toFixed(2)} ms → ${m <= 4 ? "met" : "NOT met"}.`);
+  const m = (prefix: string) => {
+    const c = cases.find((x) => x.name.startsWith(prefix));
+    return c ? median(c.samples) : undefined;
+  };
+  const oursSync = m('PostgreSQL, durability "sync"');
+  const oursAsync = m('PostgreSQL, durability "async"');
+  const stockSync = m('stock PostgresSaver, plain pool, "sync"');
+  const stockAsync = m('stock PostgresSaver, plain pool, "async"');
+  const branchSync = m('branch-safe saver, plain pool, "sync"');
+  if (oursSync !== undefined && stockSync && stockAsync && branchSync && oursAsync !== undefined) {
+    printTable("PostgreSQL: createCheckpointer's saver against the raw saver (same run)", [
+      { comparison: '"sync": ours / stock PostgresSaver', ratio: oursSync / stockSync },
+      { comparison: '"async": ours / stock PostgresSaver', ratio: oursAsync / stockAsync },
+      { comparison: '"sync": ours / branch-safe saver on a plain pool (the guards alone)', ratio: oursSync / branchSync },
+    ]);
+    const guards = oursSync / branchSync - 1;
+    console.log(`\nTarget: timeouts and error wrapping add ≤ 5%: ${(guards * 100).toFixed(1)}% → ${guards <= 0.05 ? "met" : "NOT met"}.`);
+    console.log(`Target ≤ 4 ms per superstep on local PostgreSQL with durability "sync": ${oursSync.toFixed(2)} ms → ${oursSync <= 4 ? "met" : "NOT met"}.`);
   }
+  if (url && opened[0]) await benchPrune(opened[0]);
+}
+
+/** Inserts `threads` × `perThread` checkpoints (each with one blob and one write) by SQL. */
+async function seed(cp: Checkpointer, threads: number, perThread: number) {
+  const s = `"${cp.schema}"`;
+  await cp.pool.query(
+    `INSERT INTO ${s}.checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, checkpoint, metadata)
+     SELECT 'seed-' || t, '', lpad(i::text, 8, '0'), CASE WHEN i > 1 THEN lpad((i - 1)::text, 8, '0') END,
+            jsonb_build_object('v', 4, 'id', lpad(i::text, 8, '0'), 'ts', '2020-01-01T00:00:00.000Z',
+                               'channel_versions', jsonb_build_object('log', lpad(i::text, 8, '0')), 'versions_seen', '{}'::jsonb),
+            '{}'::jsonb
+     FROM generate_series(1, $1) t, generate_series(1, $2) i`,
+    [threads, perThread],
+  );
+  await cp.pool.query(
+    `INSERT INTO ${s}.checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)
+     SELECT 'seed-' || t, '', 'log', lpad(i::text, 8, '0'), 'json', convert_to(repeat('x', 200), 'UTF8')
+     FROM generate_series(1, $1) t, generate_series(1, $2) i`,
+    [threads, perThread],
+  );
+  await cp.pool.query(
+    `INSERT INTO ${s}.checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob)
+     SELECT 'seed-' || t, '', lpad(i::text, 8, '0'), 'task', 0, 'log', 'json', convert_to('["x"]', 'UTF8')
+     FROM generate_series(1, $1) t, generate_series(1, $2) i`,
+    [threads, perThread],
+  );
+  await cp.pool.query(`ANALYZE ${s}.checkpoints; ANALYZE ${s}.checkpoint_blobs; ANALYZE ${s}.checkpoint_writes`);
+}
+
+async function benchPrune(cp: Checkpointer) {
+  const graph = linearGraph(NODES).compile({ checkpointer: cp.saver });
+  let thread = 0;
+  const runFor = async (stop: () => boolean) => {
+    const samples: number[] = [];
+    while (!stop()) {
+      const t0 = performance.now();
+      await graph.invoke({ log: [] }, { configurable: { thread_id: `live-${thread++}` }, durability: "sync" });
+      samples.push((performance.now() - t0) / NODES);
+    }
+    return samples;
+  };
+  const t0 = performance.now();
+  await seed(cp, 1000, 100);
+  const seedMs = performance.now() - t0;
+  const quietUntil = performance.now() + 3000;
+  const quiet = await runFor(() => performance.now() > quietUntil);
+  let done = false;
+  const [result, during] = await Promise.all([
+    pruneCheckpoints(cp, { keepLast: 10 }).finally(() => (done = true)),
+    runFor(() => done),
+  ]);
+  printTable(`Pruning 100,000 checkpoints to 10 per thread (seeded in ${(seedMs / 1000).toFixed(1)} s) while runs go on`, [
+    { measure: "checkpoints / writes / blobs deleted", value: `${result.checkpointsDeleted} / ${result.writesDeleted} / ${result.blobsDeleted}` },
+    { measure: "statements; total s", value: `${result.batches}; ${(result.durationMs / 1000).toFixed(1)}` },
+    { measure: "longest statement (ms)", value: result.longestBatchMs.toFixed(1) },
+    { measure: "concurrent runs: median ms/step without → with pruning", value: `${median(quiet).toFixed(2)} → ${median(during).toFixed(2)}` },
+    { measure: "concurrent runs: p99 ms/step without → with pruning", value: `${percentile(quiet, 99).toFixed(2)} → ${percentile(during, 99).toFixed(2)}` },
+  ]);
+  console.log(`\nTarget: no prune statement over 50 ms: ${result.longestBatchMs.toFixed(1)} ms → ${result.longestBatchMs <= 50 ? "met" : "NOT met"}.`);
 }
 
 try {
   await main();
 } finally {
   if (url && opened[0]?.backend === "postgres") await opened[0].pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  for (const pool of plainPools) await pool.end();
   for (const cp of opened) await cp.close();
   rmSync(dataRoot, { recursive: true, force: true });
 }

@@ -4,125 +4,93 @@
  * pg-pool removes its idle-client `error` listener while a client is checked out, and the
  * pool's own `error` event covers idle clients only: a server stopped (or a connection cut)
  * during a checkpoint write emits an unhandled `error` on the checked-out client and kills
- * the process. Here every checkout gets an `error` listener for exactly as long as it is
- * checked out, every statement has a client-side deadline, and every failure rejects the
- * statement (and so the run using it) with a `CheckpointerError` naming the redacted host.
- * A client that failed or timed out is destroyed on release, never handed out again.
+ * the process. Here every client gets an `error` listener of its own for its whole life
+ * (checked out or idle), and a statement deadline: a statement that gets no answer within
+ * `statementTimeoutMs` has its connection destroyed with a `CheckpointerError`
+ * (`reason: "timeout"`), which pg hands to every statement waiting on it. A client that
+ * failed is not queryable any more, so the pool drops it on release and never hands it out.
+ *
+ * The guard is deliberately cheap (a `refresh()` of one timer per client per statement, no
+ * promise wrapping): errors are mapped at the saver's boundary and in `pool.query`.
  */
 import pg from "pg";
 import type { CheckpointerError } from "./checkpointer-error.js";
 import { toCheckpointerError } from "./connection-errors.js";
-import { deadlineError, withDeadline } from "./deadline.js";
+import { deadlineError } from "./deadline.js";
 
-/** What the guard needs to know: the URL (for messages) and the bounds. */
+/** What the guard needs to know: the URL (for messages) and the bound. */
 export interface PoolGuard {
   readonly url: string;
   readonly statementTimeoutMs: number;
 }
 
-interface Checkout {
-  /** The first fault seen on this checkout; later statements reject with it at once. */
-  fault: CheckpointerError | undefined;
-  readonly onError: (error: unknown) => void;
+/** pg's internals the watchdog reads (pg 8; `activeQuery` is deprecated in favour of these). */
+interface ClientInternals {
+  _getActiveQuery?: () => unknown;
+  _activeQuery?: unknown;
+  _queryQueue?: unknown[];
+  connection?: { stream?: { destroy?: (error?: Error) => void } };
 }
-
-const CHECKOUT = Symbol("firebreak.checkout");
-type GuardedClient = pg.PoolClient & { [CHECKOUT]?: Checkout; __firebreakGuarded?: true };
 
 /** Destroys the socket of a client whose server stopped answering (end() would wait for it). */
-export function destroyClient(client: pg.ClientBase): void {
-  const stream = (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream;
-  stream?.destroy?.();
+export function destroyClient(client: pg.ClientBase, error?: Error): void {
+  (client as unknown as ClientInternals).connection?.stream?.destroy?.(error);
 }
 
-function isCallbackStyle(args: unknown[]): boolean {
-  const first = args[0] as { submit?: unknown } | undefined;
-  return typeof args[args.length - 1] === "function" || typeof first?.submit === "function";
+function busy(client: pg.ClientBase): boolean {
+  const c = client as unknown as ClientInternals;
+  const active = typeof c._getActiveQuery === "function" ? c._getActiveQuery() : c._activeQuery;
+  return Boolean(active) || (c._queryQueue?.length ?? 0) > 0;
 }
 
-/** Wraps `client.query` once per client: deadline, fault short-circuit, error mapping. */
-function guardQuery(client: GuardedClient, guard: PoolGuard): void {
-  if (client.__firebreakGuarded) return;
-  client.__firebreakGuarded = true;
+/** Installs the listener and the deadline on a freshly connected client (once per client). */
+function guardClient(client: pg.PoolClient, guard: PoolGuard): void {
+  const { url, statementTimeoutMs } = guard;
+  let fault: CheckpointerError | undefined;
+  // An error on this socket, checked out or idle, must never crash the process; statements
+  // waiting on it are rejected by pg with the same error.
+  client.on("error", (error: unknown) => {
+    fault ??= toCheckpointerError(error, url, "query");
+  });
+  // Re-armed (refresh) at the start of every statement, so when it fires while the client
+  // is still busy, the latest statement has waited statementTimeoutMs without an answer.
+  const watchdog = setTimeout(() => {
+    if (fault !== undefined || !busy(client)) return;
+    fault = deadlineError(url, statementTimeoutMs, "statementTimeoutMs");
+    destroyClient(client, fault);
+  }, statementTimeoutMs);
+  watchdog.unref();
+  client.once("end", () => clearTimeout(watchdog));
+
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
-  const guarded = (...args: unknown[]): unknown => {
-    if (isCallbackStyle(args)) return original(...args);
-    const checkout = client[CHECKOUT];
-    if (checkout?.fault) return Promise.reject(checkout.fault);
-    const pending = original(...args) as Promise<unknown>;
-    return withDeadline(pending, guard.statementTimeoutMs, () => {
-      const error = deadlineError(guard.url, guard.statementTimeoutMs, "statementTimeoutMs");
-      if (checkout) checkout.fault ??= error;
-      destroyClient(client);
-      return error;
-    }).catch((error: unknown) => {
-      if (checkout?.fault) throw checkout.fault;
-      const mapped = toCheckpointerError(error, guard.url, "query");
-      // A fault of the connection poisons it and is reported as such; a SQL error (missing
-      // table, constraint) passes through unchanged: PostgresSaver branches on its `code`,
-      // and the saver maps it at its boundary.
-      if (mapped.reason === undefined) throw error;
-      if (checkout) checkout.fault ??= mapped;
-      throw mapped;
-    });
-  };
-  client.query = guarded as typeof client.query;
+  client.query = ((...args: unknown[]) => {
+    if (fault !== undefined) {
+      const callback = args[args.length - 1];
+      if (typeof callback === "function") return void process.nextTick(() => callback(fault));
+      return Promise.reject(fault);
+    }
+    watchdog.refresh();
+    return original(...args);
+  }) as typeof client.query;
 }
 
 /**
- * Creates a pool with the guard installed. `connect()` and `query()` are promise-only (the
- * callback forms are not used by `PostgresSaver`, and would bypass the guard).
+ * Creates a pool with the guard on every client it opens. `pool.query` also maps its errors
+ * to `CheckpointerError`s; errors of statements on a checked-out client reach the caller as
+ * pg raised them (the saver maps them), except a timeout, which is already a `CheckpointerError`.
  */
 export function createGuardedPool(config: pg.PoolConfig, guard: PoolGuard): pg.Pool {
   const pool = new pg.Pool(config);
   // Idle clients whose server goes away emit "error" on the pool; the pool drops them and
   // the next checkout connects anew. Without a listener Node would crash the process.
   pool.on("error", () => {});
-  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-
-  const guardedConnect = async (): Promise<pg.PoolClient> => {
-    let client: GuardedClient;
-    try {
-      client = await connect();
-    } catch (error) {
-      throw toCheckpointerError(error, guard.url, "connect");
-    }
-    const checkout: Checkout = {
-      fault: undefined,
-      onError: (error) => {
-        checkout.fault ??= toCheckpointerError(error, guard.url, "query");
-      },
-    };
-    client[CHECKOUT] = checkout;
-    client.on("error", checkout.onError);
-    guardQuery(client, guard);
-    const release = client.release;
-    client.release = (error?: Error | boolean) => {
-      client.removeListener("error", checkout.onError);
-      if (client[CHECKOUT] === checkout) delete client[CHECKOUT];
-      release.call(client, error ?? checkout.fault);
-    };
-    return client;
-  };
-
-  const guardedQuery = async (...args: unknown[]): Promise<unknown> => {
-    if (isCallbackStyle(args)) {
-      throw new TypeError("langgraph-firebreak: this pool supports promise-style query(text, values) only.");
-    }
-    const client = await guardedConnect();
-    let failure: unknown;
-    try {
-      return await (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
-    } catch (error) {
-      failure = error;
-      throw error;
-    } finally {
-      const fault = (failure as CheckpointerError | undefined)?.reason !== undefined ? (failure as Error) : undefined;
-      client.release(fault);
-    }
-  };
-
-  pool.connect = guardedConnect as typeof pool.connect;
-  pool.query = guardedQuery as typeof pool.query;
+  pool.on("connect", (client) => guardClient(client, guard));
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  pool.query = ((...args: unknown[]) => {
+    if (typeof args[args.length - 1] === "function") return query(...args);
+    return query(...args).catch((error: unknown) => {
+      throw toCheckpointerError(error, guard.url, "query");
+    });
+  }) as typeof pool.query;
   return pool;
 }

@@ -54,6 +54,15 @@ export class ResilientPostgresSaver extends BranchSafePostgresSaver {
     return onceMoreIfConnectionLost(() => super.putWrites(config, writes, taskId), this.#url);
   }
 
+  /** Listing is not repeated (it may have yielded already); its errors are mapped like the rest. */
+  override async *list(...args: Parameters<PostgresSaver["list"]>): ReturnType<PostgresSaver["list"]> {
+    try {
+      yield* super.list(...args);
+    } catch (error) {
+      throw toCheckpointerError(error, this.#url, "query");
+    }
+  }
+
   override deleteThread(threadId: string): Promise<void> {
     return onceMoreIfConnectionLost(() => super.deleteThread(threadId), this.#url);
   }
