@@ -77,7 +77,9 @@ export function bufferStage(o: ResolvedGuard) {
     const own = snapshot(parent);
     const view = feedback ? injectFeedback(own, feedback, o.feedback, o.keys.messagesKey) : own;
     const held: HeldEvent[] = [];
-    const output = await runProducer(o.producer, view, attemptConfig(config, held, feedback ? { [GUARD_FEEDBACK_KEY]: feedback } : {}), name);
+    const returned = await runProducer(o.producer, view, attemptConfig(config, held, feedback ? { [GUARD_FEEDBACK_KEY]: feedback } : {}), name);
+    // What is reviewed is what is committed: a copy the producer cannot change after returning it.
+    const output = { ...returned, update: snapshot(returned.update), goto: snapshot(returned.goto) };
     const update = fillClaimIds(dropEchoes(stripFeedback(output.update, o.keys.messagesKey), parent, o.keys), o.keys.claimsKey, name);
     const claims = await extractClaims(update, { producer: name, state: parent, attempt }, o.keys, o.extractClaims);
     const total = reviewItems({ ...output, update }, claims, {
