@@ -168,18 +168,37 @@ async function benchPrune(cp: Checkpointer) {
   const quietUntil = performance.now() + 3000;
   const quiet = await runFor(() => performance.now() > quietUntil);
   let done = false;
+  // Times every statement the pruning sends (the pool is wrapped for this benchmark only).
+  const statementMs: number[] = [];
+  const timedPool = {
+    query: async (...args: unknown[]) => {
+      const t = performance.now();
+      try {
+        return await (cp.pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      } finally {
+        statementMs.push(performance.now() - t);
+      }
+    },
+  } as unknown as Checkpointer["pool"];
   const [result, during] = await Promise.all([
-    pruneCheckpoints(cp, { keepLast: 10 }).finally(() => (done = true)),
+    pruneCheckpoints({ pool: timedPool, schema: cp.schema }, { keepLast: 10 }).finally(() => (done = true)),
     runFor(() => done),
   ]);
   printTable(`Pruning 100,000 checkpoints to 10 per thread (seeded in ${(seedMs / 1000).toFixed(1)} s) while runs go on`, [
     { measure: "checkpoints / writes / blobs deleted", value: `${result.checkpointsDeleted} / ${result.writesDeleted} / ${result.blobsDeleted}` },
     { measure: "statements; total s", value: `${result.batches}; ${(result.durationMs / 1000).toFixed(1)}` },
-    { measure: "longest statement (ms)", value: result.longestBatchMs.toFixed(1) },
+    {
+      measure: "statement ms: median / p99 / max; count over 50 ms",
+      value: `${median(statementMs).toFixed(2)} / ${percentile(statementMs, 99).toFixed(1)} / ${Math.max(...statementMs).toFixed(1)}; ${statementMs.filter((x) => x > 50).length}`,
+    },
     { measure: "concurrent runs: median ms/step without → with pruning", value: `${median(quiet).toFixed(2)} → ${median(during).toFixed(2)}` },
     { measure: "concurrent runs: p99 ms/step without → with pruning", value: `${percentile(quiet, 99).toFixed(2)} → ${percentile(during, 99).toFixed(2)}` },
   ]);
-  console.log(`\nTarget: no prune statement over 50 ms: ${result.longestBatchMs.toFixed(1)} ms → ${result.longestBatchMs <= 50 ? "met" : "NOT met"}.`);
+  const over = statementMs.filter((x) => x > 50).length;
+  console.log(
+    `\nTarget: no prune statement over 50 ms: longest ${result.longestBatchMs.toFixed(1)} ms, ${over} of ${statementMs.length} over → ${over === 0 ? "met" : "NOT met"}` +
+      ` (on a loaded shared machine, scheduling stalls show up here too).`,
+  );
 }
 
 try {

@@ -128,6 +128,7 @@ export async function pruneCheckpoints(target: PruneTarget, options: PruneOption
   /** Deletes writes of checkpoints that are gone, then blobs no remaining checkpoint references. */
   const sweep = async (thread: string, ns: string) => {
     for (;;) {
+      const limit = batch * 10;
       const { rowCount } = await step(
         `DELETE FROM ${writes} WHERE ctid = ANY(ARRAY(
            SELECT w.ctid FROM ${writes} w WHERE w.thread_id = $1 AND w.checkpoint_ns = $2
@@ -135,12 +136,13 @@ export async function pruneCheckpoints(target: PruneTarget, options: PruneOption
              -- writes newer than every checkpoint may belong to one still being written ("async" durability)
              AND w.checkpoint_id < COALESCE((SELECT max(checkpoint_id) FROM ${cp} WHERE thread_id = $1 AND checkpoint_ns = $2), w.checkpoint_id || 'x')
            LIMIT $3))`,
-        [thread, ns, batch * 10],
+        [thread, ns, limit],
       );
       totals.writesDeleted += rowCount ?? 0;
-      if ((rowCount ?? 0) === 0 || aborted()) break;
+      if ((rowCount ?? 0) < limit || aborted()) break;
     }
     for (;;) {
+      const limit = batch * 10;
       const { rowCount } = await step(
         `DELETE FROM ${blobs} WHERE ctid = ANY(ARRAY(
            SELECT b.ctid FROM ${blobs} b
@@ -151,10 +153,10 @@ export async function pruneCheckpoints(target: PruneTarget, options: PruneOption
            ) live ON live.channel = b.channel AND live.version = b.version
            WHERE b.thread_id = $1 AND b.checkpoint_ns = $2 AND live.channel IS NULL
            LIMIT $3))`,
-        [thread, ns, batch * 10],
+        [thread, ns, limit],
       );
       totals.blobsDeleted += rowCount ?? 0;
-      if ((rowCount ?? 0) === 0 || aborted()) break;
+      if ((rowCount ?? 0) < limit || aborted()) break;
     }
   };
 
@@ -163,6 +165,7 @@ export async function pruneCheckpoints(target: PruneTarget, options: PruneOption
     let total = 0;
     for (;;) {
       if (aborted() || (stillIdle && !(await stillIdle()))) return total;
+      const limit = batch;
       const { rows } = await step(
         `WITH doomed AS (
            SELECT checkpoint_id FROM (
@@ -174,13 +177,13 @@ export async function pruneCheckpoints(target: PruneTarget, options: PruneOption
          ), c AS (
            DELETE FROM ${cp} WHERE thread_id = $1 AND checkpoint_ns = $2 AND checkpoint_id IN (SELECT checkpoint_id FROM doomed) RETURNING 1
          ) SELECT (SELECT count(*) FROM c)::int AS checkpoints, (SELECT count(*) FROM w)::int AS writes`,
-        [thread, ns, keep, batch],
+        [thread, ns, keep, limit],
       );
       const deleted = rows[0] as { checkpoints: number; writes: number };
       totals.checkpointsDeleted += deleted.checkpoints;
       totals.writesDeleted += deleted.writes;
       total += deleted.checkpoints;
-      if (deleted.checkpoints === 0) return total;
+      if (deleted.checkpoints < limit) return total; // a short batch was the last one
     }
   };
 
