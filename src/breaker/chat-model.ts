@@ -21,7 +21,7 @@ import type { ZodV3Like, ZodV4Like } from "@langchain/core/utils/types";
 import { FirebreakError } from "../internal/errors.js";
 import { emitFirebreakEvent } from "../internal/events.js";
 import { answerText } from "./answer-text.js";
-import { childCallbacks, sealedCallbacks } from "./sealed-callbacks.js";
+import { TokenRecorder, childCallbacks, sealedCallbacks, wantsTokens } from "./sealed-callbacks.js";
 import { addUsage, concatChunks, toAIMessageChunk } from "./message-chunks.js";
 import { resolveBreakerOptions, type ResolvedBreakerOptions, type SemanticBreakerOptions } from "./options.js";
 import { SemanticBreaker, type AttemptInfo, type BreakerDecision, type RunResult } from "./semantic-breaker.js";
@@ -213,10 +213,16 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
   /** One guarded call: the chain is tried in order, each answer judged before it is accepted. */
   async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
     const chunkAnswers = this.variant.chunkAnswers === true;
+    // A provider that streams inside invoke() (e.g. ChatOpenAI with streaming: true) emits
+    // tokens on its sealed run: they are recorded, and the accepted answer's are replayed once.
+    const recorded = runManager !== undefined && wantsTokens(runManager) ? new WeakMap<object, ChatGenerationChunk[]>() : undefined;
     const result = await this.breaker.run({
       attempt: async (index, info) => {
-        const answer = await this.variant.runnables[index]!.invoke(messages, this.innerConfig(index, options, runManager, info));
-        return chunkAnswers ? toAIMessageChunk(answer) : (answer as BreakerAnswer);
+        const recorder = recorded ? new TokenRecorder() : undefined;
+        const raw = await this.variant.runnables[index]!.invoke(messages, this.innerConfig(index, options, runManager, info, recorder));
+        const answer = chunkAnswers ? toAIMessageChunk(raw) : (raw as BreakerAnswer);
+        if (recorder && recorder.chunks.length > 0) recorded!.set(answer, recorder.chunks);
+        return answer;
       },
       checks: this.variant.checks,
       messages,
@@ -224,6 +230,12 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
       onFailure: reportFailure(runManager),
       onDecision: reportDecision(runManager, options),
     });
+    const replay = recorded?.get(result.answer);
+    if (replay) {
+      for (const chunk of replay) {
+        await runManager!.handleLLMNewToken(chunk.text, { prompt: 0, completion: 0 }, undefined, undefined, undefined, { chunk });
+      }
+    }
     // One copy: breaker metadata on, and usage off when callbacks already saw it on the provider's run.
     const answer = result.answer as BaseMessage;
     const usage = (answer as AIMessageChunk).usage_metadata;
@@ -353,7 +365,13 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
   }
 
   /** Config of one inner provider call: a hand-built child callback manager, nostream, no inner retries. */
-  private innerConfig(index: number, options: Options, runManager: CallbackManagerForLLMRun | undefined, info: AttemptInfo) {
+  private innerConfig(
+    index: number,
+    options: Options,
+    runManager: CallbackManagerForLLMRun | undefined,
+    info: AttemptInfo,
+    recorder?: TokenRecorder,
+  ) {
     // Copy the call options minus the signal (symbol keys, like the usage sink, are skipped by for-in).
     const config: Record<string, unknown> = {};
     const skipTools = this.variant.toolsBound === true;
@@ -377,6 +395,7 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
       callbacks = sealedCallbacks(runManager);
       callbacks.addTags([NOSTREAM, ATTEMPT_TAG], false);
       callbacks.addMetadata(metadata, false);
+      if (recorder) callbacks.addHandler(recorder, false);
     }
     if (callbacks) config.callbacks = callbacks;
     else if (AsyncLocalStorageProviderSingleton.getRunnableConfig() !== undefined) {

@@ -6,7 +6,10 @@
  * see the attempt at all, since its output may be rejected. The wrapper then streams the
  * accepted answer once through its own run manager.
  */
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { CallbackManager, type CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+import { AIMessageChunk } from "@langchain/core/messages";
+import { ChatGenerationChunk } from "@langchain/core/outputs";
 
 /** The protected fields `getChild()` reads on other run managers. */
 type InheritableRunManager = {
@@ -93,4 +96,26 @@ export function sealHandler(handler: Handler): Handler | undefined {
   sealed = forwarder as unknown as Handler;
   sealedByHandler.set(handler, sealed);
   return sealed;
+}
+
+/** True when a handler on the wrapper's run listens to tokens (so a provider's tokens are worth replaying). @internal */
+export function wantsTokens(runManager: CallbackManagerForLLMRun): boolean {
+  return runManager.handlers.some((h) => typeof (h as unknown as Record<string, unknown>).handleLLMNewToken === "function");
+}
+
+/**
+ * Records the tokens a provider emits on its (sealed) attempt run, so the wrapper can replay
+ * the accepted answer's tokens on its own run, once. Awaited, so nothing is lost. @internal
+ */
+export class TokenRecorder extends BaseCallbackHandler {
+  name = "firebreak_token_recorder";
+  override awaitHandlers = true;
+  readonly chunks: ChatGenerationChunk[] = [];
+
+  override handleLLMNewToken(token: string, _idx: unknown, _runId: string, _parentRunId?: string, _tags?: string[], fields?: { chunk?: unknown }): void {
+    const chunk = fields?.chunk;
+    this.chunks.push(
+      chunk instanceof ChatGenerationChunk ? chunk : new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token }) }),
+    );
+  }
 }
