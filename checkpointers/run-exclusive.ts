@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { isGraphBubbleUp, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Checkpointer } from "./checkpointer.js";
 import { CheckpointerError } from "./checkpointer-error.js";
 import { durableConfig, type FIREBREAK_DURABILITY } from "./durability.js";
@@ -107,6 +107,13 @@ export async function runExclusive<T>(
   const signal = extra.signal ? AbortSignal.any([extra.signal, abort.signal]) : abort.signal;
   try {
     return await run({ ...durableConfig(threadId, extra), signal });
+  } catch (error) {
+    // Report why we aborted, not LangGraph's generic abort error; the host's control flow
+    // (interrupts, Command to a parent) always passes through untouched.
+    if (abort.signal.aborted && !isGraphBubbleUp(error) && abort.signal.reason instanceof CheckpointerError) {
+      throw abort.signal.reason;
+    }
+    throw error;
   } finally {
     clearInterval(heartbeat);
     await releaseLease(pool, schema, threadId, owner).catch(() => {

@@ -6,7 +6,13 @@
  */
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Checkpointer, createCheckpointer, durableConfig, isCheckpointerError } from "../../checkpointers/index.js";
+import {
+  type Checkpointer,
+  createCheckpointer,
+  durableConfig,
+  isCheckpointerError,
+  runExclusive,
+} from "../../checkpointers/index.js";
 import { runTsChild } from "../support/child-process.js";
 import { linearGraph, linearNodeNames } from "../support/graphs.js";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
@@ -158,6 +164,85 @@ describe.skipIf(unavailable !== undefined)("database faults on a throw-away clus
       const done = await within(10_000, graph.invoke({ log: [] }, durableConfig(thread)), "the run");
       expect(done.log).toEqual(ALL(6));
       expect(await checkpointCount(cp, thread)).toBe(await checkpointCount(cp, clean));
+    });
+
+    it("while a run is stuck on a stalled network, a second run of its thread is refused; after the first gives up, the thread resumes", async () => {
+      const thread = "stuck-exclusive";
+      const direct = await createCheckpointer({ url: cluster.url, schema: "proxied" }); // a second process's view
+      try {
+        let stalled!: () => void;
+        const writeStalled = new Promise<void>((resolve) => (stalled = resolve));
+        const first = settle(
+          runExclusive(
+            cp,
+            thread,
+            (config) =>
+              linearGraph(6, (name) => {
+                if (name === "n3") {
+                  proxy.freeze();
+                  stalled();
+                }
+              })
+                .compile({ checkpointer: cp.saver })
+                .invoke({ log: [] }, config),
+            { leaseMs: 1500 },
+          ),
+        );
+        await writeStalled;
+        const second = await runExclusive(direct, thread, (config) =>
+          linearGraph(6).compile({ checkpointer: direct.saver }).invoke(null, config),
+        ).catch((e: unknown) => e);
+        expect((second as { reason?: string }).reason).toBe("thread-busy");
+
+        const outcome = await within(10_000, first, "the stuck run");
+        expect(isCheckpointerError(outcome.error, "CHECKPOINTER_UNREACHABLE")).toBe(true);
+        proxy.heal();
+        // The stuck run's claim could not be released over the frozen link; it lapses by itself.
+        const deadline = Date.now() + 5000;
+        let resumed: unknown;
+        while (Date.now() < deadline) {
+          resumed = await runExclusive(direct, thread, (config) =>
+            linearGraph(6).compile({ checkpointer: direct.saver }).invoke(null, config),
+          ).catch((e: unknown) => e);
+          if ((resumed as { reason?: string }).reason !== "thread-busy") break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        expect((resumed as { log: string[] }).log).toEqual(ALL(6));
+      } finally {
+        await direct.close();
+      }
+    });
+
+    it("a run whose claim cannot be renewed (database unreachable during a long model call) is aborted before the claim lapses", async () => {
+      const thread = "unrenewable";
+      const leaseMs = 900;
+      const t0 = Date.now();
+      const outcome = await within(
+        10_000,
+        settle(
+          runExclusive(
+            cp,
+            thread,
+            (config) =>
+              linearGraph(4, async (name) => {
+                if (name === "n2") {
+                  proxy.freeze();
+                  await new Promise((r) => setTimeout(r, 4000)); // a long model call, no statements
+                }
+              })
+                .compile({ checkpointer: cp.saver })
+                .invoke({ log: [] }, config),
+            { leaseMs },
+          ),
+        ),
+        "the run",
+      );
+      proxy.heal();
+      expect(isCheckpointerError(outcome.error, "CHECKPOINTER_UNREACHABLE")).toBe(true);
+      expect((outcome.error as { reason?: string }).reason).toBe("timeout");
+      expect((outcome.error as Error).message).toContain(`the claim on thread "${thread}" could not be renewed`);
+      // Aborted by two thirds of the lease (plus the release attempt's statement bound), not after the 4 s call.
+      expect(Date.now() - t0).toBeLessThan((leaseMs * 2) / 3 + 600 + 1500);
     });
 
     it("connections cut in the middle of a write reject the run (after one retry) with the redacted host, never crash", async () => {
