@@ -6,6 +6,7 @@
 import { isParentCommand, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { reduceClaims, type Claim, type ClaimsUpdate } from "../../src/claims/index.js";
 import { isFirebreakError } from "../../src/internal/errors.js";
+import { GUARDED_NODE_KEY } from "../../src/internal/node-name.js";
 import { extractClaims, fillClaimIds, newItemId, stripFeedback } from "./guard-claims.js";
 import { emitBicr } from "./guard-events.js";
 import { GUARD_FEEDBACK_KEY, injectFeedback } from "./guard-feedback.js";
@@ -77,7 +78,7 @@ export function bufferStage(o: ResolvedGuard) {
     const own = snapshot(parent);
     const view = feedback ? injectFeedback(own, feedback, o.feedback, o.keys.messagesKey) : own;
     const held: HeldEvent[] = [];
-    const returned = await runProducer(o.producer, view, attemptConfig(config, held, feedback ? { [GUARD_FEEDBACK_KEY]: feedback } : {}), name);
+    const returned = await runProducer(o.producer, view, attemptConfig(config, held, { [GUARDED_NODE_KEY]: name, ...(feedback ? { [GUARD_FEEDBACK_KEY]: feedback } : {}) }), name);
     // What is reviewed is what is committed: a copy the producer cannot change after returning it.
     const output = { ...returned, update: snapshot(returned.update), goto: snapshot(returned.goto) };
     const update = fillClaimIds(dropEchoes(stripFeedback(output.update, o.keys.messagesKey), parent, o.keys), o.keys.claimsKey, name);
