@@ -88,7 +88,9 @@ export function isConnectionLost(error: unknown): boolean {
   if (error instanceof CheckpointerError) return error.reason === "connection-lost";
   const code = errorCode(error);
   if (code !== undefined && CONNECTION_LOST_CODES.has(code)) return true;
-  return code === undefined && CONNECTION_LOST_MESSAGE.test(errorMessage(error));
+  const message = errorMessage(error);
+  // "Connection terminated due to connection timeout" is a connect timeout, not a lost connection.
+  return code === undefined && CONNECTION_LOST_MESSAGE.test(message) && !/timeout/i.test(message);
 }
 
 /** What the caller was doing when the error happened; it shapes the advice. */

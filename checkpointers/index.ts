@@ -1,11 +1,13 @@
 /**
  * `langgraph-firebreak/checkpointers`: durable execution for LangGraph.js.
  *
- * `createCheckpointer()` returns a migrated `PostgresSaver` on PostgreSQL (`DATABASE_URL`)
- * or on the embedded PGlite default; `durableConfig()` runs with the crash-safe
- * durability; `rollbackTo()` forks a thread from an earlier checkpoint;
- * `assertThreadExists()` turns a resume of an unknown thread into a clear error.
- * This subpath loads `pg`; the package root never does.
+ * `createCheckpointer()` returns a migrated saver on PostgreSQL (`DATABASE_URL`) or on the
+ * embedded PGlite default, with every wait bounded and every database fault turned into a
+ * `CheckpointerError` (never a crash, never a password); `durableConfig()` runs with the
+ * crash-safe durability; `runExclusive()` refuses a second run of a thread in flight;
+ * `pruneCheckpoints()` keeps the tables from growing without limit; `rollbackTo()` forks a
+ * thread from an earlier checkpoint; `assertThreadExists()` turns a resume of an unknown
+ * thread into a clear error. This subpath loads `pg`; the package root never does.
  */
 export type { Checkpointer, CheckpointerBackend, CreateCheckpointerOptions } from "./checkpointer.js";
 export {
