@@ -78,20 +78,36 @@ export function sealHandler(handler: Handler): Handler | undefined {
   if (![...TOKEN_CALLBACKS].some((key) => typeof target[key] === "function")) return handler;
   let sealed = sealedByHandler.get(handler);
   if (sealed) return sealed;
-  const forwarder: Record<string, unknown> = {};
+  // Same prototype, so `instanceof` checks still recognise the handler (OpenInference adds a
+  // second, parentless tracer to any callback list without an instance of its own class).
+  // Every member is an own forwarding property, so nothing runs with the forwarder as `this`.
+  const forwarder = Object.create(Object.getPrototypeOf(handler) as object) as Record<string, unknown>;
+  const done = new Set<string>(["constructor", "lc_prefer_streaming", "lc_prefer_chat_model_stream_events", ...TOKEN_CALLBACKS, ...FLAGS]);
   for (let proto: object | null = handler; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     for (const key of Object.getOwnPropertyNames(proto)) {
-      if (key === "constructor" || key in forwarder || TOKEN_CALLBACKS.has(key) || (FLAGS as readonly string[]).includes(key)) continue;
-      const descriptor = Object.getOwnPropertyDescriptor(proto, key);
-      if (descriptor && typeof descriptor.value === "function") {
-        forwarder[key] = (...args: unknown[]) => (target[key] as (...a: unknown[]) => unknown)(...args);
+      if (done.has(key)) continue;
+      done.add(key);
+      const descriptor = Object.getOwnPropertyDescriptor(proto, key)!;
+      if (typeof descriptor.value === "function") {
+        const forward = (...args: unknown[]) => (target[key] as (...a: unknown[]) => unknown)(...args);
+        Object.defineProperty(forwarder, key, { value: forward, writable: true, configurable: true });
+      } else if (descriptor.get !== undefined || descriptor.set !== undefined || proto === handler) {
+        Object.defineProperty(forwarder, key, {
+          get: () => target[key],
+          set: (value: unknown) => {
+            target[key] = value;
+          },
+          enumerable: descriptor.enumerable ?? false,
+        });
       }
     }
   }
+  for (const key of TOKEN_CALLBACKS) Object.defineProperty(forwarder, key, { value: undefined });
   for (const flag of FLAGS) Object.defineProperty(forwarder, flag, { get: () => target[flag], enumerable: true });
   // Nothing to stream to on an attempt's run: let the provider answer the cheapest way.
-  forwarder.lc_prefer_streaming = false;
-  forwarder.lc_prefer_chat_model_stream_events = false;
+  // (defineProperty: an assignment would go through the forwarding setter to the handler itself)
+  Object.defineProperty(forwarder, "lc_prefer_streaming", { value: false });
+  Object.defineProperty(forwarder, "lc_prefer_chat_model_stream_events", { value: false });
   Object.defineProperty(forwarder, "constructor", { value: handler.constructor });
   sealed = forwarder as unknown as Handler;
   sealedByHandler.set(handler, sealed);
