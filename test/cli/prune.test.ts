@@ -84,14 +84,13 @@ describe("firebreak prune on the embedded database", () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it("prunes an embedded data directory", async () => {
+    // One PGlite start (seconds): the deletions themselves are tested on both backends in
+    // test/checkpointers/prune.int.test.ts; this checks the command's embedded path end to end.
     const dataDir = join(root, "pglite");
-    const cp = await createCheckpointer({ backend: "embedded", dataDir });
-    await linearGraph(4).compile({ checkpointer: cp.saver }).invoke({ log: [] }, durableConfig("t"));
-    await cp.close();
     const r = await prune(["--embedded", "--data-dir", dataDir, "--keep-last", "1"]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Pruned embedded PGlite at .*\n\s+\d+ checkpoints/);
-    expect(r.out).not.toMatch(/^\s+0 checkpoints/m);
-  }, 120_000); // two PGlite opens: seconds each, far more on a loaded machine
+    expect(r.out).toMatch(/^Pruned embedded PGlite at .*pglite \(/);
+    expect(r.out).toMatch(/^\s+0 checkpoints, 0 writes, 0 blobs deleted; 0 idle threads removed of 0 scanned$/m);
+  }, 120_000);
 });
