@@ -1,0 +1,90 @@
+/**
+ * Per-attempt timeouts are batched (one timer and one AbortSignal per window of attempts):
+ * each attempt still times out after at least `timeoutMs`, a provider that ignores its
+ * signal still settles, nothing holds the process open once calls are over, and many
+ * concurrent attempts on one signal raise no listener-leak warning. SCRIPTED models: this
+ * is plumbing, not judgement.
+ */
+import { afterEach, describe, expect, test } from "vitest";
+import { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { AIMessage, type BaseMessage } from "@langchain/core/messages";
+import type { ChatResult } from "@langchain/core/outputs";
+import { FailoverExhaustedError, withSemanticBreaker } from "../../src/index.js";
+import { ScriptedChatModel } from "./support/scripted-model.js";
+
+/** SCRIPTED: never answers and ignores its abort signal. */
+class DeafHang extends BaseChatModel {
+  signals: Array<AbortSignal | undefined> = [];
+  _llmType(): string {
+    return "deaf-hang";
+  }
+  async _generate(_m: unknown, options: this["ParsedCallOptions"]): Promise<ChatResult> {
+    this.signals.push(options.signal);
+    return new Promise<ChatResult>(() => undefined);
+  }
+}
+
+/**
+ * SCRIPTED: answers after 5 ms, listening to its signal meanwhile (as fetch does), except to
+ * the prompt "hang", where it waits for its signal.
+ */
+class HangsOnRequest extends BaseChatModel {
+  _llmType(): string {
+    return "hangs-on-request";
+  }
+  async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"]): Promise<ChatResult> {
+    if (messages[0]?.content === "hang") {
+      await new Promise((_, reject) => options.signal?.addEventListener("abort", () => reject(options.signal!.reason), { once: true }));
+    }
+    const listener = () => undefined;
+    options.signal?.addEventListener("abort", listener);
+    await new Promise((r) => setTimeout(r, 5));
+    options.signal?.removeEventListener("abort", listener);
+    return { generations: [{ text: "fine answer", message: new AIMessage("fine answer") }] };
+  }
+}
+
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+const warnings: Error[] = [];
+const onWarning = (w: Error) => warnings.push(w);
+afterEach(() => {
+  process.off("warning", onWarning);
+  warnings.length = 0;
+});
+
+describe("attempt timeouts", () => {
+  test("a provider that ignores its signal still times out, after at least timeoutMs, and its signal is aborted", async () => {
+    const deaf = new DeafHang({});
+    const model = withSemanticBreaker(deaf, { timeoutMs: 80, trip: 10 });
+    const started = performance.now();
+    const error = (await model.invoke("q").catch((e: unknown) => e)) as FailoverExhaustedError;
+    const took = performance.now() - started;
+    expect(error.failures[0]).toMatchObject({ kind: "timeout", reason: "attempt timed out after 80 ms" });
+    expect(took).toBeGreaterThanOrEqual(79);
+    expect(took).toBeLessThan(1_000);
+    expect(deaf.signals[0]?.aborted).toBe(true);
+  });
+
+  test("a finished call leaves no timer holding the process open", async () => {
+    const model = withSemanticBreaker(new ScriptedChatModel(() => "fine answer"), { timeoutMs: 60_000 });
+    const before = timers();
+    for (let i = 0; i < 20; i++) await model.invoke("q");
+    expect(timers()).toBe(before);
+  });
+
+  test("200 concurrent attempts share the batch's signal without a listener-leak warning, and a caller's abort still reaches only its own call", async () => {
+    process.on("warning", onWarning);
+    const model = withSemanticBreaker(new HangsOnRequest({}), { timeoutMs: 60_000, trip: 10 });
+    const controller = new AbortController();
+    const first = model.invoke("hang", { signal: controller.signal }).catch((e: unknown) => e);
+    const rest = Array.from({ length: 199 }, () => model.invoke("q"));
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort(new Error("user cancelled"));
+    expect(((await first) as Error).message).toBe("user cancelled");
+    expect((await Promise.all(rest)).every((a) => a.content === "fine answer")).toBe(true);
+    await new Promise((r) => setImmediate(r));
+    expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    expect(model.breaker.status()[0]!.state).toBe("closed");
+  });
+});
+
