@@ -23,7 +23,7 @@ export interface PruneOptions {
   /** Delete every thread whose newest checkpoint is older than this (ms). Threads with a live `runExclusive` claim are kept. */
   readonly idleTtlMs?: number;
   /**
-   * Most checkpoints deleted by one statement.
+   * Most checkpoints deleted by one statement (pending writes and blobs: ten times that).
    * @default 500
    */
   readonly batchSize?: number;
@@ -116,7 +116,7 @@ export async function pruneCheckpoints(target: PruneTarget, options: PruneOption
     const ms = performance.now() - t0;
     totals.batches++;
     totals.longestBatchMs = Math.max(totals.longestBatchMs, ms);
-    if (ms > targetBatchMs) batch = Math.max(10, Math.floor(batch / 2));
+    if (ms > targetBatchMs) batch = Math.max(Math.min(10, maxBatch), Math.floor(batch / 2));
     else if (ms < targetBatchMs / 3) batch = Math.min(maxBatch, batch * 2);
     return result;
   };
