@@ -1,136 +1,103 @@
 /**
- * Topology analysis on generated sparse digraphs of 10 to 10,000 nodes: a ring through every
- * node (so LangGraph sees every node reachable, and the graph is one big cycle) plus 0–4
- * random chords per node, about 3 edges per node in all. Out-degrees vary, so ρ is not
- * handed over by a regular graph.
+ * Topology analysis against an anchor, in the same run: SciPy ARPACK `eigs` per strongly
+ * connected component + networkx SCC on the same adjacency (bench/lib/anchor.py, python3,
+ * one OpenBLAS thread). Figures are ratios (ours / anchor; ≤ 1 is at or under the anchor).
  *
- * - analysis: ρ per SCC, components, seeds (principal eigenvector), relay depth, tier, findings
- *   (`analyzeTopology` with cycle enumeration and guard placement off);
- * - cycles: Johnson's enumeration, capped at 1,000 cycles counted;
- * - guards: greedy placement alone (up to 25 picks);
- * - baseline: plain LangGraph `StateGraph.compile()` of the same graph, against
- *   `compileWithFirebreak` (compile + extraction + full analysis), up to 1,000 nodes.
+ * - analysis: the default `analyzeTopology` (as `compileWithFirebreak` and `firebreak audit`
+ *   run it): ρ per SCC, components, seeds, guard placement, relay depth, cycles (capped), tier;
+ * - families at 1k, 10k and 100k nodes: random sparse, DAG-heavy, one giant SCC, and periodic
+ *   graphs (a bipartite cycle, a ring of 8 layers, a plain ring), where plain power iteration
+ *   oscillates;
+ * - extraction: `extractTopology` of a StateGraph built with path maps (`addEdge` is quadratic
+ *   in LangGraph itself), with the fitted growth exponent (1 = linear).
  *
- * Reference on this machine (issue 6): SciPy ARPACK `eigs` + networkx SCC ≈ 7 ms at 1,000
- * nodes and ≈ 110 ms at 10,000. Targets: ≤ 10 ms and ≤ 100 ms, growth near-linear in edges.
+ * The machine is shared: each graph runs ours and the anchor back to back, and medians are
+ * compared, so load affects both sides alike.
  */
-import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { Annotation, START, StateGraph } from "@langchain/langgraph";
+import { anchorAvailable, runAnchor } from "./lib/anchor.js";
+import { bipartiteCycle, dagHeavy, giantScc, layeredRing, randomSparse, ring, type EdgeList } from "./lib/graph-families.js";
 import { median, printTable, sample } from "./lib/stats.js";
-import {
-  analyzeTopology,
-  compileWithFirebreak,
-  createTopology,
-  findCycles,
-  type Topology,
-} from "../src/topology/index.js";
+import { analyzeTopology, createTopology, extractTopology, type Topology } from "../src/topology/index.js";
 
-const SIZES = [10, 100, 1_000, 10_000] as const;
+const SIZES = [1_000, 10_000, 100_000] as const;
+const FAMILIES: readonly [string, (n: number) => EdgeList][] = [
+  ["random sparse", randomSparse],
+  ["DAG-heavy", dagHeavy],
+  ["giant SCC", giantScc],
+  ["bipartite cycle", bipartiteCycle],
+  ["ring of 8 layers", (n) => layeredRing(n, 8)],
+  ["ring", ring],
+];
+const runsFor = (n: number) => (n <= 1_000 ? 15 : n <= 10_000 ? 7 : 3);
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+function topologyOf(graph: EdgeList): Topology {
+  const edges: [string, string][] = graph.src.map((s, k) => [`n${s}`, `n${graph.dst[k]}`]);
+  return createTopology({ nodes: Array.from({ length: graph.n }, (_, i) => `n${i}`), edges });
 }
 
-function generate(n: number): { topology: Topology; edges: [string, string][] } {
-  const next = random(n * 7919);
-  const edges: [string, string][] = [];
-  for (let i = 0; i < n; i++) {
-    const seen = new Set<number>([(i + 1) % n]);
-    const chords = Math.floor(next() * 5);
-    for (let k = 0; k < chords; k++) {
-      const j = Math.floor(next() * n);
-      if (j !== i) seen.add(j);
-    }
-    for (const j of seen) edges.push([`n${i}`, `n${j}`]);
-  }
-  edges.push(["__start__", "n0"], [`n${n - 1}`, "__end__"]);
-  return { topology: createTopology({ edges }), edges };
-}
-
-const runsFor = (n: number) => (n <= 100 ? 200 : n <= 1_000 ? 60 : 15);
+const withAnchor = anchorAvailable();
+if (!withAnchor) console.log("python3 with numpy, scipy and networkx not found: anchor columns left empty.");
 
 const rows: Record<string, string | number>[] = [];
-const cycleRows: Record<string, string | number>[] = [];
-const fit: { m: number; t: number; best: number }[] = [];
-for (const n of SIZES) {
-  const { topology } = generate(n);
-  const m = topology.edges.length;
-  const analysisOptions = { cycles: false, guards: false } as const;
-  const first = analyzeTopology(topology, analysisOptions);
-  const analysisRuns = await sample(() => analyzeTopology(topology, analysisOptions), { runs: runsFor(n) });
-  const analysis = median(analysisRuns);
-  const best = Math.min(...analysisRuns);
-  const cycles = median(await sample(() => findCycles(topology, { limit: 50, countLimit: 1_000 }), { runs: Math.max(5, runsFor(n) / 3) }));
-  const guards = median(
-    await sample(() => analyzeTopology(topology, { cycles: false, guards: { max: 25 } }), { runs: Math.max(3, runsFor(n) / 10) }),
-  );
-  const target = n === 1_000 ? 10 : n === 10_000 ? 100 : undefined;
-  rows.push({
-    nodes: n,
-    edges: m,
-    "ρ(A)": first.rho.toFixed(4),
-    "largest SCC": Math.max(...first.components.map((c) => c.nodes.length)),
-    "analysis ms (median)": analysis,
-    "min ms": best,
-    target: target === undefined ? "-" : `≤ ${target} ms ${analysis <= target ? "ok" : "MISSED"}`,
-    "guards ms (incl. analysis)": guards,
-  });
-  cycleRows.push({ nodes: n, edges: m, "cycles ms (median, cap 1,000)": cycles, counted: findCycles(topology, { countLimit: 1_000 }).count });
-  fit.push({ m, t: analysis, best });
+let worst = 0;
+for (const [family, make] of FAMILIES) {
+  for (const n of SIZES) {
+    const graph = make(n);
+    const topology = topologyOf(graph);
+    const runs = runsFor(n);
+    const report = analyzeTopology(topology);
+    const ours = median(await sample(() => analyzeTopology(topology), { runs, warmup: 1 }));
+    const anchor = withAnchor ? runAnchor(graph, runs) : undefined;
+    const anchorMs = anchor ? median(anchor.ms) : Number.NaN;
+    const ratio = ours / anchorMs;
+    if (Number.isFinite(ratio)) worst = Math.max(worst, ratio);
+    const row = {
+      family,
+      nodes: graph.n,
+      edges: graph.src.length,
+      "ρ ours": report.rho.toFixed(6),
+      "|Δρ| vs SciPy": anchor ? Math.abs(report.rho - anchor.rho).toExponential(1) : "-",
+      converged: report.converged ? "yes" : "NO",
+      guards: report.guards?.recommended.length ?? 0,
+      "ours ms": ours,
+      "anchor ms": anchor ? anchorMs : "-",
+      "ours / anchor": Number.isFinite(ratio) ? `${ratio.toFixed(2)}×${ratio <= 1 ? "" : "  OVER"}` : "-",
+    };
+    rows.push(row);
+    // Progress, one line per graph (the table follows at the end).
+    console.error(Object.values(row).join(" | "));
+  }
 }
-printTable("Topology analysis: ρ, components, seeds, relay depth (cycles and guards off)", rows);
-printTable("Cycle enumeration (Johnson), reported separately", cycleRows);
+printTable("Default analyzeTopology (guards and capped cycles included) vs SciPy eigs + networkx SCC, same adjacency", rows);
+if (withAnchor) console.log(`\nWorst ratio: ${worst.toFixed(2)}× (≤ 1 means at or under the anchor on every family and size)`);
 
-// Growth exponent: least squares of log(time) on log(edges) over the three largest sizes
-// (the smallest graph is dominated by constant overhead). On a shared, loaded machine the
-// median includes pre-emption (a time slice is several ms), so the exponent of the minimum
-// is printed too.
-function exponent(points: readonly { m: number; t: number }[]): number {
-  const pts = points.map(({ m, t }) => [Math.log(m), Math.log(t)] as const);
-  const mx = pts.reduce((s, [x]) => s + x, 0) / pts.length;
-  const my = pts.reduce((s, [, y]) => s + y, 0) / pts.length;
-  return pts.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0) / pts.reduce((s, [x]) => s + (x - mx) ** 2, 0);
-}
-const larger = fit.slice(1);
-console.log(
-  `\nFitted growth exponent of analysis time vs edges (100–10,000 nodes): median ${exponent(larger).toFixed(2)}, ` +
-    `minimum ${exponent(larger.map(({ m, best }) => ({ m, t: best }))).toFixed(2)} (1 = linear)`,
-);
-
-// Baseline: plain LangGraph compile() vs compileWithFirebreak on the same graph.
+// Extraction from a real StateGraph, built with path maps (linear), timed alone.
 const State = Annotation.Root({ v: Annotation<number> });
-function builderFor(edges: [string, string][]) {
+function builderOf(graph: EdgeList) {
+  const out: number[][] = Array.from({ length: graph.n }, () => []);
+  graph.src.forEach((s, k) => out[s]!.push(graph.dst[k]!));
   const b = new StateGraph(State) as unknown as StateGraph<typeof State.spec, any, any, string>;
-  const nodes = new Set(edges.flat().filter((x) => x !== "__start__" && x !== "__end__"));
-  for (const id of nodes) b.addNode(id, () => ({}));
-  for (const [a, c] of edges) b.addEdge(a === "__start__" ? START : a, c === "__end__" ? END : c);
+  for (let i = 0; i < graph.n; i++) b.addNode(`n${i}`, () => ({}));
+  b.addEdge(START, "n0");
+  for (let i = 0; i < graph.n; i++) {
+    const targets = out[i]!.map((j) => `n${j}`);
+    if (targets.length > 0) b.addConditionalEdges(`n${i}`, () => targets[0]!, targets);
+  }
   return b;
 }
-const baseRows: Record<string, string | number>[] = [];
-for (const n of [10, 100, 1_000]) {
-  const { edges } = generate(n);
-  const runs = n <= 100 ? 40 : 10;
-  const plain = median(await sample(() => builderFor(edges).compile(), { runs }));
-  const checked = median(
-    await sample(
-      () => {
-        try {
-          compileWithFirebreak(builderFor(edges), { maxRelayDepth: 1e9, cycles: { countLimit: 1_000 } });
-        } catch {
-          // Random graphs fail the relay rule; the cost is what is measured.
-        }
-      },
-      { runs },
-    ),
-  );
-  baseRows.push({
-    nodes: n,
-    "compile() ms": plain,
-    "compileWithFirebreak ms": checked,
-    ratio: `${(checked / plain).toFixed(2)}×`,
-  });
+const extraction: { m: number; t: number }[] = [];
+const extractRows: Record<string, string | number>[] = [];
+for (const n of SIZES) {
+  const builder = builderOf(giantScc(n));
+  const ms = median(await sample(() => extractTopology(builder), { runs: runsFor(n), warmup: 1 }));
+  const m = extractTopology(builder).edges.length;
+  extraction.push({ m, t: ms });
+  extractRows.push({ nodes: n, edges: m, "extractTopology ms": ms, "µs per edge": (ms * 1000) / m });
 }
-printTable("Baseline: LangGraph compile() vs compileWithFirebreak (builder construction included in both)", baseRows);
+printTable("Extraction from a StateGraph (giant SCC family, path maps)", extractRows);
+const pts = extraction.map(({ m, t }) => [Math.log(m), Math.log(t)] as const);
+const mx = pts.reduce((s, [x]) => s + x, 0) / pts.length;
+const my = pts.reduce((s, [, y]) => s + y, 0) / pts.length;
+const slope = pts.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0) / pts.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+console.log(`\nFitted growth exponent of extraction time vs edges (1k–100k nodes): ${slope.toFixed(2)} (1 = linear)`);

@@ -5,8 +5,10 @@
  * component); a DAG has only trivial components and ρ = 0 (nilpotent). Each irreducible
  * block is solved by the cheapest exact method that applies: a self-loop or a simple cycle
  * in closed form, Noda's inverse iteration with a dense LU for small blocks, and power
- * iteration on the shifted matrix B + σI for large ones (the shift makes periodic blocks,
- * such as cycles and bipartite stars, primitive, so the iteration cannot oscillate).
+ * iteration on the shifted matrix B + σI for large aperiodic ones, and for a large block of
+ * period p > 1 (a bipartite cycle, a ring of layers: p eigenvalues on the circle |λ| = ρ, where
+ * plain power iteration oscillates) power iteration on Bᵖ restricted to one cyclic class,
+ * which is primitive with Perron root ρᵖ.
  * Every iterative method stops on Collatz–Wielandt bounds: min (Bx)ᵢ/xᵢ ≤ ρ ≤ max (Bx)ᵢ/xᵢ.
  */
 import type { IndexedGraph } from "./graph-index.js";
@@ -41,7 +43,7 @@ export interface PerronResult {
   /** Whether the bounds met the tolerance. */
   readonly converged: boolean;
   /** How it was computed. */
-  readonly method: "self-loop" | "cycle" | "dense" | "power";
+  readonly method: "self-loop" | "cycle" | "dense" | "power" | "periodic";
   /** Perron vector in local indices, scaled to a maximum of 1. */
   readonly vector: Float64Array;
   /** Iterations used (0 for closed forms). */
@@ -136,7 +138,8 @@ export function perron(b: Block, init?: Float64Array, tolerance = RHO_TOLERANCE)
   }
   if (b.col.length === size) return simpleCycle(b);
   if (size <= DENSE_MAX) return noda(b, init, tolerance);
-  const result = power(b, init, tolerance);
+  const classes = periodClasses(b);
+  const result = classes ? periodicPower(b, classes, init, tolerance) : power(b, init, tolerance);
   if (!result.converged && size <= 400) {
     const dense = noda(b, result.vector, tolerance);
     if (dense.hi - dense.lo < result.hi - result.lo) return dense;
@@ -283,6 +286,121 @@ function power(b: Block, init: Float64Array | undefined, tolerance: number): Per
     converged: hi - lo <= Math.max(RHO_FLOOR, tolerance) * hi,
     method: "power",
     vector: x,
+    iterations: it,
+  };
+}
+
+/** Cyclic classes of a block of period p > 1, or undefined for an aperiodic block. */
+interface Classes {
+  readonly p: number;
+  /** Rows of class c are `order[start[c] .. start[c+1])`; an edge goes from class c to c+1 (mod p). */
+  readonly order: Int32Array;
+  readonly start: Int32Array;
+}
+
+function gcd(a: number, b: number): number {
+  a = Math.abs(a);
+  b = Math.abs(b);
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * The period of an irreducible block: the gcd of level(u) + 1 − level(v) over its edges, with
+ * levels from a breadth-first search; the classes are the levels mod p. O(size + edges).
+ */
+function periodClasses(b: Block): Classes | undefined {
+  const size = b.members.length;
+  const level = new Int32Array(size).fill(-1);
+  const queue = new Int32Array(size);
+  level[0] = 0;
+  let tail = 1;
+  let p = 0;
+  for (let head = 0; head < tail; head++) {
+    const u = queue[head]!;
+    for (let q = b.rowStart[u]!; q < b.rowStart[u + 1]!; q++) {
+      const v = b.col[q]!;
+      if (level[v] === -1) {
+        level[v] = level[u]! + 1;
+        queue[tail++] = v;
+      } else p = gcd(p, level[u]! + 1 - level[v]!);
+      if (p === 1) return undefined;
+    }
+  }
+  if (p <= 1 || tail < size) return undefined;
+  const count = new Int32Array(p + 1);
+  for (let v = 0; v < size; v++) count[(level[v]! % p) + 1]!++;
+  for (let c = 0; c < p; c++) count[c + 1]! += count[c]!;
+  const order = new Int32Array(size);
+  const fill = count.slice(0, p);
+  for (let v = 0; v < size; v++) order[fill[level[v]! % p]!++] = v;
+  return { p, order, start: count };
+}
+
+/** y = B·x on the rows of class `c` only (they read class c + 1). */
+function multiplyClass(b: Block, k: Classes, c: number, x: Float64Array, y: Float64Array): void {
+  for (let r = k.start[c]!; r < k.start[c + 1]!; r++) {
+    const i = k.order[r]!;
+    let s = 0;
+    for (let q = b.rowStart[i]!; q < b.rowStart[i + 1]!; q++) s += b.w[q]! * x[b.col[q]!]!;
+    y[i] = s;
+  }
+}
+
+/**
+ * Power iteration on Bᵖ restricted to class 0 (primitive, Perron root ρᵖ), with
+ * Collatz–Wielandt bounds on ρᵖ. One outer step sweeps the classes p − 1, …, 0 once: O(edges).
+ * The full right vector follows from class 0 by uᵢ = (Bu)ᵢ/ρ, class by class.
+ */
+function periodicPower(b: Block, k: Classes, init: Float64Array | undefined, tolerance: number): PerronResult {
+  const size = b.members.length;
+  const x = new Float64Array(size);
+  if (init && init.length === size && init.every((v) => v > 0)) x.set(init);
+  else x.fill(1);
+  const y = new Float64Array(size);
+  const first = k.start[1]!;
+  const maxIterations = Math.min(100_000, Math.max(2_000, Math.floor(3e8 / (b.col.length + size))));
+  let lo = 0;
+  let hi = Infinity;
+  let it = 0;
+  for (; it < maxIterations; it++) {
+    // Sweep classes p−1 … 0: after the sweep, y on class 0 is (Bᵖ x) on class 0.
+    multiplyClass(b, k, k.p - 1, x, y);
+    for (let c = k.p - 2; c >= 0; c--) multiplyClass(b, k, c, y, y);
+    let low = Infinity;
+    let high = 0;
+    let max = 0;
+    for (let r = 0; r < first; r++) {
+      const i = k.order[r]!;
+      const ratio = y[i]! / x[i]!;
+      if (ratio < low) low = ratio;
+      if (ratio > high) high = ratio;
+      if (y[i]! > max) max = y[i]!;
+    }
+    lo = low;
+    hi = high;
+    // Relative width on ρᵖ is about p times the width on ρ.
+    if (hi - lo <= tolerance * k.p * hi || !(max > 0)) break;
+    for (let r = 0; r < first; r++) x[k.order[r]!] = y[k.order[r]!]! / max;
+  }
+  const rhoLo = Math.pow(lo, 1 / k.p);
+  const rhoHi = Math.pow(hi, 1 / k.p);
+  const rho = (rhoLo + rhoHi) / 2;
+  // Right vector: class 0 from x, then classes p−1 … 1 by u = Bu/ρ.
+  const u = new Float64Array(size);
+  for (let r = 0; r < first; r++) u[k.order[r]!] = x[k.order[r]!]!;
+  for (let c = k.p - 1; c >= 1; c--) {
+    multiplyClass(b, k, c, u, u);
+    for (let r = k.start[c]!; r < k.start[c + 1]!; r++) u[k.order[r]!]! /= rho;
+  }
+  scaleToMax(u);
+  return {
+    rho,
+    lo: rhoLo,
+    hi: rhoHi,
+    converged: rhoHi - rhoLo <= Math.max(RHO_FLOOR, tolerance) * rhoHi,
+    method: "periodic",
+    vector: u,
     iterations: it,
   };
 }
