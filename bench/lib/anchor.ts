@@ -18,7 +18,7 @@ export interface AnchorResult {
 }
 
 function anchorEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: "1" };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   return env;
