@@ -7,6 +7,7 @@ import { setMaxListeners } from "node:events";
 import { BrokenCircuitError, CircuitState, EventEmitter, IsolatedCircuitError, type IDisposable } from "cockatiel";
 import type { BaseMessage } from "@langchain/core/messages";
 import { isFirebreakError } from "../internal/errors.js";
+import { invalidOption } from "../internal/options-schema.js";
 import { CircuitOpenError, FailoverExhaustedError } from "./breaker-errors.js";
 import { classifyFailure, isCountedKind } from "./classify-failure.js";
 import { runChecks } from "./define-check.js";
@@ -206,7 +207,7 @@ export class SemanticBreaker {
   /** Holds one provider's circuit open by hand (maintenance) until `dispose()`. */
   isolate(provider: string | number): IDisposable {
     const circuit = typeof provider === "number" ? this.circuits[provider] : this.circuits.find((c) => c.name === provider);
-    if (!circuit) throw new RangeError(`No provider ${String(provider)}; known: ${this.providerNames.join(", ")}`);
+    if (!circuit) throw invalidOption("breaker.isolate", "provider", provider, `a provider name or index of this chain (${this.providerNames.join(", ")})`);
     return circuit.policy.isolate();
   }
 

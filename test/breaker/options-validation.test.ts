@@ -119,6 +119,12 @@ describe("withSemanticBreaker rejects bad options at construction, before any re
     expect((caught(() => guard({ trip: { kind: "rate" } })) as { received: string }).received).toBe('"rate"');
   });
 
+  test("breaker.isolate names an unknown provider in bounded form", () => {
+    const guarded = withSemanticBreaker(model(), { name: "primary" });
+    rejects(["isolate", () => guarded.breaker.isolate(HUGE), "provider", "a provider name or index of this chain (primary)"]);
+    rejects(["isolate", () => guarded.breaker.isolate(3), "provider", "(primary)"]);
+  });
+
   test("every problem is listed as data, the message counts the rest", () => {
     try {
       guard({ trip: "3", stream: "x", bogus: 1 });
