@@ -12,7 +12,7 @@ import { ScriptedChatModel } from "../../src/testing/index.js";
 // Agents run on scripted models: the graphs are only read, never invoked, so no network.
 const model = () => new ScriptedChatModel({ script: ["ok"] });
 const add = tool(async ({ a, b }) => String(a + b), { name: "add", description: "Adds.", schema: z.object({ a: z.number(), b: z.number() }) });
-const agent = (name: string, tools = [add]) => createReactAgent({ llm: model(), tools, name });
+const agent = (name: string, tools: Parameters<typeof createReactAgent>[0]["tools"] = [add]) => createReactAgent({ llm: model(), tools, name });
 const supervisorOf = (workers: readonly string[], supervisorName = "supervisor") =>
   createSupervisor({ agents: workers.map((w) => agent(w)), llm: model(), supervisorName });
 const nodeNames = (builder: unknown) => Object.keys((builder as { nodes: Record<string, unknown> }).nodes);
