@@ -7,14 +7,18 @@ const HELP = `Usage: firebreak <command> [options]
 Commands:
   audit <module>[:<export>]   audit a LangGraph graph's topology (see "firebreak audit --help")
   chaos <module>[:<export>]   inject faults and measure their spread (see "firebreak chaos --help")
+  prune [options]             delete old checkpoints (see "firebreak prune --help")
 
 Options:
   -h, --help                  show this help
+
+Exit codes: 0 pass (a report was written and has no error), 1 the report has an error
+finding, 2 usage or load error (one message naming module, export and cause).
 `;
 
 /**
  * Runs the CLI with `argv` (without node and script); returns the exit code: 0 pass,
- * 1 a rule failed, 2 usage error.
+ * 1 a rule failed, 2 usage or load error.
  *
  * @example
  * ```ts
@@ -35,7 +39,8 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     }
     if (command === "audit") return await audit(rest, out);
     if (command === "chaos") return await (await import("./chaos.js")).chaos(rest, out);
-    throw new UsageError(`Unknown command "${command}". Commands: audit, chaos.`);
+    if (command === "prune") return await (await import("./prune.js")).runPrune(rest, out);
+    throw new UsageError(`Unknown command "${command}". Commands: audit, chaos, prune.`);
   } catch (error) {
     if (error instanceof UsageError) {
       out.stderr(`firebreak: ${error.message}\n`);
