@@ -72,8 +72,9 @@ export interface CreateCheckpointerOptions {
 export interface Checkpointer {
   /**
    * The saver to pass to `compile({ checkpointer })`; its tables already exist. It is a
-   * `BranchSafePostgresSaver`: a `PostgresSaver` whose channel versions stay unique across
-   * forks, so `rollbackTo` and `updateState` on old checkpoints never lose values.
+   * `ResilientPostgresSaver`: a `BranchSafePostgresSaver` (channel versions stay unique across
+   * forks, so `rollbackTo` and `updateState` on old checkpoints never lose values) that rejects
+   * every database fault as a `CheckpointerError` and repeats a call once when its connection died.
    */
   readonly saver: PostgresSaver;
   /** `"postgres"` for a real server, `"embedded"` for the PGlite default. */
@@ -86,7 +87,10 @@ export interface Checkpointer {
   readonly url: string;
   /** The embedded data directory (absolute), or `undefined` for PostgreSQL. */
   readonly dataDir: string | undefined;
-  /** The `pg` pool the saver uses; for your own queries, never `end()` it yourself. */
+  /**
+   * The `pg` pool the saver uses (guarded: no fault crashes the process, statements are bounded);
+   * for your own queries, never `end()` it yourself.
+   */
   readonly pool: pg.Pool;
   /** One line for logs: backend, where the data lives, schema and pool size. */
   describe(): string;
