@@ -13,7 +13,7 @@ import { GUARD_FEEDBACK_KEY, injectFeedback } from "./guard-feedback.js";
 import { producerName, type ResolvedGuard } from "./guard-options.js";
 import { parentValues, type Buffered, type GuardState } from "./guard-state.js";
 import type { BufferedClaim, GuardProducer } from "./guard-types.js";
-import { attemptConfig, snapshot, type HeldEvent } from "./isolate.js";
+import { attemptConfig, forgedEvents, snapshot, type HeldEvent } from "./isolate.js";
 import { dropEchoes, fromCommand, readProducerOutput, reviewItems, type ProducerOutput } from "./review-items.js";
 
 /**
@@ -92,7 +92,9 @@ export function bufferStage(o: ResolvedGuard) {
       hasClaims: o.hasClaims,
       newId: () => newItemId(name),
     });
-    const preview = total.invalid === undefined ? previewClaims(o, parent, update, total.items) : { items: total.items, invalid: total.invalid };
+    const forged = forgedEvents(held);
+    const invalid = total.invalid ?? (forged.length > 0 ? `The update cannot be committed: it emitted ${forged.map((n) => JSON.stringify(n)).join(", ")} events that the pack did not emit (only the guard writes its audit trail).` : undefined);
+    const preview = invalid === undefined ? previewClaims(o, parent, update, total.items) : { items: total.items, invalid };
     const buffer: Buffered = {
       attempt,
       update,

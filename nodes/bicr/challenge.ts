@@ -33,7 +33,7 @@ export function selectItems(o: ResolvedGuard, items: readonly BufferedClaim[], p
 }
 
 function asReviewed(c: BufferedClaim): ClaimUnderReview {
-  return c.value === undefined ? { id: c.id, text: c.text } : { id: c.id, text: c.text, value: c.value };
+  return { id: c.id, text: c.text, ...(c.value === undefined ? {} : { value: c.value }), ...(c.details === undefined ? {} : { details: c.details }) };
 }
 
 /** Races `work` against a timer; the config's signal aborts the challenger's model call on timeout. */

@@ -48,6 +48,8 @@ export interface BufferedClaim {
   readonly basedOn: readonly string[];
   /** Fault-injection taints carried by the claim, if any. */
   readonly taint?: readonly string[];
+  /** What else a claim carries that the challenger is shown (alternatives' answers, meta, source reference). */
+  readonly details?: Readonly<Record<string, unknown>>;
   /**
    * Where in the attempt it came from: the claims key (by index), a message operation (by
    * index: `add`, `replace` by id, `remove`), another channel (by key), or the `Command`'s

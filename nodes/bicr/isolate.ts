@@ -13,9 +13,11 @@
  * - **Route**: a blocked attempt goes to Recover or to the escalation, never to the parent.
  */
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import { BaseTracer } from "@langchain/core/tracers/base";
 import type { CallbackManager, Callbacks } from "@langchain/core/callbacks/manager";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { END, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { isGenuineFirebreakEvent } from "../../src/internal/events.js";
 
 /** LangGraph's configurable key through which a subgraph streams into its parent's stream. */
 const STREAM_KEY = "__pregel_stream";
@@ -91,6 +93,16 @@ function handlerName(handler: unknown): string {
   return String((handler as { name?: unknown } | null)?.name ?? "");
 }
 
+/** Tracers built on LangChain's `BaseTracer`: a handler taking one of these names must be one. */
+const BASE_TRACER_NAMES: ReadonlySet<string> = new Set(["langchain_tracer", "OpenInferenceLangChainTracer", "console_callback_handler", "RootListenersTracer", "run_collector"]);
+
+/** Whether a handler is a tracer that may see inside the guard: named as one (and, for `BaseTracer` kinds, being one). */
+export function isTracer(handler: unknown, tracers: ReadonlySet<string>): boolean {
+  const name = handlerName(handler);
+  if (!tracers.has(name)) return false;
+  return !BASE_TRACER_NAMES.has(name) || handler instanceof BaseTracer;
+}
+
 /** `callbacks` with only the handlers `keep` accepts (a copy; the original is untouched). */
 export function filterCallbacks(callbacks: Callbacks | undefined, keep: (handler: BaseCallbackHandler) => boolean): Callbacks | undefined {
   if (callbacks === undefined || callbacks === null) return undefined;
@@ -109,15 +121,15 @@ export function filterCallbacks(callbacks: Callbacks | undefined, keep: (handler
  */
 export function sealConfig(config: LangGraphRunnableConfig | undefined, tracers: ReadonlySet<string>): LangGraphRunnableConfig {
   const base = config ?? {};
-  const isTracer = (h: BaseCallbackHandler) => tracers.has(handlerName(h));
+  const tracer = (h: BaseCallbackHandler) => isTracer(h, tracers);
   const sink: GuardSink = {
     ...(typeof base.writer === "function" ? { writer: base.writer } : {}),
-    config: { ...base, callbacks: filterCallbacks(base.callbacks, (h) => !isTracer(h)) } as RunnableConfig,
+    config: { ...base, callbacks: filterCallbacks(base.callbacks, (h) => !tracer(h)) } as RunnableConfig,
   };
   const { [STREAM_KEY]: _stream, ...configurable } = (base.configurable ?? {}) as Record<string, unknown>;
   return {
     ...base,
-    callbacks: filterCallbacks(base.callbacks, isTracer),
+    callbacks: filterCallbacks(base.callbacks, tracer),
     // A no-op writer: LangGraph keeps a writer it finds (`config.writer ??= …`), so nothing inside reaches the parent's custom stream.
     writer: () => {},
     configurable: { ...configurable, [GUARD_SINK_KEY]: sink },
@@ -132,6 +144,22 @@ export function guardSink(config: RunnableConfig | undefined): GuardSink | undef
 
 /** A custom event or custom-stream chunk a producer attempt emitted, held until its verdict. */
 export type HeldEvent = { readonly kind: "custom"; readonly chunk: unknown } | { readonly kind: "event"; readonly name: string; readonly data: unknown };
+
+/**
+ * The held events that claim to be the pack's own (`firebreak/…`) without being emitted by it:
+ * a producer forging the guard's audit trail. Their names, for the attempt's invalid reason.
+ */
+export function forgedEvents(held: readonly HeldEvent[]): string[] {
+  const out: string[] = [];
+  for (const e of held) {
+    if (e.kind === "event" && e.name.startsWith("firebreak/") && !isGenuineFirebreakEvent(e.data)) out.push(e.name);
+    if (e.kind === "custom") {
+      const name = (e.chunk as { name?: unknown } | null)?.name;
+      if (typeof name === "string" && name.startsWith("firebreak/") && !isGenuineFirebreakEvent(e.chunk)) out.push(name);
+    }
+  }
+  return out;
+}
 
 /** Records the custom events (`dispatchCustomEvent`) of a producer attempt. */
 class HeldEventRecorder extends BaseCallbackHandler {

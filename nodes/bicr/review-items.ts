@@ -7,7 +7,7 @@
  * parent does not have), makes the attempt invalid: it is blocked, never passed unseen. Keys
  * the user names in `passThrough` are the only content that is committed without review.
  */
-import { Command, isCommand, Send } from "@langchain/langgraph";
+import { Command, isCommand, Overwrite, Send } from "@langchain/langgraph";
 import { FirebreakError } from "../../src/internal/errors.js";
 import { asList, messageId, messageText, messageType, type ClaimKeys } from "./guard-claims.js";
 import type { BufferedClaim } from "./guard-types.js";
@@ -45,53 +45,128 @@ export function fromCommand(cmd: Command, caught: boolean): ProducerOutput {
   return { update, goto, toParent: !caught && cmd.graph === Command.PARENT };
 }
 
+/** Why a value cannot be shown to the challenger as data. */
+class NotData extends Error {}
+
+function isMessage(value: object): boolean {
+  return messageType(value) !== undefined && "content" in value;
+}
+
+/**
+ * A value as the data it really is, for the challenger: plain objects, arrays, strings,
+ * numbers, booleans, null, dates, `Map`s, `Set`s, `Overwrite` wrappers and messages. Anything
+ * else — functions, symbols (as values or keys), getters, cycles, class instances (errors,
+ * regexps, buffers, custom classes), a `toJSON` that would show something else — is not data
+ * and throws: what the challenger is shown is exactly what would be committed.
+ */
+export function toData(value: unknown, path = "value", seen: Set<object> = new Set()): unknown {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value : String(value);
+    case "bigint":
+      return `${value}n`;
+    case "undefined":
+      return null;
+    case "function":
+    case "symbol":
+      throw new NotData(`${path} is a ${typeof value}`);
+    default:
+      break;
+  }
+  if (value === null) return null;
+  const object = value as object;
+  if (seen.has(object)) throw new NotData(`${path} refers back to itself`);
+  seen.add(object);
+  try {
+    if (Array.isArray(object)) return object.map((v, i) => toData(v, `${path}[${i}]`, seen));
+    if (object instanceof Date) return Number.isNaN(object.getTime()) ? "Invalid Date" : object.toISOString();
+    if (object instanceof Map) return { Map: [...object].map(([k, v], i) => [toData(k, `${path}.key${i}`, seen), toData(v, `${path}.get(${i})`, seen)]) };
+    if (object instanceof Set) return { Set: [...object].map((v, i) => toData(v, `${path}.item${i}`, seen)) };
+    if (object instanceof Overwrite) return { Overwrite: toData((object as { value: unknown }).value, `${path}.value`, seen) };
+    if (isMessage(object)) return messageData(object, path, seen);
+    const proto = Object.getPrototypeOf(object) as object | null;
+    if (proto !== Object.prototype && proto !== null) {
+      const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? "class";
+      throw new NotData(`${path} is a ${name} instance, not plain data`);
+    }
+    return ownData(object, path, seen, false);
+  } finally {
+    seen.delete(object);
+  }
+}
+
+/** An object's own properties as data: symbol keys and getters are not data (skipped on messages' own bookkeeping). */
+function ownData(object: object, path: string, seen: Set<object>, message: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Reflect.ownKeys(object)) {
+    if (typeof key === "symbol") {
+      if (message) continue;
+      throw new NotData(`${path} has a symbol-keyed property`);
+    }
+    if (message && (key.startsWith("lc_") || key === "id")) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(object, key)!;
+    if (!("value" in descriptor)) throw new NotData(`${path}.${key} is a getter`);
+    if (descriptor.value === undefined) continue;
+    out[key] = toData(descriptor.value, `${path}.${key}`, seen);
+  }
+  return out;
+}
+
+/** A message as data: every field it carries (content blocks, tool calls, metadata, artifacts), its type first. */
+function messageData(m: object, path: string, seen: Set<object>): Record<string, unknown> {
+  const own = ownData(m, path, seen, true);
+  const { type: _type, ...fields } = own;
+  const kwargs = (m as { lc_kwargs?: unknown }).lc_kwargs;
+  if (typeof kwargs === "object" && kwargs !== null) {
+    // A message is checkpointed from its lc_kwargs: whatever they hold beyond its fields is shown too.
+    const serialized: Record<string, unknown> = {};
+    for (const [key, raw] of Object.entries(kwargs)) {
+      if (key === "id" || raw === undefined) continue;
+      const shown = toData(raw, `${path}.lc_kwargs.${key}`, seen);
+      if (!(key in fields)) fields[key] = shown;
+      else if (!contains(fields[key], shown)) serialized[key] = shown;
+    }
+    if (Object.keys(serialized).length > 0) fields["serialized"] = serialized;
+  }
+  return { type: messageType(m), ...fields };
+}
+
+/** Whether data `b` says nothing `a` does not (equal leaves; `b`'s objects may have fewer keys). */
+function contains(a: unknown, b: unknown): boolean {
+  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null && !Array.isArray(a) && !Array.isArray(b)) {
+    return Object.entries(b).every(([k, v]) => contains((a as Record<string, unknown>)[k], v));
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** Renders a value as JSON for the challenger; throws when it cannot be shown as data. */
 export function render(value: unknown): string {
-  const seen = new Set<unknown>();
-  const text = JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === "bigint") return `${v}n`;
-    if (typeof v === "function" || typeof v === "symbol") throw new TypeError(`a ${typeof v} is not data`);
-    if (typeof v === "number" && !Number.isFinite(v)) return String(v);
-    if (typeof v === "object" && v !== null) {
-      if (seen.has(v)) throw new TypeError("the value refers to itself");
-      seen.add(v);
-      if (messageType(v) !== undefined && "content" in (v as object)) return messageView(v);
-    }
-    return v;
-  });
-  return text ?? "undefined";
+  return JSON.stringify(toData(value)) ?? "null";
 }
 
-function messageView(m: unknown): Record<string, unknown> {
-  const msg = m as { name?: unknown; tool_calls?: unknown[]; additional_kwargs?: Record<string, unknown>; tool_call_id?: unknown };
-  const calls = Array.isArray(msg.tool_calls) ? msg.tool_calls.map((c) => ({ name: (c as { name?: unknown }).name, args: (c as { args?: unknown }).args })) : [];
-  const extra = Object.keys(msg.additional_kwargs ?? {}).length > 0 ? msg.additional_kwargs : undefined;
-  return {
-    type: messageType(m),
-    ...(typeof msg.name === "string" ? { name: msg.name } : {}),
-    content: (m as { content?: unknown }).content,
-    ...(calls.length > 0 ? { tool_calls: calls } : {}),
-    ...(typeof msg.tool_call_id === "string" ? { tool_call_id: msg.tool_call_id } : {}),
-    ...(extra === undefined ? {} : { additional_kwargs: extra }),
-  };
-}
+/** The fields of a message's data worth naming apart from its text. */
+const EMPTY = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.keys(v).length === 0);
 
-/** A message as one line of review text: who, what, which tools it calls. */
+/** A message as one line of review text: who, what, which tools it calls, and every other field it carries. */
 function describeMessage(m: unknown): string {
   const type = messageType(m);
-  if (type === undefined) return `a message ${render(m)}`;
-  const view = messageView(m);
-  const name = typeof view["name"] === "string" ? ` from "${view["name"]}"` : "";
+  if (type === undefined || typeof m !== "object" || m === null) return `a message ${render(m)}`;
+  const { type: _t, content, name, tool_calls, ...rest } = toData(m) as Record<string, unknown>;
+  const who = typeof name === "string" ? ` from "${name}"` : "";
   const text = messageText(m);
-  const calls = view["tool_calls"] ? `; it calls tools ${render(view["tool_calls"])}` : "";
-  const extra = view["additional_kwargs"] ? `; additional data ${render(view["additional_kwargs"])}` : "";
-  const body = text.length > 0 ? render(text) : typeof (m as { content?: unknown }).content === "string" ? "(no text)" : render((m as { content?: unknown }).content);
-  return `${type} message${name}: ${body}${calls}${extra}`;
+  const body = typeof content === "string" ? (text.length > 0 ? JSON.stringify(text) : "(no text)") : JSON.stringify(content);
+  const calls = EMPTY(tool_calls) ? "" : `; it calls tools ${JSON.stringify((tool_calls as Array<{ name?: unknown; args?: unknown }>).map((c) => ({ name: c.name, args: c.args })))}`;
+  const more = Object.fromEntries(Object.entries(rest).filter(([, v]) => !EMPTY(v)));
+  const extra = Object.keys(more).length > 0 ? `; it also carries ${JSON.stringify(more)}` : "";
+  return `${type} message${who}: ${body}${calls}${extra}`;
 }
 
 function sameMessage(a: unknown, b: unknown): boolean {
   try {
-    return render(messageView(a)) === render(messageView(b));
+    return render(a) === render(b);
   } catch {
     return false;
   }
@@ -134,6 +209,7 @@ export function reviewItems(output: ProducerOutput, claims: readonly BufferedCla
     if (value === undefined) continue;
     if (key === ctx.keys.claimsKey) {
       if (asList(value).some(isVerdictBatch)) problems.push(`it writes verdicts to "${key}"; only the guard's challenger (or a human through the escalation) labels claims`);
+      claimDetails(value, items, problems);
       continue;
     }
     if (key === ctx.keys.recordKey) {
@@ -168,6 +244,34 @@ export function reviewItems(output: ProducerOutput, claims: readonly BufferedCla
     problems.push("its Command's goto holds something that is neither a node name nor a Send");
   }
   return problems.length === 0 ? { items } : { items, invalid: `The update cannot be committed: ${problems.join("; ")}.` };
+}
+
+/**
+ * What a claim carries beyond its text and value that the challenger must see: its
+ * alternatives' answers, its `meta`, its source reference. (Not its confidence or lineage:
+ * the challenger judges the statement, not who said it or how sure they were; nor fault-
+ * injection taints.) Attached to the claim's item as `details`; a claim that is not data is a problem.
+ */
+function claimDetails(value: unknown, items: BufferedClaim[], problems: string[]): void {
+  const raw = asList(value);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.from.kind !== "claims") continue;
+    const claim = raw[item.from.index] as Record<string, unknown> | undefined;
+    if (typeof claim !== "object" || claim === null) continue;
+    try {
+      toData(claim, `claim ${item.id}`);
+      const origin = (claim["origin"] ?? {}) as Record<string, unknown>;
+      const alternatives = Array.isArray(claim["alternatives"]) ? (claim["alternatives"] as Array<{ value?: unknown }>).map((a) => a?.value) : [];
+      const details: Record<string, unknown> = {};
+      if (alternatives.length > 0) details["alternatives"] = toData(alternatives);
+      if (claim["meta"] !== undefined) details["meta"] = toData(claim["meta"]);
+      if (origin["ref"] !== undefined) details["sourceRef"] = toData(origin["ref"]);
+      if (Object.keys(details).length > 0) items[i] = { ...item, details };
+    } catch (error) {
+      problems.push(`claim ${item.id} cannot be shown to the challenger (${(error as Error).message})`);
+    }
+  }
 }
 
 function messageItems(value: unknown, ctx: ReviewContext, prose: boolean, covered: Set<string>, items: BufferedClaim[], problems: string[]): void {

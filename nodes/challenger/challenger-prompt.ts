@@ -40,7 +40,7 @@ export function renderChallengeData(request: ChallengeRequest, evidence: readonl
     block(CHALLENGER_TAGS.intent, request.intent),
     block(
       CHALLENGER_TAGS.claims,
-      request.claims.map((c) => (c.value === undefined ? { id: c.id, text: c.text } : { id: c.id, text: c.text, value: c.value })),
+      request.claims.map((c) => ({ id: c.id, text: c.text, ...(c.value === undefined ? {} : { value: c.value }), ...(c.details === undefined ? {} : { details: c.details }) })),
     ),
   ];
   if (evidence !== undefined) parts.push(block(CHALLENGER_TAGS.evidence, evidence));

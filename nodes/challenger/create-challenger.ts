@@ -208,7 +208,7 @@ function checkClaim(claim: ClaimUnderReview, index: number): ClaimUnderReview {
   if (typeof claim?.id !== "string" || claim.id.length === 0 || typeof claim.text !== "string") {
     throw new FirebreakError("INVALID_OPTIONS", `challenger: claim ${index} needs a non-empty string id and a text, got ${JSON.stringify(claim)?.slice(0, 120)}.`);
   }
-  return claim.value === undefined ? { id: claim.id, text: claim.text } : { id: claim.id, text: claim.text, value: claim.value };
+  return { id: claim.id, text: claim.text, ...(claim.value === undefined ? {} : { value: claim.value }), ...(claim.details === undefined ? {} : { details: claim.details }) };
 }
 
 /** Maps the model's reply onto the claims, failing closed for every claim without a valid verdict. */
@@ -221,15 +221,25 @@ function judge(
   const reply = VerdictReplySchema.safeParse(parsed);
   const byId = new Map<string, { verdict: Verdict; reasons: string[]; evidence: string[] }>();
   if (reply.success) {
-    for (const v of reply.data.verdicts) if (!byId.has(v.claim_id)) byId.set(v.claim_id, v);
+    for (const v of reply.data.verdicts) {
+      const first = byId.get(v.claim_id);
+      if (first === undefined) byId.set(v.claim_id, v);
+      else if (first.verdict !== v.verdict) conflicting.add(v.claim_id);
+    }
   }
   let valid = reply.success;
+  // Two different verdicts for one claim are no verdict: that claim fails closed.
+  const conflicting = new Set<string>();
   const fetched = new Set(evidence.map((e) => e.id));
   const judgements: ClaimJudgement[] = claims.map((claim) => {
     const v = byId.get(claim.id);
     const unfetched = v?.evidence.filter((id) => !fetched.has(id)) ?? [];
     if (v !== undefined && unfetched.length > 0) {
       // A verdict resting on evidence nobody fetched is no verdict: fail closed.
+    if (conflicting.has(claim.id)) {
+      valid = false;
+      return { claimId: claim.id, verdict: fallback, reasons: ["The challenger gave this claim conflicting verdicts; failing closed."], evidence: [], fromModel: false };
+    }
       valid = false;
       return {
         claimId: claim.id,

@@ -12,6 +12,8 @@ export interface ClaimUnderReview {
   readonly text: string;
   /** The answer, when the claim is an answer. */
   readonly value?: string | number | boolean | null;
+  /** What else the claim carries that must be judged with it (alternatives' answers, meta, source reference), as JSON data. */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** What a challenger receives: the original intent and the claims under review — nothing else. */

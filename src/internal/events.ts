@@ -59,6 +59,17 @@ export type FirebreakAttributeValue = string | number | boolean | string[] | num
 
 let identity: RunnableLambda<Record<string, unknown>, Record<string, unknown>> | undefined;
 
+/** The payloads and stream chunks the pack itself emitted (so a guard can tell them from a producer's forgeries). */
+const genuine = new WeakSet<object>();
+
+/**
+ * True when `value` is a payload or custom-stream chunk emitted by {@link emitFirebreakEvent}
+ * in this process (not one a node built by hand under a `firebreak/` name).
+ */
+export function isGenuineFirebreakEvent(value: unknown): boolean {
+  return typeof value === "object" && value !== null && genuine.has(value);
+}
+
 /**
  * Records a firebreak event under the node whose `config` is given, and streams it.
  * Never throws (LangGraph control flow excepted); resolves at once when there is nothing
@@ -78,6 +89,7 @@ export async function emitFirebreakEvent(
   const writer = config.writer;
   if (!traced && typeof writer !== "function") return;
   const eventName = `firebreak/${name}`;
+  genuine.add(payload);
   try {
     if (traced) {
       if (options.childRun !== false) {
@@ -86,7 +98,11 @@ export async function emitFirebreakEvent(
       }
       await dispatchCustomEvent(eventName, payload, config);
     }
-    if (typeof writer === "function") writer({ name: eventName, data: payload } satisfies FirebreakStreamChunk);
+    if (typeof writer === "function") {
+      const chunk: FirebreakStreamChunk = { name: eventName, data: payload };
+      genuine.add(chunk);
+      writer(chunk);
+    }
   } catch (error) {
     // Observability must never break the run it observes; LangGraph's control flow must pass.
     if (isGraphBubbleUp(error)) throw error;
