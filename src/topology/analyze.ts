@@ -55,7 +55,7 @@ export interface AnalyzeTopologyOptions extends ExtractTopologyOptions {
   failOnEpidemic?: boolean;
   /**
    * Cycle enumeration, or `false` to skip it.
-   * @default { limit: 50, countLimit: 10_000, workLimit: 10·(nodes + edges) + 100,000 }
+   * @default { limit: 50, countLimit: 10_000, workLimit: 4·(nodes + edges) + 2,000 (+ 50 per cycle of an explicit countLimit) }
    */
   cycles?: false | { limit?: number; countLimit?: number; workLimit?: number };
   /** Guard placement, or `false` to skip it. @default { unit: "node", max: 25 } */

@@ -18,7 +18,7 @@ export interface FindCyclesOptions {
    * Search steps (edge visits) before stopping; the count is then a lower bound. Keeps the
    * enumeration linear in the graph's size on large graphs, where one search can wander far
    * before it closes a cycle.
-   * @default 10·(nodes + edges) + 100,000
+   * @default 4·(nodes + edges) + 2,000, plus 50 per cycle when `countLimit` is given
    */
   workLimit?: number;
 }
@@ -51,7 +51,8 @@ export function findCyclesIndexed(g: IndexedGraph, options: FindCyclesOptions = 
   const countLimit = Math.max(limit, Math.floor(options.countLimit ?? 10_000));
   // Collect more than `limit` so the shortest can be returned, within reason.
   const keep = Math.min(countLimit, Math.max(limit * 4, limit));
-  const workLimit = Math.max(0, Math.floor(options.workLimit ?? 10 * (g.n + g.outTarget.length) + 100_000));
+  const perCycle = options.countLimit !== undefined ? 50 * countLimit : 0;
+  const workLimit = Math.max(0, Math.floor(options.workLimit ?? 4 * (g.n + g.outTarget.length) + 2_000 + perCycle));
   let steps = 0;
   const found: number[][] = [];
   let count = 0;

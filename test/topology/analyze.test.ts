@@ -106,6 +106,17 @@ describe("cycles", () => {
     const report = analyzeTopology(createTopology({ edges: k }), { cycles: { limit: 5, countLimit: 1000 }, guards: false });
     expect(report.findings.find((f) => f.code === "CYCLES_TRUNCATED")?.message).toMatch(/At least 1000/);
   });
+
+  it("bounds the search work by default, linear in the graph, and says the count is a lower bound", () => {
+    // Two interleaved rings: exponentially many elementary cycles.
+    const n = 400;
+    const edges = Array.from({ length: n }, (_, i) => [[`n${i}`, `n${(i + 1) % n}`], [`n${i}`, `n${(i + 2) % n}`]] as [string, string][]).flat();
+    const bounded = findCycles(createTopology({ edges }));
+    expect(bounded.exact).toBe(false);
+    expect(bounded.count).toBeLessThan(10_000);
+    const more = findCycles(createTopology({ edges }), { workLimit: 1_000_000 });
+    expect(more.count).toBeGreaterThan(bounded.count);
+  });
 });
 
 describe("tier", () => {
