@@ -112,8 +112,10 @@ async function overhead(): Promise<void> {
     ["cockatiel circuitBreaker(bare.invoke)", () => policy.execute(() => bare.invoke(prompt))],
     ["guarded model.invoke (5 checks)", () => guarded.invoke(prompt)],
     ['guarded model.invoke (checks: "none")', () => unchecked.invoke(prompt)],
-    ["the 5 checks alone", async () => {
-      for (const check of checks) await check(answer, context);
+    // A fresh answer each time: checks cache per answer (the JSON parse), as in a real call.
+    ["the 5 checks alone (fresh answer)", async () => {
+      const fresh = new AIMessage({ content: answer.content });
+      for (const check of checks) await check(fresh, context);
     }],
     ["breaker engine alone (breaker.run)", () => unchecked.breaker.run({ attempt: async () => resolved, checks: [], messages: [] })],
     ["cockatiel alone (policy.execute)", () => policy.execute(async () => resolved)],
