@@ -23,9 +23,15 @@ export interface FindCyclesOptions {
   workLimit?: number;
 }
 
+/** Cycles longer than this are counted but not listed (a report stays readable on big graphs). */
+export const MAX_LISTED_LENGTH = 64;
+
 /** The elementary cycles of a topology. */
 export interface CycleReport {
-  /** Up to `limit` cycles, each as its node ids in order (the first node is not repeated). */
+  /**
+   * Up to `limit` cycles of at most {@link MAX_LISTED_LENGTH} nodes (longer ones are counted,
+   * not listed), each as its node ids in order (the first node is not repeated).
+   */
   readonly cycles: readonly (readonly string[])[];
   /** Number of elementary cycles found. */
   readonly count: number;
@@ -122,7 +128,7 @@ export function findCyclesIndexed(g: IndexedGraph, options: FindCyclesOptions = 
         if (include[w] === 0) continue;
         if (w === s) {
           count++;
-          if (found.length < keep) found.push(path.slice());
+          if (found.length < keep && path.length <= MAX_LISTED_LENGTH) found.push(path.slice());
           closed[closed.length - 1] = true;
           if (count >= countLimit) {
             exact = false;

@@ -73,6 +73,8 @@ export interface GuardPlacementInput {
 
 /** Precision of the intermediate solves: enough to rank candidates and to stop. */
 const RANKING_TOLERANCE = 1e-7;
+/** Precision of the final R after the last guard. */
+const FINAL_TOLERANCE = 1e-10;
 /** Blocks larger than this place guards in batches, ranked with looser solves. */
 export const BATCH_FROM = 64;
 /** Precision of the ranking solves on large blocks (the final R is solved to full precision). */
@@ -190,7 +192,7 @@ export function placeGuards(input: GuardPlacementInput): {
   if (recommended.length > 0) {
     // The exact R after the last guard, to full precision.
     const [, last] = maxState(p);
-    r = last ? perron(last.block, last.u).rho : 0;
+    r = last ? perron(last.block, last.u, FINAL_TOLERANCE).rho : 0;
     const final = recommended.pop()!;
     recommended.push({ ...final, rAfter: r });
   }
