@@ -14,13 +14,14 @@ const dataDir = mkdtempSync(join(tmpdir(), "firebreak-example-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const backends: Array<{ name: string; env: NodeJS.ProcessEnv }> = [
-  { name: "embedded", env: { DATABASE_URL: "", FIREBREAK_DATA_DIR: join(dataDir, "pglite") } },
+  // No DATABASE_URL at all selects the embedded default (a blank one is a configuration error).
+  { name: "embedded", env: { DATABASE_URL: undefined, FIREBREAK_DATA_DIR: join(dataDir, "pglite") } },
 ];
 if (process.env.DATABASE_URL) backends.push({ name: "postgres", env: { DATABASE_URL: process.env.DATABASE_URL } });
 
 function start(args: string[], env: NodeJS.ProcessEnv) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "examples/supervisor-worker/main.ts", ...args], {
-    env: { ...process.env, OPENAI_API_KEY: "", ...env },
+    env: Object.fromEntries(Object.entries({ ...process.env, OPENAI_API_KEY: "", ...env }).filter(([, v]) => v !== undefined)),
     encoding: "utf8",
     timeout: 60_000,
   });
