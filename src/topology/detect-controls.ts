@@ -18,6 +18,8 @@ export interface CompiledControlsLike {
 export interface ModelScan {
   models: number;
   breakers: number;
+  /** Set when the models were found in the closures of prebuilt agents' model nodes. */
+  viaClosures?: boolean;
 }
 
 const BREAKER_MARK = Symbol.for("langgraph-firebreak.breaker");
@@ -106,10 +108,10 @@ export function detectControls(
   let breakerEvidence = "models are created inside node functions, where they cannot be seen";
   if (scan.models > 0) {
     breaker = "absent";
-    breakerEvidence = `${scan.models} chat model${scan.models === 1 ? "" : "s"} in nodes without withSemanticBreaker`;
+    breakerEvidence = `${scan.models} chat model${scan.models === 1 ? "" : "s"} in nodes without withSemanticBreaker${scan.viaClosures ? " (found in the closures of prebuilt agents' model nodes)" : ""}`;
   } else if (scan.breakers > 0) {
     breaker = "present";
-    breakerEvidence = `${scan.breakers} model${scan.breakers === 1 ? "" : "s"} wrapped by withSemanticBreaker`;
+    breakerEvidence = `${scan.breakers} model${scan.breakers === 1 ? "" : "s"} wrapped by withSemanticBreaker${scan.viaClosures ? " (found in the closures of prebuilt agents' model nodes)" : ""}`;
   }
   return {
     checkpointer,

@@ -7,6 +7,7 @@
  * subgraphs of several agents are expanded as `parent:child`; at **node level** every
  * subgraph is expanded. Reads the builder's public fields only; loads no LangGraph module.
  */
+import { walkClosures } from "./closure-scan.js";
 import { detectControls, scanModels, type ModelScan } from "./detect-controls.js";
 import {
   isHook,
@@ -97,6 +98,8 @@ interface Context {
   readonly findings: TopologyFinding[];
   readonly defaulted: string[];
   readonly scan: ModelScan;
+  /** Model-node functions of prebuilt agents, whose closures hold the model. */
+  readonly closureRoots: Function[];
   collapsed: number;
 }
 
@@ -136,11 +139,13 @@ export function extractTopology(graph: unknown, options: ExtractTopologyOptions 
     findings: [],
     defaulted: [],
     scan: { models: 0, breakers: 0 },
+    closureRoots: [],
     collapsed: 0,
   };
   const depth = options.xray === false ? 0 : options.xray === true || options.xray === undefined ? Infinity : Math.max(0, options.xray);
   const top = expand(ctx, resolved.builder, resolved.compiled, "", depth, true);
   if (ctx.defaulted.length > 0) ctx.findings.push(defaultRolesFinding(ctx.defaulted, ctx.defaultRole));
+  if (ctx.scan.models === 0 && ctx.scan.breakers === 0) scanClosures(ctx);
   const name = resolved.compiled?.name;
   const nodeLevel = level === "agent" && ctx.collapsed > 0 ? extractTopology(graph, { ...options, level: "node" }) : undefined;
   return {
@@ -155,6 +160,22 @@ export function extractTopology(graph: unknown, options: ExtractTopologyOptions 
     controls: detectControls(resolved.compiled, options, ctx.scan),
     ...(nodeLevel ? { nodeLevel: { nodes: nodeLevel.nodes, edges: nodeLevel.edges } } : {}),
   };
+}
+
+/** Looks for models in the closures of prebuilt agents' model nodes (where property walks cannot see). */
+function scanClosures(ctx: Context): void {
+  const found: ModelScan = { models: 0, breakers: 0 };
+  walkClosures(ctx.closureRoots, (value) => scanModels(value, found));
+  if (found.models + found.breakers === 0) return;
+  ctx.scan.models = found.models;
+  ctx.scan.breakers = found.breakers;
+  ctx.scan.viaClosures = true;
+}
+
+/** The function a node runs (a `RunnableCallable`'s `func`), when there is one. */
+function nodeFunction(runnable: unknown): Function | undefined {
+  const func = (runnable as { func?: unknown } | undefined)?.func;
+  return typeof func === "function" ? func : undefined;
 }
 
 function defaultRolesFinding(ids: readonly string[], role: FirebreakRole): TopologyFinding {
@@ -246,7 +267,16 @@ function addNode(ctx: Context, lvl: Level, key: string, depth: number): void {
   const node = describeNode(ctx, lvl, key, info, agent);
   ctx.nodes.set(id, node);
   scanModels(spec.runnable, ctx.scan);
-  if (child && agent) for (const inner of Object.values(child.builder.nodes)) scanModels(inner.runnable, ctx.scan);
+  if (child && agent) {
+    for (const [innerKey, inner] of Object.entries(child.builder.nodes)) {
+      scanModels(inner.runnable, ctx.scan);
+      const fn = isModelNodeKey(innerKey) ? nodeFunction(inner.runnable) : undefined;
+      if (fn) ctx.closureRoots.push(fn);
+    }
+  } else if (lvl.hasToolNode && isModelNodeKey(key)) {
+    const fn = nodeFunction(spec.runnable);
+    if (fn) ctx.closureRoots.push(fn);
+  }
   const handoffs = new Map<string, string[]>();
   if (child) for (const targets of readHandoffs(child.builder, lvl.keys).values()) for (const t of targets) handoffs.set(t, [id]);
   lvl.local.set(key, { entries: [id], exits: [id], handoffs });

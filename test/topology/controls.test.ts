@@ -2,8 +2,11 @@ import { Annotation, END, MemorySaver, START, StateGraph } from "@langchain/lang
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { RunnableLambda } from "@langchain/core/runnables";
 import { FakeListChatModel } from "@langchain/core/utils/testing";
+import { createReactAgent } from "@langchain/langgraph/prebuilt";
+import { createSupervisor } from "@langchain/langgraph-supervisor";
 import { describe, expect, it } from "vitest";
 import { analyzeTopology, extractTopology, withSemanticBreaker } from "../../src/index.js";
+import { ScriptedChatModel } from "../../src/testing/index.js";
 
 const State = Annotation.Root({ text: Annotation<string> });
 
@@ -32,6 +35,21 @@ describe("controls visible on the graph", () => {
     const wrapped = withSemanticBreaker(new FakeListChatModel({ responses: ["a"] }));
     const t = extractTopology(graphWith(modelNode(wrapped)));
     expect(t.controls.breaker).toBe("present");
+  });
+
+  it("sees wrapped models inside prebuilt agents (held in their model nodes' closures), and reports the tier control present", () => {
+    const scripted = () => new ScriptedChatModel({ script: ["ok"] });
+    const worker = (name: string, wrap: boolean) =>
+      createReactAgent({ llm: wrap ? withSemanticBreaker(scripted()) : scripted(), tools: [], name });
+    const wrapped = createSupervisor({ agents: [worker("a", true), worker("b", true)], llm: withSemanticBreaker(scripted()) });
+    const t = extractTopology(wrapped);
+    expect(t.controls.breaker).toBe("present");
+    expect(t.controls.evidence.breaker).toMatch(/^3 models wrapped by withSemanticBreaker \(found in the closures/);
+    const breaker = analyzeTopology(wrapped, { cycles: false }).tier.controls.find((c) => c.id === "breaker");
+    expect(breaker?.status).toBe("present");
+    // One worker's model unwrapped: the control is missing, not unknown.
+    const partly = createSupervisor({ agents: [worker("a", false)], llm: withSemanticBreaker(scripted()) });
+    expect(extractTopology(partly).controls.breaker).toBe("absent");
   });
 
   it("says unknown when models live inside node functions", () => {
