@@ -1,6 +1,9 @@
-import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { Annotation, END, Send, START, StateGraph } from "@langchain/langgraph";
+import { createReactAgent } from "@langchain/langgraph/prebuilt";
+import { createSupervisor } from "@langchain/langgraph-supervisor";
 import { describe, expect, it } from "vitest";
 import { analyzeTopology, extractTopology, formatTopologyReport, topologyToMermaid } from "../../src/index.js";
+import { ScriptedChatModel } from "../../src/testing/index.js";
 
 const State = Annotation.Root({ text: Annotation<string> });
 const step = () => ({});
@@ -59,5 +62,26 @@ describe("rendering", () => {
     expect(text).toContain("Relay depth: unbounded");
     expect(text).toContain("+ supervisor  → R 0.4690");
     expect(text).toMatch(/Result: FAIL \(1 error/);
+  });
+
+  it("says which level it read and shows the node-level ρ beside the agent-level one", () => {
+    const model = () => new ScriptedChatModel({ script: ["ok"] });
+    const app = createSupervisor({ agents: ["a", "b"].map((name) => createReactAgent({ llm: model(), tools: [], name })), llm: model() });
+    const report = analyzeTopology(app, { cycles: false });
+    const text = formatTopologyReport(report, { title: "app" });
+    expect(text).toContain("level: agent (a prebuilt agent's model ⇄ tools loop is one agent; --level node shows every node)");
+    expect(text).toMatch(/ρ\(A\)\s+= 1\.4142\n/);
+    expect(text).toContain(`ρ node level  = ${report.rhoNodeLevel!.toFixed(4)}  (counting each agent's own model ⇄ tools loop as relay)`);
+    expect(formatTopologyReport(analyzeTopology(app, { cycles: false, level: "node" }))).toContain("level: node");
+  });
+
+  it("labels Send fan-out in Mermaid", () => {
+    const fan = new StateGraph(Annotation.Root({ items: Annotation<string[]> }))
+      .addNode("plan", step)
+      .addNode("worker", step)
+      .addEdge(START, "plan")
+      .addConditionalEdges("plan", (s) => s.items.map((item) => new Send("worker", { items: [item] })), ["worker"])
+      .addEdge("worker", END);
+    expect(topologyToMermaid(extractTopology(fan))).toContain("plan -.->|Send| worker;");
   });
 });
