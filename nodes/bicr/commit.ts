@@ -134,8 +134,11 @@ export async function planCommit(o: ResolvedGuard, s: GuardState, review: Review
   const buffer = s.bicr_buffer!;
   const outcome: Outcome | null = s.bicr_outcome;
   const blocked = attempts.filter((a) => a.blocked).length;
+  // The evidence a verdict may cite: what the challenger fetched in this review; for a human, their decision.
+  const fetched = (verifier: string, verdicts: readonly LabelledVerdict[]) =>
+    verifier === o.humanVerifier ? verdicts.flatMap((v) => v.evidence) : review.evidence.map((e) => e.id);
   const label = (update: Record<string, unknown>, verifier: string, verdicts: LabelledVerdict[], claims: readonly BufferedClaim[]) =>
-    o.hasClaims ? withVerdicts(update, o.keys.claimsKey, verifier, verdicts, claims) : update;
+    o.hasClaims ? withVerdicts(update, o.keys.claimsKey, verifier, verdicts, claims, fetched(verifier, verdicts)) : update;
   const channelClaims = o.hasClaims ? buffer.claims.filter(isChannelClaim) : [];
   const none = { dropped: [], highRisk: [], withheld: [] };
   if (outcome === null) {

@@ -2,7 +2,7 @@
  * Internal: the claims of a producer's update, the message helpers the guard's stages share,
  * and the signed verdict batch a commit appends.
  */
-import { claimVerdicts } from "../../src/claims/verdicts.js";
+import { signReview } from "../../src/claims/verifier-identity.js";
 import type { Verdict } from "../challenger/verdict-schema.js";
 import type { BufferedClaim, ClaimExtractionContext, ClaimExtractor } from "./guard-types.js";
 
@@ -130,8 +130,11 @@ export interface LabelledVerdict {
 }
 
 /**
- * Appends one signed verdict batch to the update's claims key, for the claims that came from
- * it (claims found in messages or fields live only in the guard's record). Returns a new update.
+ * Appends one verdict batch to the update's claims key, for the claims that came from it
+ * (claims found in messages or fields live only in the guard's record), sealed by the guard:
+ * the guard is the verifier here (its challenger stage, or a human's resume of its
+ * escalation), so the channel accepts the batch whichever node carries it. `fetched` is the
+ * evidence fetched in the review; a verdict citing none cites the review itself. Returns a new update.
  */
 export function withVerdicts(
   update: Record<string, unknown>,
@@ -139,15 +142,13 @@ export function withVerdicts(
   verifier: string,
   verdicts: readonly LabelledVerdict[],
   claims: readonly BufferedClaim[],
+  fetched: readonly string[] = [],
 ): Record<string, unknown> {
   const fromKey = new Set(claims.filter(isChannelClaim).map((c) => c.id));
   const own = verdicts.filter((v) => fromKey.has(v.id));
   if (own.length === 0) return update;
   const items = asList(update[claimsKey]);
-  return {
-    ...update,
-    [claimsKey]: [...items, claimVerdicts(verifier, own.map((v) => ({ id: v.id, status: v.status, reason: v.reason, evidence: [...v.evidence] })))],
-  };
+  return { ...update, [claimsKey]: [...items, signReview(verifier, own, fetched, undefined, items)] };
 }
 
 /** Whether an item's claim goes to the claims channel: from the claims key, or AI prose written as a claim. */

@@ -4,7 +4,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { isGraphBubbleUp, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Claim } from "../../src/claims/claim-schema.js";
-import { claimVerdicts } from "../../src/claims/verdicts.js";
+import { signReview } from "../../src/claims/verifier-identity.js";
 import { FirebreakError } from "../../src/internal/errors.js";
 import { emitFirebreakEvent } from "../../src/internal/events.js";
 import { buildChallengePrompt, buildEvidencePrompt, VERDICT_FUNCTION } from "./challenger-prompt.js";
@@ -193,10 +193,14 @@ export function createChallenger(options: ChallengerOptions): Challenger {
       { verifier: resolved.name, claimIds: result.judgements.map((j) => j.claimId), verdicts: result.judgements.map((j) => j.verdict), valid: result.valid },
       config,
     );
+    // Sealed here: this node is the verifier its name says, whatever node name it was added under.
+    const stored = state[resolved.claimsKey];
     return {
-      [resolved.claimsKey]: claimVerdicts(
+      [resolved.claimsKey]: signReview(
         resolved.name,
         result.judgements.map((j) => ({ id: j.claimId, status: j.verdict, reason: j.reasons.join(" "), evidence: [...j.evidence] })),
+        result.evidence.map((e) => e.id),
+        Array.isArray(stored) ? (stored as Claim[]) : [],
       ),
     };
   };

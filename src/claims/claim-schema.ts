@@ -34,12 +34,25 @@ export const ClaimAlternativeSchema = z.strictObject({ value: ClaimValueSchema, 
 /** One competing answer with its probability. */
 export type ClaimAlternative = z.infer<typeof ClaimAlternativeSchema>;
 
+/**
+ * The proof that the channel applied a verdict (or a verdict batch) from a verifier it
+ * recognised: a key id and an HMAC-SHA256 over the record (see `seal.ts`). Opaque data; the
+ * channel checks it when claims are handed on from an earlier run or another graph.
+ */
+export const ClaimSealSchema = z.strictObject({ k: z.string().min(1), mac: z.string().min(1) });
+/** A seal; see {@link ClaimSealSchema}. */
+export type ClaimSeal = z.infer<typeof ClaimSealSchema>;
+
 /** Who labelled a claim, when, why, and on what evidence. */
 export const ClaimVerificationSchema = z.strictObject({
   verifier: z.string().min(1),
   at: isoTime,
   reason: z.string(),
   evidence: z.array(z.string()),
+  /** The label this verdict gave (absent in records written before 0.x kept it). */
+  status: z.enum(VERDICT_STATUSES).optional(),
+  /** The channel's seal over this record, chained to the previous one. */
+  seal: ClaimSealSchema.optional(),
 });
 /** Who labelled a claim, when, why, and on what evidence. */
 export type ClaimVerification = z.infer<typeof ClaimVerificationSchema>;
@@ -96,8 +109,13 @@ export const ClaimSchema = z
     /** True when the claim must be checked before anyone relies on it. */
     requiresVerification: z.boolean(),
     status: z.enum(CLAIM_STATUSES),
-    /** The latest verdict, absent while `"unverified"`. */
+    /**
+     * The latest verdict, absent until the first one. A claim whose basis lost green keeps it
+     * (its status is then `"unverified"` again: doubt, see `reduceClaims`).
+     */
     verifiedBy: ClaimVerificationSchema.optional(),
+    /** The verdicts before `verifiedBy`, oldest first: the claim's verdict history. */
+    history: z.array(ClaimVerificationSchema).optional(),
     /**
      * Hidden labels inherited by every descendant (union of the parents' taints). Used by
      * fault injection to measure how far a planted claim spreads; never shown to agents.
@@ -164,7 +182,18 @@ export const ClaimVerdictsSchema = z.strictObject({
   verifier: z.string().min(1),
   /** ISO time of the verdicts. @default the channel's clock */
   at: isoTime.optional(),
+  /**
+   * Ids of the evidence the verifier fetched in this review: a verdict that turns a claim
+   * green may cite only these (or the claim's own `origin.ref`). @default []
+   */
+  fetched: z.array(z.string().min(1)).optional(),
   verdicts: z.array(ClaimVerdictSchema).min(1),
+  /**
+   * Set by the writer's node-time check (zod/`StateSchema` state, `withWriteContract`), by
+   * `createChallenger`'s node and by the guard: it proves which verifier wrote the batch. A
+   * batch without one is rejected by the channel's reducer.
+   */
+  seal: ClaimSealSchema.optional(),
 });
 /** A batch of verdicts from one verifier; build it with `claimVerdicts`. */
 export type ClaimVerdicts = z.input<typeof ClaimVerdictsSchema>;

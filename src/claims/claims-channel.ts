@@ -3,6 +3,7 @@ import type { z } from "zod/v4";
 import { ClaimsStateSchema, type Claim, type ClaimsUpdate } from "./claim-schema.js";
 import { resolveClaimsOptions, type ClaimsOptions, type ResolvedClaimsOptions } from "./claims-options.js";
 import { applyClaimsUpdate, checkClaimsUpdateShape, precheckClaimsUpdate } from "./reduce-claims.js";
+import { authorizeVerdicts, writingNode } from "./verifier-identity.js";
 import { reducerChannel, reducerField, type ReducerChannel, type ReducerSpec } from "../internal/state-field.js";
 
 /**
@@ -25,6 +26,9 @@ function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate
     valueSchema: ClaimsStateSchema,
     key: opts.key,
     precheck: (update, current) => {
+      // Identity: the writing node is known here (LangGraph's config), so a verdict batch it
+      // signed with its own name is sealed, and one signed with another name is rejected.
+      authorizeVerdicts(update, Array.isArray(current) ? current : undefined, opts, writingNode());
       if (Array.isArray(current)) precheckClaimsUpdate(current, update, opts);
       else checkClaimsUpdateShape(update, opts);
     },
@@ -39,10 +43,14 @@ function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate
  *
  * Mount it in `Annotation.Root` or `new StateSchema({...})`; for a zod object use
  * {@link claimsField}. In zod and `StateSchema` state an invalid update fails the node that
- * wrote it (before LangGraph records the write). With `Annotation.Root` the reducer is the
- * only check, and LangGraph 1.7 keeps a rejected write in the checkpoint's pending writes
- * and re-applies it on every resume: wrap nodes that write claims with `withWriteContract`
- * so the check runs inside the node, or use a `StateSchema`. LangGraph's `new Overwrite(value)`
+ * wrote it (before LangGraph records the write), and a verdict batch counts only when the
+ * node writing it is the verifier it names (see `claimVerdicts` for the identity model). With
+ * `Annotation.Root` the reducer is the only check: it cannot see the writing node, so it
+ * accepts only verdict batches sealed by a node-time check — wrap verifier nodes with
+ * `withWriteContract(node, { allowed, role: "verifier" })`, or use `createChallenger`'s node
+ * or a guard — and LangGraph 1.7 keeps a rejected write in the checkpoint's pending writes
+ * and re-applies it on every resume: wrap claim-writing nodes with `withWriteContract` so
+ * the check runs inside the node, or use a `StateSchema`. LangGraph's `new Overwrite(value)`
  * bypasses the reducer and therefore every rule here: keep it for restoring a snapshot.
  *
  * @example

@@ -12,6 +12,10 @@ export interface InvalidClaimDetails {
   readonly expected: string;
   /** A short rendering of what was received, when useful. */
   readonly received?: string | undefined;
+  /** The node that wrote the update, when known (node-time checks know it; a reducer does not). */
+  readonly node?: string | undefined;
+  /** The verifier a rejected verdict was signed with, for verdict batches. */
+  readonly verifier?: string | undefined;
 }
 
 /**
@@ -30,9 +34,17 @@ export class InvalidClaimError extends FirebreakError {
   readonly expected: string;
   /** A short rendering of what was received, if any. */
   readonly received: string | undefined;
+  /** The node that wrote the update, when known. */
+  readonly node: string | undefined;
+  /** The verifier a rejected verdict was signed with, for verdict batches. */
+  readonly verifier: string | undefined;
 
   constructor(details: InvalidClaimDetails, options?: { cause?: unknown; context?: string }) {
-    const where = `item ${details.index}${details.claimId ? ` (claim "${details.claimId}")` : ""}`;
+    const by = [
+      details.node === undefined ? undefined : `written by ${details.node.startsWith("(") ? details.node : `node "${details.node}"`}`,
+      details.verifier === undefined ? undefined : `signed as verifier "${details.verifier}"`,
+    ].filter(Boolean);
+    const where = `item ${details.index}${details.claimId ? ` (claim "${details.claimId}")` : ""}${by.length ? `, ${by.join(", ")}` : ""}`;
     const got = details.received === undefined ? "" : `, received ${details.received}`;
     super(
       "INVALID_CLAIM",
@@ -46,6 +58,8 @@ export class InvalidClaimError extends FirebreakError {
     this.field = details.field;
     this.expected = details.expected;
     this.received = details.received;
+    this.node = details.node;
+    this.verifier = details.verifier;
   }
 }
 

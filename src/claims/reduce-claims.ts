@@ -7,11 +7,30 @@ import {
   totalProbability,
   type Claim,
   type ClaimsUpdate,
+  type ClaimVerification,
 } from "./claim-schema.js";
 import { childPositionsOf, deriveIndex, positionOf } from "./claims-index.js";
 import { resolveClaimsOptions, type ClaimsOptions, type ResolvedClaimsOptions } from "./claims-options.js";
 import { InvalidClaimError, preview } from "./errors.js";
+import { batchPayload, checkSeal, fingerprint, seal, verificationPayload } from "./seal.js";
 import { isClaimVerdicts } from "./verdicts.js";
+
+/**
+ * The confidence a yellow claim lends its descendants at most: a claim that is neither
+ * entailed nor contradicted is a coin toss for what is built on it. A red claim lends 0.
+ */
+export const YELLOW_CAP = 0.5;
+
+/** What the caller vouches for when previewing an update (see {@link reduceClaims}). */
+export interface ReduceContext {
+  /**
+   * The node that writes the update. An unsealed verdict batch signed with this name is
+   * accepted (the verifications it records are not sealed, so the result cannot be handed on
+   * to another run). The channel itself never trusts a name: it needs a seal.
+   * @default undefined (unsealed verdict batches are rejected, as in the channel)
+   */
+  readonly writer?: string;
+}
 
 const NEW_CLAIM_STATUS =
   '"unverified": a new claim starts unverified, and only a verifier\'s verdict (claimVerdicts) sets green, yellow or red';
@@ -59,8 +78,9 @@ export function reduceClaims(
   current: readonly Claim[],
   update: ClaimsUpdate,
   options?: ClaimsOptions | ResolvedClaimsOptions,
+  context: ReduceContext = {},
 ): Claim[] {
-  return applyUpdate(current ?? [], update, resolveClaimsOptions(options));
+  return applyUpdate(current ?? [], update, resolveClaimsOptions(options), context);
 }
 
 /**
@@ -136,11 +156,11 @@ function sameItems(items: readonly unknown[] | undefined, update: object): boole
   return true;
 }
 
-function applyUpdate(current: readonly Claim[], update: ClaimsUpdate, opts: ResolvedClaimsOptions): Claim[] {
+function applyUpdate(current: readonly Claim[], update: ClaimsUpdate, opts: ResolvedClaimsOptions, context: ReduceContext = {}): Claim[] {
   if (update === undefined || update === null) return current as Claim[];
   const items: readonly unknown[] = Array.isArray(update) ? update : [update];
   if (items.length === 0) return current as Claim[];
-  const txn = new Transaction(current, opts);
+  const txn = new Transaction(current, opts, context);
   for (let i = 0; i < items.length; i++) {
     const item = objectItem(items[i], i);
     if (isClaimVerdicts(item)) txn.applyVerdicts(i, item);
@@ -160,6 +180,7 @@ class Transaction {
   constructor(
     private readonly current: readonly Claim[],
     private readonly opts: ResolvedClaimsOptions,
+    private readonly context: ReduceContext = {},
   ) {}
 
   private now(): string {
@@ -194,33 +215,16 @@ class Transaction {
       const position = this.position(rawId);
       if (position >= 0) {
         const stored = this.at(position);
-        if (raw !== stored && raw !== this.current[position]) checkUnchanged(index, raw, stored);
+        if (raw !== stored && raw !== this.current[position]) this.reconcile(index, raw, stored, position);
         return;
       }
     }
-    const input = this.checkNewClaimShape(index, raw);
-
-    const given = input.origin.basedOn;
-    const basedOn = given.length < 2 ? given : [...new Set(given)];
-    let cap = 1;
-    let doubt = input.requiresVerification;
-    let taint: Set<string> | undefined = input.taint === undefined ? undefined : new Set(input.taint);
-    for (let j = 0; j < basedOn.length; j++) {
-      const parentPosition = this.position(basedOn[j]!);
-      if (parentPosition < 0) {
-        throw new InvalidClaimError({
-          index,
-          claimId: rawId,
-          field: `origin.basedOn[${given.indexOf(basedOn[j]!)}]`,
-          expected: "the id of a claim already in state or earlier in this update",
-          received: JSON.stringify(basedOn[j]),
-        });
-      }
-      const parent = this.at(parentPosition);
-      if (parent.confidence < cap) cap = parent.confidence;
-      if (parent.status !== "green") doubt = true;
-      if (parent.taint !== undefined) for (const t of parent.taint) (taint ??= new Set()).add(t);
+    if (isHandedOn(raw)) {
+      this.importClaim(index, raw, rawId);
+      return;
     }
+    const input = this.checkNewClaimShape(index, raw);
+    const { basedOn, cap, doubt, taint } = this.lineageOf(index, rawId, input.origin.basedOn, input.requiresVerification, input.taint);
 
     const position = this.current.length + this.added.length;
     const id = rawId ?? this.freshId(position, input.origin.agent, input.text);
@@ -234,12 +238,240 @@ class Transaction {
     if (confidence < input.confidence) claim.statedConfidence = input.confidence;
     if (taint !== undefined && taint.size > 0) claim.taint = [...taint].sort();
     if (input.meta !== undefined) claim.meta = input.meta;
-    this.addedIds.set(id, this.added.length);
+    this.append(claim);
+  }
+
+  private append(claim: Claim): void {
+    const position = this.current.length + this.added.length;
+    this.addedIds.set(claim.id, this.added.length);
     this.added.push(claim);
-    for (const parent of basedOn) {
+    for (const parent of claim.origin.basedOn) {
       const list = this.addedChildren.get(parent);
       if (list === undefined) this.addedChildren.set(parent, [position]);
       else list.push(position);
+    }
+  }
+
+  /** The parents' effect on a new claim: the cap on its confidence, doubt, inherited taint. */
+  private lineageOf(
+    index: number,
+    claimId: string | undefined,
+    given: readonly string[],
+    requested: boolean,
+    own: readonly string[] | undefined,
+  ): { basedOn: string[]; cap: number; doubt: boolean; taint: Set<string> | undefined } {
+    const basedOn = given.length < 2 ? [...given] : [...new Set(given)];
+    let cap = 1;
+    let doubt = requested;
+    let taint: Set<string> | undefined = own === undefined ? undefined : new Set(own);
+    for (let j = 0; j < basedOn.length; j++) {
+      const parentPosition = this.position(basedOn[j]!);
+      if (parentPosition < 0) {
+        throw new InvalidClaimError({
+          index,
+          claimId,
+          field: `origin.basedOn[${given.indexOf(basedOn[j]!)}]`,
+          expected: "the id of a claim already in state or earlier in this update",
+          received: JSON.stringify(basedOn[j]),
+        });
+      }
+      const parent = this.at(parentPosition);
+      const lends = effectiveConfidence(parent);
+      if (lends < cap) cap = lends;
+      if (parent.status !== "green" || parent.requiresVerification) doubt = true;
+      if (parent.taint !== undefined) for (const t of parent.taint) (taint ??= new Set()).add(t);
+    }
+    return { basedOn, cap, doubt, taint };
+  }
+
+  /**
+   * A stored claim written by someone else's channel (an earlier run, another graph, a
+   * subgraph's output): kept with its verdict history when every verification in it carries
+   * a valid seal of this deployment, else stored as unverified (its history kept as record).
+   */
+  private importClaim(index: number, raw: Record<string, unknown>, rawId: string | undefined): void {
+    const record = chainOf(raw as Claim);
+    if (record.length === 0) {
+      throw new InvalidClaimError({ index, claimId: rawId, field: "status", expected: NEW_CLAIM_STATUS, received: preview(raw["status"]) });
+    }
+    const unsealed = record.findIndex((e) => typeof e !== "object" || e === null || e.seal === undefined);
+    if (unsealed >= 0) {
+      throw new InvalidClaimError({
+        index,
+        claimId: rawId,
+        field: unsealed === record.length - 1 ? "verifiedBy" : `history[${unsealed}]`,
+        expected:
+          "no value: only a verifier's verdict (claimVerdicts) records who verified a claim. A claim handed on from an earlier run " +
+          "or another graph keeps its verdict history only with the channel's seal on every verdict (pass the stored claims as they are)",
+        received: preview(record[unsealed]),
+      });
+    }
+    const parsed = ClaimSchema.safeParse(raw);
+    if (!parsed.success) throw fromZodError(index, rawId, raw, parsed.error, "Handed-on claim rejected");
+    const c = parsed.data;
+    const lin = this.lineageOf(index, c.id, c.origin.basedOn, c.requiresVerification, c.taint);
+    const entries = chainOf(c);
+    const trusted = this.checkChain(index, c, entries, 0);
+    const last = entries[entries.length - 1];
+    if (c.status !== "unverified" && c.status !== last?.status) {
+      throw new InvalidClaimError(
+        {
+          index,
+          claimId: c.id,
+          field: "status",
+          expected: `"unverified" or the status its latest verdict gave (${last?.status === undefined ? "it has none" : `"${last.status}"`}): a status comes only from a verifier's verdict`,
+          received: preview(c.status),
+        },
+        { context: "Handed-on claim rejected" },
+      );
+    }
+    let status = trusted ? c.status : "unverified";
+    if (status === "green" && lin.doubt) status = "unverified";
+    const confidence = Math.min(c.confidence, lin.cap);
+    const claim: Claim = {
+      ...c,
+      origin: { ...c.origin, basedOn: lin.basedOn },
+      confidence,
+      status,
+      requiresVerification: status === "green" ? false : c.requiresVerification || lin.doubt || status !== "unverified" || status !== c.status,
+    };
+    if (confidence < c.confidence && claim.statedConfidence === undefined) claim.statedConfidence = c.confidence;
+    if (lin.taint !== undefined && lin.taint.size > 0) claim.taint = [...lin.taint].sort();
+    this.append(claim);
+  }
+
+  /**
+   * Checks the seals of `entries[from…]` (chained to `entries[from-1]`). True when all are
+   * valid seals of this deployment by an accepted verifier; false when one was sealed under
+   * another key or not at all (the record is kept, but proves nothing here). A seal of this
+   * key that does not match its record was forged or altered: rejected.
+   */
+  private checkChain(index: number, claim: Claim, entries: readonly ClaimVerification[], from: number): boolean {
+    if (entries.length === 0) return false;
+    const print = fingerprint(claim);
+    let trusted = true;
+    for (let i = from; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (e.seal === undefined || e.status === undefined) {
+        trusted = false;
+        continue;
+      }
+      const check = checkSeal(e.seal, verificationPayload(print, e, i === 0 ? undefined : entries[i - 1]!.seal));
+      if (check === "invalid") {
+        throw new InvalidClaimError(
+          {
+            index,
+            claimId: claim.id,
+            field: i === entries.length - 1 ? "verifiedBy.seal" : `history[${i}].seal`,
+            expected: "the seal the channel minted for this verdict on this claim: the record, the claim or the order of its history was altered",
+            received: preview(e),
+            verifier: e.verifier,
+          },
+          { context: "Handed-on claim rejected" },
+        );
+      }
+      if (check === "foreign") trusted = false;
+    }
+    const latest = entries[entries.length - 1]!;
+    if (this.opts.verifiers !== undefined && !this.opts.verifiers.has(latest.verifier)) trusted = false;
+    return trusted;
+  }
+
+  /** A stored claim written again: unchanged, more doubtful, or with its sealed verdict history extended elsewhere. */
+  private reconcile(index: number, raw: Record<string, any>, stored: Claim, position: number): void {
+    checkImmutable(index, raw, stored);
+    const status = raw["status"] ?? "unverified";
+    const mine = chainOf(stored);
+    const theirs = Array.isArray(raw["history"]) || raw["verifiedBy"] !== undefined ? chainOf(raw as Claim) : [];
+    const prefix = mine.every((e, i) => theirs[i] !== undefined && sameRecord(e, theirs[i]!));
+    if (!prefix || theirs.length < mine.length) {
+      throw new InvalidClaimError({
+        index,
+        claimId: stored.id,
+        field: "verifiedBy",
+        expected: `the stored verdict history of claim "${stored.id}" (${mine.length} verdict(s)), or that history extended by sealed verdicts: a verdict is recorded only by the channel`,
+        received: preview(raw["verifiedBy"]),
+      });
+    }
+    if (theirs.length === mine.length) {
+      if (status === stored.status) return checkConfidence(index, raw, stored);
+      if (status === "unverified") return this.doubtClaim(position, Math.min(stored.confidence, numberOr(raw["confidence"], stored.confidence)));
+      throw new InvalidClaimError({
+        index,
+        claimId: stored.id,
+        field: "status",
+        expected: `"${stored.status}" (the stored status): a status changes only through a verifier's verdict (claimVerdicts)`,
+        received: preview(raw["status"]),
+      });
+    }
+    const parsed = ClaimSchema.safeParse(raw);
+    if (!parsed.success) throw fromZodError(index, stored.id, raw, parsed.error, "Handed-on claim rejected");
+    const c = parsed.data;
+    const trusted = this.checkChain(index, { ...c, origin: stored.origin }, theirs, mine.length);
+    const last = theirs[theirs.length - 1]!;
+    if (c.status !== "unverified" && c.status !== last.status) {
+      throw new InvalidClaimError({
+        index,
+        claimId: c.id,
+        field: "status",
+        expected: `"unverified" or "${last.status}" (what its latest verdict said)`,
+        received: preview(c.status),
+      });
+    }
+    if (!trusted) return this.doubtClaim(position, stored.confidence);
+    const doubt = this.lineageOf(index, c.id, stored.origin.basedOn, false, undefined);
+    const next = c.status === "green" && doubt.doubt ? "unverified" : c.status;
+    this.set(position, {
+      ...stored,
+      status: next,
+      requiresVerification: next !== "green",
+      confidence: Math.min(stored.confidence, c.confidence),
+      verifiedBy: last,
+      history: theirs.slice(0, -1),
+    });
+    if (next !== "green") this.spreadDoubt(position);
+  }
+
+  /** Doubt reached a stored claim: it loses green, requires verification, and so does everything built on it. */
+  private doubtClaim(position: number, confidence: number): void {
+    const claim = this.at(position);
+    const next: Claim = { ...claim, status: claim.status === "green" ? "unverified" : claim.status, requiresVerification: true, confidence: Math.min(claim.confidence, confidence) };
+    if (next.confidence < claim.confidence && next.statedConfidence === undefined) next.statedConfidence = claim.confidence;
+    this.set(position, next);
+    this.spreadDoubt(position);
+  }
+
+  /**
+   * Doubt reaches every descendant of the claim at `from`, however deep: each loses green
+   * (it becomes `"unverified"` again, keeping its verdict history), requires verification, and
+   * is capped by its parents' effective confidence (red 0, yellow ≤ {@link YELLOW_CAP}).
+   * A claim is revisited only when its confidence fell, so the walk ends; O(descendants).
+   */
+  private spreadDoubt(from: number): void {
+    const seen = new Set<number>();
+    const stack = [from];
+    while (stack.length > 0) {
+      const parent = this.at(stack.pop()!);
+      for (const p of this.children(parent.id)) {
+        const child = this.at(p);
+        let cap = 1;
+        for (const id of child.origin.basedOn) {
+          const q = this.position(id);
+          if (q >= 0) cap = Math.min(cap, effectiveConfidence(this.at(q)));
+        }
+        const confidence = Math.min(child.confidence, cap);
+        const status = child.status === "green" ? "unverified" : child.status;
+        const changed = confidence < child.confidence || status !== child.status || !child.requiresVerification;
+        if (changed) {
+          const next: Claim = { ...child, status, requiresVerification: true, confidence };
+          if (confidence < child.confidence && next.statedConfidence === undefined) next.statedConfidence = child.confidence;
+          this.set(p, next);
+        }
+        if (changed || !seen.has(p)) {
+          seen.add(p);
+          stack.push(p);
+        }
+      }
     }
   }
 
@@ -291,8 +523,10 @@ class Transaction {
       throw new InvalidClaimError({
         index,
         field: "verifier",
+        claimId: batch.verdicts[0]?.id,
         expected: `one of the channel's verifiers (${[...verifiers].map((v) => JSON.stringify(v)).join(", ")})`,
         received: JSON.stringify(batch.verifier),
+        verifier: batch.verifier,
       });
     }
     const judged = new Set<string>();
@@ -314,8 +548,7 @@ class Transaction {
   applyVerdicts(index: number, raw: object): void {
     const batch = this.checkVerdictBatch(index, raw);
     const { allowSelfVerification } = this.opts;
-    const at = batch.at ?? this.now();
-    batch.verdicts.forEach((verdict, j) => {
+    const positions = batch.verdicts.map((verdict, j) => {
       const position = this.position(verdict.id);
       if (position < 0) {
         throw new InvalidClaimError({
@@ -324,8 +557,26 @@ class Transaction {
           field: `verdicts[${j}].id`,
           expected: "the id of a claim already in state or earlier in this update",
           received: JSON.stringify(verdict.id),
+          verifier: batch.verifier,
         });
       }
+      return position;
+    });
+    const sealed = this.authority(index, batch, positions);
+    if (sealed === "unconfirmed") {
+      // Sealed under another key: a verdict saved by a process that died, re-applied here
+      // without FIREBREAK_CLAIMS_KEY (or a forgery with a made-up key). It proves nothing, so it
+      // changes no status; the claims it judged are flagged to be verified again.
+      for (const position of positions) {
+        const claim = this.at(position);
+        if (claim.status !== "green" && !claim.requiresVerification) this.set(position, { ...claim, requiresVerification: true });
+      }
+      return;
+    }
+    const at = batch.at ?? this.now();
+    const fetched = new Set(batch.fetched ?? []);
+    batch.verdicts.forEach((verdict, j) => {
+      const position = positions[j]!;
       const claim = this.at(position);
       if (!allowSelfVerification && claim.origin.agent === batch.verifier) {
         throw new InvalidClaimError({
@@ -334,36 +585,53 @@ class Transaction {
           field: "verifier",
           expected: `a verifier other than the claim's author "${claim.origin.agent}" (self-verification adds no information; set allowSelfVerification to permit it)`,
           received: JSON.stringify(batch.verifier),
+          verifier: batch.verifier,
         });
       }
-      if (claim.status === "red" && verdict.status !== "red") {
-        const cited = claim.verifiedBy?.evidence ?? [];
-        if (!verdict.evidence.some((e) => !cited.includes(e))) {
-          throw new InvalidClaimError({
-            index,
-            claimId: verdict.id,
-            field: `verdicts[${j}].evidence`,
-            expected:
-              `at least one evidence reference the red verdict did not cite (it cited ${preview(cited)}): ` +
-              `a red claim turns ${verdict.status} only on new evidence`,
-            received: preview(verdict.evidence),
-          });
-        }
-      }
-      this.set(position, {
-        ...claim,
-        requiresVerification: verdict.status !== "green",
-        status: verdict.status,
-        verifiedBy: { verifier: batch.verifier, at, reason: verdict.reason, evidence: [...verdict.evidence] },
-      });
-      if (verdict.status === "green") return;
-      for (const childPosition of this.children(claim.id)) {
-        const child = this.at(childPosition);
-        if (child.status !== "green" && !child.requiresVerification) {
-          this.set(childPosition, { ...child, requiresVerification: true });
-        }
-      }
+      const upgrade = verdict.status === "green" ? claim.status !== "green" : claim.status === "red" && verdict.status === "yellow";
+      if (upgrade) checkEvidence(index, j, batch.verifier, claim, verdict, fetched);
+      const verification: ClaimVerification = { verifier: batch.verifier, at, reason: verdict.reason, evidence: [...verdict.evidence], status: verdict.status };
+      if (sealed) verification.seal = seal(verificationPayload(fingerprint(claim), verification, claim.verifiedBy?.seal));
+      const next: Claim = { ...claim, requiresVerification: verdict.status !== "green", status: verdict.status, verifiedBy: verification };
+      if (claim.verifiedBy !== undefined) next.history = [...(claim.history ?? []), claim.verifiedBy];
+      this.set(position, next);
+      if (verdict.status !== "green") this.spreadDoubt(position);
     });
+  }
+
+  /**
+   * Who vouches for a verdict batch: its seal (checked against the batch and the claims it
+   * judges), or — in a preview only — the caller's `writer`. Returns whether the verdicts
+   * it records are sealed, or `"unconfirmed"` for a seal of another key.
+   */
+  private authority(index: number, batch: z.output<typeof ClaimVerdictsSchema>, positions: readonly number[]): boolean | "unconfirmed" {
+    if (batch.seal === undefined) {
+      if (this.context.writer !== undefined && this.context.writer === batch.verifier) return false;
+      throw new InvalidClaimError({
+        index,
+        claimId: batch.verdicts[0]?.id,
+        field: "seal",
+        expected:
+          `a verdict batch sealed where its writer is known: a verdict counts only when the node the graph declares as verifier "${batch.verifier}" writes it. ` +
+          `In zod or StateSchema state the channel checks the writing node itself; in Annotation.Root wrap the verifier node with ` +
+          `withWriteContract(node, { allowed: [...], role: "verifier" }), or use createChallenger's node or a BICR guard`,
+        received: "an unsealed batch (from a node the reducer cannot identify, the graph input, or a state edit)",
+        verifier: batch.verifier,
+      });
+    }
+    const check = checkSeal(batch.seal, batchPayload(batch, positions.map((p) => fingerprint(this.at(p)))));
+    if (check === "foreign") return "unconfirmed";
+    if (check === "invalid") {
+      throw new InvalidClaimError({
+        index,
+        claimId: batch.verdicts[0]?.id,
+        field: "seal",
+        expected: `the seal minted for this very batch by verifier "${batch.verifier}": the batch or a claim it judges was altered, or the seal was copied from another batch`,
+        received: preview(batch.seal),
+        verifier: batch.verifier,
+      });
+    }
+    return true;
   }
 
   private freshId(position: number, agent: string, text: string): string {
@@ -394,39 +662,103 @@ const IMMUTABLE_FIELDS: readonly [string, (c: Record<string, any>) => unknown][]
   ["alternatives", (c) => c["alternatives"] ?? []],
 ];
 
-function checkUnchanged(index: number, raw: Record<string, any>, stored: Claim): void {
+function immutableNote(id: string): string {
+  return `(claim "${id}" is already stored and claims are immutable: write a new claim with basedOn: ["${id}"] instead)`;
+}
+
+function checkImmutable(index: number, raw: Record<string, any>, stored: Claim): void {
   const id = stored.id;
-  const status = raw["status"] ?? "unverified";
-  if (status !== stored.status) {
-    throw new InvalidClaimError({
-      index,
-      claimId: id,
-      field: "status",
-      expected: `"${stored.status}" (the stored status): a status changes only through a verifier's verdict (claimVerdicts)`,
-      received: preview(raw["status"]),
-    });
-  }
-  const immutable = `(claim "${id}" is already stored and claims are immutable: write a new claim with basedOn: ["${id}"] instead)`;
   for (const [field, get] of IMMUTABLE_FIELDS) {
     const want = get(stored as Record<string, any>);
     const got = get(raw);
     if (JSON.stringify(want) !== JSON.stringify(got)) {
-      throw new InvalidClaimError({ index, claimId: id, field, expected: `${preview(want)} ${immutable}`, received: preview(got) });
+      throw new InvalidClaimError({ index, claimId: id, field, expected: `${preview(want)} ${immutableNote(id)}`, received: preview(got) });
     }
   }
+  const at = raw["origin"]?.at;
+  if (at !== undefined && at !== stored.origin.at) {
+    throw new InvalidClaimError({ index, claimId: id, field: "origin.at", expected: `${preview(stored.origin.at)} ${immutableNote(id)}`, received: preview(at) });
+  }
+}
+
+function checkConfidence(index: number, raw: Record<string, any>, stored: Claim): void {
   const confidence = raw["confidence"];
   if (confidence !== stored.confidence && confidence !== stored.statedConfidence) {
     throw new InvalidClaimError({
       index,
-      claimId: id,
+      claimId: stored.id,
       field: "confidence",
-      expected: `${stored.confidence} ${immutable}`,
+      expected: `${stored.confidence} ${immutableNote(stored.id)}`,
       received: preview(confidence),
     });
   }
-  const at = raw["origin"]?.at;
-  if (at !== undefined && at !== stored.origin.at) {
-    throw new InvalidClaimError({ index, claimId: id, field: "origin.at", expected: `${preview(stored.origin.at)} ${immutable}`, received: preview(at) });
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === "number" && value >= 0 && value <= 1 ? value : fallback;
+}
+
+/** A claim's verdict history, oldest first, the latest verdict last. */
+function chainOf(claim: { readonly history?: readonly ClaimVerification[] | undefined; readonly verifiedBy?: ClaimVerification | undefined }): ClaimVerification[] {
+  const history = Array.isArray(claim.history) ? claim.history : [];
+  return claim.verifiedBy === undefined || claim.verifiedBy === null ? [...history] : [...history, claim.verifiedBy];
+}
+
+function sameRecord(a: ClaimVerification, b: ClaimVerification): boolean {
+  if (a.seal !== undefined || b.seal !== undefined) return a.seal?.mac === b.seal?.mac && a.seal?.k === b.seal?.k;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** True when a new item carries a verification record or a status other than `"unverified"`: a claim handed on. */
+function isHandedOn(raw: Record<string, unknown>): boolean {
+  return (raw["status"] !== undefined && raw["status"] !== "unverified") || raw["verifiedBy"] !== undefined || raw["history"] !== undefined;
+}
+
+/** What a claim lends its descendants at most: red 0, yellow ≤ {@link YELLOW_CAP}, else its confidence. */
+export function effectiveConfidence(claim: Claim): number {
+  if (claim.status === "red") return 0;
+  if (claim.status === "yellow") return Math.min(claim.confidence, YELLOW_CAP);
+  return claim.confidence;
+}
+
+/**
+ * The evidence rule for a verdict that lifts a claim (to green, or red → yellow): it cites
+ * evidence, all of it exists (fetched by the verifier in this review, or the claim's own
+ * `origin.ref`), and at least one item no earlier verdict on this claim cited.
+ */
+function checkEvidence(
+  index: number,
+  j: number,
+  verifier: string,
+  claim: Claim,
+  verdict: { readonly status: string; readonly evidence: readonly string[] },
+  fetched: ReadonlySet<string>,
+): void {
+  const exists = (e: string) => fetched.has(e) || e === claim.origin.ref;
+  const missing = verdict.evidence.filter((e) => !exists(e));
+  if (verdict.evidence.length === 0 || missing.length > 0) {
+    throw new InvalidClaimError({
+      index,
+      claimId: claim.id,
+      field: `verdicts[${j}].evidence`,
+      expected:
+        `evidence that exists — fetched by the verifier in this review (the batch's \`fetched\`: ${preview([...fetched])}) or the claim's origin.ref — ` +
+        `to turn a ${claim.status} claim ${verdict.status}${missing.length > 0 ? `; not found: ${preview(missing)}` : ""}`,
+      received: preview(verdict.evidence),
+      verifier,
+    });
+  }
+  const cited = new Set<string>();
+  for (const v of chainOf(claim)) for (const e of v.evidence) cited.add(e);
+  if (!verdict.evidence.some((e) => !cited.has(e))) {
+    throw new InvalidClaimError({
+      index,
+      claimId: claim.id,
+      field: `verdicts[${j}].evidence`,
+      expected: `at least one evidence reference no earlier verdict on this claim cited (they cited ${preview([...cited])}): a ${claim.status} claim turns ${verdict.status} only on new evidence`,
+      received: preview(verdict.evidence),
+      verifier,
+    });
   }
 }
 

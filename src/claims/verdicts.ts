@@ -5,31 +5,50 @@ import { CLAIM_VERDICTS_KIND, type ClaimVerdict, type ClaimVerdicts } from "./cl
  * verdicts signed with the verifier's node name. Write it to the claims key, alone or in a
  * list after new claims (the list is applied in order, all or nothing).
  *
- * The channel checks every verdict: the claim exists, the verifier is allowed (see
- * `ClaimsOptions.verifiers`) and is not the claim's author, and a red claim is upgraded only
- * by a verdict citing evidence the red verdict did not. The reducer cannot see which node
- * wrote the batch, so `verifier` is the writer's word: wrap producer nodes with
- * `withWriteContract` so they cannot write verdicts at all, and verifier nodes so they can
- * only sign with their own name.
+ * **Identity is not self-declared.** The name in the batch counts only when the node the
+ * graph declares as that verifier writes it: in zod and `StateSchema` state the channel reads
+ * the writing node from LangGraph's config and seals the batch when the names match (a node
+ * `sneaky` writing `claimVerdicts("challenger", …)` is rejected, naming the node, the claim
+ * and the verifier); in `Annotation.Root` wrap the verifier with `withWriteContract(node,
+ * { allowed, role: "verifier" })`; `createChallenger`'s node and the BICR guard seal their
+ * own. The reducer accepts only sealed batches, so graph input, `updateState` and anything a
+ * model returns cannot carry a verdict; the seal is saved with the write and checked again
+ * when LangGraph re-applies it after a restart (set `FIREBREAK_CLAIMS_KEY` to a secret of ≥ 32
+ * characters shared by every process; without it a verdict saved by a process that died
+ * changes no status in the next one and its claims are flagged for verification again).
+ *
+ * **Evidence.** A verdict that lifts a claim (to green, or red → yellow) must cite evidence
+ * that exists — listed in `fetched` (what the verifier fetched in this review) or the claim's
+ * own `origin.ref` — and at least one item no earlier verdict on that claim cited. A
+ * verifier is never the claim's author, and must be one of `ClaimsOptions.verifiers` when set.
+ *
+ * Code that imports the package's internals, or reads the key, runs with the graph's own
+ * authority and is outside this model.
  *
  * @example
  * ```ts
  * const challenger = async (state: typeof State.State) => ({
  *   claims: claimVerdicts("challenger", [
- *     { id: "c1", status: "red", reason: "The filing says 2019, not 2021.", evidence: ["doc:10-K#p4"] },
- *   ]),
+ *     { id: "c1", status: "green", reason: "The filing says 2021.", evidence: ["doc:10-K#p4"] },
+ *   ], { fetched: ["doc:10-K#p4"] }),
  * });
  * ```
  */
 export function claimVerdicts(
   verifier: string,
   verdicts: readonly ClaimVerdict[],
-  options: { readonly at?: string } = {},
+  options: {
+    /** ISO time of the verdicts. @default the channel's clock */
+    readonly at?: string;
+    /** Ids of the evidence the verifier fetched in this review. @default [] */
+    readonly fetched?: readonly string[];
+  } = {},
 ): ClaimVerdicts {
   return {
     kind: CLAIM_VERDICTS_KIND,
     verifier,
     ...(options.at === undefined ? {} : { at: options.at }),
+    ...(options.fetched === undefined ? {} : { fetched: [...options.fetched] }),
     verdicts: verdicts.map((v) => ({ ...v })),
   };
 }

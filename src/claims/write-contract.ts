@@ -7,6 +7,8 @@ import { WriteContractError } from "./errors.js";
 import { reduceIntent, type Intent } from "./intent.js";
 import { checkClaimsUpdateShape, precheckClaimsUpdate } from "./reduce-claims.js";
 import { isClaimVerdicts } from "./verdicts.js";
+import { signVerdicts } from "./verifier-identity.js";
+import { currentNodeName } from "../internal/node-name.js";
 
 /** What a node does with claims: makes them (`"producer"`) or judges them (`"verifier"`). */
 export type ContractRole = "producer" | "verifier";
@@ -18,7 +20,7 @@ export interface WriteContract {
   /**
    * The node's name, used in errors and for attribution (`origin.agent`, `setBy`, verdict
    * signatures).
-   * @default the running node's name (`config.metadata.langgraph_node`)
+   * @default the running node's name: inside a BICR guard the guarded node, else LangGraph's `langgraph_node`
    */
   readonly name?: string;
   /**
@@ -50,7 +52,9 @@ export type ContractNode<S, U> =
  * **inside the node**, before LangGraph records the write:
  * - a key outside `allowed` throws {@link WriteContractError} naming the node and the key;
  * - claims: new claims get `origin.agent` = the node (a different author is rejected),
- *   a producer cannot write verdicts, a verifier signs verdicts with its own name, and the
+ *   a producer cannot write verdicts, a verifier signs verdicts with its own name (and the
+ *   batch is then sealed, so the channel's reducer accepts it in any state style, also when
+ *   LangGraph re-applies the saved write after a restart), and the
  *   whole claims update is checked against the node's input state with the channel's rules
  *   (so an invalid update fails this node and is never persisted — with `Annotation` state
  *   this is the only place that can happen before the reducer);
@@ -82,9 +86,9 @@ export function withWriteContract<S, U>(
   const run = typeof node === "function" ? node : (state: S, config: LangGraphRunnableConfig) => node.invoke(state, config);
 
   return async (state: S, config: LangGraphRunnableConfig): Promise<U> => {
-    const metadata = (config?.metadata ?? {}) as { langgraph_node?: string; firebreak?: { role?: ContractRole } };
+    const metadata = (config?.metadata ?? {}) as { firebreak?: { role?: ContractRole } };
     const ctx: Context = {
-      node: contract.name ?? metadata.langgraph_node ?? "unknown node",
+      node: contract.name ?? currentNodeName(config) ?? "unknown node",
       role: contract.role ?? metadata.firebreak?.role ?? "producer",
       allowed,
       claimsOptions,
@@ -194,6 +198,13 @@ function checkClaims(value: unknown, ctx: Context, toParent: boolean): unknown {
     }
     return item;
   });
+  // Seal the verdict batches (after the claims are final: the seal binds the claims it judges).
+  for (let i = 0; i < out.length; i++) {
+    const item = out[i];
+    if (!isClaimVerdicts(item) || (item as { seal?: unknown }).seal !== undefined) continue;
+    out[i] = signVerdicts(item, claims, out, i, opts.now);
+    changed = true;
+  }
   const next = changed ? (Array.isArray(value) ? out : out[0]) : value;
   if (claims !== undefined) precheckClaimsUpdate(claims, next as never, opts);
   else checkClaimsUpdateShape(next as never, opts);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { claimVerdicts, createHandoff, reduceClaims, reduceIntent } from "../../src/index.js";
-import { claim, fixedClock } from "./fixtures.js";
+import { createHandoff, reduceClaims, reduceIntent } from "../../src/index.js";
+import { claim, fixedClock, reviewed } from "./fixtures.js";
 
 const intent = reduceIntent(null, { text: "Should we ship on Friday?", constraints: ["no weekend on-call"], setBy: "pm" }, fixedClock);
 const claims = reduceClaims(
@@ -11,12 +11,13 @@ const claims = reduceClaims(
     claim("sre", "Dashboards are green", { id: "s1" }), // not in the analyst's lineage
     claim("analyst", "The release is safe", { id: "a1", basedOn: ["q1", "q2"] }),
     claim("analyst", "Ship Friday", { id: "a2", basedOn: ["a1"] }),
-    claimVerdicts("checker", [
+    reviewed("checker", [
       { id: "q1", status: "green", reason: "CI run 881", evidence: ["ci:881"] },
       { id: "q2", status: "red", reason: "the rerun passed", evidence: ["load:7"] },
     ]),
   ],
   fixedClock,
+  { writer: "checker" },
 );
 const state = { intent, claims };
 

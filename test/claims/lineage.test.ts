@@ -81,7 +81,7 @@ describe("lineage queries", () => {
     expect(ids(descendants(real, "c1"))).toEqual(["y", "x"]);
     expect(getClaim(preview, "y")).toBeUndefined();
     expect(getClaim(real, "x")).toBe(real[2]);
-    const judged = reduceClaims(real, claimVerdicts("v", [{ id: "c1", status: "red", reason: "no" }]), fixedClock);
+    const judged = reduceClaims(real, claimVerdicts("v", [{ id: "c1", status: "red", reason: "no" }]), fixedClock, { writer: "v" });
     expect(judged.map((c) => c.requiresVerification)).toEqual([true, true, true]);
     expect(reduceClaims(preview, claim("d", "Z", { basedOn: ["x"] }), fixedClock)).toHaveLength(3);
   });
@@ -91,10 +91,14 @@ describe("lineage queries", () => {
       claims,
       [claim("critic", "Doubt", { basedOn: ["w1"] }), claimVerdicts("critic", [{ id: "r2", status: "red", reason: "planted" }])],
       fixedClock,
+      { writer: "critic" },
     );
     const { added, changed } = claimsChanges(claims, next);
     expect(added.map((c) => c.text)).toEqual(["Doubt"]);
-    expect(changed.map((c) => [c.before.id, c.before.status, c.after.status])).toEqual([["r2", "unverified", "red"]]);
+    expect(changed[0]!).toMatchObject({ before: { id: "r2", status: "unverified" }, after: { id: "r2", status: "red" } });
+    // the red verdict's doubt reached r2's descendants: capped at 0, still to be verified
+    expect(changed.slice(1).map((c) => c.after.id)).toEqual(ids(descendants(claims, "r2")));
+    expect(changed.slice(1).every((c) => c.after.confidence === 0 && c.after.requiresVerification)).toBe(true);
     expect(claimsChanges(claims, JSON.parse(JSON.stringify(claims)))).toEqual({ added: [], changed: [] });
   });
 });

@@ -19,6 +19,7 @@ const stored = reduceClaims(
     claimVerdicts("checker", [{ id: "r1", status: "yellow", reason: "no source found" }]),
   ],
   fixedClock,
+  { writer: "checker" },
 );
 
 describe("toPosterior", () => {

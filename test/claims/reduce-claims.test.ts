@@ -7,10 +7,18 @@ import {
   type Claim,
   type ClaimsUpdate,
 } from "../../src/index.js";
-import { claim, fixedClock, T0 } from "./fixtures.js";
+import { claim, fixedClock, reviewed, T0 } from "./fixtures.js";
 
-const apply = (current: readonly Claim[], update: ClaimsUpdate, options = fixedClock) =>
-  reduceClaims(current, update, options);
+/** The verifier named by the update's first verdict batch: these tests preview updates as written by that verifier's node. */
+function verifierOf(update: ClaimsUpdate): string | undefined {
+  const items = Array.isArray(update) ? update : [update];
+  return (items.find((i) => (i as { kind?: string } | null)?.kind === "firebreak/verdicts") as { verifier?: string } | undefined)?.verifier;
+}
+
+const apply = (current: readonly Claim[], update: ClaimsUpdate, options = fixedClock) => {
+  const writer = verifierOf(update);
+  return reduceClaims(current, update, options, writer === undefined ? {} : { writer });
+};
 
 function rejection(fn: () => unknown): InvalidClaimError {
   try {
@@ -123,7 +131,7 @@ describe("reduceClaims: what the channel fills in", () => {
 
   it("never mutates the stored claims", () => {
     const base = deepFreeze(apply([], [claim("a", "X", { id: "c1" }), claim("a", "Y", { id: "c2", basedOn: ["c1"] })]));
-    const next = apply(base, [claimVerdicts("v", [{ id: "c1", status: "red", reason: "no" }]), claim("b", "Z", { basedOn: ["c2"] })]);
+    const next = apply(base, [reviewed("v", [{ id: "c1", status: "red", reason: "no" }]), claim("b", "Z", { basedOn: ["c2"] })]);
     expect(next).not.toBe(base);
     expect(base).toHaveLength(2);
     expect(next[0]!.status).toBe("red");
@@ -159,7 +167,7 @@ describe("reduceClaims: claims are immutable and only verdicts change a status",
   });
 
   it("applies a verdict with the verifier, time, reason and evidence", () => {
-    const [judged] = apply(base, claimVerdicts("checker", [{ id: "c1", status: "green", reason: "matches the register", evidence: ["doc:1"] }]));
+    const [judged] = apply(base, reviewed("checker", [{ id: "c1", status: "green", reason: "matches the register", evidence: ["doc:1"] }]));
     expect(judged).toMatchObject({
       status: "green",
       requiresVerification: false,
@@ -168,7 +176,7 @@ describe("reduceClaims: claims are immutable and only verdicts change a status",
   });
 
   it("rejects a verdict by the claim's own author unless self-verification is allowed", () => {
-    const verdict = claimVerdicts("a", [{ id: "c1", status: "green", reason: "I am sure" }]);
+    const verdict = reviewed("a", [{ id: "c1", status: "green", reason: "I am sure" }]);
     const error = rejection(() => apply(base, verdict));
     expect(error.field).toBe("verifier");
     expect(error.expected).toContain('author "a"');
@@ -177,42 +185,68 @@ describe("reduceClaims: claims are immutable and only verdicts change a status",
 
   it("rejects a verifier the channel does not list", () => {
     const options = { ...fixedClock, verifiers: ["challenger"] };
-    const error = rejection(() => apply(base, claimVerdicts("researcher", [{ id: "c1", status: "green", reason: "ok" }]), options));
+    const error = rejection(() => apply(base, reviewed("researcher", [{ id: "c1", status: "green", reason: "ok" }]), options));
     expect(error.field).toBe("verifier");
     expect(error.expected).toContain('"challenger"');
-    expect(apply(base, claimVerdicts("challenger", [{ id: "c1", status: "green", reason: "ok" }]), options)[0]!.status).toBe("green");
+    expect(apply(base, reviewed("challenger", [{ id: "c1", status: "green", reason: "ok" }]), options)[0]!.status).toBe("green");
   });
 
   it("rejects a verdict on an unknown claim, naming the verdict", () => {
-    const error = rejection(() => apply(base, [claimVerdicts("v", [{ id: "c1", status: "green", reason: "ok" }, { id: "zz", status: "red", reason: "no" }])]));
+    const error = rejection(() => apply(base, [reviewed("v", [{ id: "c1", status: "green", reason: "ok" }, { id: "zz", status: "red", reason: "no" }])]));
     expect(error.field).toBe("verdicts[1].id");
     expect(error.claimId).toBe("zz");
   });
 
   it("rejects two verdicts on the same claim in one batch", () => {
     const error = rejection(() =>
-      apply(base, claimVerdicts("v", [{ id: "c1", status: "red", reason: "no" }, { id: "c1", status: "green", reason: "yes" }])),
+      apply(base, reviewed("v", [{ id: "c1", status: "red", reason: "no" }, { id: "c1", status: "green", reason: "yes" }])),
     );
     expect(error.field).toBe("verdicts[1].id");
   });
 
-  it("turns a red claim green only on a verdict citing new evidence", () => {
-    const red = apply(base, claimVerdicts("v", [{ id: "c1", status: "red", reason: "contradicted", evidence: ["doc:1"] }]));
-    const again = claimVerdicts("v2", [{ id: "c1", status: "green", reason: "changed my mind", evidence: ["doc:1"] }]);
-    const error = rejection(() => apply(red, again));
-    expect(error.field).toBe("verdicts[0].evidence");
-    expect(error.expected).toContain("new evidence");
-    expect(rejection(() => apply(red, claimVerdicts("v2", [{ id: "c1", status: "yellow", reason: "unsure" }]))).field).toBe(
-      "verdicts[0].evidence",
+  it("lifts a red claim only on a verdict citing evidence that exists and no earlier verdict cited", () => {
+    const red = apply(base, claimVerdicts("v", [{ id: "c1", status: "red", reason: "contradicted", evidence: ["doc:1"] }], { fetched: ["doc:1"] }));
+    // the red verdict's own evidence again
+    const reused = rejection(() => apply(red, claimVerdicts("v2", [{ id: "c1", status: "green", reason: "changed my mind", evidence: ["doc:1"] }], { fetched: ["doc:1"] })));
+    expect(reused.field).toBe("verdicts[0].evidence");
+    expect(reused.expected).toContain("new evidence");
+    expect(reused.verifier).toBe("v2");
+    // evidence that exists nowhere
+    const ghost = rejection(() => apply(red, claimVerdicts("v2", [{ id: "c1", status: "green", reason: "trust me", evidence: ["doc:404"] }])));
+    expect(ghost.expected).toContain("not found");
+    // no evidence at all, to yellow as to green
+    expect(rejection(() => apply(red, claimVerdicts("v2", [{ id: "c1", status: "yellow", reason: "unsure" }]))).field).toBe("verdicts[0].evidence");
+    const green = apply(red, claimVerdicts("v2", [{ id: "c1", status: "green", reason: "the 2026 filing", evidence: ["doc:1", "doc:2"] }], { fetched: ["doc:1", "doc:2"] }));
+    expect(green[0]!.status).toBe("green");
+    expect(green[0]!.history?.map((v) => v.status)).toEqual(["red"]);
+  });
+
+  it("holds every multi-step route to green to the same rule (red → red → green, red → yellow → green)", () => {
+    const red = apply(base, claimVerdicts("v", [{ id: "c1", status: "red", reason: "contradicted", evidence: ["doc:1"] }], { fetched: ["doc:1"] }));
+    const redAgain = apply(red, claimVerdicts("v", [{ id: "c1", status: "red", reason: "still" }]));
+    expect(rejection(() => apply(redAgain, claimVerdicts("v2", [{ id: "c1", status: "green", reason: "ok", evidence: ["doc:1"] }], { fetched: ["doc:1"] }))).expected).toContain(
+      "new evidence",
     );
-    const green = apply(red, claimVerdicts("v2", [{ id: "c1", status: "green", reason: "the 2026 filing", evidence: ["doc:1", "doc:2"] }]));
+    const yellow = apply(red, claimVerdicts("v2", [{ id: "c1", status: "yellow", reason: "a new source", evidence: ["doc:2"] }], { fetched: ["doc:2"] }));
+    expect(yellow[0]!.status).toBe("yellow");
+    expect(rejection(() => apply(yellow, claimVerdicts("v2", [{ id: "c1", status: "green", reason: "fine" }]))).field).toBe("verdicts[0].evidence");
+    expect(rejection(() => apply(yellow, claimVerdicts("v2", [{ id: "c1", status: "green", reason: "fine", evidence: ["doc:2"] }], { fetched: ["doc:2"] }))).expected).toContain(
+      "new evidence",
+    );
+    const green = apply(yellow, claimVerdicts("v3", [{ id: "c1", status: "green", reason: "the register", evidence: ["doc:3"] }], { fetched: ["doc:3"] }));
     expect(green[0]!.status).toBe("green");
   });
 
+  it("accepts the claim's own recorded source (origin.ref) as evidence that exists", () => {
+    const c1 = claim("a", "X is 5", { id: "c1", source: "document" });
+    const sourced = apply([], { ...c1, origin: { ...c1.origin, ref: "doc:filing" } });
+    expect(apply(sourced, claimVerdicts("v", [{ id: "c1", status: "green", reason: "as filed", evidence: ["doc:filing"] }]))[0]!.status).toBe("green");
+  });
+
   it("writes new claims and verdicts on them in one atomic update", () => {
-    const next = apply(base, [claim("b", "Y", { id: "c2" }), claimVerdicts("v", [{ id: "c2", status: "yellow", reason: "no source" }])]);
+    const next = apply(base, [claim("b", "Y", { id: "c2" }), reviewed("v", [{ id: "c2", status: "yellow", reason: "no source" }])]);
     expect(next[1]).toMatchObject({ id: "c2", status: "yellow" });
-    const error = rejection(() => apply(base, [claim("b", "Y", { id: "c2" }), claimVerdicts("b", [{ id: "c2", status: "green", reason: "mine" }])]));
+    const error = rejection(() => apply(base, [claim("b", "Y", { id: "c2" }), reviewed("b", [{ id: "c2", status: "green", reason: "mine" }])]));
     expect(error.index).toBe(1);
   });
 });
@@ -226,29 +260,45 @@ describe("reduceClaims: doubt and confidence propagate through the lineage", () 
 
   it("keeps the author's flag for a claim built only on green claims", () => {
     const s0 = apply([], [claim("a", "X", { id: "c1" })]);
-    const s1 = apply(s0, claimVerdicts("v", [{ id: "c1", status: "green", reason: "ok" }]));
+    const s1 = apply(s0, reviewed("v", [{ id: "c1", status: "green", reason: "ok" }]));
     const s2 = apply(s1, [claim("b", "Y", { id: "c2", basedOn: ["c1"] }), claim("b", "Z", { id: "c3", basedOn: ["c1"], requiresVerification: true })]);
     expect(s2[1]!.requiresVerification).toBe(false);
     expect(s2[2]!.requiresVerification).toBe(true);
   });
 
-  it("spreads doubt to the children when a green claim is later judged yellow or red, but not through green ones", () => {
+  it("spreads doubt through green descendants too when a green claim is later judged red: they lose green and are capped", () => {
     let s = apply([], [claim("a", "X", { id: "c1" })]);
-    s = apply(s, claimVerdicts("v", [{ id: "c1", status: "green", reason: "ok" }]));
+    s = apply(s, reviewed("v", [{ id: "c1", status: "green", reason: "ok" }]));
     s = apply(s, [claim("b", "Y", { id: "c2", basedOn: ["c1"] }), claim("b", "W", { id: "c3", basedOn: ["c1"] })]);
-    s = apply(s, claimVerdicts("v", [{ id: "c3", status: "green", reason: "ok" }]));
+    s = apply(s, reviewed("v", [{ id: "c3", status: "green", reason: "ok" }]));
+    s = apply(s, claim("c", "Z", { id: "c4", basedOn: ["c3"] }));
     expect(s[1]!.requiresVerification).toBe(false);
-    s = apply(s, claimVerdicts("v", [{ id: "c1", status: "red", reason: "retracted", evidence: ["doc:9"] }]));
-    expect(s.map((c) => [c.id, c.status, c.requiresVerification])).toEqual([
-      ["c1", "red", true],
-      ["c2", "unverified", true],
-      ["c3", "green", false],
+    s = apply(s, reviewed("v", [{ id: "c1", status: "red", reason: "retracted", evidence: ["doc:9"] }]));
+    expect(s.map((c) => [c.id, c.status, c.requiresVerification, c.confidence])).toEqual([
+      ["c1", "red", true, 0.8],
+      ["c2", "unverified", true, 0],
+      ["c3", "unverified", true, 0],
+      ["c4", "unverified", true, 0],
+    ]);
+    expect(s[2]!.verifiedBy?.status).toBe("green"); // the record of the lost verdict stays
+    expect(s[2]!.statedConfidence).toBe(0.8);
+    // a claim built later on a doubted one inherits the doubt and the cap
+    const later = apply(s, claim("d", "V", { id: "c5", basedOn: ["c3"], confidence: 0.9 }));
+    expect(later[4]).toMatchObject({ requiresVerification: true, confidence: 0, statedConfidence: 0.9 });
+  });
+
+  it("caps what a yellow claim's descendants may claim at 0.5 (a coin toss)", () => {
+    let s = apply([], [claim("a", "X", { id: "c1", confidence: 0.9 }), claim("b", "Y", { id: "c2", basedOn: ["c1"], confidence: 0.9 })]);
+    s = apply(s, reviewed("v", [{ id: "c1", status: "yellow", reason: "no source" }]));
+    expect(s.map((c) => [c.status, c.confidence])).toEqual([
+      ["yellow", 0.9],
+      ["unverified", 0.5],
     ]);
   });
 
   it("clears doubt on a claim judged green, not on its descendants", () => {
     let s = apply([], [claim("a", "X", { id: "c1" }), claim("b", "Y", { id: "c2", basedOn: ["c1"] })]);
-    s = apply(s, claimVerdicts("v", [{ id: "c1", status: "green", reason: "ok" }]));
+    s = apply(s, reviewed("v", [{ id: "c1", status: "green", reason: "ok" }]));
     expect(s[0]!.requiresVerification).toBe(false);
     expect(s[1]!.requiresVerification).toBe(true);
   });

@@ -71,18 +71,19 @@ describe("withWriteContract", () => {
 
   it("keeps producers from writing verdicts and makes verifiers sign with their own name", async () => {
     const state = { claims: reduceClaims([], claim("researcher", "X", { id: "r1" })) };
-    const verdict = () => ({ claims: claimVerdicts("challenger", [{ id: "r1", status: "green" as const, reason: "ok" }]) });
+    const verdict = () => ({ claims: claimVerdicts("challenger", [{ id: "r1", status: "green" as const, reason: "ok", evidence: ["doc:1"] }], { fetched: ["doc:1"] }) });
+    const sealed = { claims: { ...verdict().claims, seal: expect.objectContaining({ k: expect.any(String), mac: expect.any(String) }) } };
 
     const producer = await failure(withWriteContract(verdict, { allowed: ["claims"] })(state as S, config("challenger")));
     expect(producer.message).toContain("not a verifier");
 
     const asVerifier = withWriteContract(verdict, { allowed: ["claims"], role: "verifier" });
-    await expect(asVerifier(state as S, config("challenger"))).resolves.toEqual(verdict());
+    await expect(asVerifier(state as S, config("challenger"))).resolves.toMatchObject(sealed);
     expect((await failure(asVerifier(state as S, config("impostor")))).message).toContain('signed a verdict batch as "challenger"');
 
     // The role can come from node metadata instead of the contract.
     const byMetadata = withWriteContract(verdict, { allowed: ["claims"] });
-    await expect(byMetadata(state as S, config("challenger", { firebreak: { role: "verifier" } }))).resolves.toEqual(verdict());
+    await expect(byMetadata(state as S, config("challenger", { firebreak: { role: "verifier" } }))).resolves.toMatchObject(sealed);
   });
 
   it("checks the claims against the node's input state, so the node itself fails", async () => {

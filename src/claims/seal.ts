@@ -1,0 +1,106 @@
+/**
+ * Internal: the seals that bind a verdict to the verifier the graph declared.
+ *
+ * A reducer cannot see which node wrote an update, and LangGraph re-applies a finished task's
+ * saved writes after a crash, possibly in a new process, without running the node again. So
+ * the proof that a verdict batch came from a declared verifier travels with the batch: an
+ * HMAC-SHA256 over its content and over the claims it judges, minted only where the writer
+ * is known (the node-time check of zod/`StateSchema` state, `withWriteContract`,
+ * `createChallenger`'s node, the guard's commit). The channel mints a second seal on every
+ * verification it stores, chained to the previous one, so a claim handed on to another run or
+ * graph proves its own verdict history.
+ *
+ * The key: `FIREBREAK_CLAIMS_KEY` (at least 32 characters) when set, so seals survive a
+ * restart and are shared by every process of a deployment; else a random key per process
+ * (safe: nothing outside the process can mint; but a verdict saved by a process that died is
+ * then *unconfirmed* in the next one, and fails closed — see `reduce-claims.ts`).
+ */
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import type { ClaimSeal, ClaimValue } from "./claim-schema.js";
+import { FirebreakError } from "../internal/errors.js";
+
+/** The environment variable holding the deployment's claims key. */
+export const CLAIMS_KEY_ENV = "FIREBREAK_CLAIMS_KEY";
+
+interface Key {
+  readonly id: string;
+  readonly secret: Buffer;
+}
+
+let cached: { source: string | undefined; key: Key } | undefined;
+
+function currentKey(): Key {
+  const source = process.env[CLAIMS_KEY_ENV] || undefined;
+  if (cached !== undefined && cached.source === source) return cached.key;
+  let secret: Buffer;
+  if (source === undefined) secret = randomBytes(32);
+  else if (source.length < 32) {
+    throw new FirebreakError(
+      "INVALID_OPTIONS",
+      `${CLAIMS_KEY_ENV} must hold at least 32 characters of secret (e.g. \`openssl rand -hex 32\`), got ${source.length}.`,
+    );
+  } else secret = Buffer.from(source, "utf8");
+  const id = createHash("sha256").update("firebreak-claims-key\u0000").update(secret).digest("base64url").slice(0, 12);
+  cached = { source, key: { id, secret } };
+  return cached.key;
+}
+
+/** Seals `payload` (a JSON array) with the current key. */
+export function seal(payload: readonly unknown[]): ClaimSeal {
+  const key = currentKey();
+  return { k: key.id, mac: mac(key, payload) };
+}
+
+/** `"valid"`, `"invalid"` (this key, wrong MAC: forged or altered) or `"foreign"` (another key). */
+export type SealCheck = "valid" | "invalid" | "foreign";
+
+/** Checks a seal against `payload`. */
+export function checkSeal(s: ClaimSeal | undefined, payload: readonly unknown[]): SealCheck {
+  if (s === undefined) return "invalid";
+  const key = currentKey();
+  if (s.k !== key.id) return "foreign";
+  return s.mac === mac(key, payload) ? "valid" : "invalid";
+}
+
+function mac(key: Key, payload: readonly unknown[]): string {
+  return createHmac("sha256", key.secret).update(JSON.stringify(payload)).digest("base64url");
+}
+
+/** What a seal binds of a claim: the fields that say what it states and what it rests on. */
+export function fingerprint(claim: {
+  readonly id: string;
+  readonly text: string;
+  readonly value?: ClaimValue | undefined;
+  readonly origin: { readonly agent: string; readonly basedOn?: readonly string[] | undefined };
+}): unknown[] {
+  const basedOn = claim.origin.basedOn ?? [];
+  return [claim.id, claim.text, claim.value ?? null, claim.origin.agent, basedOn.length < 2 ? [...basedOn] : [...new Set(basedOn)]];
+}
+
+/** The payload of a verdict batch's seal. */
+export function batchPayload(
+  batch: {
+    readonly verifier: string;
+    readonly at?: string | undefined;
+    readonly fetched?: readonly string[] | undefined;
+    readonly verdicts: readonly { readonly id: string; readonly status: string; readonly reason: string; readonly evidence?: readonly string[] | undefined }[];
+  },
+  fingerprints: readonly (unknown[] | null)[],
+): unknown[] {
+  return [
+    "firebreak/verdicts@1",
+    batch.verifier,
+    batch.at ?? null,
+    batch.fetched ?? [],
+    batch.verdicts.map((v, i) => [v.id, v.status, v.reason, v.evidence ?? [], fingerprints[i] ?? null]),
+  ];
+}
+
+/** The payload of a stored verification's seal (chained to the previous verification's). */
+export function verificationPayload(
+  claimPrint: unknown[],
+  v: { readonly verifier: string; readonly at: string; readonly reason: string; readonly evidence: readonly string[]; readonly status?: string | undefined },
+  previous: ClaimSeal | undefined,
+): unknown[] {
+  return ["firebreak/verification@1", claimPrint, v.status ?? null, v.verifier, v.at, v.reason, v.evidence, previous?.mac ?? null];
+}

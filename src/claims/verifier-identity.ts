@@ -1,0 +1,143 @@
+/**
+ * Internal: who may sign a verdict batch, and the seal that proves it.
+ *
+ * The identity model (documented on `claimVerdicts`):
+ * - a verdict batch counts only when it carries a seal minted where the writer is known: the
+ *   node-time check of zod and `StateSchema` state (the writing node is read from LangGraph's
+ *   config: `currentNodeName`), `withWriteContract` (the same, in any state), the node form of
+ *   `createChallenger`, and the BICR guard's commit (its challenger stage, or a human's resume
+ *   of its escalation). Each signs only for the verifier it is: a node signs with its own
+ *   node name, a challenger with its configured name, the guard with its challenger's and
+ *   its human verifier's names;
+ * - the channel's reducer checks the seal against the batch and the claims it judges, so a
+ *   batch written by a model, carried in graph input or `updateState`, copied from a stream,
+ *   or altered after sealing is rejected; a batch sealed under another key (a process that
+ *   died, without `FIREBREAK_CLAIMS_KEY`) is *unconfirmed* and changes no status.
+ * Out of scope: code that imports the package's internals (it could mint seals) or reads the
+ * key from the environment; such code runs with the graph's own authority.
+ */
+import { getConfig, START } from "@langchain/langgraph";
+import type { Claim, ClaimSeal, ClaimsUpdate, ClaimVerdicts } from "./claim-schema.js";
+import { positionOf } from "./claims-index.js";
+import type { ResolvedClaimsOptions } from "./claims-options.js";
+import { InvalidClaimError, preview } from "./errors.js";
+import { batchPayload, fingerprint, seal } from "./seal.js";
+import { isClaimVerdicts } from "./verdicts.js";
+import { currentNodeName } from "../internal/node-name.js";
+
+/** A verdict batch with its seal. */
+export type SealedVerdicts = ClaimVerdicts & { readonly at: string; readonly seal: ClaimSeal };
+
+/** The writing node, from LangGraph's config; `undefined` for the graph input or outside a run. */
+export function writingNode(): string | undefined {
+  let config: ReturnType<typeof getConfig> | undefined;
+  try {
+    config = getConfig();
+  } catch {
+    return undefined;
+  }
+  if (config?.metadata?.["langgraph_node"] === START) return undefined;
+  return currentNodeName(config);
+}
+
+/** The fingerprint of the claim `id` as the batch at `items[index]` will find it: earlier in the update, else stored. */
+function printFor(id: string, stored: readonly Claim[] | undefined, items: readonly unknown[], index: number): unknown[] | null {
+  for (let i = index - 1; i >= 0; i--) {
+    const item = items[i] as { id?: unknown; text?: unknown; origin?: { agent?: unknown; basedOn?: unknown } } | null;
+    if (typeof item !== "object" || item === null || isClaimVerdicts(item) || item.id !== id) continue;
+    if (typeof item.text !== "string" || typeof item.origin?.agent !== "string") return null;
+    return fingerprint(item as never);
+  }
+  if (stored === undefined) return null;
+  const p = positionOf(stored, id);
+  return p < 0 ? null : fingerprint(stored[p]!);
+}
+
+/**
+ * Seals the verdict batch at `items[index]` for `stored` (the claims the writer saw). Returns
+ * a sealed copy; `at` is filled in so the time is bound too.
+ */
+export function signVerdicts(
+  batch: ClaimVerdicts,
+  stored: readonly Claim[] | undefined,
+  items: readonly unknown[] = [batch],
+  index: number = items.indexOf(batch),
+  now: () => Date = () => new Date(),
+): SealedVerdicts {
+  const at = batch.at ?? now().toISOString();
+  const body = { ...batch, at, verdicts: batch.verdicts.map((v) => ({ ...v, evidence: [...(v.evidence ?? [])] })) };
+  const prints = body.verdicts.map((v) => printFor(v.id, stored, items, index < 0 ? items.length : index));
+  return { ...body, seal: seal(batchPayload(body, prints)) } as SealedVerdicts;
+}
+
+/**
+ * The node-time identity check of zod/`StateSchema` state: every unsealed verdict batch in
+ * `update` must be signed with the writing node's own name (and that name must be one of the
+ * channel's `verifiers`, when listed); it is then sealed in place, so the seal is saved with
+ * the write and checked again wherever the write is applied (also after a restart). Throws
+ * `InvalidClaimError` naming the node, the claim and the verifier.
+ */
+export function authorizeVerdicts(update: ClaimsUpdate, current: readonly Claim[] | undefined, opts: ResolvedClaimsOptions, writer: string | undefined): void {
+  if (update === null || update === undefined) return;
+  const items: readonly unknown[] = Array.isArray(update) ? update : [update];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (!isClaimVerdicts(item) || (item as { seal?: unknown }).seal !== undefined) continue;
+    const verdicts = Array.isArray(item.verdicts) ? item.verdicts : [];
+    const claimId = typeof verdicts[0]?.id === "string" ? verdicts[0].id : undefined;
+    const who = writer === undefined ? "the graph input (or a state edit)" : `node "${writer}"`;
+    const fail = (expected: string) =>
+      new InvalidClaimError(
+        { index: i, claimId, field: "verifier", expected, received: preview(item.verifier), node: writer ?? "(graph input)", verifier: String(item.verifier) },
+        { context: `Verdicts from ${who} rejected` },
+      );
+    if (writer === undefined) {
+      throw fail(
+        `no verdict batch here: a verdict counts only when the verifier's own node writes it. To pass on claims verified in ` +
+          `an earlier run or another graph, put the claims themselves in the input (their sealed verdict history travels with them)`,
+      );
+    }
+    if (item.verifier !== writer) {
+      throw fail(
+        `a batch signed with the writing node's own name ("${writer}"): a verdict counts only when written by the node the graph ` +
+          `declares as that verifier (a node listed in \`verifiers\`, createChallenger's node, or a BICR guard)`,
+      );
+    }
+    if (opts.verifiers !== undefined && !opts.verifiers.has(writer)) {
+      throw fail(`one of the channel's verifiers (${[...opts.verifiers].map((v) => JSON.stringify(v)).join(", ")}); add "${writer}" to \`verifiers\` if it is one`);
+    }
+    const sealed = signVerdicts(item, current, items, i, opts.now);
+    // In place: LangGraph saves this very object, so the seal is persisted with the write.
+    Object.assign(item as object, { at: sealed.at, seal: sealed.seal });
+  }
+}
+
+/**
+ * Internal, for the capability holders (`createChallenger`'s node, the BICR guard): signs one
+ * review's verdicts as `verifier`. `fetched` is the evidence fetched in the review; a verdict
+ * citing none cites the review itself (`review:<verifier>:<uuid>`, listed as fetched): a judge
+ * without evidence tools brings one independent reading per review, never the same twice.
+ * `items` are the update's items the batch follows (claims it may judge).
+ */
+export function signReview(
+  verifier: string,
+  verdicts: readonly { readonly id: string; readonly status: "green" | "yellow" | "red"; readonly reason: string; readonly evidence: readonly string[] }[],
+  fetched: readonly string[],
+  stored: readonly Claim[] | undefined,
+  items: readonly unknown[] = [],
+): SealedVerdicts {
+  const review = `review:${verifier}:${globalThis.crypto.randomUUID()}`;
+  let cited = false;
+  const list = verdicts.map((v) => {
+    if (v.evidence.length > 0) return { id: v.id, status: v.status, reason: v.reason, evidence: [...v.evidence] };
+    cited = true;
+    return { id: v.id, status: v.status, reason: v.reason, evidence: [review] };
+  });
+  const batch: ClaimVerdicts = {
+    kind: "firebreak/verdicts",
+    verifier,
+    fetched: cited ? [...new Set([...fetched, review])] : [...new Set(fetched)],
+    verdicts: list,
+  };
+  return signVerdicts(batch, stored, [...items, batch], items.length);
+}
