@@ -17,7 +17,10 @@ export interface FailureClass {
   readonly reason: string;
 }
 
-/** Kinds that count against the provider's circuit and move the call to the next provider. */
+/**
+ * Kinds that count against the provider's circuit and move the call to the next provider.
+ * The others (`client`, `abort`) are neutral: neither a failure nor a success.
+ */
 export function isCountedKind(kind: FailureKind): boolean {
   return kind !== "client" && kind !== "abort";
 }

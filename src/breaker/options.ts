@@ -77,9 +77,11 @@ export interface SemanticBreakerOptions {
   /**
    * Streaming: `"buffer"` collects and checks the whole answer before the first token goes
    * out (a bad answer never reaches the caller and can fail over; time to first token
-   * becomes time to last token). `"passthrough"` emits tokens as they come and checks at
-   * the end (a bad answer has already been seen; it is counted and the call throws, but
-   * cannot fail over once a token went out).
+   * becomes time to last token). Sealed: no callback handler, `streamEvents` consumer or
+   * stream mode sees a token of a rejected answer, and the accepted answer's tokens arrive
+   * once. `"passthrough"` emits tokens as they come and checks at the end (a bad answer has
+   * already been seen; it is counted and the call throws, but cannot fail over once a token
+   * went out).
    * @default "buffer"
    */
   readonly stream?: "buffer" | "passthrough";

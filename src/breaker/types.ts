@@ -50,8 +50,10 @@ export interface Check {
 
 /**
  * Why an attempt failed. `semantic` is an HTTP-200 answer that failed a check; the others
- * are transport failures. `client` (a malformed request) and `abort` (the caller cancelled)
- * are not the provider's fault: they are neither counted nor failed over.
+ * are transport failures. `client` (a 4xx other than 401/403/404/408/429: a malformed
+ * request) and `abort` (the caller cancelled) are not the provider's fault: they count as
+ * neither a failure nor a success (the circuit is left exactly as it was, a consecutive
+ * count is not reset), are not failed over, and the original error is rethrown.
  */
 export type FailureKind =
   | "semantic"
