@@ -1,0 +1,107 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { claimVerdicts, reduceClaims, type Claim, type ClaimInput } from "../../src/index.js";
+import { fixedClock } from "./fixtures.js";
+
+/**
+ * Issue 12, item 3: when a claim turns red (or yellow, or loses green), every claim derived
+ * from it, transitively, requires verification again, is not green, and is capped (red: 0,
+ * yellow: 0.5); a claim later built on any of them inherits that. Checked over random deep and
+ * wide lineages against an independent walk of `origin.basedOn`.
+ */
+
+/** A lineage: claim i's parents are picked among claims 0…i-1 (`shape` biases towards chains or fans). */
+const lineageArb = fc
+  .record({
+    shape: fc.constantFrom("deep", "wide", "mixed"),
+    size: fc.integer({ min: 2, max: 250 }),
+    picks: fc.array(fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 0, maxLength: 3 }), { minLength: 250, maxLength: 250 }),
+    confidences: fc.array(fc.double({ min: 0.05, max: 1, noNaN: true }), { minLength: 250, maxLength: 250 }),
+    target: fc.double({ min: 0, max: 0.999, noNaN: true }),
+    status: fc.constantFrom("red", "yellow") as fc.Arbitrary<"red" | "yellow">,
+    later: fc.double({ min: 0, max: 0.999, noNaN: true }),
+  })
+  .map((r) => {
+    const claims: ClaimInput[] = [];
+    for (let i = 0; i < r.size; i++) {
+      const parents = new Set<number>();
+      if (i > 0) {
+        if (r.shape === "deep") parents.add(i - 1);
+        else if (r.shape === "wide") parents.add(Math.floor(r.picks[i]![0] ?? 0) % Math.min(i, 3));
+        for (const p of r.picks[i]!) parents.add(Math.floor(p * i));
+      }
+      claims.push({ id: `c${i}`, text: `claim ${i}`, confidence: r.confidences[i]!, origin: { agent: "author", source: "model", basedOn: [...parents].map((p) => `c${p}`) } });
+    }
+    return { ...r, claims };
+  });
+
+/** Every claim reachable from `id` through children (not `id` itself), by an independent walk. */
+function descendantIds(claims: readonly Claim[], id: string): Set<string> {
+  const children = new Map<string, string[]>();
+  for (const c of claims) for (const p of c.origin.basedOn) children.set(p, [...(children.get(p) ?? []), c.id]);
+  const out = new Set<string>();
+  const stack = [id];
+  while (stack.length > 0) for (const child of children.get(stack.pop()!) ?? []) if (!out.has(child)) out.add(child), stack.push(child);
+  return out;
+}
+
+const lends = (c: Claim) => (c.status === "red" ? 0 : c.status === "yellow" ? Math.min(c.confidence, 0.5) : c.confidence);
+
+/** Every claim is at most as confident as what each parent lends it. */
+function capsHold(claims: readonly Claim[]): boolean {
+  const byId = new Map(claims.map((c) => [c.id, c]));
+  return claims.every((c) => c.origin.basedOn.every((p) => c.confidence <= lends(byId.get(p)!) + 1e-12));
+}
+
+describe("doubt reaches every descendant (fast-check, deep and wide lineages)", () => {
+  it("a red or yellow verdict on any claim of an all-green lineage strips green from, flags and caps every descendant, and only them", () => {
+    fc.assert(
+      fc.property(lineageArb, ({ claims: inputs, target, status, later }) => {
+        const stored = reduceClaims([], inputs, fixedClock);
+        // Every claim verified green, each on its own fetched evidence.
+        const allGreen = reduceClaims(
+          stored,
+          claimVerdicts("v", stored.map((c) => ({ id: c.id, status: "green" as const, reason: "checked", evidence: [`e:${c.id}`] })), { fetched: stored.map((c) => `e:${c.id}`) }),
+          fixedClock,
+          { writer: "v" },
+        );
+        expect(allGreen.every((c) => c.status === "green" && !c.requiresVerification)).toBe(true);
+        const judged = allGreen[Math.floor(target * allGreen.length)]!;
+        const after = reduceClaims(allGreen, claimVerdicts("v", [{ id: judged.id, status, reason: "contradicted", evidence: ["e:new"] }]), fixedClock, { writer: "v" });
+        const reached = descendantIds(after, judged.id);
+        const cap = status === "red" ? 0 : 0.5;
+        for (const c of after) {
+          if (c.id === judged.id) expect(c).toMatchObject({ status, requiresVerification: true });
+          else if (reached.has(c.id)) {
+            expect(c.status).toBe("unverified");
+            expect(c.requiresVerification).toBe(true);
+            expect(c.confidence).toBeLessThanOrEqual(cap);
+            expect(c.verifiedBy?.status).toBe("green"); // the lost verdict stays on record
+          } else expect(c).toBe(allGreen[after.indexOf(c)]); // untouched, the same object
+        }
+        expect(capsHold(after)).toBe(true);
+        // A claim built later on any claim of the lineage inherits the doubt and the cap.
+        const base = after[Math.floor(later * after.length)]!;
+        const [built] = reduceClaims(after, { id: "new", text: "built later", confidence: 1, origin: { agent: "late", source: "model", basedOn: [base.id] } }, fixedClock).slice(-1);
+        const doubted = base.id === judged.id || reached.has(base.id);
+        expect(built!.requiresVerification).toBe(doubted);
+        expect(built!.confidence).toBeLessThanOrEqual(doubted ? cap : 1);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("a chain of 5,000 claims: a red verdict on the root reaches the last claim", () => {
+    const inputs: ClaimInput[] = Array.from({ length: 5000 }, (_, i) => ({
+      id: `c${i}`,
+      text: `step ${i}`,
+      confidence: 0.9,
+      origin: { agent: "author", source: "model", basedOn: i === 0 ? [] : [`c${i - 1}`] },
+    }));
+    const stored = reduceClaims([], inputs, fixedClock);
+    const green = reduceClaims(stored, claimVerdicts("v", stored.map((c) => ({ id: c.id, status: "green" as const, reason: "ok", evidence: [`e:${c.id}`] })), { fetched: stored.map((c) => `e:${c.id}`) }), fixedClock, { writer: "v" });
+    const red = reduceClaims(green, claimVerdicts("v", [{ id: "c0", status: "red", reason: "wrong" }]), fixedClock, { writer: "v" });
+    expect(red.at(-1)).toMatchObject({ status: "unverified", requiresVerification: true, confidence: 0 });
+    expect(red.filter((c) => c.status === "green")).toHaveLength(0);
+  });
+});
