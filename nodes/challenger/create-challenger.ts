@@ -224,6 +224,8 @@ function judge(
 ): ChallengeResult {
   const reply = VerdictReplySchema.safeParse(parsed);
   const byId = new Map<string, { verdict: Verdict; reasons: string[]; evidence: string[] }>();
+  // Two different verdicts for one claim are no verdict: that claim fails closed.
+  const conflicting = new Set<string>();
   if (reply.success) {
     for (const v of reply.data.verdicts) {
       const first = byId.get(v.claim_id);
@@ -232,18 +234,16 @@ function judge(
     }
   }
   let valid = reply.success;
-  // Two different verdicts for one claim are no verdict: that claim fails closed.
-  const conflicting = new Set<string>();
   const fetched = new Set(evidence.map((e) => e.id));
   const judgements: ClaimJudgement[] = claims.map((claim) => {
-    const v = byId.get(claim.id);
-    const unfetched = v?.evidence.filter((id) => !fetched.has(id)) ?? [];
-    if (v !== undefined && unfetched.length > 0) {
-      // A verdict resting on evidence nobody fetched is no verdict: fail closed.
     if (conflicting.has(claim.id)) {
       valid = false;
       return { claimId: claim.id, verdict: fallback, reasons: ["The challenger gave this claim conflicting verdicts; failing closed."], evidence: [], fromModel: false };
     }
+    const v = byId.get(claim.id);
+    const unfetched = v?.evidence.filter((id) => !fetched.has(id)) ?? [];
+    if (v !== undefined && unfetched.length > 0) {
+      // A verdict resting on evidence nobody fetched is no verdict: fail closed.
       valid = false;
       return {
         claimId: claim.id,
