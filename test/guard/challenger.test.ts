@@ -112,7 +112,7 @@ describe("createChallenger", () => {
     expect(dataBlock(gullible.prompts[0]![1], CHALLENGER_TAGS.claims)[0].text).toBe(injection);
   });
 
-  it("ignores verdicts for unknown claim ids and fills missing claims with the fail-closed label", async () => {
+  it("ignores verdicts for unknown claim ids; a claim given conflicting verdicts, or none, gets the fail-closed label", async () => {
     const sloppy = new ScriptedChatModel({
       script: [
         {
@@ -120,7 +120,7 @@ describe("createChallenger", () => {
             verdicts: [
               { claim_id: "a", verdict: "green", reasons: ["fine"] },
               { claim_id: "invented", verdict: "green", reasons: ["fine"] },
-              { claim_id: "a", verdict: "red", reasons: ["second verdict for a is ignored"] },
+              { claim_id: "a", verdict: "red", reasons: ["a second, conflicting verdict for a"] },
             ],
           },
         },
@@ -135,7 +135,7 @@ describe("createChallenger", () => {
     });
     expect(result.valid).toBe(false);
     expect(result.judgements.map((j) => [j.claimId, j.verdict, j.fromModel])).toEqual([
-      ["a", "green", true],
+      ["a", "red", false],
       ["b", "red", false],
     ]);
   });
