@@ -6,8 +6,7 @@
  * - analysis: the default `analyzeTopology` (as `compileWithFirebreak` and `firebreak audit`
  *   run it): ρ per SCC, components, seeds, guard placement, relay depth, cycles (capped), tier;
  * - families at 1k, 10k and 100k nodes: random sparse, DAG-heavy, one giant SCC, and periodic
- *   graphs (a bipartite cycle, a ring of 8 layers, a plain ring), where plain power iteration
- *   oscillates;
+ *   graphs (a bipartite cycle, a ring of 8 layers), where plain power iteration oscillates;
  * - extraction: `extractTopology` of a StateGraph built with path maps (`addEdge` is quadratic
  *   in LangGraph itself), with the fitted growth exponent (1 = linear).
  *
@@ -16,19 +15,21 @@
  */
 import { Annotation, START, StateGraph } from "@langchain/langgraph";
 import { anchorAvailable, runAnchor } from "./lib/anchor.js";
-import { bipartiteCycle, dagHeavy, giantScc, layeredRing, randomSparse, ring, type EdgeList } from "./lib/graph-families.js";
+import { bipartiteCycle, dagHeavy, giantScc, layeredRing, randomSparse, type EdgeList } from "./lib/graph-families.js";
 import { median, printTable, sample } from "./lib/stats.js";
 import { analyzeTopology, createTopology, extractTopology, type Topology } from "../src/topology/index.js";
 
-const SIZES = [1_000, 10_000, 100_000] as const;
+/** Sizes; `TOPOLOGY_BENCH_SIZES=1000,10000` runs a subset. */
+const SIZES: readonly number[] = process.env.TOPOLOGY_BENCH_SIZES?.split(",").map(Number).filter((n) => n > 0) ?? [1_000, 10_000, 100_000];
 const FAMILIES: readonly [string, (n: number) => EdgeList][] = [
   ["random sparse", randomSparse],
   ["DAG-heavy", dagHeavy],
   ["giant SCC", giantScc],
   ["bipartite cycle", bipartiteCycle],
   ["ring of 8 layers", (n) => layeredRing(n, 8)],
-  ["ring", ring],
 ];
+// A plain ring (ρ = 1, a closed form here) is left out: ARPACK cannot separate its n eigenvalues
+// on the unit circle and runs to its iteration cap (27 s at 1k nodes, and a wrong ρ).
 const runsFor = (n: number) => (n <= 1_000 ? 15 : n <= 10_000 ? 7 : 3);
 
 function topologyOf(graph: EdgeList): Topology {

@@ -20,7 +20,7 @@ def rho_of(a):
     if size <= 64:
         return float(np.max(np.abs(np.linalg.eigvals(a.toarray())))) if size else 0.0
     try:
-        vals = eigs(a.astype(float), k=1, which="LM", return_eigenvectors=False)
+        vals = eigs(a.astype(float), k=1, which="LM", return_eigenvectors=False, maxiter=5000)
         return float(np.max(np.abs(vals)))
     except ArpackNoConvergence as err:
         return float(np.max(np.abs(err.eigenvalues))) if len(err.eigenvalues) else float("nan")
