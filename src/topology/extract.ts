@@ -94,7 +94,9 @@ interface Context {
   readonly level: AnalysisLevel;
   readonly defaultRole: FirebreakRole;
   readonly nodes: Map<string, TopologyNode>;
-  readonly edges: Map<string, TopologyEdge>;
+  /** Index of each node id, so edges are keyed by a number rather than a concatenated string. */
+  readonly index: Map<string, number>;
+  readonly edges: Map<number, TopologyEdge>;
   readonly findings: TopologyFinding[];
   readonly defaulted: string[];
   readonly scan: ModelScan;
@@ -135,6 +137,7 @@ export function extractTopology(graph: unknown, options: ExtractTopologyOptions 
     level,
     defaultRole: isFirebreakRole(options.defaultRole) ? options.defaultRole : "agent",
     nodes: new Map(),
+    index: new Map(),
     edges: new Map(),
     findings: [],
     defaulted: [],
@@ -266,6 +269,7 @@ function addNode(ctx: Context, lvl: Level, key: string, depth: number): void {
   if (agent) ctx.collapsed++;
   const node = describeNode(ctx, lvl, key, info, agent);
   ctx.nodes.set(id, node);
+  ctx.index.set(id, ctx.index.size);
   scanModels(spec.runnable, ctx.scan);
   if (child && agent) {
     for (const [innerKey, inner] of Object.entries(child.builder.nodes)) {
@@ -420,8 +424,11 @@ function unknownBranchFinding(where: string, source: string, targets: readonly s
   );
 }
 
+/** Room for 2²⁶ nodes in a numeric edge key (source · 2²⁶ + target stays below 2⁵³). */
+const KEY_STRIDE = 67_108_864;
+
 function addEdge(ctx: Context, source: string, target: string, kind: EdgeKind): void {
-  const key = `${source}\u0000${target}`;
+  const key = ctx.index.get(source)! * KEY_STRIDE + ctx.index.get(target)!;
   const existing = ctx.edges.get(key);
   if (existing && KIND_RANK[existing.kind] <= KIND_RANK[kind]) return;
   const beta = ctx.options.edgeBeta?.[`${source}->${target}`];
