@@ -2,7 +2,10 @@
  * Claims channel: reducer cost per claim and per update at 10 / 1,000 / 100,000 stored
  * claims; a LangGraph superstep with the claims channel vs a plain append reducer on the same
  * data (target: ≤ 5% slower per superstep at 1,000 claims); and how the cost grows with the
- * update size (target: no worse than linear — the fitted exponent is printed).
+ * update size (target: no worse than linear — the fitted exponent is printed); and the cost
+ * of the trust boundary (issue 12): sealing a verdict batch at node time, checking its seal
+ * and the evidence rule in the reducer, doubt reaching every descendant, and checking the
+ * sealed verdict history of claims handed on from another run.
  *
  * Everything is in-process and deterministic (seeded lineage, fixed clock); no model calls.
  */
@@ -20,6 +23,8 @@ import {
   type ClaimInput,
   type ClaimsUpdate,
 } from "../src/claims/index.js";
+import { signVerdicts } from "../src/claims/verifier-identity.js";
+import { withWriteContract } from "../src/claims/write-contract.js";
 import { median, printTable, sample } from "./lib/stats.js";
 
 const clock = { now: () => new Date("2026-03-01T09:00:00.000Z") };
@@ -76,6 +81,18 @@ function stateOf(n: number): Claim[] {
 
 const fmtUs = (ms: number) => Number((ms * 1000).toFixed(2));
 
+/** `k` claims, each verified green by a sealed verdict: what an earlier run hands on. */
+function verifiedClaims(k: number): Claim[] {
+  const random = rng(k + 1);
+  const stored = reduceClaims([], newClaims(k, [], random), clock);
+  const batch = claimVerdicts(
+    "checker",
+    stored.map((c) => ({ id: c.id, status: "green" as const, reason: "entailed", evidence: [`doc:${c.id}`] })),
+    { fetched: stored.map((c) => `doc:${c.id}`) },
+  );
+  return JSON.parse(JSON.stringify(reduceClaims(stored, signVerdicts(batch, stored), clock))) as Claim[];
+}
+
 // ---------------------------------------------------------------------------------------
 // 1. Reducer cost per update and per claim, by state size.
 // ---------------------------------------------------------------------------------------
@@ -93,11 +110,32 @@ async function reducerCost(): Promise<void> {
       rows.push({ "stored claims": n, "update": `${k} new claim${k === 1 ? "" : "s"}`, "µs / update": fmtUs(t), "µs / claim": fmtUs(t / k) });
     }
     const targets = state.slice(-10).filter((c) => c.origin.agent !== "critic");
-    const verdicts = claimVerdicts("critic", targets.map((c) => ({ id: c.id, status: "red" as const, reason: "contradicted" })));
-    const tv = median(await sample(() => reduceClaims(state, verdicts, clock), { runs }));
-    rows.push({ "stored claims": n, "update": `${targets.length} verdicts (red)`, "µs / update": fmtUs(tv), "µs / claim": fmtUs(tv / targets.length) });
+    const red = claimVerdicts("critic", targets.map((c) => ({ id: c.id, status: "red" as const, reason: "contradicted" })));
+    const green = claimVerdicts(
+      "critic",
+      targets.map((c) => ({ id: c.id, status: "green" as const, reason: "entailed", evidence: [`doc:${c.id}`] })),
+      { fetched: targets.map((c) => `doc:${c.id}`) },
+    );
+    const add = (label: string, t: number) => rows.push({ "stored claims": n, "update": label, "µs / update": fmtUs(t), "µs / claim": fmtUs(t / targets.length) });
+    // Identity: the writer vouched for by the caller (no seal work) vs a sealed batch (seal checked, each verification sealed).
+    add(`${targets.length} verdicts (red), writer vouched, no seal`, median(await sample(() => reduceClaims(state, red, clock, { writer: "critic" }), { runs })));
+    add(`${targets.length} verdicts (red), sealed (identity checked)`, median(await sample(() => reduceClaims(state, signVerdicts(red, state), clock), { runs })));
+    add(`  sealing them at node time (signVerdicts)`, median(await sample(() => signVerdicts(red, state), { runs })));
+    add(`${targets.length} verdicts (green), sealed, evidence rule checked`, median(await sample(() => reduceClaims(state, signVerdicts(green, state), clock), { runs })));
     const copy = median(await sample(() => state.slice(), { runs }));
     rows.push({ "stored claims": n, "update": "(array copy alone)", "µs / update": fmtUs(copy), "µs / claim": "" });
+    if (n >= 1_000) {
+      // Doubt reaching every descendant: a red verdict on a claim early in the lineage.
+      const early = state[n === 1_000 ? 10 : Math.floor(n / 2)]!;
+      const reached = descendants(state, early.id).length;
+      const redEarly = signVerdicts(claimVerdicts("critic", [{ id: early.id, status: "red", reason: "contradicted" }]), state);
+      const td = median(await sample(() => reduceClaims(state, redEarly, clock), { runs: n === 100_000 ? 8 : runs, warmup: 1 }));
+      rows.push({ "stored claims": n, "update": `1 red verdict reaching ${reached} descendants`, "µs / update": fmtUs(td), "µs / claim": reached ? fmtUs(td / reached) : "" });
+      // Handing claims on: 1,000 verified claims (sealed verdict history) as a new graph's input.
+      const verified = verifiedClaims(1_000);
+      const th = median(await sample(() => reduceClaims([], verified, clock), { runs: 20, warmup: 2 }));
+      rows.push({ "stored claims": n, "update": "hand on 1,000 verified claims (history seals checked)", "µs / update": fmtUs(th), "µs / claim": fmtUs(th / 1_000) });
+    }
     if (n === 100_000) {
       const samples: number[] = [];
       for (let i = 0; i < 5; i++) {
@@ -144,6 +182,8 @@ function chain(builder: any, length: number): Runner {
 
 /** Wall time spent inside a reducer, to report the channel's own work per superstep. */
 const reducerMs: Record<string, number[]> = {};
+/** Wall time of node-time checks (withWriteContract) beyond the node's own work. */
+const nodeTimeMs: Record<string, number[]> = {};
 function timed<A, B>(name: string, fn: (a: A, b: B) => A): (a: A, b: B) => A {
   return (a, b) => {
     // The graph input lands on the empty default: count only the nodes' updates.
@@ -158,10 +198,43 @@ function timed<A, B>(name: string, fn: (a: A, b: B) => A): (a: A, b: B) => A {
 }
 
 const concat = (a: Claim[], b: Claim[] | Claim) => a.concat(b);
+
+/** Each node adds a claim and verifies its parent (green, on evidence it fetched), signing as itself through its contract. */
+function verifyingChain(builder: any, length: number): Runner {
+  let prev = START as string;
+  for (let i = 0; i < length; i++) {
+    const name = `n${i}`;
+    const node = (s: { claims: Claim[] }) => {
+      const parent = s.claims[s.claims.length - 1]!;
+      return {
+        claims: [
+          claimVerdicts(name, [{ id: parent.id, status: "green" as const, reason: "entailed", evidence: [`doc:${i}`] }], { fetched: [`doc:${i}`] }),
+          { id: `g${i}`, text: `Step ${i}`, origin: { agent: name, source: "model" as const, basedOn: [parent.id] }, confidence: 0.6 },
+        ],
+      };
+    };
+    const checked = withWriteContract(node, { allowed: ["claims"], role: "verifier", claims: clock });
+    // The node-time part of the channel's work (identity check, seal, validation against the
+    // input state): the wrapper's time minus the node's own. The reducer then reuses the result.
+    builder.addNode(name, async (s: { claims: Claim[] }, config: object) => {
+      const t0 = performance.now();
+      node(s);
+      const t1 = performance.now();
+      const out = await checked(s, config as never);
+      (nodeTimeMs[CHAN_AV] ??= []).push(performance.now() - t1 - (t1 - t0));
+      return out;
+    });
+    builder.addEdge(prev, name);
+    prev = name;
+  }
+  builder.addEdge(prev, END);
+  return builder.compile();
+}
 const PLAIN_A = "Annotation, plain concat reducer";
 const CHAN_A = "Annotation, claimsChannel";
 const PLAIN_S = "StateSchema, plain ReducedValue";
 const CHAN_S = "StateSchema, claimsChannel";
+const CHAN_AV = "Annotation, claimsChannel, each node also verifies its parent";
 const variants: Record<string, (n: number) => Runner> = {
   [PLAIN_A]: (n) =>
     chain(new StateGraph(Annotation.Root({ claims: Annotation<Claim[], Claim[] | Claim>({ reducer: timed(PLAIN_A, concat), default: () => [] }) })), n),
@@ -181,6 +254,9 @@ const variants: Record<string, (n: number) => Runner> = {
       n,
     ),
   [CHAN_S]: (n) => chain(new StateGraph(new StateSchema({ claims: claimsChannel(clock) })), n),
+  // Every node also verifies its parent: a sealed verdict batch per superstep (seal minted in the node, checked by the reducer).
+  [CHAN_AV]: (n) =>
+    verifyingChain(new StateGraph(Annotation.Root({ claims: Annotation<Claim[], ClaimsUpdate>({ reducer: timed(CHAN_AV, claimsReducer(clock)), default: () => [] }) })), n),
 };
 
 const RUN = { recursionLimit: 1_000 };
@@ -193,6 +269,7 @@ async function superstepCost(): Promise<void> {
   const built = Object.entries(variants).map(([name, make]) => ({ name, s: make(short), l: make(long) }));
   for (const g of built) for (let i = 0; i < 5; i++) await g.l.invoke(input, RUN); // warm up
   for (const k of Object.keys(reducerMs)) delete reducerMs[k];
+  for (const k of Object.keys(nodeTimeMs)) delete nodeTimeMs[k];
   // Interleaved rounds; within a round the fastest of 8 runs is the least disturbed by other
   // load on the machine. Per superstep = (T(long) − T(short)) / (long − short): the input's
   // one-off validation cancels out.
@@ -215,10 +292,14 @@ async function superstepCost(): Promise<void> {
     rows,
   );
   const own = median(reducerMs[CHAN_A]!) - median(reducerMs[PLAIN_A]!);
+  const ownVerifying = median(reducerMs[CHAN_AV]!) + median(nodeTimeMs[CHAN_AV]!) - median(reducerMs[PLAIN_A]!);
   const step = median(perStep[PLAIN_A]!);
   console.log(
     `\nThe channel's own extra work: ${(own * 1000).toFixed(1)} µs per superstep = ${((own / step) * 100).toFixed(2)}% of a ` +
-      `${step.toFixed(3)} ms superstep (median reducer call, measured inside the run; the wall-clock rows also carry the noise of a shared machine).`,
+      `${step.toFixed(3)} ms superstep (median reducer call, measured inside the run; the wall-clock rows also carry the noise of a shared machine).` +
+      `\nWith a sealed verdict batch in every superstep (identity checked and the batch sealed in the node, seal and evidence checked, verification sealed; ` +
+      `node-time ${(median(nodeTimeMs[CHAN_AV]!) * 1000).toFixed(1)} µs + reducer ${(median(reducerMs[CHAN_AV]!) * 1000).toFixed(1)} µs): ${(ownVerifying * 1000).toFixed(1)} µs = ` +
+      `${((ownVerifying / step) * 100).toFixed(2)}% of the same plain superstep.`,
   );
 }
 

@@ -28,8 +28,8 @@ function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate
     precheck: (update, current) => {
       // Identity: the writing node is known here (LangGraph's config), so a verdict batch it
       // signed with its own name is sealed, and one signed with another name is rejected.
-      authorizeVerdicts(update, Array.isArray(current) ? current : undefined, opts, writingNode());
-      if (Array.isArray(current)) precheckClaimsUpdate(current, update, opts);
+      const sealedNow = authorizeVerdicts(update, Array.isArray(current) ? current : undefined, opts, writingNode());
+      if (Array.isArray(current)) precheckClaimsUpdate(current, update, opts, sealedNow);
       else checkClaimsUpdateShape(update, opts);
     },
   };

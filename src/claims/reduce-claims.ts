@@ -23,6 +23,8 @@ export const YELLOW_CAP = 0.5;
 
 /** What the caller vouches for when previewing an update (see {@link reduceClaims}). */
 export interface ReduceContext {
+  /** @internal Batches sealed by the caller in this same synchronous call. */
+  readonly sealedNow?: ReadonlySet<object>;
   /**
    * The node that writes the update. An unsealed verdict batch signed with this name is
    * accepted (the verifications it records are not sealed, so the result cannot be handed on
@@ -92,8 +94,11 @@ export function precheckClaimsUpdate(
   current: readonly Claim[],
   update: ClaimsUpdate,
   options: ResolvedClaimsOptions,
+  sealedNow?: ReadonlySet<object>,
 ): Claim[] {
-  const result = applyUpdate(current, update, options);
+  // `sealedNow`: batches the caller sealed a moment ago in the same synchronous call (nothing
+  // could alter them since), so their seals need no second HMAC here.
+  const result = applyUpdate(current, update, options, sealedNow === undefined ? {} : { sealedNow });
   if (typeof update === "object" && update !== null) {
     memo.set(update, { base: current, options, items: Array.isArray(update) ? update.slice() : undefined, result });
   }
@@ -562,7 +567,7 @@ class Transaction {
       }
       return position;
     });
-    const sealed = this.authority(index, batch, positions);
+    const sealed = this.context.sealedNow?.has(raw) ? true : this.authority(index, batch, positions);
     if (sealed === "unconfirmed") {
       // Sealed under another key: a verdict saved by a process that died, re-applied here
       // without FIREBREAK_CLAIMS_KEY (or a forgery with a made-up key). It proves nothing, so it

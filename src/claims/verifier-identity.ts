@@ -75,10 +75,11 @@ export function signVerdicts(
  * `update` must be signed with the writing node's own name (and that name must be one of the
  * channel's `verifiers`, when listed); it is then sealed in place, so the seal is saved with
  * the write and checked again wherever the write is applied (also after a restart). Throws
- * `InvalidClaimError` naming the node, the claim and the verifier.
+ * `InvalidClaimError` naming the node, the claim and the verifier. Returns the batches it sealed.
  */
-export function authorizeVerdicts(update: ClaimsUpdate, current: readonly Claim[] | undefined, opts: ResolvedClaimsOptions, writer: string | undefined): void {
-  if (update === null || update === undefined) return;
+export function authorizeVerdicts(update: ClaimsUpdate, current: readonly Claim[] | undefined, opts: ResolvedClaimsOptions, writer: string | undefined): Set<object> | undefined {
+  if (update === null || update === undefined) return undefined;
+  let sealedNow: Set<object> | undefined;
   const items: readonly unknown[] = Array.isArray(update) ? update : [update];
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
@@ -109,7 +110,9 @@ export function authorizeVerdicts(update: ClaimsUpdate, current: readonly Claim[
     const sealed = signVerdicts(item, current, items, i, opts.now);
     // In place: LangGraph saves this very object, so the seal is persisted with the write.
     Object.assign(item as object, { at: sealed.at, seal: sealed.seal });
+    (sealedNow ??= new Set()).add(item as object);
   }
+  return sealedNow;
 }
 
 /**

@@ -199,14 +199,16 @@ function checkClaims(value: unknown, ctx: Context, toParent: boolean): unknown {
     return item;
   });
   // Seal the verdict batches (after the claims are final: the seal binds the claims it judges).
+  const sealedNow = new Set<object>();
   for (let i = 0; i < out.length; i++) {
     const item = out[i];
     if (!isClaimVerdicts(item) || (item as { seal?: unknown }).seal !== undefined) continue;
     out[i] = signVerdicts(item, claims, out, i, opts.now);
+    sealedNow.add(out[i] as object);
     changed = true;
   }
   const next = changed ? (Array.isArray(value) ? out : out[0]) : value;
-  if (claims !== undefined) precheckClaimsUpdate(claims, next as never, opts);
+  if (claims !== undefined) precheckClaimsUpdate(claims, next as never, opts, sealedNow);
   else checkClaimsUpdateShape(next as never, opts);
   return next;
 }

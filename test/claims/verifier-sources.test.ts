@@ -127,3 +127,18 @@ describe("handing claims on to another run or graph", () => {
     await expect(withKey(KEY_A, () => receive().invoke({ claims: [dropped] }))).rejects.toThrow(/seal/);
   });
 });
+
+describe("the README's scenario: verified claims as input, a sneaky write rejected for what it does", () => {
+  it("a node that writes nothing accepts the verified input; a node writing c1 back as green is rejected for its status", async () => {
+    const State = new StateSchema({ claims: claimsChannel({ verifiers: ["challenger"] }) });
+    const one = (name: string, fn: () => object) => new StateGraph(State).addNode(name, fn).addEdge(START, name).addEdge(name, END).compile();
+    const first = await one("researcher", () => ({ claims: [C1] })).invoke({});
+    const checked = await one("challenger", () => ({ claims: claimVerdicts("challenger", [{ id: "c1", status: "red", reason: "it is 41", evidence: ["calc:1"] }], { fetched: ["calc:1"] }) })).invoke(first);
+    expect((await one("quiet", () => ({})).invoke({ claims: checked.claims })).claims[0]!.status).toBe("red");
+    const error = await one("sneaky", () => ({ claims: [{ ...checked.claims[0]!, status: "green" as const }] }))
+      .invoke({ claims: checked.claims })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidClaimError);
+    expect(error).toMatchObject({ claimId: "c1", field: "status" });
+  });
+});
