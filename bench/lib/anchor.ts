@@ -3,8 +3,10 @@
  * component + networkx SCC, run by python3 on the same adjacency (bench/lib/anchor.py). Timed
  * single-threaded: OpenBLAS threads jump 2–4× under load on a shared 2-core machine, so the
  * command runs with OPENBLAS_NUM_THREADS=1 and without OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE.
+ * One python process serves every request, so runs can alternate with ours run by run.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { EdgeList } from "./graph-families.js";
 
@@ -30,13 +32,26 @@ export function anchorAvailable(): boolean {
   return probe.status === 0;
 }
 
-/** Runs the anchor `runs` times on `graph`; undefined when python3 fails. */
-export function runAnchor(graph: EdgeList, runs: number): AnchorResult | undefined {
-  const input = `${JSON.stringify({ n: graph.n, src: graph.src, dst: graph.dst, runs })}\n`;
-  const out = spawnSync("python3", [script], { input, env: anchorEnv(), encoding: "utf8", maxBuffer: 1 << 26 });
-  if (out.status !== 0) {
-    console.error(`anchor failed: ${out.stderr.slice(0, 400)}`);
-    return undefined;
-  }
-  return JSON.parse(out.stdout.trim()) as AnchorResult;
+/** A running anchor process: `run(graph, runs)` answers with the measurements. */
+export interface Anchor {
+  run(graph: EdgeList, runs: number): Promise<AnchorResult>;
+  close(): void;
+}
+
+/** Starts python3 once; requests are answered in order, one JSON line each. */
+export function startAnchor(): Anchor {
+  const child: ChildProcessWithoutNullStreams = spawn("python3", [script], { env: anchorEnv() });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  child.stderr.on("data", (chunk: Buffer) => process.stderr.write(`anchor: ${chunk.toString()}`));
+  return {
+    async run(graph, runs) {
+      child.stdin.write(`${JSON.stringify({ n: graph.n, src: graph.src, dst: graph.dst, runs })}\n`);
+      const next = await lines.next();
+      if (next.done) throw new Error("the anchor process ended");
+      return JSON.parse(next.value) as AnchorResult;
+    },
+    close() {
+      child.stdin.end();
+    },
+  };
 }
