@@ -5,9 +5,9 @@
  *
  * Same graph as `npm start` (scripted models, so importing it needs no keys and no
  * network), with the saver class `createCheckpointer()` returns and the human gate before the
- * writer. The audit only reads the graph: the saver's pool is never opened. The audit
- * reports ρ(A) = √2 for the supervisor ⇄ {researcher, analyst} cycles, and a lower effective
- * ρ because the researcher's output passes the BICR guard.
+ * writer. The audit only reads the graph (in a child process): the saver's pool is never
+ * opened. At agent level it reports ρ(A) = √2 for the supervisor ⇄ {researcher, analyst}
+ * cycles, and an effective ρ of √(2 · 0.11) because both workers' output passes a BICR guard.
  */
 import pg from "pg";
 import { BranchSafePostgresSaver } from "../../checkpointers/index.js";
