@@ -49,7 +49,7 @@ export const ClaimVerificationSchema = z.strictObject({
   at: isoTime,
   reason: z.string(),
   evidence: z.array(z.string()),
-  /** The label this verdict gave (absent in records written before 0.x kept it). */
+  /** The label this verdict gave (absent only in records written before the channel kept it). */
   status: z.enum(VERDICT_STATUSES).optional(),
   /** The channel's seal over this record, chained to the previous one. */
   seal: ClaimSealSchema.optional(),

@@ -12,6 +12,7 @@ export {
   ClaimInputSchema,
   ClaimOriginSchema,
   ClaimSchema,
+  ClaimSealSchema,
   ClaimsStateSchema,
   ClaimValueSchema,
   ClaimVerdictSchema,
@@ -23,6 +24,7 @@ export {
   type ClaimAlternative,
   type ClaimInput,
   type ClaimOrigin,
+  type ClaimSeal,
   type ClaimSource,
   type ClaimStatus,
   type ClaimsUpdate,
@@ -73,7 +75,7 @@ export {
   type PosteriorClaim,
   type PosteriorReply,
 } from "./posterior.js";
-export { reduceClaims } from "./reduce-claims.js";
+export { YELLOW_CAP, effectiveConfidence, reduceClaims, type ReduceContext } from "./reduce-claims.js";
 export type { ReducerChannel } from "../internal/state-field.js";
 export { claimVerdicts, isClaimVerdicts } from "./verdicts.js";
 export {

@@ -46,27 +46,39 @@ const NEW_CLAIM_STATUS =
  * - every new claim matches `ClaimInputSchema` and its `confidence` plus alternatives is ≤ 1;
  * - `origin.basedOn` names claims already stored or earlier in the same update (so the
  *   lineage graph is acyclic and never dangles);
- * - a new claim is `"unverified"`; a stored claim written again must be unchanged (claims
- *   are immutable — derive a new claim instead); only a verdict batch (`claimVerdicts`)
- *   changes a status, never on the verifier's own claim, and lifts a red claim only when it
- *   cites evidence the red verdict did not.
+ * - a new claim is `"unverified"`, unless it is handed on: a stored claim from another run or
+ *   graph whose verdict history carries the channel's seals (see `claimVerdicts`) keeps its
+ *   status when every seal is valid here and its latest verifier is accepted, else it is stored
+ *   unverified; a forged or edited history is rejected;
+ * - a stored claim written again must be unchanged (claims are immutable — derive a new claim
+ *   instead), more doubtful, or carry its sealed verdict history extended elsewhere (a
+ *   subgraph's output);
+ * - only a verdict batch (`claimVerdicts`) changes a status: it must be sealed by its writer's
+ *   node-time check (or, in a preview, signed by `context.writer`), by an accepted verifier who
+ *   is not the claim's author; a verdict that lifts a claim (to green, or red → yellow) cites
+ *   evidence that exists (the batch's `fetched`, or the claim's `origin.ref`) and at least one
+ *   item no earlier verdict on that claim cited. A batch sealed under another key (saved by a
+ *   process that died, without `FIREBREAK_CLAIMS_KEY`) changes no status and flags its claims.
  *
  * What the channel fills in: a missing `id` (deterministic: position and content), a missing
- * `origin.at` (the clock), `requiresVerification` and the confidence cap:
- * - **Doubt propagates.** A claim is stored with `requiresVerification: true` when its author
- *   asked for it or any parent is not green; a yellow or red verdict sets it on the judged
- *   claim and on its children that are not green; a green verdict clears it on the judged
- *   claim only. So every non-green claim reached from a non-green ancestor through
- *   non-green claims requires verification, however long the chain.
+ * `origin.at` (the clock), `requiresVerification`, the verdict history and the confidence cap:
+ * - **Doubt reaches every descendant.** A claim is stored with `requiresVerification: true`
+ *   when its author asked for it or any parent is not green or requires verification. A red
+ *   or yellow verdict (on a green claim too) reaches every claim derived from the judged one,
+ *   however deep: each loses green (back to `"unverified"`, its lost verdict kept in
+ *   `verifiedBy`), requires verification and is capped again. A green verdict clears the flag
+ *   on the judged claim only.
  * - **Confidence is capped by the parents.** A derived claim is at best as likely as the
  *   conjunction of its parents, and P(A∧B) ≤ min(P(A), P(B)) (the Fréchet bound, which needs
- *   no independence assumption): `confidence = min(stated, parents' confidences)`; the stated
- *   value is kept in `statedConfidence` when the cap lowered it.
+ *   no independence assumption): `confidence = min(stated, what each parent lends)`, where a
+ *   parent lends its confidence, at most {@link YELLOW_CAP} when yellow and 0 when red; the
+ *   stated value is kept in `statedConfidence` when the cap lowered it. A cap is never lifted.
  * - **Taint is inherited.** A claim's `taint` is the union of its own and its parents'.
  *
- * Cost: O(size of the update + children of judged claims), plus one copy of the array of
- * references when something changed. Throws {@link InvalidClaimError} naming the item, the
- * field and what was expected.
+ * Cost: O(size of the update + descendants of claims judged red or yellow), plus one copy of
+ * the array of references when something changed, and one HMAC per sealed batch and per
+ * verdict applied. Throws {@link InvalidClaimError} naming the item, the field, what was
+ * expected and, for verdicts, the verifier.
  *
  * @example
  * ```ts
