@@ -99,7 +99,8 @@ async function judgeAttempt(o: ResolvedGuard, buffer: Buffered, parent: Record<s
   }
   const incomplete = failure ?? incompleteness(selected, result);
   if (incomplete !== undefined && o.invalidReply === "label") result = labelUnjudged(selected, result, o.challenger.options.onInvalidReply, incomplete);
-  const blocking = result.judgements.filter((j) => o.blockOn.has(j.verdict) && selected.some((c) => c.id === j.claimId)).map((j) => j.claimId);
+  const sent = new Set(selected.map((c) => c.id));
+  const blocking = result.judgements.filter((j) => o.blockOn.has(j.verdict) && sent.has(j.claimId)).map((j) => j.claimId);
   const blocked = blocking.length > 0 || (incomplete !== undefined && o.invalidReply === "block");
   return {
     ...result,

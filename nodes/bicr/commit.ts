@@ -5,7 +5,9 @@
  */
 import { AIMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { reduceClaims, type ClaimsUpdate } from "../../src/claims/index.js";
+import type { ClaimsUpdate } from "../../src/claims/index.js";
+import { resolveClaimsOptions } from "../../src/claims/claims-options.js";
+import { precheckClaimsUpdate } from "../../src/claims/reduce-claims.js";
 import { FirebreakError, isFirebreakError } from "../../src/internal/errors.js";
 import type { Verdict } from "../challenger/verdict-schema.js";
 import { storedClaims } from "./buffer.js";
@@ -84,20 +86,20 @@ export function degradePlan(o: ResolvedGuard, buffer: Buffered, review: Review, 
     else if (j?.verdict === "red") reasons.set(item.id, "red");
     else if (reviewed.has(item.id) && (j === undefined || !j.fromModel)) reasons.set(item.id, "no valid verdict");
   }
-  // A claim built on a withheld claim goes with it, however deep.
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const item of buffer.claims) {
-      if (reasons.has(item.id)) continue;
-      const parent = item.basedOn.find((id) => reasons.has(id));
-      if (parent !== undefined) {
-        reasons.set(item.id, `built on withheld claim ${parent}`);
-        grew = true;
-      }
+  // A claim built on a withheld claim goes with it, however deep (a walk over the children).
+  const children = new Map<string, BufferedClaim[]>();
+  for (const item of buffer.claims) for (const parent of item.basedOn) children.set(parent, [...(children.get(parent) ?? []), item]);
+  const queue = [...reasons.keys()];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    for (const child of children.get(id) ?? []) {
+      if (reasons.has(child.id)) continue;
+      reasons.set(child.id, `built on withheld claim ${id}`);
+      queue.push(child.id);
     }
   }
-  const out = (kind: string, index: number | string) => buffer.claims.some((c) => reasons.has(c.id) && c.from.kind === kind && ("index" in c.from ? c.from.index : c.from.key) === index);
+  const withheldPlaces = new Set(buffer.claims.filter((c) => reasons.has(c.id)).map((c) => `${c.from.kind}:${"index" in c.from ? c.from.index : c.from.key}`));
+  const out = (kind: string, index: number | string) => withheldPlaces.has(`${kind}:${index}`);
   const yellow = new Set(review.judgements.filter((j) => j.verdict === "yellow" && !reasons.has(j.claimId)).map((j) => j.claimId));
   const withProseClaims = withProse(o, buffer.update, buffer.claims.filter((c) => !reasons.has(c.id)), producer);
   const update: Record<string, unknown> = {};
@@ -147,7 +149,8 @@ export async function planCommit(o: ResolvedGuard, s: GuardState, review: Review
   }
   if (outcome.action === "degrade") {
     const plan = degradePlan(o, buffer, review, producer);
-    const kept = buffer.claims.filter((c) => plan.committed.includes(c.id));
+    const committed = new Set(plan.committed);
+    const kept = buffer.claims.filter((c) => committed.has(c.id));
     const note =
       `output blocked ${blocked} time(s); withheld ${plan.withheld.length} part(s) judged red or left unjudged` +
       (plan.highRisk.length ? `, forwarded ${plan.highRisk.length} unsupported claim(s) tagged high-risk` : "") +
@@ -173,7 +176,8 @@ export async function planCommit(o: ResolvedGuard, s: GuardState, review: Review
 /** Checks the commit's claims update against the parent's channel before it is written (a rejected write would stick in the checkpoint's pending writes). */
 function checkCommit(o: ResolvedGuard, name: string, parent: Record<string, unknown>, update: ClaimsUpdate): void {
   try {
-    reduceClaims(storedClaims(parent, o.keys.claimsKey), update, o.claimsOptions);
+    // The node-time check: the parent's reducer reuses its result for this very update (one full apply less per handoff).
+    precheckClaimsUpdate(storedClaims(parent, o.keys.claimsKey), update, resolveClaimsOptions(o.claimsOptions));
   } catch (error) {
     if (!isFirebreakError(error)) throw error;
     throw new FirebreakError(

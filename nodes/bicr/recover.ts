@@ -13,13 +13,14 @@ import type { GuardFeedback } from "./guard-types.js";
 export function feedbackFor(name: string, buffer: Buffered, review: Review, maxAttempts: number): GuardFeedback {
   const evidenceById = new Map<string, EvidenceItem>(review.evidence.map((e) => [e.id, e]));
   const text = new Map(buffer.claims.map((c) => [c.id, c.text]));
+  const blocking = new Set(review.blocking);
   return {
     kind: "firebreak/guard-feedback",
     producer: name,
     attempt: buffer.attempt,
     remainingAttempts: maxAttempts - buffer.attempt,
     failed: review.judgements
-      .filter((j) => review.blocking.includes(j.claimId))
+      .filter((j) => blocking.has(j.claimId))
       .map((j) => ({
         claimId: j.claimId,
         text: text.get(j.claimId) ?? "",

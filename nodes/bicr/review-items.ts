@@ -65,7 +65,7 @@ export function toData(value: unknown, path = "value", seen: Set<object> = new S
     case "boolean":
       return value;
     case "number":
-      return Number.isFinite(value) ? value : String(value);
+      return Number.isFinite(value) ? (Object.is(value, -0) ? "-0" : value) : String(value);
     case "bigint":
       return `${value}n`;
     case "undefined":
@@ -100,7 +100,8 @@ export function toData(value: unknown, path = "value", seen: Set<object> = new S
 
 /** An object's own properties as data: symbol keys and getters are not data (skipped on messages' own bookkeeping). */
 function ownData(object: object, path: string, seen: Set<object>, message: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // No prototype, and every key defined as an own property: an own "__proto__" key stays a key.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const key of Reflect.ownKeys(object)) {
     if (typeof key === "symbol") {
       if (message) continue;
@@ -110,7 +111,7 @@ function ownData(object: object, path: string, seen: Set<object>, message: boole
     const descriptor = Object.getOwnPropertyDescriptor(object, key)!;
     if (!("value" in descriptor)) throw new NotData(`${path}.${key} is a getter`);
     if (descriptor.value === undefined) continue;
-    out[key] = toData(descriptor.value, `${path}.${key}`, seen);
+    Object.defineProperty(out, key, { value: toData(descriptor.value, `${path}.${key}`, seen), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -154,6 +155,8 @@ const EMPTY = (v: unknown) => v === undefined || v === null || (Array.isArray(v)
 function describeMessage(m: unknown): string {
   const type = messageType(m);
   if (type === undefined || typeof m !== "object" || m === null) return `a message ${render(m)}`;
+  // A message given as a plain object (OpenAI's format, a serialized message): shown whole, as LangGraph will read it.
+  if (!("lc_kwargs" in m)) return `${type} message given as data: ${render(m)}`;
   const { type: _t, content, name, tool_calls, ...rest } = toData(m) as Record<string, unknown>;
   const who = typeof name === "string" ? ` from "${name}"` : "";
   const text = messageText(m);

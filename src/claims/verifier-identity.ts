@@ -66,7 +66,17 @@ export function signVerdicts(
 ): SealedVerdicts {
   const at = batch.at ?? now().toISOString();
   const body = { ...batch, at, verdicts: batch.verdicts.map((v) => ({ ...v, evidence: [...(v.evidence ?? [])] })) };
-  const prints = body.verdicts.map((v) => printFor(v.id, stored, items, index < 0 ? items.length : index));
+  const end = index < 0 ? items.length : index;
+  // One pass over the items before the batch (the last claim with each id wins), not one per verdict.
+  const before = new Map<string, number>();
+  for (let i = 0; i < end; i++) {
+    const id = (items[i] as { id?: unknown } | null)?.id;
+    if (typeof id === "string" && !isClaimVerdicts(items[i])) before.set(id, i);
+  }
+  const prints = body.verdicts.map((v) => {
+    const at = before.get(v.id);
+    return printFor(v.id, stored, items, at === undefined ? 0 : at + 1);
+  });
   return { ...body, seal: seal(batchPayload(body, prints)) } as SealedVerdicts;
 }
 
