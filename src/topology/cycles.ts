@@ -55,124 +55,141 @@ export function findCycles(topology: Topology, options: FindCyclesOptions = {}):
 export function findCyclesIndexed(g: IndexedGraph, options: FindCyclesOptions = {}): CycleReport {
   const limit = Math.max(0, Math.floor(options.limit ?? 50));
   const countLimit = Math.max(limit, Math.floor(options.countLimit ?? 10_000));
-  // Collect more than `limit` so the shortest can be returned, within reason.
-  const keep = Math.min(countLimit, Math.max(limit * 4, limit));
   const perCycle = options.countLimit !== undefined ? 50 * countLimit : 0;
-  const workLimit = Math.max(0, Math.floor(options.workLimit ?? 4 * (g.n + g.outTarget.length) + 2_000 + perCycle));
-  let steps = 0;
-  const found: number[][] = [];
-  let count = 0;
-  let exact = true;
-
-  const n = g.n;
-  const include = new Uint8Array(n);
-  const blocked = new Uint8Array(n);
-  const bSets: (number[] | undefined)[] = new Array(n);
-  const path: number[] = [];
-  const edgePtr = new Int32Array(n);
-  const closed: boolean[] = [];
+  const st = createSearch(g, {
+    // Collect more than `limit` so the shortest can be returned, within reason.
+    keep: Math.min(countLimit, Math.max(limit * 4, limit)),
+    countLimit,
+    workLimit: Math.max(0, Math.floor(options.workLimit ?? 4 * (g.n + g.outTarget.length) + 2_000 + perCycle)),
+  });
+  const scratch = createSccScratch(g.n);
   const work: Int32Array[] = [];
-  const scratch = createSccScratch(n);
-
-  const initial = stronglyConnectedComponents(n, g.outStart, g.outTarget);
-  for (let c = 0; c < initial.count; c++) {
-    work.push(initial.members.slice(initial.start[c]!, initial.start[c + 1]!));
-  }
-
-  const unblock = (u0: number) => {
-    const stack = [u0];
-    while (stack.length > 0) {
-      const u = stack.pop()!;
-      if (blocked[u] === 0) continue;
-      blocked[u] = 0;
-      const set = bSets[u];
-      if (set) {
-        for (const w of set) stack.push(w);
-        bSets[u] = undefined;
-      }
-    }
-  };
-
-  outer: while (work.length > 0) {
+  const initial = stronglyConnectedComponents(g.n, g.outStart, g.outTarget);
+  for (let c = 0; c < initial.count; c++) work.push(initial.members.slice(initial.start[c]!, initial.start[c + 1]!));
+  let exact = true;
+  while (work.length > 0) {
     const members = work.pop()!;
     if (members.length === 1 && g.selfLoop[members[0]!] === 0) continue;
-    steps += members.length;
-    if (steps > workLimit) {
-      exact = false;
-      break;
-    }
+    st.steps += members.length;
     let s = members[0]!;
     for (const v of members) if (v < s) s = v;
     for (const v of members) {
-      include[v] = 1;
-      blocked[v] = 0;
-      bSets[v] = undefined;
+      st.include[v] = 1;
+      st.blocked[v] = 0;
+      st.bSets[v] = undefined;
     }
-    path.length = 0;
-    closed.length = 0;
-    path.push(s);
-    closed.push(false);
-    blocked[s] = 1;
-    edgePtr[s] = g.outStart[s]!;
-    while (path.length > 0) {
-      const v = path[path.length - 1]!;
-      let descended = false;
-      while (edgePtr[v]! < g.outStart[v + 1]!) {
-        const w = g.outTarget[edgePtr[v]!]!;
-        edgePtr[v]!++;
-        if (++steps > workLimit) {
-          exact = false;
-          for (const m of members) include[m] = 0;
-          break outer;
-        }
-        if (include[w] === 0) continue;
-        if (w === s) {
-          count++;
-          if (found.length < keep && path.length <= MAX_LISTED_LENGTH) found.push(path.slice());
-          closed[closed.length - 1] = true;
-          if (count >= countLimit) {
-            exact = false;
-            for (const m of members) include[m] = 0;
-            break outer;
-          }
-        } else if (blocked[w] === 0) {
-          path.push(w);
-          closed.push(false);
-          blocked[w] = 1;
-          edgePtr[w] = g.outStart[w]!;
-          descended = true;
-          break;
-        }
-      }
-      if (descended) continue;
-      path.pop();
-      if (closed.pop()) {
-        if (closed.length > 0) closed[closed.length - 1] = true;
-        unblock(v);
-      } else {
-        for (let e = g.outStart[v]!; e < g.outStart[v + 1]!; e++) {
-          const w = g.outTarget[e]!;
-          if (include[w] === 0) continue;
-          const set = (bSets[w] ??= []);
-          if (!set.includes(v)) set.push(v);
-        }
-      }
+    if (st.steps > st.workLimit || !cyclesThrough(st, s)) {
+      exact = false;
+      for (const m of members) st.include[m] = 0;
+      break;
     }
     // Remove s and split the rest of the component again.
-    include[s] = 0;
+    st.include[s] = 0;
     const rest = members.filter((v) => v !== s);
-    for (const part of subsetComponents(scratch, g.outStart, g.outTarget, rest, include)) {
-      work.push(part);
-    }
-    for (const v of members) include[v] = 0;
+    for (const part of subsetComponents(scratch, g.outStart, g.outTarget, rest, st.include)) work.push(part);
+    for (const v of members) st.include[v] = 0;
   }
+  st.found.sort((a, b) => a.length - b.length || compareIds(a, b, g));
+  return { cycles: st.found.slice(0, limit).map((cycle) => cycle.map((i) => g.ids[i]!)), count: st.count, exact };
+}
 
-  found.sort((a, b) => a.length - b.length || compareIds(a, b, g));
+/** The state of Johnson's search, shared across the components it visits. */
+interface Search {
+  readonly g: IndexedGraph;
+  readonly include: Uint8Array;
+  readonly blocked: Uint8Array;
+  readonly bSets: (number[] | undefined)[];
+  readonly path: number[];
+  readonly edgePtr: Int32Array;
+  readonly closed: boolean[];
+  readonly found: number[][];
+  readonly keep: number;
+  readonly countLimit: number;
+  readonly workLimit: number;
+  steps: number;
+  count: number;
+}
+
+function createSearch(g: IndexedGraph, limits: { keep: number; countLimit: number; workLimit: number }): Search {
+  const n = g.n;
   return {
-    cycles: found.slice(0, limit).map((cycle) => cycle.map((i) => g.ids[i]!)),
-    count,
-    exact,
+    g,
+    include: new Uint8Array(n),
+    blocked: new Uint8Array(n),
+    bSets: new Array(n),
+    path: [],
+    edgePtr: new Int32Array(n),
+    closed: [],
+    found: [],
+    ...limits,
+    steps: 0,
+    count: 0,
   };
+}
+
+function unblock(st: Search, u0: number): void {
+  const stack = [u0];
+  while (stack.length > 0) {
+    const u = stack.pop()!;
+    if (st.blocked[u] === 0) continue;
+    st.blocked[u] = 0;
+    const set = st.bSets[u];
+    if (set) {
+      for (const w of set) stack.push(w);
+      st.bSets[u] = undefined;
+    }
+  }
+}
+
+/**
+ * Johnson's circuit search for the cycles through `s` among the included nodes; false when the
+ * count or work limit stopped it.
+ */
+function cyclesThrough(st: Search, s: number): boolean {
+  const { g, include, blocked, bSets, path, edgePtr, closed } = st;
+  path.length = 0;
+  closed.length = 0;
+  path.push(s);
+  closed.push(false);
+  blocked[s] = 1;
+  edgePtr[s] = g.outStart[s]!;
+  while (path.length > 0) {
+    const v = path[path.length - 1]!;
+    let descended = false;
+    while (edgePtr[v]! < g.outStart[v + 1]!) {
+      const w = g.outTarget[edgePtr[v]!]!;
+      edgePtr[v]!++;
+      if (++st.steps > st.workLimit) return false;
+      if (include[w] === 0) continue;
+      if (w === s) {
+        st.count++;
+        if (st.found.length < st.keep && path.length <= MAX_LISTED_LENGTH) st.found.push(path.slice());
+        closed[closed.length - 1] = true;
+        if (st.count >= st.countLimit) return false;
+      } else if (blocked[w] === 0) {
+        path.push(w);
+        closed.push(false);
+        blocked[w] = 1;
+        edgePtr[w] = g.outStart[w]!;
+        descended = true;
+        break;
+      }
+    }
+    if (descended) continue;
+    path.pop();
+    if (closed.pop()) {
+      if (closed.length > 0) closed[closed.length - 1] = true;
+      unblock(st, v);
+    } else {
+      for (let e = g.outStart[v]!; e < g.outStart[v + 1]!; e++) {
+        const w = g.outTarget[e]!;
+        if (include[w] === 0) continue;
+        const set = (bSets[w] ??= []);
+        if (!set.includes(v)) set.push(v);
+      }
+    }
+  }
+  return true;
 }
 
 function compareIds(a: number[], b: number[], g: IndexedGraph): number {

@@ -13,7 +13,6 @@ import { formatPath } from "./findings.js";
  */
 export function formatTopologyReport(report: TopologyReport, options: { title?: string } = {}): string {
   const out: string[] = [];
-  const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4));
   const title = options.title ?? report.name ?? "graph";
   const cyclic = report.components.length;
   out.push(`Topology audit: ${title}`);
@@ -22,6 +21,20 @@ export function formatTopologyReport(report: TopologyReport, options: { title?: 
   );
   if (report.level === "agent") out.push("  level: agent (a prebuilt agent's model ⇄ tools loop is one agent; --level node shows every node)");
   else if (report.level === "node") out.push("  level: node (every node of every subgraph)");
+  cascadeSection(report, out);
+  structureSection(report, out);
+  relaySection(report, out);
+  tierSection(report, out);
+  return `${out.join("\n")}\n`;
+}
+
+function num(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(4);
+}
+
+/** ρ, R, the verdict and the stars. */
+function cascadeSection(report: TopologyReport, out: string[]): void {
+  const n = num;
   out.push("");
   out.push("Cascade risk (arXiv:2603.04474)");
   out.push(`  ρ(A)          = ${n(report.rho)}${report.rho === 0 ? "  (acyclic: A is nilpotent, no error recirculates)" : ""}`);
@@ -39,6 +52,12 @@ export function formatTopologyReport(report: TopologyReport, options: { title?: 
   for (const p of report.patterns) {
     out.push(`  supervisor–worker: hub "${p.hub}" with k = ${p.k} workers → bare star ρ = √${p.k} ≈ ${n(p.rhoClosedForm)}`);
   }
+}
+
+/** Cyclic components, cycles and seeds. */
+function structureSection(report: TopologyReport, out: string[]): void {
+  const n = num;
+  const cyclic = report.components.length;
   if (cyclic > 0) {
     out.push("");
     out.push("Cyclic components");
@@ -62,6 +81,11 @@ export function formatTopologyReport(report: TopologyReport, options: { title?: 
       out.push(`  ${i + 1}. ${s.node}${report.rho > 0 ? `  score ${s.score.toFixed(3)}` : ""}  reaches ${s.reach} node${s.reach === 1 ? "" : "s"}`);
     });
   }
+}
+
+/** Relay depth and recommended guards. */
+function relaySection(report: TopologyReport, out: string[]): void {
+  const n = num;
   out.push("");
   const r = report.relay;
   out.push(`Relay depth: ${r.depth} (limit ${r.limit}, a heuristic from arXiv:2603.26993) ${r.ok ? "ok" : "FAILS"}`);
@@ -80,6 +104,10 @@ export function formatTopologyReport(report: TopologyReport, options: { title?: 
       out.push(`  ρ effective ${n(g.rhoBefore)} → ${n(g.rhoAfter)};  R ${n(g.rBefore)} → ${n(g.rAfter)}${g.sufficient ? "" : "  (still ≥ 1)"}`);
     }
   }
+}
+
+/** The tier checklist, the findings and the result line. */
+function tierSection(report: TopologyReport, out: string[]): void {
   out.push("");
   out.push(`Tier ${report.tier.tier}`);
   for (const reason of report.tier.reasons) out.push(`  · ${reason}`);
@@ -99,5 +127,4 @@ export function formatTopologyReport(report: TopologyReport, options: { title?: 
   const warnings = report.findings.filter((f) => f.severity === "warning").length;
   out.push("");
   out.push(`Result: ${report.ok ? "PASS" : "FAIL"} (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"})`);
-  return `${out.join("\n")}\n`;
 }
