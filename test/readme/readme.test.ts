@@ -55,5 +55,6 @@ describe("README snippets", () => {
       expect(found, `${file}: expected a line "${want}" after line ${cursor} in:\n${out}`).toBeGreaterThanOrEqual(0);
       cursor = found + 1;
     }
-  });
+    // The chaos snippet runs a seeded 20-trial campaign: seconds on a quiet machine, up to a minute on a loaded one.
+  }, 180_000);
 });
