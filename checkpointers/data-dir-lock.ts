@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { makeDirectory } from "./make-directory.js";
 import { dirname } from "node:path";
 import { CheckpointerError } from "./checkpointer-error.js";
 
@@ -38,7 +39,7 @@ function readOwner(path: string): number | undefined {
  */
 export function lockDataDir(dataDir: string): DataDirLock {
   const path = `${dataDir}.lock`;
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectory(dirname(path));
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {

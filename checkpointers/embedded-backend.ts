@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { makeDirectory } from "./make-directory.js";
 import type { Checkpointer, ResolvedCheckpointerOptions } from "./checkpointer.js";
 import { CheckpointerError } from "./checkpointer-error.js";
 import { lockDataDir } from "./data-dir-lock.js";
@@ -25,7 +25,7 @@ export async function openEmbedded(options: ResolvedCheckpointerOptions): Promis
   };
   let doing = "Creating";
   try {
-    mkdirSync(dataDir, { recursive: true });
+    makeDirectory(dataDir);
     doing = "Locking";
     release = lockDataDir(dataDir).release;
     doing = "Opening";

@@ -71,8 +71,20 @@ function wholeNumber(flag: string, raw: string): number {
  * ```
  */
 export async function runPrune(argv: readonly string[], io: PruneIo = {}): Promise<number> {
-  const stdout = io.stdout ?? ((text: string) => void process.stdout.write(text));
-  const stderr = io.stderr ?? ((text: string) => void process.stderr.write(text));
+  // Whatever this command prints passes through the redaction: a URL given in the wrong place
+  // (a positional argument, a flag's value) is quoted back without its password.
+  const { redactText } = await import("../../checkpointers/redact.js");
+  const urls = [...argv.filter((a) => a.includes("://") || /password=/i.test(a)), process.env["DATABASE_URL"]];
+  // Also any user:password part or password parameter in the text, cut short or not.
+  const redact = (text: string) =>
+    urls
+      .reduce<string>((t, url) => redactText(t, url), text)
+      .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s"']*:)[^@\s"']+/gi, "$1***")
+      .replace(/((?:ssl)?(?:password|passwd|pass)=)[^&\s"']+/gi, "$1***");
+  const rawOut = io.stdout ?? ((text: string) => void process.stdout.write(text));
+  const rawErr = io.stderr ?? ((text: string) => void process.stderr.write(text));
+  const stdout = (text: string) => rawOut(redact(text));
+  const stderr = (text: string) => rawErr(redact(text));
   let values;
   try {
     ({ values } = parseArgs({
