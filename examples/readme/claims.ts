@@ -1,5 +1,5 @@
 import { END, START, StateGraph, StateSchema } from "@langchain/langgraph";
-import { claimsChannel, claimVerdicts, confirmingContexts, isFirebreakError, toPosterior } from "langgraph-firebreak";
+import { claimsChannel, claimVerdicts, confirmingContexts, InvalidClaimError, toPosterior } from "langgraph-firebreak";
 
 // One line adds the claims channel to your state.
 const State = new StateSchema({ claims: claimsChannel({ verifiers: ["challenger"] }) });
@@ -25,18 +25,16 @@ console.log(claims.map((c) => `${c.id}:${c.requiresVerification}`).join(" ")); /
 console.log(claims[1]!.confidence, claims[1]!.statedConfidence); // → 0.9 0.95  (capped by its parent's confidence)
 console.log(JSON.stringify(toPosterior(claims).claims[0])); // the structured posterior the next agent reads
 
-// Only a verifier's verdict may change a status; an ordinary write that tries is rejected whole.
-const verdict = claimVerdicts("challenger", [{ id: "c1", status: "red", reason: "0.85^5 = 0.4437", evidence: ["calc:1"] }]);
-const checked = await new StateGraph(State)
-  .addNode("challenger", () => ({ claims: verdict }))
-  .addEdge(START, "challenger").addEdge("challenger", END)
-  .compile().invoke({ claims });
-console.log(checked.claims[0]!.status); // → red
+// Only the node the graph declares as verifier can label a claim; verified claims are handed on as input.
+const check = (node: string) =>
+  new StateGraph(State)
+    .addNode(node, () => ({ claims: claimVerdicts("challenger", [{ id: "c1", status: "red", reason: "0.85^5 = 0.4437", evidence: ["calc:1"] }], { fetched: ["calc:1"] }) }))
+    .addEdge(START, node).addEdge(node, END)
+    .compile();
+const checked = await check("challenger").invoke({ claims });
+console.log(checked.claims.map((c) => `${c.id}:${c.status}:${c.confidence}`).join(" ")); // → c1:red:0.9 c2:unverified:0 c3:unverified:0  (doubt and the cap reach every descendant)
 try {
-  await new StateGraph(State)
-    .addNode("sneaky", () => ({ claims: [{ ...checked.claims[0]!, status: "green" as const }] }))
-    .addEdge(START, "sneaky").addEdge("sneaky", END)
-    .compile().invoke({ claims: checked.claims });
+  await check("sneaky").invoke({ claims }); // the same verdict, written by another node
 } catch (error) {
-  console.log(isFirebreakError(error) && error.code); // → INVALID_CLAIM
+  if (error instanceof InvalidClaimError) console.log(error.node, error.claimId, error.verifier); // → sneaky c1 challenger
 }

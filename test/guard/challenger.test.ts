@@ -56,8 +56,17 @@ describe("createChallenger", () => {
     expect(prompt.map((m) => m.getType())).toEqual(["system", "human"]);
     expect(dataBlock(prompt[1], CHALLENGER_TAGS.intent)).toBe("How reliable is a five-stage relay at 85% per stage?");
     expect(dataBlock(prompt[1], CHALLENGER_TAGS.claims)).toEqual([{ id: "c1", text: "0.85^5 is about 0.44" }]);
+    // The node seals its batch (issue 12); with no evidence tool, a verdict cites the review itself, listed as fetched.
+    const review = expect.stringMatching(/^review:challenger:/);
     expect(update).toEqual({
-      claims: { kind: "firebreak/verdicts", verifier: "challenger", verdicts: [{ id: "c1", status: "green", reason: 'scripted: green for "0.85^5 is about 0.44"', evidence: [] }] },
+      claims: {
+        kind: "firebreak/verdicts",
+        verifier: "challenger",
+        at: expect.any(String),
+        fetched: [review],
+        verdicts: [{ id: "c1", status: "green", reason: 'scripted: green for "0.85^5 is about 0.44"', evidence: [review] }],
+        seal: { k: expect.any(String), mac: expect.any(String) },
+      },
     });
   });
 

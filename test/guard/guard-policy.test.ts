@@ -1,7 +1,7 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { createBicrGuard, createChallenger, selectForReview, type ReviewPolicy } from "../../nodes/index.js";
-import { claimVerdicts } from "../../src/claims/index.js";
+import { claimVerdicts, withWriteContract } from "../../src/claims/index.js";
 import { ParentState, type ParentValues } from "./fixtures.js";
 import { CHALLENGER_TAGS } from "../../nodes/index.js";
 import { dataBlock, scriptedJudge } from "./helpers.js";
@@ -23,12 +23,17 @@ async function reviewedBy(policy: ReviewPolicy, claims: Array<Record<string, unk
       claims: [
         { id: "seed", text: "The relay has five stages.", origin: { agent: "intake", source: "human" as const }, confidence: 1 },
         { id: "refuted", text: "0.85^5 is about 0.52", origin: { agent: "intake", source: "model" as const }, confidence: 0.9 },
-        claimVerdicts("challenger", [{ id: "refuted", status: "red", reason: "0.85^5 = 0.4437" }]),
       ],
     }))
+    // Only the declared verifier's node may label a claim (issue 12); in Annotation state its contract seals the verdict.
+    .addNode(
+      "challenger",
+      withWriteContract(() => ({ claims: claimVerdicts("challenger", [{ id: "refuted", status: "red", reason: "0.85^5 = 0.4437" }]) }), { allowed: ["claims"], role: "verifier" }),
+    )
     .addNode("worker", guard)
     .addEdge(START, "intake")
-    .addEdge("intake", "worker")
+    .addEdge("intake", "challenger")
+    .addEdge("challenger", "worker")
     .addEdge("worker", END)
     .compile();
   const out = (await graph.invoke({ task: "t", messages: [] })) as ParentValues;
