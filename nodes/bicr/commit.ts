@@ -36,6 +36,8 @@ export interface CommitPlan {
   readonly highRisk: readonly string[];
   readonly withheld: readonly WithheldItem[];
   readonly note?: string;
+  /** The verdict batches this plan sealed (the commit check need not verify them again). */
+  readonly sealedHere: ReadonlySet<object>;
 }
 
 function labelled(review: Review, keep: (v: Verdict) => boolean = () => true): LabelledVerdict[] {
@@ -76,7 +78,7 @@ function placeName(o: ResolvedGuard, c: BufferedClaim): string {
 }
 
 /** Degrade by identity: every item judged red, or left without a valid verdict, is withheld with the place that carries it. */
-export function degradePlan(o: ResolvedGuard, buffer: Buffered, review: Review, producer: string): Omit<CommitPlan, "result" | "replayHeld" | "note"> {
+export function degradePlan(o: ResolvedGuard, buffer: Buffered, review: Review, producer: string): Omit<CommitPlan, "result" | "replayHeld" | "note" | "sealedHere"> {
   const judged = new Map(review.judgements.map((j) => [j.claimId, j]));
   const reviewed = new Set(review.reviewed);
   const reasons = new Map<string, string>();
@@ -133,14 +135,32 @@ export function degradePlan(o: ResolvedGuard, buffer: Buffered, review: Review, 
 
 /** Decides what the handoff commits for its outcome (`null`: a passing verdict). */
 export async function planCommit(o: ResolvedGuard, s: GuardState, review: Review, attempts: readonly AttemptRecord[], producer: string): Promise<CommitPlan> {
+  const sealedHere = new Set<object>();
+  const plan = await decide(o, s, review, attempts, producer, sealedHere);
+  return { ...plan, sealedHere };
+}
+
+async function decide(
+  o: ResolvedGuard,
+  s: GuardState,
+  review: Review,
+  attempts: readonly AttemptRecord[],
+  producer: string,
+  sealedHere: Set<object>,
+): Promise<Omit<CommitPlan, "sealedHere">> {
   const buffer = s.bicr_buffer!;
   const outcome: Outcome | null = s.bicr_outcome;
   const blocked = attempts.filter((a) => a.blocked).length;
   // The evidence a verdict may cite: what the challenger fetched in this review; for a human, their decision.
   const fetched = (verifier: string, verdicts: readonly LabelledVerdict[]) =>
     verifier === o.humanVerifier ? verdicts.flatMap((v) => v.evidence) : review.evidence.map((e) => e.id);
-  const label = (update: Record<string, unknown>, verifier: string, verdicts: LabelledVerdict[], claims: readonly BufferedClaim[]) =>
-    o.hasClaims ? withVerdicts(update, o.keys.claimsKey, verifier, verdicts, claims, fetched(verifier, verdicts)) : update;
+  const label = (update: Record<string, unknown>, verifier: string, verdicts: LabelledVerdict[], claims: readonly BufferedClaim[]) => {
+    if (!o.hasClaims) return update;
+    const out = withVerdicts(update, o.keys.claimsKey, verifier, verdicts, claims, fetched(verifier, verdicts));
+    // The batch withVerdicts appended was sealed here, a moment ago: the commit check need not re-verify it.
+    if (out !== update) sealedHere.add(asList(out[o.keys.claimsKey]).at(-1) as object);
+    return out;
+  };
   const channelClaims = o.hasClaims ? buffer.claims.filter(isChannelClaim) : [];
   const none = { dropped: [], highRisk: [], withheld: [] };
   if (outcome === null) {
@@ -174,10 +194,10 @@ export async function planCommit(o: ResolvedGuard, s: GuardState, review: Review
 }
 
 /** Checks the commit's claims update against the parent's channel before it is written (a rejected write would stick in the checkpoint's pending writes). */
-function checkCommit(o: ResolvedGuard, name: string, parent: Record<string, unknown>, update: ClaimsUpdate): void {
+function checkCommit(o: ResolvedGuard, name: string, parent: Record<string, unknown>, update: ClaimsUpdate, sealedHere: ReadonlySet<object>): void {
   try {
     // The node-time check: the parent's reducer reuses its result for this very update (one full apply less per handoff).
-    precheckClaimsUpdate(storedClaims(parent, o.keys.claimsKey), update, resolveClaimsOptions(o.claimsOptions));
+    precheckClaimsUpdate(storedClaims(parent, o.keys.claimsKey), update, resolveClaimsOptions(o.claimsOptions), sealedHere);
   } catch (error) {
     if (!isFirebreakError(error)) throw error;
     throw new FirebreakError(
@@ -208,7 +228,7 @@ export function commitStage(o: ResolvedGuard) {
       withheld: plan.withheld,
     });
     const final: Record<string, unknown> = { ...plan.update };
-    if (o.hasClaims && final[o.keys.claimsKey] !== undefined) checkCommit(o, name, parentValues(s, o.parentKeys), final[o.keys.claimsKey] as ClaimsUpdate);
+    if (o.hasClaims && final[o.keys.claimsKey] !== undefined) checkCommit(o, name, parentValues(s, o.parentKeys), final[o.keys.claimsKey] as ClaimsUpdate, plan.sealedHere);
     if (o.parentKeys.includes(o.keys.recordKey)) final[o.keys.recordKey] = [record];
     if (plan.note !== undefined && o.notes && o.parentKeys.includes(o.keys.messagesKey)) {
       final[o.keys.messagesKey] = [...asList(final[o.keys.messagesKey]), new AIMessage({ name: "firebreak_guard", content: `[guard on ${name}] ${plan.note}` })];

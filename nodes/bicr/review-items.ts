@@ -8,6 +8,8 @@
  * the user names in `passThrough` are the only content that is committed without review.
  */
 import { Command, isCommand, Overwrite, Send } from "@langchain/langgraph";
+import type { Claim } from "../../src/claims/claim-schema.js";
+import { positionOf } from "../../src/claims/claims-index.js";
 import { FirebreakError } from "../../src/internal/errors.js";
 import { asList, messageId, messageText, messageType, type ClaimKeys } from "./guard-claims.js";
 import type { BufferedClaim } from "./guard-types.js";
@@ -335,12 +337,17 @@ export function dropEchoes(update: Record<string, unknown>, parent: Readonly<Rec
       out[key] = value;
       continue;
     }
-    if (key in parent && sameData(value, parent[key])) continue;
-    if (key === keys.claimsKey && Array.isArray(parent[key])) {
-      const stored = new Map((parent[key] as Array<{ id?: unknown }>).map((c) => [c?.id, c]));
+    const before = parent[key];
+    // Cheap tests first: an echo of a list has the list's length.
+    const sameShape = !Array.isArray(value) || (Array.isArray(before) && before.length === value.length);
+    if (key in parent && sameShape && sameData(value, before)) continue;
+    if (key === keys.claimsKey && Array.isArray(before)) {
+      const stored = before as Claim[];
       const kept = asList(value).filter((item) => {
         const id = (item as { id?: unknown } | null)?.id;
-        return !(typeof id === "string" && stored.has(id) && sameData(item, stored.get(id)));
+        if (typeof id !== "string") return true;
+        const at = positionOf(stored, id);
+        return !(at >= 0 && sameData(item, stored[at]));
       });
       if (kept.length > 0) out[key] = kept;
       continue;
