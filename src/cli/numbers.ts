@@ -4,7 +4,7 @@
  */
 import { UsageError } from "./usage-error.js";
 
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 const WHOLE = /^\d+$/;
 
 /** Range of a numeric option. */
@@ -15,9 +15,9 @@ export interface NumberRange {
   readonly exclusiveMin?: boolean;
 }
 
-/** Parses a decimal number (scientific notation allowed) within `range`, or throws a UsageError. */
+/** Parses a plain decimal number (digits and a point, no exponent, no spaces) within `range`, or throws a UsageError. */
 export function parseDecimal(flag: string, raw: string, range: NumberRange): number {
-  const value = DECIMAL.test(raw.trim()) ? Number(raw) : Number.NaN;
+  const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
   const low = range.exclusiveMin ? value > range.min : value >= range.min;
   if (!Number.isFinite(value) || !low || value > max) {
@@ -28,7 +28,7 @@ export function parseDecimal(flag: string, raw: string, range: NumberRange): num
 
 /** Parses a whole number written in digits only, within `[min, max]`, or throws a UsageError. */
 export function parseWhole(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const value = WHOLE.test(raw.trim()) ? Number(raw) : Number.NaN;
+  const value = WHOLE.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, written in digits, got "${raw}".`);
   }

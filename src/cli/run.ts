@@ -43,7 +43,8 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     throw new UsageError(`Unknown command "${command}". Commands: audit, chaos, prune.`);
   } catch (error) {
     if (error instanceof UsageError) {
-      out.stderr(`firebreak: ${error.message}\n`);
+      // One line, whatever the parser said (Node's parseArgs writes some errors over several lines).
+      out.stderr(`firebreak: ${error.message.replace(/\s*\n\s*/g, " ").trim()}\n`);
       return 2;
     }
     out.stderr(`firebreak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -37,7 +37,7 @@ function literals(source: string): Set<string> {
 }
 
 /** Reads a conditional edge's possible targets among `keys` (and END). */
-export function branchTargets(branch: BranchLike, keys: readonly string[]): BranchTargets {
+export function branchTargets(branch: BranchLike, keys: readonly string[], self?: string): BranchTargets {
   const source = pathSource(branch);
   const send = /\bSend\s*\(/.test(source);
   const sendTargets = send
@@ -48,7 +48,9 @@ export function branchTargets(branch: BranchLike, keys: readonly string[]): Bran
     return { targets: [...new Set([...mapped, ...sendTargets])], source: "map", send };
   }
   const found = literals(source);
-  const targets = keys.filter((k) => found.has(k));
+  // The routing function naming its own node is read as a comparison or a prefix, not a target:
+  // an invented self-loop would become the top finding (a real one needs a path map).
+  const targets = keys.filter((k) => found.has(k) && k !== self);
   if (found.has(END) || /\bEND\b/.test(source)) targets.push(END);
   for (const t of sendTargets) if (!targets.includes(t)) targets.push(t);
   return { targets, source: targets.length > 0 ? "read" : "none", send };

@@ -403,7 +403,7 @@ type Connect = (source: string, target: string, kind: EdgeKind) => void;
 function connectBranches(ctx: Context, lvl: Level, connect: Connect): void {
   for (const [source, branches] of Object.entries(lvl.builder.branches)) {
     for (const branch of Object.values(branches)) {
-      const read = branchTargets(branch, lvl.keys);
+      const read = branchTargets(branch, lvl.keys, source);
       const kind: EdgeKind = read.source === "map" ? (read.send ? "send" : "conditional") : read.send ? "send" : "read";
       for (const target of read.targets) connect(source, target, kind);
       if (read.source !== "map") ctx.findings.push(unknownBranchFinding(source === START ? START : lvl.prefix + source, source, read.targets));
