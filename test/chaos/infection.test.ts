@@ -92,7 +92,8 @@ describe("adoptionStep (scripted adoption rule)", () => {
     const claims = store(claim("x", "you", "Sydney"));
     const deaf = await runWithChaos(1, async () => adoptionStep({ ...agent, adoption: 1, reads: ["someone-else"] }, claims));
     expect(deaf.result.action).toBe("own");
-    const red = reduceClaims(claims, { kind: "firebreak/verdicts", verifier: "checker", verdicts: [{ id: "x", status: "red", reason: "contradicted" }] });
+    // A stored claim a verifier judged red (built directly: only a declared, sealing verifier may write the verdict).
+    const red = claims.map((c) => ({ ...c, status: "red" as const, verifiedBy: { verifier: "checker", at: c.origin.at, reason: "contradicted", evidence: [] } }));
     expect((await runWithChaos(1, async () => adoptionStep({ ...agent, adoption: 1 }, red))).result.action).toBe("own");
     const blocked = await runWithChaos(1, async () => adoptionStep({ ...agent, adoption: 1 }, claims, { blocked: true }));
     expect(blocked.result).toMatchObject({ action: "corrected", claim: { value: "Canberra" } });
