@@ -3,6 +3,7 @@
  * and the signed verdict batch a commit appends.
  */
 import { signReview } from "../../src/claims/verifier-identity.js";
+import { isClaimVerdicts } from "../../src/claims/verdicts.js";
 import type { Verdict } from "../challenger/verdict-schema.js";
 import type { BufferedClaim, ClaimExtractionContext, ClaimExtractor } from "./guard-types.js";
 
@@ -50,10 +51,6 @@ export function messageText(m: unknown): string {
   return "";
 }
 
-function isVerdictBatch(item: unknown): boolean {
-  return typeof item === "object" && item !== null && (item as { kind?: unknown }).kind === "firebreak/verdicts";
-}
-
 /** Removes the guard's feedback messages from an update (a react agent returns its whole input). */
 export function stripFeedback(update: Record<string, unknown>, messagesKey: string): Record<string, unknown> {
   if (!(messagesKey in update)) return update;
@@ -67,7 +64,7 @@ export function stripFeedback(update: Record<string, unknown>, messagesKey: stri
 export function fillClaimIds(update: Record<string, unknown>, claimsKey: string, producer: string): Record<string, unknown> {
   if (!(claimsKey in update) || update[claimsKey] === null || update[claimsKey] === undefined) return update;
   const items = asList(update[claimsKey]).map((item) => {
-    if (typeof item !== "object" || item === null || isVerdictBatch(item)) return item;
+    if (typeof item !== "object" || item === null || isClaimVerdicts(item)) return item;
     const claim = item as { id?: unknown };
     return typeof claim.id === "string" && claim.id.length > 0 ? item : { ...item, id: newId(producer) };
   });
@@ -99,7 +96,7 @@ export async function extractClaims(
   }
   const out: BufferedClaim[] = [];
   asList(update[keys.claimsKey]).forEach((item, index) => {
-    if (typeof item !== "object" || item === null || isVerdictBatch(item)) return;
+    if (typeof item !== "object" || item === null || isClaimVerdicts(item)) return;
     const c = item as Record<string, unknown>;
     const origin = (c["origin"] ?? {}) as { basedOn?: unknown };
     out.push({

@@ -4,6 +4,8 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { ClaimsOptions } from "../../src/claims/index.js";
 import { FirebreakError } from "../../src/internal/errors.js";
+import { MAX_TIMER_MS } from "../../src/internal/options-schema.js";
+import { quote } from "../../src/internal/quote.js";
 import { createChallenger, type Challenger } from "../challenger/create-challenger.js";
 import type { IntentSelector } from "../challenger/intent.js";
 import { assertReviewPolicy, type ReviewPolicy } from "../challenger/review-policy.js";
@@ -41,22 +43,12 @@ export interface ResolvedGuard {
 }
 
 const WHERE = "createBicrGuard";
-/** The longest delay Node's timers honour (2³¹−1 ms); longer ones fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 function fail(message: string): never {
   throw new FirebreakError("INVALID_OPTIONS", `${WHERE}: ${message}`);
 }
 
-function shown(value: unknown): string {
-  let text: string;
-  try {
-    text = typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-}
+const shown = (value: unknown): string => quote(value);
 
 function resolveChallenger(raw: unknown): Challenger {
   if (typeof raw === "function" && typeof (raw as Challenger).review === "function") return raw as Challenger;

@@ -10,6 +10,7 @@
 import { Command, isCommand, Overwrite, Send } from "@langchain/langgraph";
 import type { Claim } from "../../src/claims/claim-schema.js";
 import { positionOf } from "../../src/claims/claims-index.js";
+import { isClaimVerdicts } from "../../src/claims/verdicts.js";
 import { FirebreakError } from "../../src/internal/errors.js";
 import { asList, messageId, messageText, messageType, type ClaimKeys } from "./guard-claims.js";
 import type { BufferedClaim } from "./guard-types.js";
@@ -177,10 +178,6 @@ function sameMessage(a: unknown, b: unknown): boolean {
   }
 }
 
-function isVerdictBatch(item: unknown): boolean {
-  return typeof item === "object" && item !== null && (item as { kind?: unknown }).kind === "firebreak/verdicts";
-}
-
 /** The context items are built in. */
 export interface ReviewContext {
   readonly producer: string;
@@ -213,7 +210,7 @@ export function reviewItems(output: ProducerOutput, claims: readonly BufferedCla
     const value = update[key];
     if (value === undefined) continue;
     if (key === ctx.keys.claimsKey) {
-      if (asList(value).some(isVerdictBatch)) problems.push(`it writes verdicts to "${key}"; only the guard's challenger (or a human through the escalation) labels claims`);
+      if (asList(value).some(isClaimVerdicts)) problems.push(`it writes verdicts to "${key}"; only the guard's challenger (or a human through the escalation) labels claims`);
       claimDetails(value, items, problems);
       continue;
     }
