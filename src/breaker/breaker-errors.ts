@@ -1,6 +1,7 @@
 /**
- * Errors of the semantic circuit breaker, one code each for "nothing was sent" and "this
- * call failed". Both carry data (provider states, failures), so callers branch on fields
+ * Errors of the semantic circuit breaker, one class and one code each for "nothing was
+ * sent" (`CircuitOpenError`, `BROKEN_CIRCUIT`) and "this call failed"
+ * (`FailoverExhaustedError`, `CALL_FAILED`). Both carry data (provider states, failures), so callers branch on fields
  * and `code`, never on the message. Errors the breaker does not own (a 400 from the
  * provider, the caller's abort, LangGraph control flow) are rethrown as they are.
  */
@@ -30,10 +31,12 @@ export class CircuitOpenError extends FirebreakError {
 }
 
 /**
- * **This call failed**: every provider that could be tried was tried and failed. Code
- * `SEMANTIC_CHECK` when every failure was an answer rejected by the checks, `CALL_FAILED`
- * when at least one was a transport failure (429, 5xx, timeout, network, auth).
- * `failures` lists each attempt with its classified cause and verdicts.
+ * Code `CALL_FAILED`: **this call was sent and failed** — every provider that could be tried
+ * was tried and failed (answers rejected by the checks, 429, 5xx, timeout, network, auth).
+ * One code whatever the causes: `failures` lists each attempt with its classified `kind`
+ * and verdicts, and `allRejected` says whether every failure was a rejected answer (the
+ * providers answered, the checks said no). Distinct from {@link CircuitOpenError}
+ * (`BROKEN_CIRCUIT`: nothing was sent).
  */
 export class FailoverExhaustedError extends FirebreakError {
   override name = "FailoverExhaustedError";
@@ -41,11 +44,13 @@ export class FailoverExhaustedError extends FirebreakError {
   readonly failures: readonly AttemptFailure[];
   /** Each provider's circuit state when the call gave up. */
   readonly providers: readonly ProviderStatus[];
+  /** True when every failure was an answer rejected by the checks (no transport failure). */
+  readonly allRejected: boolean;
 
   constructor(failures: readonly AttemptFailure[], providers: readonly ProviderStatus[], cause?: unknown) {
     const allSemantic = failures.length > 0 && failures.every((f) => f.kind === "semantic");
     super(
-      allSemantic ? "SEMANTIC_CHECK" : "CALL_FAILED",
+      "CALL_FAILED",
       `Every provider failed: ${failures.map(describeFailure).join("; ")}` +
         (providers.some((p) => p.state !== "closed") ? ` [circuits: ${describeStates(providers)}]` : "") +
         `. ${allSemantic ? "Inspect the rejected answers (error.failures[].verdicts), or relax the checks." : "Add a fallback provider, raise retry.attempts, or check the providers' health."}`,
@@ -53,6 +58,7 @@ export class FailoverExhaustedError extends FirebreakError {
     );
     this.failures = failures;
     this.providers = providers;
+    this.allRejected = allSemantic;
   }
 }
 
@@ -63,7 +69,7 @@ export function isCircuitOpenError(error: unknown): error is CircuitOpenError {
 
 /** True for a {@link FailoverExhaustedError} (the call was sent and failed), from any copy of the package. */
 export function isFailoverExhaustedError(error: unknown): error is FailoverExhaustedError {
-  return isFirebreakError(error) && (error.code === "CALL_FAILED" || error.code === "SEMANTIC_CHECK") && Array.isArray((error as { failures?: unknown }).failures);
+  return isFirebreakError(error) && error.code === "CALL_FAILED" && Array.isArray((error as { failures?: unknown }).failures);
 }
 
 function describeStates(providers: readonly ProviderStatus[]): string {

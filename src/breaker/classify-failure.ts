@@ -18,11 +18,22 @@ export interface FailureClass {
 }
 
 /**
- * Kinds that count against the provider's circuit and move the call to the next provider.
- * The others (`client`, `abort`) are neutral: neither a failure nor a success.
+ * Kinds that count against the provider's circuit. The others are neutral — neither a
+ * failure nor a success: `client` (400, 409, 413, 422: the request is malformed), `abort`
+ * (the caller's signal) and `auth` (401, 403, 404: the caller's key or model name, not the
+ * provider's health).
  */
 export function isCountedKind(kind: FailureKind): boolean {
-  return kind !== "client" && kind !== "abort";
+  return kind !== "client" && kind !== "abort" && kind !== "auth";
+}
+
+/**
+ * Kinds that move the call to the next provider: every counted kind, and `auth` — the
+ * backup has its own key and model name, while a malformed request (`client`) or the
+ * caller's abort would fail there too.
+ */
+export function failsOver(kind: FailureKind): boolean {
+  return isCountedKind(kind) || kind === "auth";
 }
 
 const NETWORK_CODES = new Set([

@@ -9,7 +9,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { isFirebreakError } from "../internal/errors.js";
 import { invalidOption } from "../internal/options-schema.js";
 import { CircuitOpenError, FailoverExhaustedError } from "./breaker-errors.js";
-import { classifyFailure, isCountedKind } from "./classify-failure.js";
+import { classifyFailure, failsOver, isCountedKind } from "./classify-failure.js";
 import { runChecks } from "./define-check.js";
 import { NeutralOutcome, ProviderCircuit, stateName, type AttemptOutcome, type HalfOpenAfter, type TripRule } from "./provider-circuit.js";
 import type {
@@ -329,11 +329,10 @@ export class SemanticBreaker {
         return neutralize(neutral, probe, bypass);
       }
       const cls = classifyFailure(error, { timedOut: scope?.timedOut === true, callerAborted: outer?.aborted === true });
-      const counted = isCountedKind(cls.kind);
       return neutralize({
         ok: false,
-        counted,
-        failover: counted,
+        counted: isCountedKind(cls.kind),
+        failover: failsOver(cls.kind),
         error,
         failure: {
           provider: circuit.name,

@@ -58,10 +58,16 @@ describe("failures: count against the provider's circuit (and fail over)", () =>
     expect(rate.states).toEqual(["closed", "open"]);
   });
 
-  test("401 and 403 count (a bad key is the provider's configuration, and the backup has its own)", async () => {
-    const { states, errors } = await statesAfter([{ kind: "status", status: 401 }, { kind: "status", status: 403 }]);
-    expect(states).toEqual(["closed", "open"]);
-    expect((errors[0] as FailoverExhaustedError).failures[0]).toMatchObject({ kind: "auth", status: 401 });
+  test("a bad 200 (an empty answer) counts on its own: trip: 1 opens on it", async () => {
+    const { states, errors } = await statesAfter([{ kind: "good", content: "" }], { trip: 1 });
+    expect(states).toEqual(["open"]);
+    expect((errors[0] as FailoverExhaustedError).failures[0]).toMatchObject({ kind: "semantic" });
+  });
+
+  test("the attempt's timeout counts on its own: trip: 1 opens on a hang", async () => {
+    const { states, errors } = await statesAfter([{ kind: "hang" }], { trip: 1, timeoutMs: 100 });
+    expect(states).toEqual(["open"]);
+    expect((errors[0] as FailoverExhaustedError).failures[0]).toMatchObject({ kind: "timeout" });
   });
 });
 
@@ -75,6 +81,22 @@ describe("neither: client errors and caller aborts leave the circuit exactly as 
     // The fourth call finds the circuit open: nothing sent.
     expect(isCircuitOpenError(errors[3])).toBe(true);
     expect(primary.requests).toHaveLength(3);
+  });
+
+  test("401 and 403 are neutral (the caller's key, not the provider's health): 401, 403, 401 never trip at trip: 1", async () => {
+    const { states, errors } = await statesAfter([401, 403, 401].map((status) => ({ kind: "status", status }) as Behaviour), { trip: 1 });
+    expect(states).toEqual(["closed", "closed", "closed"]);
+    expect((errors[0] as FailoverExhaustedError).failures[0]).toMatchObject({ kind: "auth", status: 401 });
+    expect(primary.requests).toHaveLength(3);
+  });
+
+  test("bad, 401, bad trips at trip: 2 (a 401 does not reset the count), and a 401 fails over to the backup's own key", async () => {
+    const { states } = await statesAfter([BAD, { kind: "status", status: 401 }, BAD]);
+    expect(states).toEqual(["closed", "closed", "open"]);
+    primary.script(() => ({ kind: "status", status: 401 }));
+    const model = withSemanticBreaker(chatOpenAI(primary), { checks, trip: 1, fallbacks: [chatOpenAI(backup)] });
+    expect((await model.invoke("q")).content).toMatch(/^Backup/);
+    expect(model.breaker.status()[0]!.state).toBe("closed");
   });
 
   test("422 is neutral like 400, and is not failed over", async () => {
@@ -135,14 +157,14 @@ describe("neither: client errors and caller aborts leave the circuit exactly as 
   });
 });
 
-describe("two codes: the call failed, or nothing was sent", () => {
-  test("CALL_FAILED for a sent call that failed, SEMANTIC_CHECK when every failure was a rejected answer, BROKEN_CIRCUIT when nothing was sent", async () => {
+describe("two codes, one class each: the call failed, or nothing was sent", () => {
+  test("CALL_FAILED (FailoverExhaustedError) for any sent call that failed, rejected answers included; BROKEN_CIRCUIT (CircuitOpenError) when nothing was sent", async () => {
     primary.script((_r, n) => (n === 0 ? { kind: "status", status: 503 } : BAD));
     const model = withSemanticBreaker(chatOpenAI(primary), { checks, trip: 2 });
     const failed = (await settle(model.invoke("q"))) as FailoverExhaustedError;
-    expect([failed.code, isFailoverExhaustedError(failed), isCircuitOpenError(failed)]).toEqual(["CALL_FAILED", true, false]);
+    expect([failed.code, isFailoverExhaustedError(failed), isCircuitOpenError(failed), failed.allRejected]).toEqual(["CALL_FAILED", true, false, false]);
     const rejected = (await settle(model.invoke("q"))) as FailoverExhaustedError;
-    expect(rejected.code).toBe("SEMANTIC_CHECK");
+    expect([rejected.code, rejected.constructor, rejected.allRejected]).toEqual(["CALL_FAILED", FailoverExhaustedError, true]);
     const sent = primary.requests.length;
     const open = (await settle(model.invoke("q"))) as CircuitOpenError;
     expect([open.code, isCircuitOpenError(open), isFailoverExhaustedError(open)]).toEqual(["BROKEN_CIRCUIT", true, false]);

@@ -47,7 +47,8 @@ describe("a guarded ChatOpenAI against a local OpenAI-compatible server", () => 
     for (let i = 0; i < 3; i++) {
       const error = await model.invoke("q").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FailoverExhaustedError);
-      expect((error as FailoverExhaustedError).code).toBe("SEMANTIC_CHECK");
+      expect((error as FailoverExhaustedError).code).toBe("CALL_FAILED");
+      expect((error as FailoverExhaustedError).allRejected).toBe(true);
       expect((error as Error).message).toMatch(/repetition: degenerate repetition/);
       expect(model.breaker.status()[0]!.state).toBe(i < 2 ? "closed" : "open");
     }
