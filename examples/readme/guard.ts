@@ -1,7 +1,7 @@
 import { END, START, StateGraph, StateSchema } from "@langchain/langgraph";
 import { claimsChannel, intentChannel } from "langgraph-firebreak";
 import { createChallenger, guardNode, guardRecordsChannel, readGuardFeedback } from "langgraph-firebreak/nodes";
-import { ScriptedChatModel } from "langgraph-firebreak/testing";
+import { scriptedJudge } from "langgraph-firebreak/testing";
 
 const State = new StateSchema({ intent: intentChannel(), claims: claimsChannel(), guardRecords: guardRecordsChannel() });
 
@@ -13,22 +13,8 @@ const researcher = (_state: unknown, config: object) => {
 };
 
 // The challenger sees only the intent and the claims under review, never the discussion.
-// Its judgement is scripted here (a stand-in for a model); its evidence is a real computation.
-const judge = new ScriptedChatModel({
-  script: ({ messages }) => {
-    const data = String(messages.at(-1)?.content);
-    const claims = JSON.parse(/<claims_under_review>\n([\s\S]*?)\n<\/claims_under_review>/.exec(data)![1]!);
-    return {
-      structured: {
-        verdicts: claims.map((c: { id: string; text: string }) => ({
-          claim_id: c.id,
-          verdict: c.text.includes(String(0.85 ** 5).slice(0, 6)) ? "green" : "red",
-          reasons: [`0.85^5 = ${0.85 ** 5}`],
-        })),
-      },
-    };
-  },
-});
+// Its judgement is scripted here (a stand-in for a model); its rule is a real computation.
+const judge = scriptedJudge((claim) => (claim.text.includes(String(0.85 ** 5).slice(0, 6)) ? "green" : "red"));
 
 const builder = new StateGraph(State).addNode("researcher", researcher).addEdge(START, "researcher").addEdge("researcher", END);
 

@@ -6,3 +6,5 @@ export {
   type ScriptedReply,
   type ScriptedChatModelOptions,
 } from "./scripted-chat-model.js";
+export { readChallengeRequest, type ReadChallengeRequest } from "./challenge-request.js";
+export { scriptedJudge, type JudgeAnswer, type JudgeRule, type ScriptedJudgeModelOptions } from "./scripted-judge.js";

@@ -22,6 +22,13 @@ export type ScriptedReply =
        * `withStructuredOutput` (or any `bindTools`), otherwise as JSON text.
        */
       structured?: Record<string, unknown>;
+      /** Token usage reported with the reply (`usage_metadata`), for cost accounting in tests. */
+      usage?: { input: number; output: number };
+      /**
+       * Fail the call instead of answering: this value is thrown (give it a `status` to stand in
+       * for a provider's HTTP error, e.g. `Object.assign(new Error("overloaded"), { status: 503 })`).
+       */
+      error?: unknown;
     };
 
 /** What a script function sees for each call. */
@@ -115,6 +122,7 @@ export class ScriptedChatModel extends BaseChatModel {
     const call = this.shared.calls++;
     this.shared.prompts.push(messages);
     const reply = this.replyFor({ messages, call, tools: this.boundTools });
+    if (typeof reply === "object" && reply !== null && "error" in reply && reply.error !== undefined) throw reply.error;
     const message = this.toMessage(reply, call);
     if (typeof message.content === "string" && message.content.length > 0) {
       await runManager?.handleLLMNewToken(message.content);
@@ -171,8 +179,12 @@ export class ScriptedChatModel extends BaseChatModel {
         text = JSON.stringify(reply.structured);
       }
     }
+    const usage = reply.usage === undefined
+      ? {}
+      : { usage_metadata: { input_tokens: reply.usage.input, output_tokens: reply.usage.output, total_tokens: reply.usage.input + reply.usage.output } };
     return new AIMessageChunk({
       content: text,
+      ...usage,
       tool_calls: toolCalls,
       tool_call_chunks: toolCalls.map((tc, index) => ({
         name: tc.name,
