@@ -13,6 +13,7 @@ import {
 import { z } from "zod";
 import { claimsChannel } from "../src/claims/index.js";
 import { FirebreakError } from "../src/internal/errors.js";
+import { fn, integer, parseOptions, retryPolicy, strict, text } from "../src/internal/options-schema.js";
 import { guardRecordsChannel } from "./bicr/guard-record.js";
 
 /**
@@ -99,6 +100,54 @@ export interface SupervisorWorkerOptions {
 
 const RESERVED = new Set(["supervisor", "writer", START, END]);
 
+/** Most workers in one team. */
+export const MAX_WORKERS = 64;
+/** Longest prompt or instructions, in characters. */
+const MAX_PROMPT = 20_000;
+
+const prompt = () =>
+  z.string({ error: `a string of at most ${MAX_PROMPT} characters` }).max(MAX_PROMPT, { error: `a string of at most ${MAX_PROMPT} characters` });
+const runnable = (v: unknown) => typeof v === "object" && v !== null && typeof (v as { invoke?: unknown }).invoke === "function";
+const ChatModelSchema = z.custom<BaseChatModel>(isChatModel, { error: "a LangChain chat model (e.g. new ChatOpenAI(...))" });
+const NodeSchema = z.custom<NonNullable<WorkerSpec["node"]>>((v) => typeof v === "function" || runnable(v), {
+  error: "a node function (state, config) => update, or a runnable with invoke() (e.g. a compiled agent)",
+});
+
+/** One worker: a description and exactly one of `model` or `node`. */
+export const WorkerSpecSchema = strict({
+  description: text(2_000),
+  model: ChatModelSchema.optional(),
+  systemPrompt: prompt().optional(),
+  node: NodeSchema.optional(),
+}).refine((spec) => (spec.model === undefined) !== (spec.node === undefined), {
+  error: "a worker with exactly one of `model` or `node` (this one has both or neither)",
+});
+
+/** Every option of `createSupervisorWorkerGraph`. */
+export const SupervisorWorkerOptionsSchema = strict({
+  supervisor: z.union([ChatModelSchema, fn<SupervisorRouter>("a router function")], {
+    error: "a chat model (asked for { next, reason }) or a router function (state, config) => worker name",
+  }),
+  workers: z
+    .record(
+      z
+        .string()
+        .regex(/^(?=.*\S)[^|:]{1,64}$/, { error: 'a non-blank worker name of at most 64 characters, without "|" or ":" (LangGraph reserves them)' })
+        .refine((name) => !RESERVED.has(name), { error: 'a worker name other than "supervisor", "writer", "__start__", "__end__" (reserved; rename the worker)' }),
+      WorkerSpecSchema,
+      { error: "an object: worker name → { description, model } or { description, node }" },
+    )
+    .refine((workers) => Object.keys(workers).length >= 1, { error: "at least one worker, e.g. { researcher: { description, model } }" })
+    .refine((workers) => Object.keys(workers).length <= MAX_WORKERS, { error: `at most ${MAX_WORKERS} workers` }),
+  writer: z.union([ChatModelSchema, fn<SupervisorWorkerNode>("a node function")], {
+    error: "a chat model or a node function (state, config) => update",
+  }),
+  maxRounds: integer(1, 1_000).optional(),
+  supervisorInstructions: prompt().optional(),
+  writerPrompt: prompt().optional(),
+  retryPolicy: retryPolicy().optional(),
+});
+
 /**
  * Builds a supervisor–worker graph: the supervisor routes to a worker, the worker reports
  * back, and the writer finishes. Returns the **uncompiled** `StateGraph`, so you choose the
@@ -115,23 +164,9 @@ const RESERVED = new Set(["supervisor", "writer", START, END]);
  * }).compile({ checkpointer, interruptBefore: ["writer"] });
  */
 export function createSupervisorWorkerGraph(options: SupervisorWorkerOptions) {
+  options = parseOptions(SupervisorWorkerOptionsSchema, options, "createSupervisorWorkerGraph") as SupervisorWorkerOptions;
   const names = Object.keys(options.workers);
-  if (names.length === 0) {
-    throw new FirebreakError("INVALID_OPTIONS", "createSupervisorWorkerGraph: `workers` is empty; give at least one worker, e.g. { researcher: { description, model } }.");
-  }
-  for (const name of names) {
-    if (RESERVED.has(name)) {
-      throw new FirebreakError("INVALID_OPTIONS", `createSupervisorWorkerGraph: worker name "${name}" is reserved; rename the worker.`);
-    }
-    const spec = options.workers[name]!;
-    if ((spec.model === undefined) === (spec.node === undefined)) {
-      throw new FirebreakError("INVALID_OPTIONS", `createSupervisorWorkerGraph: worker "${name}" needs exactly one of \`model\` or \`node\`.`);
-    }
-  }
   const maxRounds = options.maxRounds ?? 6;
-  if (!Number.isInteger(maxRounds) || maxRounds < 1) {
-    throw new FirebreakError("INVALID_OPTIONS", `createSupervisorWorkerGraph: maxRounds must be a positive integer, got ${String(maxRounds)}.`);
-  }
   const targets = [...names, "writer"];
 
   const route = makeRouter(options.supervisor, options.workers, targets, options.supervisorInstructions ?? "");

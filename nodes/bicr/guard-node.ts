@@ -1,7 +1,9 @@
 import type { StateGraph } from "@langchain/langgraph";
 import { FirebreakError } from "../../src/internal/errors.js";
 import { analyzeTopology } from "../../src/topology/index.js";
+import { parseOptions } from "../../src/internal/options-schema.js";
 import { createBicrGuard } from "./create-bicr-guard.js";
+import { GuardNodeOptionsSchema } from "./guard-options.js";
 import type { BicrGuardOptions } from "./guard-types.js";
 
 /** Options of {@link guardNode}: those of `createBicrGuard` without the producer, state and name, which come from the builder. */
@@ -36,6 +38,7 @@ interface NodeSpecLike {
  * const graph = builder.compile({ checkpointer });
  */
 export function guardNode<B extends StateGraph<any, any, any, any, any, any, any, any>>(builder: B, name: string, options: GuardNodeOptions): B {
+  parseOptions(GuardNodeOptionsSchema, options, "guardNode");
   const nodes = (builder as unknown as { nodes: Record<string, NodeSpecLike> }).nodes;
   const spec = nodes?.[name];
   if (spec === undefined) {

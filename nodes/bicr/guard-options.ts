@@ -1,18 +1,22 @@
 /**
- * Internal: a guard's options, checked once and resolved into the form every stage reads.
+ * Internal: a guard's options, checked once with one zod schema (unknown keys, wrong types,
+ * out-of-range numbers and timers Node cannot honour rejected with `INVALID_OPTIONS` naming
+ * the option, the value received and what is allowed) and resolved into the form every
+ * stage reads. The documented `BicrGuardOptions` is kept in step with the schema by a type test.
  */
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { RunnableConfig } from "@langchain/core/runnables";
+import { z } from "zod";
 import type { ClaimsOptions } from "../../src/claims/index.js";
-import { FirebreakError } from "../../src/internal/errors.js";
-import { MAX_TIMER_MS } from "../../src/internal/options-schema.js";
-import { quote } from "../../src/internal/quote.js";
+import { fn, integer, invalidOption, numberIn, oneOf, parseOptions, retryPolicy, strict, text, timerMs } from "../../src/internal/options-schema.js";
+import { IntentSelectorSchema, isJudgeModel, ReviewPolicySchema } from "../challenger/challenger-options.js";
 import { createChallenger, type Challenger } from "../challenger/create-challenger.js";
 import type { IntentSelector } from "../challenger/intent.js";
-import { assertReviewPolicy, type ReviewPolicy } from "../challenger/review-policy.js";
+import type { ReviewPolicy } from "../challenger/review-policy.js";
 import type { ClaimKeys } from "./guard-claims.js";
 import { GUARD_RECORDS_KEY } from "./guard-record.js";
 import { claimsOptionsOf, parentKeysOf } from "./guard-state.js";
-import type { BicrGuardOptions, ClaimExtractor, ExhaustedMode, FeedbackInjector, GuardProducer } from "./guard-types.js";
+import type { BicrGuardOptions, ClaimExtractor, ExhaustedMode, FeedbackInjector, GuardProducer, ParentStateSource } from "./guard-types.js";
 import { TRACER_HANDLER_NAMES } from "./isolate.js";
 
 /** A guard's options after defaults. */
@@ -44,83 +48,118 @@ export interface ResolvedGuard {
 
 const WHERE = "createBicrGuard";
 
-function fail(message: string): never {
-  throw new FirebreakError("INVALID_OPTIONS", `${WHERE}: ${message}`);
-}
+/** Most producer runs per handoff (`maxAttempts`). */
+export const MAX_GUARD_ATTEMPTS = 100;
+/** Most names in `passThrough` or `tracers`. */
+const MAX_NAMES = 256;
 
-const shown = (value: unknown): string => quote(value);
+const isObject = (v: unknown): v is object => typeof v === "object" && v !== null;
+const isRunnable = (v: unknown): boolean => isObject(v) && typeof (v as { invoke?: unknown }).invoke === "function";
 
-function resolveChallenger(raw: unknown): Challenger {
+const ProducerSchema = z.custom<GuardProducer>((v) => typeof v === "function" || isRunnable(v), {
+  error: "a node function (state, config) => update, or a runnable with invoke() (e.g. a compiled agent)",
+});
+
+const ChallengerSchema = z.custom<Challenger | BaseChatModel>(
+  (v) => (typeof v === "function" && typeof (v as Challenger).review === "function") || isJudgeModel(v),
+  { error: "a challenger from createChallenger({ model }), or a chat model with withStructuredOutput() to build one with defaults" },
+);
+
+const StateSourceSchema = z.custom<ParentStateSource>((v) => isObject(v), {
+  error: "the parent graph's state: an Annotation.Root, a zod object, a StateSchema, the StateGraph builder, or its key list",
+});
+
+const nameList = (what: string) =>
+  z
+    .array(text(200), { error: `a list of ${what}` })
+    .max(MAX_NAMES, { error: `at most ${MAX_NAMES} names` });
+
+const blockOnError = '["red"] or ["red", "yellow"] (a red verdict always blocks)';
+
+/** Every option of `createBicrGuard` (`guardNode` takes the same without `producer`, `state`, `name`). */
+export const BicrGuardOptionsSchema = strict({
+  producer: ProducerSchema,
+  challenger: ChallengerSchema,
+  state: StateSourceSchema,
+  name: text(200).optional(),
+  maxAttempts: integer(1, MAX_GUARD_ATTEMPTS).optional(),
+  policy: ReviewPolicySchema.optional(),
+  hub: z.union([z.boolean(), fn<() => boolean>("a function () => boolean")], { error: "true, false, or a function () => boolean asked once" }).optional(),
+  confidenceFloor: numberIn(0, 1).optional(),
+  blockOn: z
+    .array(z.enum(["red", "yellow"], { error: '"red" or "yellow"' }), { error: blockOnError })
+    .min(1, { error: blockOnError })
+    .max(2, { error: blockOnError })
+    .refine((list) => list.includes("red"), { error: blockOnError })
+    .optional(),
+  onExhausted: oneOf(["interrupt", "degrade", "fail"]).optional(),
+  intent: IntentSelectorSchema.optional(),
+  claimsKey: text(200).optional(),
+  claimsOptions: z.custom<ClaimsOptions>((v) => isObject(v) && !Array.isArray(v), { error: "the options object given to claimsChannel(...)" }).optional(),
+  messagesKey: text(200).optional(),
+  recordKey: text(200).optional(),
+  extractClaims: fn<ClaimExtractor>("a function (update, context) => claims").optional(),
+  feedback: z
+    .union([z.enum(["message", "config"]), fn<FeedbackInjector>("a function (state, feedback) => state")], {
+      error: '"message", "config", or a function (state, feedback) => state',
+    })
+    .optional(),
+  notes: z.boolean({ error: "true or false" }).optional(),
+  humanVerifier: text(200).optional(),
+  producerRetryPolicy: retryPolicy().optional(),
+  passThrough: nameList("parent state keys").optional(),
+  invalidReply: oneOf(["block", "label"]).optional(),
+  challengeTimeoutMs: timerMs({ min: 1 }).optional(),
+  tracers: nameList("callback handler names").optional(),
+});
+
+/** Every option of `guardNode`: the producer, the state and the name come from the builder. */
+export const GuardNodeOptionsSchema = BicrGuardOptionsSchema.omit({ producer: true, state: true, name: true });
+
+function chatModelChallenger(raw: Challenger | BaseChatModel): Challenger {
   if (typeof raw === "function" && typeof (raw as Challenger).review === "function") return raw as Challenger;
-  if (typeof (raw as { invoke?: unknown } | undefined)?.invoke === "function" && typeof (raw as { withStructuredOutput?: unknown }).withStructuredOutput === "function") {
-    return createChallenger({ model: raw as never });
-  }
-  return fail("`challenger` must come from createChallenger({ model }) or be a chat model.");
+  return createChallenger({ model: raw as BaseChatModel });
 }
 
-function stringList(value: unknown, option: string): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((k) => typeof k !== "string" || k.length === 0)) fail(`${option} must be a list of non-empty strings, got ${shown(value)}.`);
-  return [...(value as string[])];
-}
-
-/** Checks a guard's options and fills in the defaults. */
-export function resolveGuard(options: BicrGuardOptions): ResolvedGuard {
-  if (options === undefined || options === null || typeof options !== "object") fail("options are required ({ producer, challenger, state }).");
-  const producer = options.producer;
-  if (typeof producer !== "function" && typeof (producer as { invoke?: unknown } | undefined)?.invoke !== "function") {
-    fail("`producer` must be a node function or a runnable (e.g. a compiled agent).");
+/** Checks a guard's options (one zod schema, `INVALID_OPTIONS` naming the option) and fills in the defaults. */
+export function resolveGuard(options: BicrGuardOptions, where = WHERE): ResolvedGuard {
+  const o = parseOptions(BicrGuardOptionsSchema, options, where);
+  const challenger = chatModelChallenger(o.challenger);
+  const parentKeys = parentKeysOf(o.state, where);
+  const claimsKey = o.claimsKey ?? challenger.options.claimsKey;
+  const keys: ClaimKeys = { claimsKey, messagesKey: o.messagesKey ?? "messages", recordKey: o.recordKey ?? GUARD_RECORDS_KEY };
+  const passThrough = o.passThrough ?? [];
+  const reserved = passThrough.findIndex((k) => k === keys.claimsKey || k === keys.recordKey);
+  if (reserved >= 0) {
+    throw invalidOption(where, `passThrough[${reserved}]`, passThrough[reserved], `a parent key other than "${keys.claimsKey}" and "${keys.recordKey}" (passThrough cannot name "${passThrough[reserved]}": claims are always reviewed and guard records come only from the guard)`);
   }
-  const challenger = resolveChallenger(options.challenger);
-  const maxAttempts = options.maxAttempts ?? 3;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) fail(`maxAttempts must be an integer from 1 to 100 (producer runs, the first included), got ${shown(maxAttempts)}.`);
-  const onExhausted = options.onExhausted ?? "fail";
-  if (!["interrupt", "degrade", "fail"].includes(onExhausted)) fail(`onExhausted must be "interrupt", "degrade" or "fail", got ${shown(onExhausted)}.`);
-  const blockOn = options.blockOn ?? ["red"];
-  if (!Array.isArray(blockOn) || blockOn.length === 0 || blockOn.some((v) => v !== "red" && v !== "yellow") || !blockOn.includes("red")) {
-    fail(`blockOn must be ["red"] or ["red", "yellow"] (a red verdict always blocks), got ${shown(blockOn)}.`);
+  const unknown = passThrough.findIndex((k) => !parentKeys.includes(k));
+  if (unknown >= 0) {
+    throw invalidOption(where, `passThrough[${unknown}]`, passThrough[unknown], `a key of the parent state (passThrough names "${passThrough[unknown]}", which the parent state does not have; keys: ${parentKeys.slice(0, 20).join(", ")})`);
   }
-  const floor = options.confidenceFloor ?? challenger.options.confidenceFloor;
-  if (typeof floor !== "number" || !(floor >= 0 && floor <= 1)) fail(`confidenceFloor must be a number in [0, 1], got ${shown(floor)}.`);
-  const feedback = options.feedback ?? "message";
-  if (feedback !== "message" && feedback !== "config" && typeof feedback !== "function") fail(`feedback must be "message", "config" or a function, got ${shown(feedback)}.`);
-  const invalidReply = options.invalidReply ?? "block";
-  if (invalidReply !== "block" && invalidReply !== "label") fail(`invalidReply must be "block" or "label", got ${shown(invalidReply)}.`);
-  const timeout = options.challengeTimeoutMs ?? 300_000;
-  if (typeof timeout !== "number" || !Number.isInteger(timeout) || timeout < 1 || timeout > MAX_TIMER_MS) {
-    fail(`challengeTimeoutMs must be an integer from 1 to ${MAX_TIMER_MS} (Node's longest timer), got ${shown(timeout)}.`);
-  }
-  const parentKeys = parentKeysOf(options.state, WHERE);
-  const claimsKey = options.claimsKey ?? challenger.options.claimsKey;
-  const keys: ClaimKeys = { claimsKey, messagesKey: options.messagesKey ?? "messages", recordKey: options.recordKey ?? GUARD_RECORDS_KEY };
-  const passThrough = stringList(options.passThrough, "passThrough");
-  const reserved = passThrough.find((k) => k === keys.claimsKey || k === keys.recordKey);
-  if (reserved !== undefined) fail(`passThrough cannot name "${reserved}": claims are always reviewed and guard records come only from the guard.`);
-  const unknown = passThrough.find((k) => !parentKeys.includes(k));
-  if (unknown !== undefined) fail(`passThrough names "${unknown}", which the parent state does not have (keys: ${parentKeys.join(", ")}).`);
   return {
-    producer,
+    producer: o.producer,
     challenger,
     parentKeys,
-    name: options.name,
-    maxAttempts,
-    policy: assertReviewPolicy(options.policy ?? challenger.options.policy, WHERE),
-    hub: once(options.hub ?? challenger.options.hub),
-    confidenceFloor: floor,
-    blockOn: new Set(blockOn),
-    onExhausted,
+    name: o.name,
+    maxAttempts: o.maxAttempts ?? 3,
+    policy: o.policy ?? challenger.options.policy,
+    hub: once(o.hub ?? challenger.options.hub),
+    confidenceFloor: o.confidenceFloor ?? challenger.options.confidenceFloor,
+    blockOn: new Set(o.blockOn ?? ["red"]),
+    onExhausted: o.onExhausted ?? "fail",
     keys,
-    extractClaims: options.extractClaims,
-    feedback,
-    notes: options.notes ?? true,
-    humanVerifier: options.humanVerifier ?? "human",
-    claimsOptions: options.claimsOptions ?? claimsOptionsOf(options.state, claimsKey),
+    extractClaims: o.extractClaims,
+    feedback: o.feedback ?? "message",
+    notes: o.notes ?? true,
+    humanVerifier: o.humanVerifier ?? "human",
+    claimsOptions: o.claimsOptions ?? claimsOptionsOf(o.state, claimsKey),
     hasClaims: parentKeys.includes(claimsKey),
-    intent: options.intent ?? challenger.options.intent,
+    intent: o.intent ?? challenger.options.intent,
     passThrough: new Set(passThrough),
-    invalidReply,
-    challengeTimeoutMs: timeout,
-    tracers: new Set([...TRACER_HANDLER_NAMES, ...stringList(options.tracers, "tracers")]),
+    invalidReply: o.invalidReply ?? "block",
+    challengeTimeoutMs: o.challengeTimeoutMs ?? 300_000,
+    tracers: new Set([...TRACER_HANDLER_NAMES, ...(o.tracers ?? [])]),
   };
 }
 

@@ -7,9 +7,11 @@ import type { Claim } from "../../src/claims/claim-schema.js";
 import { signReview } from "../../src/claims/verifier-identity.js";
 import { FirebreakError } from "../../src/internal/errors.js";
 import { emitFirebreakEvent } from "../../src/internal/events.js";
+import { quote } from "../../src/internal/quote.js";
+import { parseChallengerOptions } from "./challenger-options.js";
 import { buildChallengePrompt, buildEvidencePrompt, VERDICT_FUNCTION } from "./challenger-prompt.js";
 import { readIntent, type IntentSelector } from "./intent.js";
-import { assertReviewPolicy, selectForReview, type ReviewPolicy } from "./review-policy.js";
+import { selectForReview, type ReviewPolicy } from "./review-policy.js";
 import type { ChallengeRequest, ChallengeResult, ClaimUnderReview, EvidenceItem } from "./types.js";
 import { VerdictReplySchema, type ClaimJudgement, type Verdict } from "./verdict-schema.js";
 
@@ -95,47 +97,20 @@ export interface Challenger {
   readonly options: ResolvedChallengerOptions;
 }
 
-const TOOL_NAME = /^[a-zA-Z0-9_-]+$/;
-
 function resolveOptions(options: ChallengerOptions): ResolvedChallengerOptions {
-  if (options === undefined || options === null || typeof options.model?.invoke !== "function") {
-    throw new FirebreakError("INVALID_OPTIONS", "createChallenger: `model` is required and must be a chat model (e.g. new ChatOpenAI(...)).");
-  }
-  const floor = options.confidenceFloor ?? 0.8;
-  if (!(floor >= 0 && floor <= 1)) {
-    throw new FirebreakError("INVALID_OPTIONS", `createChallenger: confidenceFloor must be in [0, 1], got ${String(floor)}.`);
-  }
-  const rounds = options.maxToolRounds ?? 3;
-  if (!Number.isInteger(rounds) || rounds < 1) {
-    throw new FirebreakError("INVALID_OPTIONS", `createChallenger: maxToolRounds must be a positive integer, got ${String(rounds)}.`);
-  }
-  const onInvalid = options.onInvalidReply ?? "yellow";
-  if (onInvalid !== "yellow" && onInvalid !== "red") {
-    throw new FirebreakError("INVALID_OPTIONS", `createChallenger: onInvalidReply must be "yellow" or "red" (never "green": fail closed), got ${JSON.stringify(onInvalid)}.`);
-  }
-  if (Array.isArray(options.evidence)) {
-    if (typeof options.model.bindTools !== "function") {
-      throw new FirebreakError("INVALID_OPTIONS", "createChallenger: `evidence` is a list of tools but the model has no bindTools(); use a tool-calling model or pass an evidence function.");
-    }
-    for (const tool of options.evidence as readonly StructuredToolInterface[]) {
-      const name = (tool as { name?: unknown }).name;
-      if (typeof name !== "string" || !TOOL_NAME.test(name) || name === VERDICT_FUNCTION) {
-        throw new FirebreakError("INVALID_OPTIONS", `createChallenger: evidence tool name ${JSON.stringify(name)} is invalid or reserved; use letters, digits, _ or -, and not "${VERDICT_FUNCTION}".`);
-      }
-    }
-  }
+  const o = parseChallengerOptions(options);
   return Object.freeze({
-    model: options.model,
-    evidence: options.evidence,
-    instructions: options.instructions || undefined,
-    policy: assertReviewPolicy(options.policy ?? "strict", "createChallenger"),
-    hub: options.hub ?? false,
-    confidenceFloor: floor,
-    name: options.name ?? "challenger",
-    intent: options.intent,
-    claimsKey: options.claimsKey ?? "claims",
-    maxToolRounds: rounds,
-    onInvalidReply: onInvalid,
+    model: o.model,
+    evidence: o.evidence,
+    instructions: o.instructions || undefined,
+    policy: o.policy ?? "strict",
+    hub: o.hub ?? false,
+    confidenceFloor: o.confidenceFloor ?? 0.8,
+    name: o.name ?? "challenger",
+    intent: o.intent,
+    claimsKey: o.claimsKey ?? "claims",
+    maxToolRounds: o.maxToolRounds ?? 3,
+    onInvalidReply: o.onInvalidReply ?? "yellow",
   });
 }
 
@@ -210,7 +185,7 @@ export function createChallenger(options: ChallengerOptions): Challenger {
 
 function checkClaim(claim: ClaimUnderReview, index: number): ClaimUnderReview {
   if (typeof claim?.id !== "string" || claim.id.length === 0 || typeof claim.text !== "string") {
-    throw new FirebreakError("INVALID_OPTIONS", `challenger: claim ${index} needs a non-empty string id and a text, got ${JSON.stringify(claim)?.slice(0, 120)}.`);
+    throw new FirebreakError("INVALID_OPTIONS", `challenger: claim ${index} needs a non-empty string id and a text, got ${quote(claim)}.`);
   }
   return { id: claim.id, text: claim.text, ...(claim.value === undefined ? {} : { value: claim.value }), ...(claim.details === undefined ? {} : { details: claim.details }) };
 }

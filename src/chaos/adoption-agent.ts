@@ -18,8 +18,9 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { readGuardFeedback } from "../../nodes/index.js";
 import type { Claim, ClaimInput, ClaimValue } from "../claims/index.js";
-import { FirebreakError } from "../internal/errors.js";
 import { chaosRng } from "./chaos-run.js";
+import { parseOptions } from "../internal/options-schema.js";
+import { AdoptionAgentOptionsSchema } from "./chaos-options.js";
 
 /** Options of {@link createAdoptionAgent}. */
 export interface AdoptionAgentOptions {
@@ -76,15 +77,7 @@ export function createAdoptionAgent(options: AdoptionAgentOptions) {
 type Resolved = Required<Omit<AdoptionAgentOptions, "reads">> & { reads?: readonly string[] };
 
 function resolve(options: AdoptionAgentOptions): Resolved {
-  const check = (field: string, v: number) => {
-    if (!(v >= 0 && v <= 1)) {
-      throw new FirebreakError("INVALID_OPTIONS", `createAdoptionAgent("${options.name}"): ${field} must be in [0, 1], got ${String(v)}.`);
-    }
-  };
-  check("adoption", options.adoption);
-  for (const [author, beta] of Object.entries(options.adoptionFrom ?? {})) check(`adoptionFrom.${author}`, beta);
-  check("correction", options.correction ?? 0);
-  check("confidence", options.confidence ?? 0.8);
+  options = parseOptions(AdoptionAgentOptionsSchema, options, "createAdoptionAgent") as AdoptionAgentOptions;
   return {
     name: options.name,
     text: options.text,

@@ -5,7 +5,6 @@
  * probability, defence success, safe completion and the token and latency overhead.
  */
 import { isGraphInterrupt } from "@langchain/langgraph";
-import { FirebreakError } from "../internal/errors.js";
 import { analyzeTopology, extractTopology, type Topology } from "../topology/index.js";
 import type {
   CampaignContext,
@@ -20,6 +19,8 @@ import { measureInfection } from "./infection.js";
 import { injectFaults, injectedFaults, type AnyStateGraph } from "./inject-faults.js";
 import { createRng, deriveSeed } from "./rng.js";
 import { TrialRecorder } from "./trial-recorder.js";
+import { invalidOption, parseOptions } from "../internal/options-schema.js";
+import { CampaignOptionsSchema } from "./chaos-options.js";
 
 interface TrialOutcome {
   injected: boolean;
@@ -322,35 +323,30 @@ async function pool(n: number, concurrency: number, fn: (i: number) => Promise<v
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, n)) }, worker));
 }
 
-function normalise(options: CampaignOptions) {
-  const fail = (message: string): never => {
-    throw new FirebreakError("INVALID_OPTIONS", `runCampaign: ${message}.`);
-  };
-  if (!Array.isArray(options.faults) || options.faults.length === 0) fail("give at least one fault in `faults`");
+function normalise(input: CampaignOptions) {
+  const options = parseOptions(CampaignOptionsSchema, input, "runCampaign") as CampaignOptions;
   const targets: readonly FaultTarget[] = options.targets ?? ["hub", "leaf"];
-  if (targets.length === 0) fail("`targets` is empty");
   const guards: readonly GuardMode[] = options.guards ?? (options.guard ? ["unguarded", "guarded", "recommended"] : ["unguarded"]);
-  for (const g of guards) {
-    if (!["unguarded", "guarded", "recommended", "random"].includes(g)) fail(`unknown guard mode "${String(g)}"`);
-    if (g !== "unguarded" && options.guard === undefined) {
-      fail(`guard mode "${g}" needs \`guard\`: a function that wraps a node in a guard, e.g. (b, n) => guardNode(b, n, { challenger })`);
-    }
+  const needy = guards.findIndex((g) => g !== "unguarded");
+  if (needy >= 0 && options.guard === undefined) {
+    throw invalidOption(
+      "runCampaign",
+      `guards[${needy}]`,
+      guards[needy],
+      `"unguarded" only, unless \`guard\` is given: guard mode "${guards[needy]}" needs \`guard\`, a function that wraps a node in a guard, e.g. (b, n) => guardNode(b, n, { challenger })`,
+    );
   }
   let seeds: readonly number[];
   if (options.seeds !== undefined) {
-    if (options.seeds.length === 0) fail("`seeds` is empty");
     seeds = options.seeds.map((s) => s >>> 0);
   } else {
     const trials = options.trials ?? 100;
-    if (!Number.isInteger(trials) || trials < 1) fail(`trials must be a positive integer, got ${String(trials)}`);
     const base = options.seed ?? 1;
     seeds = Array.from({ length: trials }, (_, i) => deriveSeed(base, "trial", i));
   }
   const models = options.models ?? { default: undefined };
   const modelNames = Object.keys(models);
-  if (modelNames.length === 0) fail("`models` is empty");
   const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) fail(`concurrency must be a positive integer, got ${String(concurrency)}`);
   return {
     faults: options.faults,
     targets,

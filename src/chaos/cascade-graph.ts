@@ -10,9 +10,10 @@
  */
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { claimsChannel, type ClaimValue } from "../claims/index.js";
-import { FirebreakError } from "../internal/errors.js";
 import { firebreakRole } from "../topology/index.js";
 import { createAdoptionAgent } from "./adoption-agent.js";
+import { parseOptions } from "../internal/options-schema.js";
+import { CascadeGraphOptionsSchema } from "./chaos-options.js";
 
 /** State of the cascade graph. */
 export const CascadeState = Annotation.Root({
@@ -64,20 +65,12 @@ export interface CascadeGraphOptions {
  * ```
  */
 export function createCascadeGraph(options: CascadeGraphOptions = {}) {
+  options = parseOptions(CascadeGraphOptionsSchema, options, "createCascadeGraph") as CascadeGraphOptions;
   const workers =
     typeof options.workers === "number" || options.workers === undefined
       ? Array.from({ length: options.workers ?? 4 }, (_, i) => `worker${i + 1}`)
       : [...options.workers];
-  if (workers.length === 0) throw new FirebreakError("INVALID_OPTIONS", "createCascadeGraph: give at least one worker.");
-  for (const w of workers) {
-    if (w === "supervisor" || w === "writer") {
-      throw new FirebreakError("INVALID_OPTIONS", `createCascadeGraph: worker name "${w}" is reserved; rename it.`);
-    }
-  }
   const rounds = options.rounds ?? 1;
-  if (!Number.isInteger(rounds) || rounds < 1) {
-    throw new FirebreakError("INVALID_OPTIONS", `createCascadeGraph: rounds must be a positive integer, got ${String(rounds)}.`);
-  }
   // Each agent reads only the producers it consumes (its in-neighbours): workers and the
   // writer read the supervisor, the supervisor reads the workers.
   const adoption = options.adoption ?? 0.5;

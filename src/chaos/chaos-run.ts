@@ -5,6 +5,7 @@
  * prebuilt agent) all draw from the same seeded streams without any change to the graph.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { invalidOption } from "../internal/options-schema.js";
 import { createRng, deriveSeed, type Rng } from "./rng.js";
 
 /** What happened when a planned fault met a node call. */
@@ -53,6 +54,7 @@ const storage = new AsyncLocalStorage<ChaosRun>();
 
 /** A fresh run context for `seed`. */
 export function createChaosRun(seed: number): ChaosRun {
+  if (typeof seed !== "number" || !Number.isFinite(seed)) throw invalidOption("createChaosRun", "seed", seed, "a finite number (an unsigned 32-bit seed)");
   return { seed: seed >>> 0, events: [], counters: new Map() };
 }
 
@@ -71,6 +73,10 @@ export async function runWithChaos<T>(
   seed: number | ChaosRun,
   fn: () => Promise<T> | T,
 ): Promise<{ result: T; run: ChaosRun }> {
+  if (typeof seed !== "number" && !(typeof seed === "object" && seed !== null && Array.isArray((seed as ChaosRun).events))) {
+    throw invalidOption("runWithChaos", "seed", seed, "a finite number or a run from createChaosRun(seed)");
+  }
+  if (typeof fn !== "function") throw invalidOption("runWithChaos", "fn", fn, "a function, e.g. () => graph.invoke(input)");
   const run = typeof seed === "number" ? createChaosRun(seed) : seed;
   const result = await storage.run(run, fn);
   return { result, run };

@@ -4,9 +4,10 @@
  * one input. A graph that disagrees with itself cannot be trusted to agree with the truth.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { FirebreakError } from "../internal/errors.js";
 import { runWithChaos } from "./chaos-run.js";
 import { deriveSeed } from "./rng.js";
+import { invalidOption, parseOptions } from "../internal/options-schema.js";
+import { ConsistencyOptionsSchema } from "./chaos-options.js";
 
 /** Options of {@link measureConsistency}. */
 export interface ConsistencyOptions {
@@ -67,10 +68,11 @@ export async function measureConsistency(
   input: unknown,
   options: ConsistencyOptions = {},
 ): Promise<ConsistencyReport> {
-  const runs = options.runs ?? 10;
-  if (!Number.isInteger(runs) || runs < 1) {
-    throw new FirebreakError("INVALID_OPTIONS", `measureConsistency: runs must be a positive integer, got ${String(runs)}.`);
+  options = parseOptions(ConsistencyOptionsSchema, options, "measureConsistency");
+  if (typeof (graph as { invoke?: unknown } | null)?.invoke !== "function") {
+    throw invalidOption("measureConsistency", "graph", graph, "a compiled graph (an object with invoke())");
   }
+  const runs = options.runs ?? 10;
   const claimsKey = options.claimsKey ?? "claims";
   const seed = options.seed ?? 1;
   const hasCheckpointer = graph.checkpointer !== undefined && graph.checkpointer !== null && graph.checkpointer !== false;

@@ -9,10 +9,11 @@
  * outbreak, the expected number of adopters grows by 1 - δ + β·ρ(A) per step, so the
  * outbreak dies out when R = β·ρ/δ < 1 and spreads when R > 1 (the SIS threshold).
  */
-import { FirebreakError } from "../internal/errors.js";
 import { analyzeTopology, DEFAULT_GUARD_RESIDUAL, extractTopology, isTopology, type Topology } from "../topology/index.js";
 import { createRng, type Rng } from "./rng.js";
 import { pickHubOrLeaf } from "./targets.js";
+import { invalidOption, parseOptions } from "../internal/options-schema.js";
+import { EpidemicOptionsSchema } from "./chaos-options.js";
 
 /** Who is infected at step 0. */
 export type EpidemicSeed =
@@ -98,23 +99,18 @@ export interface EpidemicResult {
  * ```
  */
 export function simulateEpidemic(graph: Topology | object, options: EpidemicOptions): EpidemicResult {
+  options = parseOptions(EpidemicOptionsSchema, options, "simulateEpidemic");
   const topology = isTopology(graph) ? graph : extractTopology(graph);
   const { beta, delta } = options;
   const steps = options.steps ?? 50;
   const trials = options.trials ?? 1000;
   const seed = options.seed ?? 1;
-  checkProbability("beta", beta);
-  checkProbability("delta", delta);
-  if (!(delta > 0)) invalid(`delta must be > 0 (a rate of self-correction), got ${delta}`);
-  if (!Number.isInteger(steps) || steps < 1) invalid(`steps must be a positive integer, got ${steps}`);
-  if (!Number.isInteger(trials) || trials < 1) invalid(`trials must be a positive integer, got ${trials}`);
 
   const residual = options.guardResidual ?? DEFAULT_GUARD_RESIDUAL;
-  checkProbability("guardResidual", residual);
   const analysis = analyzeTopology(topology, { beta, delta, guardResidual: residual, seeds: topology.nodes.length, cycles: false, guards: false });
   const ids = topology.nodes.map((n) => n.id);
   const n = ids.length;
-  if (n === 0) invalid("the topology has no nodes");
+  if (n === 0) throw invalidOption("simulateEpidemic", "graph", graph, "a topology or graph with at least one node");
   const index = new Map(ids.map((id, i) => [id, i]));
   const nodeDelta = topology.nodes.map((node) => node.delta ?? delta);
   // In-neighbour lists with the transmission probability of each edge.
@@ -250,21 +246,12 @@ function resolveInitial(
     const i = index.get(pickHubOrLeaf(initial, topology, analysis))!;
     return () => [i];
   }
-  const list = initial.map((id) => {
+  const list = initial.map((id, at) => {
     const i = index.get(id);
-    if (i === undefined) invalid(`initial names "${id}", which is not a node of the topology`);
+    if (i === undefined) {
+      throw invalidOption("simulateEpidemic", `initial[${at}]`, id, `a node of the topology (${[...index.keys()].slice(0, 10).join(", ")}${index.size > 10 ? ", …" : ""})`);
+    }
     return i;
   });
-  if (list.length === 0) invalid("initial is an empty list; name at least one node");
   return () => list;
-}
-
-function checkProbability(name: string, value: number): void {
-  if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
-    invalid(`${name} must be a probability in [0, 1], got ${String(value)}`);
-  }
-}
-
-function invalid(message: string): never {
-  throw new FirebreakError("INVALID_OPTIONS", `simulateEpidemic: ${message}.`);
 }

@@ -4,7 +4,8 @@
  */
 import type { ClaimValue } from "../claims/index.js";
 import type { FirebreakRole } from "../topology/index.js";
-import { FirebreakError } from "../internal/errors.js";
+import { parseOptions } from "../internal/options-schema.js";
+import { FaultPlansSchema } from "./chaos-options.js";
 
 /**
  * Where a fault strikes: a node name; `"hub"` (the node with the largest principal-eigenvector
@@ -129,33 +130,20 @@ export interface ResolvedFaultPlan {
   readonly entry: number;
 }
 
-/** Validates a plan and applies defaults. */
-export function resolveFaultPlan(plan: FaultPlan | readonly FaultPlan[]): ResolvedFaultPlan[] {
-  const entries: readonly FaultPlan[] = isPlanList(plan) ? plan : [plan];
-  if (entries.length === 0) invalid("the plan is empty; give at least one { targets, fault }");
-  return entries.map((p, entry) => {
-    const where = `plan entry ${entry}`;
-    if (typeof p !== "object" || p === null) invalid(`${where} is not an object`);
-    const targets = Array.isArray(p.targets) ? (p.targets as readonly FaultTarget[]) : [p.targets as FaultTarget];
-    if (targets.length === 0) invalid(`${where} has no targets; name a node, "hub", "leaf" or { role }`);
-    checkFault(p.fault, where);
-    const probability = p.probability ?? 1;
-    if (!(probability >= 0 && probability <= 1)) invalid(`${where}: probability must be in [0, 1], got ${String(probability)}`);
-    const calls = p.calls ?? "first";
-    if (Array.isArray(calls) && calls.some((c) => !Number.isInteger(c) || c < 0)) {
-      invalid(`${where}: calls must list zero-based call numbers, got ${JSON.stringify(calls)}`);
-    }
-    return {
-      targets,
-      fault: p.fault,
-      probability,
-      calls,
-      seed: p.seed ?? 1,
-      claimsKey: p.channels?.claims ?? "claims",
-      messagesKey: p.channels?.messages ?? "messages",
-      entry,
-    };
-  });
+/** Validates a plan (one zod schema: `INVALID_OPTIONS` naming the entry and field) and applies defaults. */
+export function resolveFaultPlan(plan: FaultPlan | readonly FaultPlan[], where = "injectFaults"): ResolvedFaultPlan[] {
+  const parsed = parseOptions(FaultPlansSchema, plan, where, "plan") as FaultPlan | readonly FaultPlan[];
+  const entries: readonly FaultPlan[] = isPlanList(parsed) ? parsed : [parsed];
+  return entries.map((p, entry) => ({
+    targets: Array.isArray(p.targets) ? (p.targets as readonly FaultTarget[]) : [p.targets as FaultTarget],
+    fault: p.fault,
+    probability: p.probability ?? 1,
+    calls: p.calls ?? "first",
+    seed: p.seed ?? 1,
+    claimsKey: p.channels?.claims ?? "claims",
+    messagesKey: p.channels?.messages ?? "messages",
+    entry,
+  }));
 }
 
 /** A short label of a fault for tables: `falsehood`, `provider-error:429`, `latency:200ms`. */
@@ -180,41 +168,4 @@ export function targetLabel(target: FaultTarget): string {
 
 function isPlanList(plan: FaultPlan | readonly FaultPlan[]): plan is readonly FaultPlan[] {
   return Array.isArray(plan);
-}
-
-function checkFault(fault: Fault | undefined, where: string): void {
-  if (typeof fault !== "object" || fault === null) invalid(`${where} has no fault; e.g. { kind: "falsehood", text, value }`);
-  switch (fault.kind) {
-    case "falsehood":
-      if (typeof fault.text !== "string" || fault.text.length === 0) invalid(`${where}: a falsehood needs a non-empty text`);
-      if (fault.confidence !== undefined && !(fault.confidence >= 0 && fault.confidence <= 1)) {
-        invalid(`${where}: falsehood confidence must be in [0, 1]`);
-      }
-      return;
-    case "contradiction":
-      if (typeof fault.text !== "string" || fault.text.length === 0) invalid(`${where}: a contradiction needs a non-empty text`);
-      if (!Array.isArray(fault.values) || fault.values.length !== 2 || fault.values[0] === fault.values[1]) {
-        invalid(`${where}: a contradiction needs two different values`);
-      }
-      return;
-    case "latency":
-      if (!(fault.ms >= 0) || !(fault.jitterMs === undefined || fault.jitterMs >= 0)) {
-        invalid(`${where}: latency ms and jitterMs must be >= 0`);
-      }
-      return;
-    case "provider-error":
-      if (!["429", "500", "502", "503", "timeout"].includes(fault.error)) {
-        invalid(`${where}: provider error must be one of 429, 500, 502, 503, timeout; got ${String(fault.error)}`);
-      }
-      return;
-    case "malformed":
-    case "empty":
-      return;
-    default:
-      invalid(`${where}: unknown fault kind ${JSON.stringify((fault as { kind?: unknown }).kind)}`);
-  }
-}
-
-function invalid(message: string): never {
-  throw new FirebreakError("INVALID_OPTIONS", `Fault plan: ${message}.`);
 }

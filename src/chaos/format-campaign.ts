@@ -2,6 +2,8 @@
  * A campaign report as a readable text table (the CLI's and the benchmark's output).
  */
 import type { CampaignReport, CampaignRow } from "./campaign-types.js";
+import { parseOptions } from "../internal/options-schema.js";
+import { FormatCampaignOptionsSchema } from "./chaos-options.js";
 
 /** Options of {@link formatCampaignTable}. */
 export interface FormatCampaignOptions {
@@ -22,6 +24,7 @@ export interface FormatCampaignOptions {
  * ```
  */
 export function formatCampaignTable(report: CampaignReport, options: FormatCampaignOptions = {}): string {
+  options = parseOptions(FormatCampaignOptionsSchema, options, "formatCampaignTable");
   const timing = options.timing ?? true;
   const models = new Set(report.rows.map((r) => r.model)).size > 1;
   const header = [

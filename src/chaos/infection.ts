@@ -5,6 +5,8 @@
  * prose instead of claims can also be measured by a text marker in a node's messages.
  */
 import type { Claim } from "../claims/index.js";
+import { invalidOption, parseOptions } from "../internal/options-schema.js";
+import { MeasureInfectionOptionsSchema } from "./chaos-options.js";
 
 /** Options of {@link measureInfection}. */
 export interface MeasureInfectionOptions {
@@ -57,6 +59,8 @@ export interface InfectionReport {
  * ```
  */
 export function measureInfection(state: Record<string, unknown> | readonly Claim[], options: MeasureInfectionOptions = {}): InfectionReport {
+  options = parseOptions(MeasureInfectionOptionsSchema, options, "measureInfection");
+  if (typeof state !== "object" || state === null) throw invalidOption("measureInfection", "state", state, "a graph state object or a list of claims");
   const claimsKey = options.claimsKey ?? "claims";
   const claims: readonly Claim[] = Array.isArray(state)
     ? (state as readonly Claim[])

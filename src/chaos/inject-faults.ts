@@ -17,6 +17,8 @@ import {
   type ChaosRun,
   type FaultEvent,
 } from "./chaos-run.js";
+import { parseOptions } from "../internal/options-schema.js";
+import { InjectFaultsOptionsSchema } from "./chaos-options.js";
 import { faultLabel, resolveFaultPlan, type FaultPlan, type FaultTarget, type ResolvedFaultPlan } from "./fault-plan.js";
 import { providerError } from "./provider-faults.js";
 import { createRng, deriveSeed } from "./rng.js";
@@ -70,6 +72,7 @@ export function injectFaults<B extends AnyStateGraph>(
   options: InjectFaultsOptions = {},
 ): B {
   const entries = resolveFaultPlan(plan);
+  parseOptions(InjectFaultsOptionsSchema, options, "injectFaults");
   const nodes = (builder as unknown as { nodes: Record<string, NodeSpecLike> }).nodes;
   const channels = (builder as unknown as { channels?: Record<string, unknown> }).channels ?? {};
   const resolved: InjectedFault[] = entries.map((entry) => ({

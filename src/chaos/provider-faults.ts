@@ -17,6 +17,9 @@ import type { ChatResult } from "@langchain/core/outputs";
 import { FirebreakError } from "../internal/errors.js";
 import { chaosRng, currentChaosRun } from "./chaos-run.js";
 import type { ProviderErrorKind } from "./fault-plan.js";
+import { invalidOption, parseOptions } from "../internal/options-schema.js";
+import { isChatModel } from "../breaker/options-schema.js";
+import { ProviderFaultsOptionsSchema } from "./chaos-options.js";
 
 /**
  * An error that imitates a provider failure. Deliberately **not** a `FirebreakError`: code
@@ -87,10 +90,9 @@ export interface ProviderFaultsOptions {
  * ```
  */
 export function withProviderFaults(model: BaseChatModel, options: ProviderFaultsOptions = {}): ProviderFaultChatModel {
+  if (!isChatModel(model)) throw invalidOption("withProviderFaults", "model", model, "a LangChain chat model (an object with invoke() and _generate())");
+  options = parseOptions(ProviderFaultsOptionsSchema, options, "withProviderFaults");
   const rate = options.rate ?? 0;
-  if (!(rate >= 0 && rate <= 1)) {
-    throw new FirebreakError("INVALID_OPTIONS", `withProviderFaults: rate must be in [0, 1], got ${String(rate)}.`);
-  }
   return new ProviderFaultChatModel({
     inner: model,
     rate,

@@ -4,6 +4,8 @@
  * dependency; convert it to PNG with any SVG renderer (e.g. `rsvg-convert`).
  */
 import type { CampaignReport, CampaignRow } from "./campaign-types.js";
+import { parseOptions } from "../internal/options-schema.js";
+import { RenderSvgOptionsSchema } from "./chaos-options.js";
 
 /** Options of {@link renderCampaignSvg}. */
 export interface RenderSvgOptions {
@@ -33,6 +35,7 @@ const LEGEND = 56;
  * ```
  */
 export function renderCampaignSvg(report: CampaignReport, options: RenderSvgOptions = {}): string {
+  options = parseOptions(RenderSvgOptionsSchema, options, "renderCampaignSvg");
   const rows = report.rows.filter(options.rows ?? (() => true)).slice(0, options.maxPanels ?? 12);
   const groups = [...new Set(rows.map((r) => `${r.model}\u0000${r.fault}\u0000${r.target}`))];
   const modes = [...new Set(rows.map((r) => r.guard))];

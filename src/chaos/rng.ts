@@ -4,6 +4,7 @@
  * node an epidemic infects) draws from a stream derived from the campaign seed and a label,
  * so the same seed gives the same numbers whatever order LangGraph runs parallel nodes in.
  */
+import { invalidOption } from "../internal/options-schema.js";
 
 /** A seeded stream of uniform numbers. */
 export interface Rng {
@@ -62,6 +63,9 @@ export function deriveSeed(...parts: readonly (string | number)[]): number {
  * ```
  */
 export function createRng(seed: number | string): Rng {
+  if (!(typeof seed === "number" ? Number.isFinite(seed) : typeof seed === "string" && seed.length > 0)) {
+    throw invalidOption("createRng", "seed", seed, "a finite number or a non-empty string");
+  }
   const start = typeof seed === "number" && Number.isInteger(seed) ? seed >>> 0 : deriveSeed(seed);
   let state = start;
   const next = (): number => {

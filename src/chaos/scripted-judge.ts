@@ -13,9 +13,10 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { CHALLENGER_TAGS, type EvidenceFetcher, type EvidenceItem } from "../../nodes/index.js";
 import type { ClaimValue } from "../claims/index.js";
-import { FirebreakError } from "../internal/errors.js";
 import { ScriptedChatModel } from "../testing/index.js";
 import { chaosRng } from "./chaos-run.js";
+import { parseOptions } from "../internal/options-schema.js";
+import { ScriptedJudgeOptionsSchema } from "./chaos-options.js";
 
 /** Statement text → the true answer. */
 export type Facts = Readonly<Record<string, ClaimValue>>;
@@ -60,10 +61,8 @@ export function factsEvidence(facts: Facts): EvidenceFetcher {
  * ```
  */
 export function createScriptedJudge(options: ScriptedJudgeOptions = {}): ScriptedChatModel {
+  options = parseOptions(ScriptedJudgeOptionsSchema, options, "createScriptedJudge");
   const recall = options.recall ?? 0.9;
-  if (!(recall >= 0 && recall <= 1)) {
-    throw new FirebreakError("INVALID_OPTIONS", `createScriptedJudge: recall must be in [0, 1], got ${String(recall)}.`);
-  }
   const label = options.label ?? "scripted-judge";
   return new ScriptedChatModel({
     label,

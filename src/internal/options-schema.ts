@@ -129,6 +129,34 @@ export function strict<S extends z.core.$ZodLooseShape>(shape: S, wording = "an 
   return z.strictObject(shape, { error: (issue) => (issue.code === "invalid_type" ? wording : undefined) });
 }
 
+/**
+ * LangGraph's node `RetryPolicy` (`initialInterval`, `backoffFactor`, `maxInterval`,
+ * `maxAttempts`, `jitter`, `retryOn`, `logWarning`), with its timers bounded.
+ */
+export function retryPolicy(): z.ZodObject<{
+  initialInterval: z.ZodOptional<z.ZodNumber>;
+  backoffFactor: z.ZodOptional<z.ZodNumber>;
+  maxInterval: z.ZodOptional<z.ZodNumber>;
+  maxAttempts: z.ZodOptional<z.ZodNumber>;
+  jitter: z.ZodOptional<z.ZodBoolean>;
+  retryOn: z.ZodOptional<z.ZodType<(error: any) => boolean>>;
+  logWarning: z.ZodOptional<z.ZodBoolean>;
+}, z.core.$strict> {
+  const bool = () => z.boolean({ error: "true or false" }).optional();
+  return strict(
+    {
+      initialInterval: timerMs().optional(),
+      backoffFactor: numberIn(1, 100).optional(),
+      maxInterval: timerMs().optional(),
+      maxAttempts: integer(1, 100).optional(),
+      jitter: bool(),
+      retryOn: fn<(error: any) => boolean>("a function (error) => boolean").optional(),
+      logWarning: bool(),
+    },
+    "LangGraph's RetryPolicy { initialInterval?, backoffFactor?, maxInterval?, maxAttempts?, jitter?, retryOn?, logWarning? }",
+  );
+}
+
 // ---------------------------------------------------------------------------------------
 // Issue → problem.
 
@@ -144,11 +172,19 @@ function problemsOf(issues: readonly Issue[], prefix: readonly PropertyKey[], ro
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
       // Descend into the one branch the value was shaped for (e.g. the rule object whose
       // field is wrong), rather than report "no branch matched".
-      const shaped = issue.errors.filter((branch) => !branch.every((i) => i.path.length === 0 && UNSHAPED.has(i.code)));
-      if (shaped.length === 1) {
-        out.push(...problemsOf(shaped[0] as Issue[], path, root));
+      const shaped = issue.errors.filter((branch) => !isUnshaped(branch as Issue[]));
+      // Among several shaped branches, prefer the one that knows every key given.
+      const fitting = shaped.length > 1 ? shaped.filter((branch) => !branch.some((i) => i.code === "unrecognized_keys")) : shaped;
+      if (fitting.length === 1) {
+        out.push(...problemsOf(fitting[0] as Issue[], path, root));
         continue;
       }
+    }
+    if (issue.code === "invalid_key") {
+      // A record's key was refused: say what a key must be (the inner issue), quote the key.
+      const inner = issue.issues[0];
+      out.push({ option: pathText(path, root), received: quote(issue.input), allowed: inner?.message ?? issue.message });
+      continue;
     }
     if (issue.code === "unrecognized_keys") {
       const input = (issue.input ?? {}) as Record<string, unknown>;
@@ -166,6 +202,19 @@ function problemsOf(issues: readonly Issue[], prefix: readonly PropertyKey[], ro
     out.push({ option: pathText(path, root), received: quote(input), allowed: issue.message });
   }
   return out;
+}
+
+/**
+ * True when a union branch failed because the value is not even the right kind for it (a
+ * wrong type or literal at the branch's root, or a nested union none of whose branches fit).
+ */
+function isUnshaped(branch: readonly Issue[]): boolean {
+  return branch.every(
+    (i) =>
+      i.path.length === 0 &&
+      (UNSHAPED.has(i.code) ||
+        (i.code === "invalid_union" && (i as { discriminator?: unknown }).discriminator === undefined && i.errors.length > 0 && i.errors.every((b) => isUnshaped(b as Issue[])))),
+  );
 }
 
 /** The parse-level error map: wording for issues whose schema gave none. */
@@ -200,6 +249,10 @@ function pathText(path: readonly PropertyKey[], root: string): string {
     if (typeof key === "number") out += `[${key}]`;
     else {
       const name = String(key);
+      if (name.trim() === "") {
+        out += `[${JSON.stringify(name)}]`;
+        continue;
+      }
       const shown = name.length > 40 ? quote(name, 40) : name;
       out += out === "" ? shown : `.${shown}`;
     }

@@ -1,5 +1,7 @@
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { FirebreakError } from "../internal/errors.js";
+import { z } from "zod";
+import type { FirebreakError } from "../internal/errors.js";
+import { fn, invalidOption, parseOptions, strict, text, timerMs } from "../internal/options-schema.js";
 
 /** Where to send OpenInference spans: Arize Phoenix or any OTLP/HTTP (protobuf) collector. */
 export interface OtlpTracingOptions {
@@ -105,22 +107,88 @@ export interface ResolvedTracingOptions {
   readonly onError: (error: FirebreakError) => void;
 }
 
-/** Applies defaults and `LANGFUSE_*` / `PHOENIX_COLLECTOR_ENDPOINT`; throws on contradictions. */
+/** Most span processors, tags. */
+const MAX_LIST = 64;
+
+const bool = () => z.boolean({ error: "true or false" });
+
+/** An http(s) URL (never quoted whole when it is wrong: it may carry a key). */
+const HttpUrlSchema = z.string({ error: "an http(s) URL, e.g. http://localhost:6006/v1/traces" }).refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === "http:" || url.protocol === "https:";
+    } catch {
+      return false;
+    }
+  },
+  { error: "an http(s) URL, e.g. http://localhost:6006/v1/traces" },
+);
+
+/** A secret or header value: any non-empty string (never cut or quoted when it is one). */
+const secret = (what: string) => z.string({ error: what }).min(1, { error: what });
+
+/** `otlp`. */
+export const OtlpTracingOptionsSchema = strict(
+  {
+    endpoint: HttpUrlSchema.optional(),
+    headers: z
+      .record(z.string().min(1, { error: "a header name" }), z.string({ error: "a header value (a string)" }), { error: "an object: header name → value" })
+      .optional(),
+  },
+  "false, or { endpoint?, headers? }",
+);
+
+/** `langfuse` as an object. */
+export const LangfuseTracingOptionsSchema = strict(
+  {
+    publicKey: secret("a non-empty string (pk-lf-…)").optional(),
+    secretKey: secret("a non-empty string (sk-lf-…)").optional(),
+    baseUrl: HttpUrlSchema.optional(),
+    environment: text(200).optional(),
+    openInferenceSpans: bool().optional(),
+  },
+  "true, false, or { publicKey?, secretKey?, baseUrl?, environment?, openInferenceSpans? }",
+);
+
+const SpanProcessorSchema = z.custom<SpanProcessor>(
+  (v) =>
+    typeof v === "object" &&
+    v !== null &&
+    ["onStart", "onEnd", "forceFlush", "shutdown"].every((k) => typeof (v as Record<string, unknown>)[k] === "function"),
+  { error: "an OpenTelemetry SpanProcessor (onStart, onEnd, forceFlush, shutdown)" },
+);
+
+/** Every option of `setupTracing`. */
+export const TracingOptionsSchema = strict({
+  otlp: z.union([z.literal(false), OtlpTracingOptionsSchema], { error: "false, or { endpoint?, headers? }" }).optional(),
+  langfuse: z.union([bool(), LangfuseTracingOptionsSchema], { error: "true, false, or { publicKey?, secretKey?, baseUrl?, environment?, openInferenceSpans? }" }).optional(),
+  inMemory: bool().optional(),
+  spanProcessors: z
+    .array(SpanProcessorSchema, { error: "a list of OpenTelemetry span processors" })
+    .max(MAX_LIST, { error: `at most ${MAX_LIST} span processors` })
+    .optional(),
+  sessionId: text(200).optional(),
+  userId: text(200).optional(),
+  tags: z.array(text(200), { error: "a list of tags" }).max(MAX_LIST, { error: `at most ${MAX_LIST} tags` }).optional(),
+  serviceName: text(200).optional(),
+  projectName: text(200).optional(),
+  registerGlobal: bool().optional(),
+  exportTimeoutMillis: timerMs({ min: 1 }).optional(),
+  onError: fn<(error: FirebreakError) => void>("a function (error) => void").optional(),
+});
+
+/** Applies defaults and `LANGFUSE_*` / `PHOENIX_COLLECTOR_ENDPOINT`; throws `INVALID_OPTIONS` on a bad option or a contradiction. */
 export function resolveTracingOptions(
-  options: TracingOptions = {},
+  input: TracingOptions = {},
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ResolvedTracingOptions {
+  const options: TracingOptions = parseOptions(TracingOptionsSchema, input, "setupTracing");
   const otlp = resolveOtlp(options.otlp, env);
   const langfuse = resolveLangfuse(options.langfuse, env);
   const inMemory = options.inMemory ?? false;
   const spanProcessors = options.spanProcessors ?? [];
   const exportTimeoutMillis = options.exportTimeoutMillis ?? 10_000;
-  if (!(Number.isFinite(exportTimeoutMillis) && exportTimeoutMillis > 0)) {
-    throw new FirebreakError(
-      "INVALID_OPTIONS",
-      `setupTracing: exportTimeoutMillis must be a positive number of milliseconds, got ${String(exportTimeoutMillis)}.`,
-    );
-  }
   return {
     otlp,
     langfuse,
@@ -149,9 +217,11 @@ function resolveOtlp(
   if (option === undefined) return fromEnv === undefined ? undefined : { endpoint: fromEnv, headers: {} };
   const endpoint = option.endpoint ?? fromEnv;
   if (endpoint === undefined) {
-    throw new FirebreakError(
-      "INVALID_OPTIONS",
-      "setupTracing: otlp is on but has no endpoint. Pass otlp: { endpoint: \"http://localhost:6006/v1/traces\" } or set PHOENIX_COLLECTOR_ENDPOINT.",
+    throw invalidOption(
+      "setupTracing",
+      "otlp.endpoint",
+      undefined,
+      'an http(s) URL when otlp is on: pass otlp: { endpoint: "http://localhost:6006/v1/traces" } or set PHOENIX_COLLECTOR_ENDPOINT',
     );
   }
   return { endpoint, headers: { ...option.headers } };
@@ -167,10 +237,12 @@ function resolveLangfuse(
   const secretKey = given.secretKey ?? env.LANGFUSE_SECRET_KEY;
   if (option === undefined && (!publicKey || !secretKey)) return undefined;
   if (!publicKey || !secretKey) {
-    throw new FirebreakError(
-      "INVALID_OPTIONS",
-      `setupTracing: Langfuse is on but its ${!publicKey ? "public" : "secret"} key is missing. ` +
-        "Set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY, or pass langfuse: { publicKey, secretKey }.",
+    const which = !publicKey ? "publicKey" : "secretKey";
+    throw invalidOption(
+      "setupTracing",
+      `langfuse.${which}`,
+      undefined,
+      `a key when Langfuse is on (its ${!publicKey ? "public" : "secret"} key is missing): set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY, or pass langfuse: { publicKey, secretKey }`,
     );
   }
   return {

@@ -94,7 +94,7 @@ describe("simulateEpidemic", () => {
   });
 
   it("rejects a β outside [0, 1] and names an unknown seed node", () => {
-    expect(() => simulateEpidemic(cycle(3), { beta: 1.5, delta: 0.5 })).toThrow(/beta must be a probability/);
+    expect(() => simulateEpidemic(cycle(3), { beta: 1.5, delta: 0.5 })).toThrow(/beta received 1.5; allowed: a probability from 0 to 1/);
     expect(() => simulateEpidemic(cycle(3), { beta: 0.5, delta: 0.5, initial: ["nope"] })).toThrow(/"nope"/);
   });
 });

@@ -220,7 +220,7 @@ describe("createChallenger", () => {
   });
 
   it("rejects options that cannot work, saying what to do", () => {
-    expect(() => createChallenger({} as never)).toThrow(/`model` is required/);
+    expect(() => createChallenger({} as never)).toThrow(/model received undefined; allowed: a LangChain chat model/);
     const model = scriptedJudge(() => "green");
     expect(() => createChallenger({ model, onInvalidReply: "green" as never })).toThrow(/never "green"/);
     expect(() => createChallenger({ model, policy: "paranoid" as never })).toThrow(/"strict", "balanced", "low"/);

@@ -69,8 +69,8 @@ describe("the guard fails closed", () => {
 
   it("rejects bad options with the option named", () => {
     const judge = new ScriptedChatModel({ label: "scripted judge", script: ["x"] });
-    expect(() => hostileGraph(State, producer, { invalidReply: "yes" as never }, judge)).toThrow(/invalidReply must be "block" or "label"/);
-    expect(() => hostileGraph(State, producer, { challengeTimeoutMs: 2_592_000_000 }, judge)).toThrow(/challengeTimeoutMs must be an integer from 1 to 2147483647/);
-    expect(() => hostileGraph(State, producer, { tracers: [""] }, judge)).toThrow(/tracers must be a list of non-empty strings/);
+    expect(() => hostileGraph(State, producer, { invalidReply: "yes" as never }, judge)).toThrow(/invalidReply received "yes"; allowed: one of "block", "label"/);
+    expect(() => hostileGraph(State, producer, { challengeTimeoutMs: 2_592_000_000 }, judge)).toThrow(/challengeTimeoutMs received 2592000000; allowed: a number of milliseconds from 1 to 2147483647/);
+    expect(() => hostileGraph(State, producer, { tracers: [""] }, judge)).toThrow(/tracers\[0\] received ""; allowed: a non-blank string/);
   });
 });

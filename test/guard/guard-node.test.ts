@@ -124,7 +124,7 @@ describe("guardNode", () => {
     expect(() => guardNode(builder, "researchr", { challenger })).toThrow(/no node "researchr".*supervisor, researcher, writer/);
     guardNode(builder, "researcher", { challenger });
     expect(() => guardNode(builder, "researcher", { challenger })).toThrow(/already guarded/);
-    expect(() => guardNode(team(async () => ({})), "researcher", { challenger, maxAttempts: 0 })).toThrow(/maxAttempts must be an integer from 1 to 100/);
+    expect(() => guardNode(team(async () => ({})), "researcher", { challenger, maxAttempts: 0 })).toThrow(/guardNode: maxAttempts received 0; allowed: an integer from 1 to 100/);
     expect(() => guardNode(team(async () => ({})), "researcher", { challenger, blockOn: ["yellow"] })).toThrow(/a red verdict always blocks/);
     expect(() => createBicrGuard({ producer: async () => ({}), challenger, state: {} as never })).toThrow(/`state` must describe the parent graph's state/);
   });

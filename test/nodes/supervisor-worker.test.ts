@@ -94,10 +94,10 @@ describe("createSupervisorWorkerGraph", () => {
     expect(() => createSupervisorWorkerGraph({ supervisor: () => "writer", workers: {}, writer: () => ({}) })).toThrow(/at least one worker/);
     expect(() =>
       createSupervisorWorkerGraph({ supervisor: () => "writer", workers: { writer: { description: "x", node: () => ({}) } }, writer: () => ({}) }),
-    ).toThrow(/"writer" is reserved/);
+    ).toThrow(/workers.writer received "writer"; allowed: .*"writer".*\(reserved; rename the worker\)/);
     expect(() =>
       createSupervisorWorkerGraph({ supervisor: () => "writer", workers: { a: { description: "x" } }, writer: () => ({}) }),
-    ).toThrow(/exactly one of `model` or `node`/);
+    ).toThrow(/workers.a received .*exactly one of `model` or `node`/);
   });
 
   it("carries a claims channel and guard records in its state, empty until someone writes them", async () => {
