@@ -137,7 +137,7 @@ export type Claim = z.infer<typeof ClaimSchema>;
  */
 export const ClaimInputSchema = z.strictObject({
   id: z.string().min(1).optional(),
-  text: z.string().min(1),
+  text: z.string().min(1).regex(/\S/, { error: "expected a statement (at least one character that is not white space)" }),
   value: ClaimValueSchema.optional(),
   origin: z.strictObject({
     agent: z.string().min(1),
@@ -188,6 +188,13 @@ export const ClaimVerdictsSchema = z.strictObject({
    */
   fetched: z.array(z.string().min(1)).optional(),
   verdicts: z.array(ClaimVerdictSchema).min(1),
+  /**
+   * Set with the seal: for each verdict, how many verdicts its claim had when the verifier
+   * judged it. A batch applies only to that version of each claim, so a batch replayed after
+   * the claim was judged again (from a stream, a checkpoint, `updateState` or another node) is
+   * rejected.
+   */
+  versions: z.array(z.number().int().min(0)).optional(),
   /**
    * Set by the writer's node-time check (zod/`StateSchema` state, `withWriteContract`), by
    * `createChallenger`'s node and by the guard: it proves which verifier wrote the batch. A

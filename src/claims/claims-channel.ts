@@ -3,6 +3,7 @@ import type { z } from "zod/v4";
 import { ClaimsStateSchema, type Claim, type ClaimsUpdate } from "./claim-schema.js";
 import { resolveClaimsOptions, type ClaimsOptions, type ResolvedClaimsOptions } from "./claims-options.js";
 import { applyClaimsUpdate, checkClaimsUpdateShape, precheckClaimsUpdate } from "./reduce-claims.js";
+import { InvalidClaimError } from "./errors.js";
 import { authorizeVerdicts, writingNode } from "./verifier-identity.js";
 import { reducerChannel, reducerField, type ReducerChannel, type ReducerSpec } from "../internal/state-field.js";
 
@@ -28,9 +29,15 @@ function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate
     precheck: (update, current) => {
       // Identity: the writing node is known here (LangGraph's config), so a verdict batch it
       // signed with its own name is sealed, and one signed with another name is rejected.
-      const sealedNow = authorizeVerdicts(update, Array.isArray(current) ? current : undefined, opts, writingNode());
-      if (Array.isArray(current)) precheckClaimsUpdate(current, update, opts, sealedNow);
-      else checkClaimsUpdateShape(update, opts);
+      const writer = writingNode();
+      const sealedNow = authorizeVerdicts(update, Array.isArray(current) ? current : undefined, opts, writer);
+      try {
+        if (Array.isArray(current)) precheckClaimsUpdate(current, update, opts, sealedNow);
+        else checkClaimsUpdateShape(update, opts);
+      } catch (error) {
+        // The node is known here (the reducer cannot know it): every rejection names it.
+        throw writer !== undefined && error instanceof InvalidClaimError ? error.withNode(writer) : error;
+      }
     },
   };
 }

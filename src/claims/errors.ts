@@ -1,4 +1,5 @@
 import { FirebreakError } from "../internal/errors.js";
+import { quote } from "../internal/quote.js";
 
 /** Where and why a claims update was rejected; carried by {@link InvalidClaimError}. */
 export interface InvalidClaimDetails {
@@ -38,13 +39,16 @@ export class InvalidClaimError extends FirebreakError {
   readonly node: string | undefined;
   /** The verifier a rejected verdict was signed with, for verdict batches. */
   readonly verifier: string | undefined;
+  readonly #context: string | undefined;
 
   constructor(details: InvalidClaimDetails, options?: { cause?: unknown; context?: string }) {
+    // Ids, node and verifier names come from the update: quoted and cut, so a 1 MB id never
+    // makes a 1 MB message (the properties keep the full values).
     const by = [
-      details.node === undefined ? undefined : `written by ${details.node.startsWith("(") ? details.node : `node "${details.node}"`}`,
-      details.verifier === undefined ? undefined : `signed as verifier "${details.verifier}"`,
+      details.node === undefined ? undefined : `written by ${details.node.startsWith("(") ? details.node : `node ${quote(details.node, 60)}`}`,
+      details.verifier === undefined ? undefined : `signed as verifier ${quote(details.verifier, 60)}`,
     ].filter(Boolean);
-    const where = `item ${details.index}${details.claimId ? ` (claim "${details.claimId}")` : ""}${by.length ? `, ${by.join(", ")}` : ""}`;
+    const where = `item ${details.index}${details.claimId ? ` (claim ${quote(details.claimId, 60)})` : ""}${by.length ? `, ${by.join(", ")}` : ""}`;
     const got = details.received === undefined ? "" : `, received ${details.received}`;
     super(
       "INVALID_CLAIM",
@@ -60,6 +64,22 @@ export class InvalidClaimError extends FirebreakError {
     this.received = details.received;
     this.node = details.node;
     this.verifier = details.verifier;
+    this.#context = options?.context;
+  }
+
+  /** This error with the writing node named (node-time checks know it; the reducer does not). */
+  withNode(node: string): InvalidClaimError {
+    if (this.node !== undefined) return this;
+    const details: InvalidClaimDetails = {
+      index: this.index,
+      claimId: this.claimId,
+      field: this.field,
+      expected: this.expected,
+      received: this.received,
+      node,
+      verifier: this.verifier,
+    };
+    return new InvalidClaimError(details, { cause: this.cause, ...(this.#context === undefined ? {} : { context: this.#context }) });
   }
 }
 
@@ -90,11 +110,17 @@ export class WriteContractError extends FirebreakError {
   readonly node: string;
   /** The state key concerned. */
   readonly key: string;
+  /** The claim concerned, when the broken rule is about one. */
+  readonly claimId: string | undefined;
+  /** The verifier a rejected verdict batch was signed with. */
+  readonly verifier: string | undefined;
 
-  constructor(node: string, key: string, message: string) {
+  constructor(node: string, key: string, message: string, details: { readonly claimId?: string | undefined; readonly verifier?: string | undefined } = {}) {
     super("WRITE_CONTRACT", message);
     this.node = node;
     this.key = key;
+    this.claimId = details.claimId;
+    this.verifier = details.verifier;
   }
 }
 
@@ -102,14 +128,33 @@ function describeWriter(name: string | undefined): string {
   return name ? `node "${name}"` : "an unnamed writer (the graph input, or a node that did not give `setBy`)";
 }
 
-/** A short, bounded rendering of a value for error messages. */
+/**
+ * A short, bounded rendering of a value for error messages: JSON for plain data (so a
+ * stored value reads as it is written), `quote` for what JSON would misstate (NaN, Infinity,
+ * -0, functions, class instances) and for long strings (never serialised whole).
+ */
 export function preview(value: unknown): string {
-  let text: string;
+  if (typeof value !== "object" || value === null) return quote(value);
+  if (!isPlainData(value, 3)) return quote(value);
+  let text: string | undefined;
   try {
-    text = value === undefined ? "undefined" : JSON.stringify(value);
+    text = JSON.stringify(value);
   } catch {
-    text = String(value);
+    return quote(value);
   }
-  if (text === undefined) text = String(value);
+  if (text === undefined) return quote(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** True for arrays and plain objects of JSON-safe scalars, small enough to serialise for a preview. */
+function isPlainData(value: unknown, depth: number, budget = { items: 200 }): boolean {
+  if (--budget.items < 0) return false;
+  if (value === null || typeof value === "boolean") return true;
+  if (typeof value === "string") return value.length <= 200;
+  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value !== "object" || depth === 0) return false;
+  if (Array.isArray(value)) return value.every((v) => isPlainData(v, depth - 1, budget));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== null && proto !== Object.prototype) return false;
+  return Object.values(value).every((v) => v === undefined || isPlainData(v, depth - 1, budget));
 }

@@ -12,7 +12,8 @@ import {
 import { childPositionsOf, deriveIndex, positionOf } from "./claims-index.js";
 import { resolveClaimsOptions, type ClaimsOptions, type ResolvedClaimsOptions } from "./claims-options.js";
 import { InvalidClaimError, preview } from "./errors.js";
-import { batchPayload, checkSeal, fingerprint, seal, verificationPayload } from "./seal.js";
+import { batchPayload, checkSeal, fingerprint, seal, verificationPayload, versionOf, type ClaimVersion } from "./seal.js";
+import { quote } from "../internal/quote.js";
 import { isClaimVerdicts } from "./verdicts.js";
 
 /**
@@ -192,6 +193,8 @@ class Transaction {
   private readonly addedIds = new Map<string, number>();
   private readonly addedChildren = new Map<string, number[]>();
   private readonly replaced = new Map<number, Claim>();
+  /** Position → the version a verdict of this update first found it at. */
+  private readonly judgedVersions = new Map<number, ClaimVersion>();
   private stamp: string | undefined;
 
   constructor(
@@ -459,6 +462,35 @@ class Transaction {
   }
 
   /**
+   * True when an ancestor of `claim` is red or yellow. The channel keeps two facts that bound
+   * the walk: a claim with a red ancestor has confidence 0 and one with a yellow ancestor at
+   * most {@link YELLOW_CAP} (the cap reaches every descendant), and it requires verification.
+   * So a claim above the cap, or not flagged, has no such ancestor: the walk never enters it.
+   * O(flagged ancestors at or below the cap); none for a claim above it.
+   */
+  private restsOnDoubt(claim: Claim): boolean {
+    if (claim.confidence > YELLOW_CAP) return false;
+    const seen = new Set<number>();
+    const stack: number[] = [];
+    const visit = (c: Claim) => {
+      for (const id of c.origin.basedOn) {
+        const p = this.position(id);
+        if (p >= 0 && !seen.has(p)) {
+          seen.add(p);
+          stack.push(p);
+        }
+      }
+    };
+    visit(claim);
+    while (stack.length > 0) {
+      const parent = this.at(stack.pop()!);
+      if (parent.status === "red" || parent.status === "yellow") return true;
+      if (parent.requiresVerification && parent.confidence <= YELLOW_CAP) visit(parent);
+    }
+    return false;
+  }
+
+  /**
    * Doubt reaches every descendant of the claim at `from`, however deep: each loses green
    * (it becomes `"unverified"` again, keeping its verdict history), requires verification, and
    * is capped by its parents' effective confidence (red 0, yellow ≤ {@link YELLOW_CAP}).
@@ -579,7 +611,10 @@ class Transaction {
       }
       return position;
     });
-    const sealed = this.context.sealedNow?.has(raw) ? true : this.authority(index, batch, positions);
+    // The version of each judged claim the batch was made on: as the claim stood before any
+    // batch of this update changed it (two batches of one update judge the same version).
+    const versions = positions.map((p) => this.judgedVersions.get(p) ?? versionOf(this.at(p)));
+    const sealed = this.context.sealedNow?.has(raw) ? true : this.authority(index, batch, positions, versions);
     if (sealed === "unconfirmed") {
       // Sealed under another key: a verdict saved by a process that died, re-applied here
       // without FIREBREAK_CLAIMS_KEY (or a forgery with a made-up key). It proves nothing, so it
@@ -611,6 +646,10 @@ class Transaction {
       if (sealed) verification.seal = seal(verificationPayload(fingerprint(claim), verification, claim.verifiedBy?.seal));
       const next: Claim = { ...claim, requiresVerification: verdict.status !== "green", status: verdict.status, verifiedBy: verification };
       if (claim.verifiedBy !== undefined) next.history = [...(claim.history ?? []), claim.verifiedBy];
+      // Green clears the flag only when no ancestor is red or yellow: doubt is not lifted by
+      // re-greening a claim that still rests on a refuted one (its cap is never lifted either).
+      if (verdict.status === "green" && this.restsOnDoubt(next)) next.requiresVerification = true;
+      if (!this.judgedVersions.has(position)) this.judgedVersions.set(position, versions[j]!);
       this.set(position, next);
       if (verdict.status !== "green") this.spreadDoubt(position);
     });
@@ -621,7 +660,12 @@ class Transaction {
    * judges), or — in a preview only — the caller's `writer`. Returns whether the verdicts
    * it records are sealed, or `"unconfirmed"` for a seal of another key.
    */
-  private authority(index: number, batch: z.output<typeof ClaimVerdictsSchema>, positions: readonly number[]): boolean | "unconfirmed" {
+  private authority(
+    index: number,
+    batch: z.output<typeof ClaimVerdictsSchema>,
+    positions: readonly number[],
+    versions: readonly ClaimVersion[],
+  ): boolean | "unconfirmed" {
     if (batch.seal === undefined) {
       if (this.context.writer !== undefined && this.context.writer === batch.verifier) return false;
       throw new InvalidClaimError({
@@ -636,7 +680,25 @@ class Transaction {
         verifier: batch.verifier,
       });
     }
-    const check = checkSeal(batch.seal, batchPayload(batch, positions.map((p) => fingerprint(this.at(p)))));
+    const made = batch.versions;
+    if (made !== undefined) {
+      for (let j = 0; j < versions.length; j++) {
+        if (made[j] === versions[j]![0]) continue;
+        const id = batch.verdicts[j]!.id;
+        throw new InvalidClaimError({
+          index,
+          claimId: id,
+          field: `versions[${j}]`,
+          expected:
+            `a verdict batch made on the claim as it stands (${versions[j]![0]} verdict(s) so far): a sealed batch applies once, to the ` +
+            `version of the claim its verifier judged, so a batch replayed after the claim was judged again (copied from a stream, a ` +
+            `checkpoint, updateState or another node) is rejected. Let verifier ${quote(batch.verifier, 60)} judge the claim again`,
+          received: `a batch made when the claim had ${made[j] ?? "?"} verdict(s)`,
+          verifier: batch.verifier,
+        });
+      }
+    }
+    const check = checkSeal(batch.seal, batchPayload(batch, positions.map((p) => fingerprint(this.at(p))), versions));
     if (check === "foreign") return "unconfirmed";
     if (check === "invalid") {
       throw new InvalidClaimError({

@@ -77,7 +77,23 @@ export function fingerprint(claim: {
   return [claim.id, claim.text, claim.value ?? null, claim.origin.agent, basedOn.length < 2 ? [...basedOn] : [...new Set(basedOn)]];
 }
 
-/** The payload of a verdict batch's seal. */
+/**
+ * The version of a claim a verdict is made on: how many verdicts it has had and the seal of
+ * the latest (`null` when unsealed or none). A verdict batch binds the version of every
+ * claim it judges, so it applies once: after the claim is judged again, the batch is stale.
+ */
+export type ClaimVersion = readonly [count: number, latest: string | null];
+
+/** The version of `claim` (see {@link ClaimVersion}); reads only its verdict fields. */
+export function versionOf(claim: { readonly history?: unknown; readonly verifiedBy?: unknown }): ClaimVersion {
+  const history = Array.isArray(claim.history) ? claim.history.length : 0;
+  const latest = claim.verifiedBy as { seal?: { mac?: unknown } } | undefined | null;
+  if (latest === undefined || latest === null) return [history, null];
+  const mac = latest.seal?.mac;
+  return [history + 1, typeof mac === "string" ? mac : null];
+}
+
+/** The payload of a verdict batch's seal: its content, and the content and version of each claim it judges. */
 export function batchPayload(
   batch: {
     readonly verifier: string;
@@ -86,13 +102,14 @@ export function batchPayload(
     readonly verdicts: readonly { readonly id: string; readonly status: string; readonly reason: string; readonly evidence?: readonly string[] | undefined }[];
   },
   fingerprints: readonly (unknown[] | null)[],
+  versions: readonly (ClaimVersion | null)[],
 ): unknown[] {
   return [
-    "firebreak/verdicts@1",
+    "firebreak/verdicts@2",
     batch.verifier,
     batch.at ?? null,
     batch.fetched ?? [],
-    batch.verdicts.map((v, i) => [v.id, v.status, v.reason, v.evidence ?? [], fingerprints[i] ?? null]),
+    batch.verdicts.map((v, i) => [v.id, v.status, v.reason, v.evidence ?? [], fingerprints[i] ?? null, versions[i] ?? null]),
   ];
 }
 

@@ -21,7 +21,7 @@ import type { Claim, ClaimSeal, ClaimsUpdate, ClaimVerdicts } from "./claim-sche
 import { positionOf } from "./claims-index.js";
 import type { ResolvedClaimsOptions } from "./claims-options.js";
 import { InvalidClaimError, preview } from "./errors.js";
-import { batchPayload, fingerprint, seal } from "./seal.js";
+import { batchPayload, fingerprint, seal, versionOf, type ClaimVersion } from "./seal.js";
 import { isClaimVerdicts } from "./verdicts.js";
 import { currentNodeName } from "../internal/node-name.js";
 
@@ -40,22 +40,23 @@ export function writingNode(): string | undefined {
   return currentNodeName(config);
 }
 
-/** The fingerprint of the claim `id` as the batch at `items[index]` will find it: earlier in the update, else stored. */
-function printFor(id: string, stored: readonly Claim[] | undefined, items: readonly unknown[], index: number): unknown[] | null {
+/** The claim `id` as the batch at `items[index]` will find it: the last earlier item with that id, else the stored claim. */
+function claimFor(id: string, stored: readonly Claim[] | undefined, items: readonly unknown[], index: number): Claim | null {
   for (let i = index - 1; i >= 0; i--) {
     const item = items[i] as { id?: unknown; text?: unknown; origin?: { agent?: unknown; basedOn?: unknown } } | null;
     if (typeof item !== "object" || item === null || isClaimVerdicts(item) || item.id !== id) continue;
     if (typeof item.text !== "string" || typeof item.origin?.agent !== "string") return null;
-    return fingerprint(item as never);
+    return item as Claim;
   }
   if (stored === undefined) return null;
   const p = positionOf(stored, id);
-  return p < 0 ? null : fingerprint(stored[p]!);
+  return p < 0 ? null : stored[p]!;
 }
 
 /**
  * Seals the verdict batch at `items[index]` for `stored` (the claims the writer saw). Returns
- * a sealed copy; `at` is filled in so the time is bound too.
+ * a sealed copy; `at` is filled in so the time is bound too, and `versions` (how many verdicts
+ * each judged claim had), so the batch applies to that version of each claim only.
  */
 export function signVerdicts(
   batch: ClaimVerdicts,
@@ -65,7 +66,6 @@ export function signVerdicts(
   now: () => Date = () => new Date(),
 ): SealedVerdicts {
   const at = batch.at ?? now().toISOString();
-  const body = { ...batch, at, verdicts: batch.verdicts.map((v) => ({ ...v, evidence: [...(v.evidence ?? [])] })) };
   const end = index < 0 ? items.length : index;
   // One pass over the items before the batch (the last claim with each id wins), not one per verdict.
   const before = new Map<string, number>();
@@ -73,11 +73,17 @@ export function signVerdicts(
     const id = (items[i] as { id?: unknown } | null)?.id;
     if (typeof id === "string" && !isClaimVerdicts(items[i])) before.set(id, i);
   }
-  const prints = body.verdicts.map((v) => {
-    const at = before.get(v.id);
-    return printFor(v.id, stored, items, at === undefined ? 0 : at + 1);
+  const prints: (unknown[] | null)[] = [];
+  const versions: (ClaimVersion | null)[] = [];
+  const verdicts = batch.verdicts.map((v) => {
+    const position = before.get(v.id);
+    const claim = claimFor(v.id, stored, items, position === undefined ? 0 : position + 1);
+    prints.push(claim === null ? null : fingerprint(claim));
+    versions.push(claim === null ? null : versionOf(claim));
+    return { ...v, evidence: [...(v.evidence ?? [])] };
   });
-  return { ...body, seal: seal(batchPayload(body, prints)) } as SealedVerdicts;
+  const body = { ...batch, at, verdicts, versions: versions.map((x) => x?.[0] ?? 0) };
+  return { ...body, seal: seal(batchPayload(body, prints, versions)) } as SealedVerdicts;
 }
 
 /**
@@ -119,7 +125,7 @@ export function authorizeVerdicts(update: ClaimsUpdate, current: readonly Claim[
     }
     const sealed = signVerdicts(item, current, items, i, opts.now);
     // In place: LangGraph saves this very object, so the seal is persisted with the write.
-    Object.assign(item as object, { at: sealed.at, seal: sealed.seal });
+    Object.assign(item as object, { at: sealed.at, versions: sealed.versions, seal: sealed.seal });
     (sealedNow ??= new Set()).add(item as object);
   }
   return sealedNow;

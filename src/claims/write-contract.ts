@@ -3,12 +3,13 @@ import type { Claim } from "./claim-schema.js";
 import type { ClaimsChannel } from "./claims-channel.js";
 import { positionOf } from "./claims-index.js";
 import { resolveClaimsOptions, type ClaimsOptions, type ResolvedClaimsOptions } from "./claims-options.js";
-import { WriteContractError } from "./errors.js";
+import { InvalidClaimError, WriteContractError } from "./errors.js";
 import { reduceIntent, type Intent } from "./intent.js";
 import { checkClaimsUpdateShape, precheckClaimsUpdate } from "./reduce-claims.js";
 import { isClaimVerdicts } from "./verdicts.js";
 import { signVerdicts } from "./verifier-identity.js";
 import { currentNodeName } from "../internal/node-name.js";
+import { quote } from "../internal/quote.js";
 
 /** What a node does with claims: makes them (`"producer"`) or judges them (`"verifier"`). */
 export type ContractRole = "producer" | "verifier";
@@ -18,8 +19,10 @@ export interface WriteContract {
   /** The state keys the node may write. Any other key is rejected. */
   readonly allowed: readonly string[];
   /**
-   * The node's name, used in errors and for attribution (`origin.agent`, `setBy`, verdict
-   * signatures).
+   * The node's name, used in errors and for attribution (`origin.agent`, `setBy`). It does not
+   * make the node a verifier: verdict batches are signed by the running node (LangGraph's
+   * `langgraph_node`, or the guarded node inside a BICR guard) and rejected when they name
+   * another verifier.
    * @default the running node's name: inside a BICR guard the guarded node, else LangGraph's `langgraph_node`
    */
   readonly name?: string;
@@ -87,8 +90,10 @@ export function withWriteContract<S, U>(
 
   return async (state: S, config: LangGraphRunnableConfig): Promise<U> => {
     const metadata = (config?.metadata ?? {}) as { firebreak?: { role?: ContractRole } };
+    const running = currentNodeName(config);
     const ctx: Context = {
-      node: contract.name ?? currentNodeName(config) ?? "unknown node",
+      node: contract.name ?? running ?? "unknown node",
+      running,
       role: contract.role ?? metadata.firebreak?.role ?? "producer",
       allowed,
       claimsOptions,
@@ -101,7 +106,10 @@ export function withWriteContract<S, U>(
 }
 
 interface Context {
+  /** The name the node writes under (`name`, else the running node). */
   readonly node: string;
+  /** The running node, from LangGraph's config (inside a guard: the guarded node). Verdicts are signed by it only. */
+  readonly running: string | undefined;
   readonly role: ContractRole;
   readonly allowed: ReadonlySet<string>;
   readonly claimsOptions: ResolvedClaimsOptions | undefined;
@@ -171,13 +179,7 @@ function checkClaims(value: unknown, ctx: Context, toParent: boolean): unknown {
             `or write new claims instead.`,
         );
       }
-      if (item.verifier !== ctx.node) {
-        throw new WriteContractError(
-          ctx.node,
-          opts.key,
-          `Node "${ctx.node}" signed a verdict batch as "${item.verifier}": a verifier signs with its own node name.`,
-        );
-      }
+      checkSigner(item, ctx, opts.key);
       return item;
     }
     const claim = item as Record<string, any>;
@@ -208,9 +210,43 @@ function checkClaims(value: unknown, ctx: Context, toParent: boolean): unknown {
     changed = true;
   }
   const next = changed ? (Array.isArray(value) ? out : out[0]) : value;
-  if (claims !== undefined) precheckClaimsUpdate(claims, next as never, opts, sealedNow);
-  else checkClaimsUpdateShape(next as never, opts);
+  try {
+    if (claims !== undefined) precheckClaimsUpdate(claims, next as never, opts, sealedNow);
+    else checkClaimsUpdateShape(next as never, opts);
+  } catch (error) {
+    throw error instanceof InvalidClaimError ? error.withNode(ctx.running ?? ctx.node) : error;
+  }
   return next;
+}
+
+/**
+ * A verdict batch is signed by the running node, read from LangGraph's config (inside a
+ * guard: the guarded node), never by the contract's `name` alone: a node cannot sign as
+ * another verifier by declaring its name.
+ */
+function checkSigner(batch: { readonly verifier: unknown; readonly verdicts?: readonly { readonly id?: unknown }[] }, ctx: Context, key: string): void {
+  const claimId = typeof batch.verdicts?.[0]?.id === "string" ? batch.verdicts[0].id : undefined;
+  const verifier = String(batch.verifier);
+  const on = claimId === undefined ? "" : ` on claim ${quote(claimId, 60)}`;
+  if (ctx.running === undefined) {
+    throw new WriteContractError(
+      ctx.node,
+      key,
+      `Node ${quote(ctx.node, 60)} signed a verdict batch as ${quote(verifier, 60)}${on} outside a graph run: a verdict is ` +
+        `sealed only where LangGraph names the running node. Add the node to a graph (the node named ${quote(verifier, 60)}).`,
+      { claimId, verifier },
+    );
+  }
+  if (batch.verifier === ctx.running) return;
+  const declared = ctx.node !== ctx.running ? ` (its contract's name ${quote(ctx.node, 60)} does not make it that verifier)` : "";
+  throw new WriteContractError(
+    ctx.running,
+    key,
+    `Node ${quote(ctx.running, 60)} signed a verdict batch as ${quote(verifier, 60)}${on}${declared}: a verdict counts ` +
+      `only when the node the graph declares as that verifier writes it, signed with its own node name. Write the verdict from ` +
+      `the node named ${quote(verifier, 60)}, or sign as ${quote(ctx.running, 60)} and list it in the channel's verifiers.`,
+    { claimId, verifier },
+  );
 }
 
 function checkIntent(value: unknown, ctx: Context, toParent: boolean): unknown {

@@ -51,8 +51,8 @@ export const C1 = { id: "c1", text: "The answer is 42", confidence: 0.9, origin:
 const researcher: Node = () => ({ claims: [C1] });
 
 /** The declared verifier: a node named "challenger", wrapped with its contract in Annotation state (where only node-time checks know the writer). */
-function verifierNode(style: StateStyle, verdicts: (s: S) => readonly ClaimVerdict[], fetched: readonly string[] = []): Node {
-  const node: Node = (s) => ({ claims: claimVerdicts("challenger", verdicts(s), { fetched }) });
+function verifierNode(style: StateStyle, verdicts: (s: S) => readonly ClaimVerdict[], fetched: readonly string[] | (() => readonly string[]) = []): Node {
+  const node: Node = (s) => ({ claims: claimVerdicts("challenger", verdicts(s), { fetched: typeof fetched === "function" ? fetched() : fetched }) });
   return style.name === "Annotation.Root" ? (withWriteContract(node, { allowed: ["claims"], role: "verifier" }) as unknown as Node) : node;
 }
 
@@ -156,8 +156,8 @@ export const ATTEMPTS: readonly Attempt[] = [
           if (update?.claims !== undefined) captured = update.claims;
         }
         const altered = { ...captured!, verdicts: [{ id: "c1", status: "green", reason: "wrong", evidence: ["e1"] }] };
-        const claims = (await real.getState(config)).values.claims as Claim[];
-        return chain(style, [["noop", () => ({})]], cp).invoke({ claims: [...claims, altered] } as never, thread(cp));
+        // Applied to the claim as the verifier judged it (unverified, no verdict yet), so only the seal can stop it.
+        return chain(style, [["noop", () => ({})]], cp).invoke({ claims: [C1, altered] } as never, thread(cp));
       }),
   },
   {
@@ -165,10 +165,9 @@ export const ATTEMPTS: readonly Attempt[] = [
     why: /evidence that exists/,
     run: (style, cp) =>
       outcome(() =>
-        chain(style, [
-          ["researcher", researcher],
-          ["challenger", verifierNode(style, () => [{ id: "c1", status: "red", reason: "wrong", evidence: ["e1"] }], ["e1"])],
-          ["rejudge", verifierNodeAs(style, "challenger", () => green("ghost"))],
+        reviewLoop(style, [
+          [[{ id: "c1", status: "red", reason: "wrong", evidence: ["e1"] }], ["e1"]],
+          [green("ghost")],
         ], cp).invoke({}, thread(cp)),
       ),
   },
@@ -177,11 +176,10 @@ export const ATTEMPTS: readonly Attempt[] = [
     why: /no earlier verdict on this claim cited/,
     run: (style, cp) =>
       outcome(() =>
-        chain(style, [
-          ["researcher", researcher],
-          ["challenger", verifierNode(style, () => [{ id: "c1", status: "red", reason: "wrong", evidence: ["e1"] }], ["e1"])],
-          ["again", verifierNodeAs(style, "challenger", () => [{ id: "c1", status: "red", reason: "still" }])],
-          ["lift", verifierNodeAs(style, "challenger", () => green("e1"), ["e1"])],
+        reviewLoop(style, [
+          [[{ id: "c1", status: "red", reason: "wrong", evidence: ["e1"] }], ["e1"]],
+          [[{ id: "c1", status: "red", reason: "still" }]],
+          [green("e1"), ["e1"]],
         ], cp).invoke({}, thread(cp)),
       ),
   },
@@ -190,11 +188,10 @@ export const ATTEMPTS: readonly Attempt[] = [
     why: /evidence that exists/,
     run: (style, cp) =>
       outcome(() =>
-        chain(style, [
-          ["researcher", researcher],
-          ["challenger", verifierNode(style, () => [{ id: "c1", status: "red", reason: "wrong", evidence: ["e1"] }], ["e1"])],
-          ["soften", verifierNodeAs(style, "challenger", () => [{ id: "c1", status: "yellow", reason: "maybe", evidence: ["e2"] }], ["e2"])],
-          ["lift", verifierNodeAs(style, "challenger", () => [{ id: "c1", status: "green", reason: "fine" }])],
+        reviewLoop(style, [
+          [[{ id: "c1", status: "red", reason: "wrong", evidence: ["e1"] }], ["e1"]],
+          [[{ id: "c1", status: "yellow", reason: "maybe", evidence: ["e2"] }], ["e2"]],
+          [[{ id: "c1", status: "green", reason: "fine" }]],
         ], cp).invoke({}, thread(cp)),
       ),
   },
@@ -251,11 +248,28 @@ export const ATTEMPTS: readonly Attempt[] = [
   },
 ];
 
-/** A verifier node signing as `verifier`, added under another node name (so only the wrapper's declared name makes it that verifier). */
-function verifierNodeAs(_style: StateStyle, verifier: string, verdicts: (s: S) => readonly ClaimVerdict[], fetched: readonly string[] = []): Node {
-  const node: Node = (s) => ({ claims: claimVerdicts(verifier, verdicts(s), { fetched }) });
-  // The graph declares this node as the verifier (withWriteContract's name), in every style.
-  return withWriteContract(node, { allowed: ["claims"], role: "verifier", name: verifier }) as unknown as Node;
+type Review = readonly [verdicts: readonly ClaimVerdict[], fetched?: readonly string[]];
+
+/**
+ * researcher → challenger, the declared verifier, run once per review (a self-loop): the same
+ * node judges c1 again and again, as a real verifier re-reviewing would.
+ */
+function reviewLoop(style: StateStyle, reviews: readonly Review[], checkpointer?: BaseCheckpointSaver) {
+  let turn = 0;
+  const withFetched = verifierNode(style, () => reviews[turn]![0], () => reviews[turn]![1] ?? []);
+  const b = new StateGraph(style.state() as never) as unknown as StateGraph<any, any, any, string>;
+  b.addNode("researcher", researcher as never)
+    .addNode("challenger", (async (s: S, config: unknown) => {
+      try {
+        return await (withFetched as (s: S, c: unknown) => unknown)(s, config);
+      } finally {
+        turn++;
+      }
+    }) as never)
+    .addEdge(START, "researcher")
+    .addEdge("researcher", "challenger")
+    .addConditionalEdges("challenger", () => (turn < reviews.length ? "challenger" : END), ["challenger", END] as never);
+  return b.compile(checkpointer ? { checkpointer } : {});
 }
 
 /** True when the outcome is a rejection or leaves c1 (and every claim) not green. */

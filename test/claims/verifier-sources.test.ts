@@ -92,16 +92,21 @@ describe("who may verify: the declared verifiers, in every place a graph runs th
 
 describe("handing claims on to another run or graph", () => {
   const State = new StateSchema({ claims: claimsChannel({ verifiers: ["challenger"] }) });
-  const verify = () =>
-    new StateGraph(State)
+  // The challenger reviews twice (a self-loop): red, then green on new evidence.
+  const verify = () => {
+    let turn = 0;
+    const reviews = [
+      claimVerdicts("challenger", [{ id: "c1", status: "red", reason: "it is 41", evidence: ["e1"] }], { fetched: ["e1"] }),
+      claimVerdicts("challenger", [{ id: "c1", status: "green", reason: "the 2026 register", evidence: ["e2"] }], { fetched: ["e2"] }),
+    ];
+    return new StateGraph(State)
       .addNode("researcher", () => ({ claims: [C1] }))
-      .addNode("challenger", () => ({ claims: claimVerdicts("challenger", [{ id: "c1", status: "red", reason: "it is 41", evidence: ["e1"] }], { fetched: ["e1"] }) }))
-      .addNode("recheck", withWriteContract(() => ({ claims: claimVerdicts("challenger", [{ id: "c1", status: "green", reason: "the 2026 register", evidence: ["e2"] }], { fetched: ["e2"] }) }), { allowed: ["claims"], role: "verifier", name: "challenger" }))
+      .addNode("challenger", () => ({ claims: reviews[turn++]! }))
       .addEdge(START, "researcher")
       .addEdge("researcher", "challenger")
-      .addEdge("challenger", "recheck")
-      .addEdge("recheck", END)
+      .addConditionalEdges("challenger", () => (turn < reviews.length ? "challenger" : END), ["challenger", END])
       .compile();
+  };
   const receive = (S: typeof State = State) => new StateGraph(S).addNode("reader", () => ({})).addEdge(START, "reader").addEdge("reader", END).compile();
 
   it("stored claims passed as the next graph's input keep their status, who verified them and their verdict history", async () => {

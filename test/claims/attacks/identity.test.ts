@@ -37,8 +37,7 @@ describe.each(STYLES)("verifier identity (%s)", (style) => {
     }
   });
 
-  // KNOWN GAP (issue 12, left open): withWriteContract's name option is sealed as the verifier without comparing it to the running node. it.fails until fixed (it then fails: make it a plain it).
-  it.fails("a non-verifier node wrapped with withWriteContract({ role: 'verifier', name: 'challenger' }) cannot verify as challenger", async () => {
+  it("a non-verifier node wrapped with withWriteContract({ role: 'verifier', name: 'challenger' }) cannot verify as challenger", async () => {
     const sneaky = withWriteContract((() => ({ claims: greenBatch() })) as any, { allowed: ["claims"], role: "verifier", name: "challenger" });
     const g = chain(style, [["researcher", producer], ["sneaky", sneaky as any]]);
     const r = await settle(g.invoke({}));
