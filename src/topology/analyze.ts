@@ -17,7 +17,7 @@ import { findCyclesIndexed, type CycleReport } from "./cycles.js";
 import { extractTopology, type ExtractTopologyOptions } from "./extract.js";
 import { finding, type TopologyFinding } from "./findings.js";
 import { indexTopology } from "./graph-index.js";
-import { recommendGuards } from "./guard-recommendation.js";
+import { recommendGuards, relayOfGuarded } from "./guard-recommendation.js";
 import type { GuardReport } from "./guards.js";
 import { findSupervisorWorker, patternFindings, type SupervisorWorkerPattern } from "./patterns.js";
 import { relayFindings, relayIndexed, type RelayReport } from "./relay.js";
@@ -174,10 +174,12 @@ function analyze(topology: Topology, options: AnalyzeTopologyOptions): TopologyR
   findings.push(...patternFindings(patterns, componentRho));
   const seeds = rankSeeds(g, cascade, Math.max(0, Math.floor(options.seeds ?? 5)));
   findings.push(...seeds.findings);
-  const guards = recommendGuards(g, cascade, settings, options.guards);
+  const relay = g.nodes.some((node) => node.insideGuard)
+    ? relayOfGuarded(g, options.maxRelayDepth).relay
+    : relayIndexed(g, options.maxRelayDepth !== undefined ? { maxRelayDepth: options.maxRelayDepth } : {}, cascade.plainComps);
+  const guards = recommendGuards(g, cascade, settings, options.guards, relay);
   findings.push(...guards.findings);
-  const relay = relayIndexed(g, options.maxRelayDepth !== undefined ? { maxRelayDepth: options.maxRelayDepth } : {}, cascade.plainComps);
-  findings.push(...relayFindings(relay));
+  findings.push(...relayFindings(relay, guards.guards));
   const cycles = enumerateCycles(g, options.cycles, findings);
   const tier = assessTier(
     {

@@ -7,6 +7,7 @@
 import type { AnalysisSettings } from "./analysis-settings.js";
 import { finding, type TopologyFinding } from "./findings.js";
 import type { IndexedGraph } from "./graph-index.js";
+import { leavesGroup, topLevelGroups } from "./groups.js";
 import type { Components } from "./scc.js";
 import { computeSpectrum, graphComponents, type Spectrum } from "./spectrum.js";
 
@@ -18,8 +19,13 @@ export const TIE = 1e-9;
 
 /** Edge weights of the cascade model. */
 export interface CascadeWeights {
-  /** Guard factor per node: the residual for guard, verifier and human nodes, else 1. */
+  /**
+   * Guard factor per node: the residual for guard, verifier and human nodes, else 1 (a node
+   * inside a guarded subgraph keeps its own factor; its edges leaving the group are scaled).
+   */
   readonly factor: Float64Array;
+  /** 1 for nodes whose output passes a guard, a verifier or a human (already guarded). */
+  readonly guarded: Uint8Array;
   /** Guard factor per out-edge slot (ρ_eff). */
   readonly ag: Float64Array;
   /** Next-generation weights per out-edge slot. */
@@ -43,26 +49,34 @@ export interface Cascade {
 /** Guard factors and next-generation weights K = D⁻¹B. */
 export function cascadeWeights(g: IndexedGraph, s: AnalysisSettings): CascadeWeights {
   const factor = new Float64Array(g.n);
+  const guarded = new Uint8Array(g.n);
   let weighted = false;
+  let inside = false;
   for (let i = 0; i < g.n; i++) {
     const node = g.nodes[i]!;
     factor[i] = node.guard ? (node.guard.residual ?? s.residual) : node.role === "verifier" || node.role === "human" ? s.residual : 1;
+    if (factor[i]! < 1 || node.insideGuard) guarded[i] = 1;
+    if (node.insideGuard) inside = true;
     if (node.beta !== undefined || node.delta !== undefined) weighted = true;
   }
+  // A guarded subgraph read through its guard: only the edges leaving the group pass the guard.
+  const groups = inside ? topLevelGroups(g) : undefined;
   const m = g.outTarget.length;
   const ag = new Float64Array(m);
   const k = new Float64Array(m);
   for (let i = 0; i < g.n; i++) {
     const node = g.nodes[i]!;
     const di = node.delta ?? s.delta;
+    const around = node.insideGuard ? (node.insideGuard.residual ?? s.residual) : 1;
     for (let e = g.outStart[i]!; e < g.outStart[i + 1]!; e++) {
       const be = g.outBeta[e]!;
       if (!Number.isNaN(be)) weighted = true;
-      ag[e] = factor[i]!;
-      k[e] = ((Number.isNaN(be) ? (node.beta ?? s.beta) : be) * factor[i]!) / di;
+      const f = groups && around < 1 && leavesGroup(g, groups, i, e) ? factor[i]! * around : factor[i]!;
+      ag[e] = f;
+      k[e] = ((Number.isNaN(be) ? (node.beta ?? s.beta) : be) * f) / di;
     }
   }
-  return { factor, ag, k, weighted };
+  return { factor, guarded, ag, k, weighted };
 }
 
 function hasZero(w: Float64Array): boolean {
@@ -73,12 +87,12 @@ function hasZero(w: Float64Array): boolean {
 /** ρ(A), ρ_eff, R and the verdict. */
 export function solveCascade(g: IndexedGraph, s: AnalysisSettings): Cascade {
   const weights = cascadeWeights(g, s);
-  const { factor, ag, k, weighted } = weights;
+  const { guarded, ag, k, weighted } = weights;
   const plainComps = graphComponents(g, null);
   const plain = computeSpectrum(g, null, plainComps);
   // Residuals only change ρ when they sit on a cycle.
   let anyResidual = false;
-  for (let i = 0; i < g.n && !anyResidual; i++) if (factor[i]! < 1 && plain.blocks.has(plainComps.comp[i]!)) anyResidual = true;
+  for (let i = 0; i < g.n && !anyResidual; i++) if (guarded[i] === 1 && plain.blocks.has(plainComps.comp[i]!)) anyResidual = true;
   const effective = anyResidual ? computeSpectrum(g, ag, hasZero(ag) ? graphComponents(g, ag) : plainComps) : plain;
   const kComps = hasZero(k) ? graphComponents(g, k) : plainComps;
   const kSpectrum = weighted ? computeSpectrum(g, k, kComps) : effective;

@@ -24,6 +24,7 @@ interface PropertyDescriptor {
   value?: RemoteObject;
 }
 
+/** An in-process inspector session; undefined when the inspector is unavailable (or refuses to connect). */
 function openSession(): { post: Post; close: () => void } | undefined {
   const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
   const inspector = typeof getBuiltin === "function" ? (getBuiltin("node:inspector") as { Session?: new () => Session } | undefined) : undefined;
@@ -56,15 +57,31 @@ function openSession(): { post: Post; close: () => void } | undefined {
   return { post, close };
 }
 
+/** How a closure walk ended: `unavailable` (no inspector) and `failed` are reported, never thrown. */
+export type ClosureWalk =
+  | { readonly status: "done" | "unavailable" }
+  | { readonly status: "failed"; readonly reason: string };
+
+/** Most scope variables read per function: a closure over a huge scope is cut, not walked whole. */
+const VARIABLES_PER_FUNCTION = 500;
+
 /**
  * Calls `visit` with every object held in the closure, local or block scopes of
- * `roots` (and, to `depth` 2, of functions found in closure scopes), at most `budget` functions.
- * Returns false when the inspector is unavailable.
+ * `roots` (and, to `depth` 2, of functions found in closure scopes), at most `budget` functions
+ * and {@link VARIABLES_PER_FUNCTION} variables each; `visit` returning `true` stops the walk.
+ * Never throws: an unavailable inspector or a failing protocol call is the returned status,
+ * and what was visited before a failure counts. The probe slot on `globalThis`, the inspector's
+ * object handles and the session are released on every path.
  */
-export function walkClosures(roots: readonly Function[], visit: (value: object) => void, budget = 200): boolean {
-  if (roots.length === 0) return true;
-  const session = openSession();
-  if (!session) return false;
+export function walkClosures(roots: readonly Function[], visit: (value: object) => boolean | void, budget = 200): ClosureWalk {
+  if (roots.length === 0) return { status: "done" };
+  let session: ReturnType<typeof openSession>;
+  try {
+    session = openSession();
+  } catch (error) {
+    return { status: "failed", reason: reasonOf(error) };
+  }
+  if (!session) return { status: "unavailable" };
   const { post, close } = session;
   const slot = globalThis as Record<string, unknown>;
   const fetch = (objectId: string): unknown => {
@@ -73,8 +90,9 @@ export function walkClosures(roots: readonly Function[], visit: (value: object) 
   };
   const seen = new Set<unknown>();
   const queue: [Function, number][] = roots.map((f) => [f, 0]);
+  let stopped = false;
   try {
-    for (let visited = 0; queue.length > 0 && visited < budget; visited++) {
+    for (let visited = 0; queue.length > 0 && visited < budget && !stopped; visited++) {
       const [fn, depth] = queue.shift()!;
       if (seen.has(fn)) continue;
       seen.add(fn);
@@ -87,7 +105,9 @@ export function walkClosures(roots: readonly Function[], visit: (value: object) 
       for (const scope of post("Runtime.getProperties", { objectId: scopes, ownProperties: true, objectGroup: GROUP }).result as PropertyDescriptor[]) {
         const kind = scope.value?.description ?? "";
         if (!scope.value?.objectId || !/^(Closure|Local|Block)/.test(kind)) continue;
-        for (const v of post("Runtime.getProperties", { objectId: scope.value.objectId, ownProperties: true, objectGroup: GROUP }).result as PropertyDescriptor[]) {
+        const variables = post("Runtime.getProperties", { objectId: scope.value.objectId, ownProperties: true, objectGroup: GROUP }).result as PropertyDescriptor[];
+        for (const v of variables.slice(0, VARIABLES_PER_FUNCTION)) {
+          if (stopped) break;
           const id = v.value?.objectId;
           if (!id || (v.value?.type !== "object" && v.value?.type !== "function")) continue;
           const value = fetch(id);
@@ -95,16 +115,51 @@ export function walkClosures(roots: readonly Function[], visit: (value: object) 
             if (depth < 2 && !seen.has(value)) queue.push([value, depth + 1]);
           } else if (typeof value === "object" && value !== null && !seen.has(value)) {
             seen.add(value);
-            visit(value);
+            if (visit(value) === true) stopped = true;
           }
         }
       }
     }
-  } catch {
-    // Best effort: what was found so far counts.
+  } catch (error) {
+    // Best effort: what was found so far counts; the caller reports the failure.
+    return { status: "failed", reason: reasonOf(error) };
   } finally {
     delete slot[SLOT];
-    close();
+    try {
+      close();
+    } catch {
+      // Disconnecting a session that already failed: nothing more to release.
+    }
   }
-  return true;
+  return { status: "done" };
+}
+
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** Key under which a guard may expose its producer (read before any closure walk). */
+export const GUARD_PRODUCER = Symbol.for("langgraph-firebreak.guard.producer");
+
+/**
+ * The producer a BICR guard wraps: the guard's own `GUARD_PRODUCER` property when it has one,
+ * else the resolved options held in the closure of the guard's `produce` node (`bufferStage(o)`
+ * closes over `o`, whose `producer` is the node `guardNode` replaced). Undefined when neither
+ * can be read; `walk` says why a closure walk could not.
+ */
+export function guardProducer(guard: unknown): { producer?: unknown; walk?: ClosureWalk } {
+  if (typeof guard !== "object" || guard === null) return {};
+  const exposed = (guard as Record<symbol, unknown>)[GUARD_PRODUCER];
+  if (exposed !== undefined) return { producer: exposed };
+  const produce = (guard as { builder?: { nodes?: Record<string, { runnable?: { func?: unknown } }> } }).builder?.nodes?.["produce"]?.runnable?.func;
+  if (typeof produce !== "function") return {};
+  let producer: unknown;
+  const walk = walkClosures([produce], (value) => {
+    const o = value as { producer?: unknown; challenger?: unknown; parentKeys?: unknown };
+    if (o.producer === undefined || o.challenger === undefined || !Array.isArray(o.parentKeys)) return false;
+    producer = o.producer;
+    return true;
+  }, 1);
+  return producer !== undefined ? { producer, walk } : { walk };
 }

@@ -28,10 +28,10 @@ export function describeComponents(
   const components: ComponentReport[] = [];
   const unguarded: string[][] = [];
   const findings: TopologyFinding[] = [];
-  const { factor } = c.weights;
+  const { guarded: isGuarded } = c.weights;
   for (const solved of c.plain.blocks.values()) {
     const members = Array.from(solved.block.members).sort((a, b) => a - b);
-    const guarded = members.some((i) => factor[i]! < 1);
+    const guarded = members.some((i) => isGuarded[i] === 1);
     const report: ComponentReport = {
       nodes: members.map((i) => g.ids[i]!),
       rho: solved.result.rho,

@@ -7,7 +7,7 @@
  * subgraphs of several agents are expanded as `parent:child`; at **node level** every
  * subgraph is expanded. Reads the builder's public fields only; loads no LangGraph module.
  */
-import { walkClosures } from "./closure-scan.js";
+import { guardProducer, walkClosures, type ClosureWalk } from "./closure-scan.js";
 import { detectControls, scanModels, type ModelScan } from "./detect-controls.js";
 import {
   isHook,
@@ -168,7 +168,10 @@ export function extractTopology(graph: unknown, options: ExtractTopologyOptions 
 /** Looks for models in the closures of prebuilt agents' model nodes (where property walks cannot see). */
 function scanClosures(ctx: Context): void {
   const found: ModelScan = { models: 0, breakers: 0 };
-  walkClosures(ctx.closureRoots, (value) => scanModels(value, found));
+  const walk = walkClosures(ctx.closureRoots, (value) => {
+    scanModels(value, found);
+  });
+  if (walk.status === "failed") ctx.findings.push(closureScanFinding("the models held by prebuilt agents", walk));
   if (found.models + found.breakers === 0) return;
   ctx.scan.models = found.models;
   ctx.scan.breakers = found.breakers;
@@ -179,6 +182,16 @@ function scanClosures(ctx: Context): void {
 function nodeFunction(runnable: unknown): Function | undefined {
   const func = (runnable as { func?: unknown } | undefined)?.func;
   return typeof func === "function" ? func : undefined;
+}
+
+function closureScanFinding(what: string, walk: Extract<ClosureWalk, { status: "failed" }>, node?: string): TopologyFinding {
+  return finding(
+    "CLOSURE_SCAN_FAILED",
+    "info",
+    `Reading ${what} through the inspector failed (${walk.reason}); the analysis went on without them.`,
+    "Nothing breaks; declare roles and controls in node metadata where the report shows them as unknown.",
+    node !== undefined ? { node } : {},
+  );
 }
 
 function defaultRolesFinding(ids: readonly string[], role: FirebreakRole): TopologyFinding {
@@ -253,6 +266,7 @@ function addNode(ctx: Context, lvl: Level, key: string, depth: number): void {
   const declared = info !== undefined && (info.role !== undefined || info.guard !== undefined);
   const subs = Array.isArray(spec.subgraphs) ? spec.subgraphs : [];
   const child = subs.length === 1 ? resolve(subs[0]) : undefined;
+  if (info?.guard && depth > 0 && expandGuarded(ctx, lvl, key, info, depth)) return;
   let agent = false;
   if (!declared && depth > 0 && child) {
     agent = ctx.level === "agent" && isSingleAgent(child.builder, resolveBuilder);
@@ -284,6 +298,47 @@ function addNode(ctx: Context, lvl: Level, key: string, depth: number): void {
   const handoffs = new Map<string, string[]>();
   if (child) for (const targets of readHandoffs(child.builder, lvl.keys).values()) for (const t of targets) handoffs.set(t, [id]);
   lvl.local.set(key, { entries: [id], exits: [id], handoffs });
+}
+
+/**
+ * A guarded node read through its guard: when the producer `guardNode` wrapped is a subgraph
+ * that would be expanded unguarded (several agents at agent level, any subgraph at node level),
+ * it is expanded under the same `node:` prefix and its nodes are marked as inside the guard, so
+ * a guard scales the edges leaving the group and removes none. Returns false when the node
+ * stays one guarded node (a single agent, a plain function, or a producer that cannot be read).
+ */
+function expandGuarded(ctx: Context, lvl: Level, key: string, info: FirebreakNodeInfo, depth: number): boolean {
+  const id = lvl.prefix + key;
+  const spec = lvl.builder.nodes[key]!;
+  const read = guardProducer(spec.runnable);
+  if (read.walk?.status === "failed") ctx.findings.push(closureScanFinding(`the producer inside guard "${id}"`, read.walk, id));
+  const child = resolve(read.producer) ?? resolveWrapped(ctx, read.producer, id);
+  if (!child || (ctx.level === "agent" && isSingleAgent(child.builder, resolveBuilder))) return false;
+  const before = new Set(ctx.nodes.keys());
+  const inner = expand(ctx, child.builder, child.compiled, `${id}:`, depth - 1, false);
+  if (inner.entries.length === 0) return false;
+  const residual = info.guard?.residual;
+  const insideGuard = { node: id, ...(residual !== undefined ? { residual } : {}) };
+  for (const [nodeId, node] of ctx.nodes) if (!before.has(nodeId)) ctx.nodes.set(nodeId, { ...node, insideGuard });
+  lvl.local.set(key, { ...inner, handoffs: innerHandoffs(child.builder, lvl.keys, `${id}:`) });
+  return true;
+}
+
+/**
+ * The graph a node function runs, when the function holds it in its closure (how
+ * `createSupervisor` adds an agent: a function calling the compiled agent, with the agent in
+ * `subgraphs`, which a guard replaces).
+ */
+function resolveWrapped(ctx: Context, runnable: unknown, id: string): ReturnType<typeof resolve> {
+  const fn = nodeFunction(runnable) ?? (typeof runnable === "function" ? runnable : undefined);
+  if (!fn) return undefined;
+  let found: ReturnType<typeof resolve>;
+  const walk = walkClosures([fn], (value) => {
+    found = resolve(value);
+    return found !== undefined;
+  }, 4);
+  if (walk.status === "failed") ctx.findings.push(closureScanFinding(`the producer inside guard "${id}"`, walk, id));
+  return found;
 }
 
 /** Handoffs from the tool nodes of an expanded subgraph into the graph that holds it. */

@@ -6,36 +6,86 @@ import type { AnalysisSettings } from "./analysis-settings.js";
 import { fmt, short, TIE, type Cascade } from "./cascade.js";
 import { finding, formatPath, type TopologyFinding } from "./findings.js";
 import type { IndexedGraph } from "./graph-index.js";
+import { collapseGroups, topLevelGroups, type Groups } from "./groups.js";
 import { placeGuards, type GuardReport } from "./guards.js";
+import { normaliseLimit, relayIndexed, type RelayReport } from "./relay.js";
+import { placeRelayGuards } from "./relay-placement.js";
 import { computeSpectrum } from "./spectrum.js";
 
 /** Guard options of the analysis. */
 export type GuardOptions = false | { unit?: "node" | "edge"; max?: number } | undefined;
 
-/** Places guards and reports GUARDS_RECOMMENDED / GUARDS_INSUFFICIENT. */
+/** Groups already guarded: a guard node, or the nodes of a guarded subgraph read through its guard. */
+export function guardedGroups(g: IndexedGraph, groups: Groups): Uint8Array {
+  const out = new Uint8Array(groups.names.length);
+  for (let i = 0; i < g.n; i++) if (g.nodes[i]!.guard || g.nodes[i]!.insideGuard) out[groups.of[i]!] = 1;
+  return out;
+}
+
+/**
+ * Relay depth as the audit measures it: a guarded subgraph read through its guard is one
+ * guarded agent (the guard counts as its producer and resets the chain after it).
+ */
+export function relayOfGuarded(g: IndexedGraph, maxRelayDepth: number | undefined, groups?: Groups): { relay: RelayReport; collapsed: boolean } {
+  const options = maxRelayDepth !== undefined ? { maxRelayDepth } : {};
+  if (!g.nodes.some((node) => node.insideGuard)) return { relay: relayIndexed(g, options), collapsed: false };
+  const gs = groups ?? topLevelGroups(g);
+  return { relay: relayIndexed(collapseGroups(g, gs, guardedGroups(g, gs)).graph, options), collapsed: true };
+}
+
+/** Places guards (relay cuts first, then the cascade) and reports GUARDS_RECOMMENDED / GUARDS_INSUFFICIENT. */
 export function recommendGuards(
   g: IndexedGraph,
   c: Cascade,
   s: AnalysisSettings,
   options: GuardOptions,
+  relay: RelayReport,
 ): { guards: GuardReport | null; findings: TopologyFinding[] } {
   if (options === false) return { guards: null, findings: [] };
   const unit = options?.unit === "edge" ? "edge" : "node";
-  const { factor, ag, k, weighted } = c.weights;
+  const { guarded, ag, k, weighted } = c.weights;
   const scale = s.beta / s.delta;
   const eligible = new Uint8Array(g.n);
-  for (let i = 0; i < g.n; i++) eligible[i] = factor[i]! < 1 ? 0 : 1;
+  for (let i = 0; i < g.n; i++) eligible[i] = guarded[i] === 1 ? 0 : 1;
   const kWeights = weighted ? k : ag.map((v) => v * scale);
-  const placed = placeGuards({
-    g,
-    k: kWeights,
-    eligible,
-    residual: s.residual,
-    unit,
-    maxGuards: Math.max(0, Math.floor(options?.max ?? 25)),
-    components: weighted ? c.kComps : c.effective.components,
-    warm: new Map([...(weighted ? c.kSpectrum : c.effective).blocks].map(([n, b]) => [n, b.result.vector])),
-  });
+  const maxGuards = Math.max(0, Math.floor(options?.max ?? 25));
+  const groups = topLevelGroups(g);
+  const before = guardedGroups(g, groups);
+  const limit = normaliseLimit(relay.limit);
+  // Relay cuts first: they fix errors; the cascade's greedy then starts from them.
+  const relayPicks = unit === "node" && !relay.ok ? placeRelayGuards(g, groups, before, limit, maxGuards).picks : [];
+  const place = (preset: Parameters<typeof placeGuards>[0]["preset"]) =>
+    placeGuards({
+      g,
+      k: kWeights,
+      eligible,
+      residual: s.residual,
+      unit,
+      maxGuards,
+      components: weighted ? c.kComps : c.effective.components,
+      warm: new Map([...(weighted ? c.kSpectrum : c.effective).blocks].map(([n, b]) => [n, b.result.vector])),
+      groups,
+      preset,
+    });
+  let placed = place(relayPicks);
+  let relayAfter: RelayReport = relay;
+  if (unit === "node") {
+    // A guard placed for R also counts as one agent: check the relay with every pick, cut again if needed.
+    const state = before.slice();
+    const all = placed.recommended.map((rec) => ({
+      group: groups.names.indexOf(rec.node!),
+      node: g.index.get(rec.at ?? rec.node!) ?? groups.members[groups.start[groups.names.indexOf(rec.node!)]!]!,
+      reason: rec.reason,
+      sensitivity: rec.sensitivity,
+    }));
+    for (const pick of all) state[pick.group] = 1;
+    const extra = placeRelayGuards(g, groups, state, limit, Math.max(0, maxGuards - all.length));
+    if (extra.picks.length > 0) {
+      placed = place([...all, ...extra.picks]);
+      for (const pick of extra.picks) state[pick.group] = 1;
+    }
+    relayAfter = relayIndexed(collapseGroups(g, groups, state).graph, { maxRelayDepth: limit });
+  }
   let rhoAfter = c.effective.rho;
   if (placed.recommended.length > 0) {
     if (!weighted) rhoAfter = placed.rAfter / scale;
@@ -50,6 +100,7 @@ export function recommendGuards(
     rhoAfter,
     recommended: placed.recommended,
     sufficient: placed.rAfter < 1,
+    ...(unit === "node" ? { relay: { limit: relay.limit, before: relay.depth, after: relayAfter.depth, ok: relayAfter.ok } } : {}),
   };
   return { guards, findings: guardFindings(guards, c) };
 }
@@ -60,15 +111,27 @@ function guardFindings(guards: GuardReport, c: Cascade): TopologyFinding[] {
   if (recommended.length > 0) {
     const names = recommended.map((r) => r.node ?? formatPath(r.edge ?? []));
     const inner = recommended.filter((r) => r.at !== undefined).map((r) => `${r.node} (holding ${r.at})`);
+    const relay = guards.relay && guards.relay.before !== guards.relay.after ? `, relay depth ${guards.relay.before} → ${guards.relay.after}` : "";
+    const cuts = recommended.filter((r) => r.reason === "relay").length;
     out.push(
       finding(
         "GUARDS_RECOMMENDED",
-        c.R >= 1 - TIE ? "warning" : "info",
-        `Guard ${unit === "node" ? "producers" : "edges"} ${short(names)}: R ${fmt(guards.rBefore)} → ${fmt(guards.rAfter)}, effective ρ ${fmt(guards.rhoBefore)} → ${fmt(guards.rhoAfter)} (residual ${guards.residual}).${inner.length > 0 ? ` Subgraphs are guarded as the top-level node that holds them: ${inner.join(", ")}.` : ""}`,
+        c.R >= 1 - TIE || cuts > 0 ? "warning" : "info",
+        `Guard ${unit === "node" ? "producers" : "edges"} ${short(names)}: R ${fmt(guards.rBefore)} → ${fmt(guards.rAfter)}, effective ρ ${fmt(guards.rhoBefore)} → ${fmt(guards.rhoAfter)} (residual ${guards.residual})${relay}.${cuts > 0 ? ` ${cuts} of them cut relay loops or chains (a guard counts as one agent and resets the chain).` : ""}${inner.length > 0 ? ` Subgraphs are guarded as the top-level node that holds them: ${inner.join(", ")}.` : ""}`,
         unit === "node"
           ? `Wrap each listed node in a BICR guard: ${names.map((n) => `guardNode(builder, "${n}", { challenger })`).join("; ")} (langgraph-firebreak/nodes).`
           : "Put a verifier node on each listed edge.",
         { path: names },
+      ),
+    );
+  }
+  if (guards.relay && !guards.relay.ok) {
+    out.push(
+      finding(
+        "GUARDS_INSUFFICIENT",
+        "warning",
+        `Even after ${recommended.length} guard${recommended.length === 1 ? "" : "s"} the relay depth is ${guards.relay.after} (limit ${guards.relay.limit}): guards alone cannot cut it within guards.max.`,
+        "Raise guards.max, add verifier nodes on the longest chains, or split the graph.",
       ),
     );
   }

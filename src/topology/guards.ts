@@ -17,6 +17,7 @@ import type { IndexedGraph } from "./graph-index.js";
 import type { Components } from "./scc.js";
 import { buildBlock, perron, RHO_TOLERANCE, transposeBlock, type Block } from "./spectral.js";
 import { graphComponents } from "./spectrum.js";
+import { leavesGroup as scales, topLevelGroups, type Groups } from "./groups.js";
 
 /** One recommended guard. */
 export interface GuardRecommendation {
@@ -26,7 +27,12 @@ export interface GuardRecommendation {
   readonly edge?: readonly [source: string, target: string];
   /** The inner node where the guard matters most, when `node` is the subgraph holding it. */
   readonly at?: string;
-  /** First-order drop of R the guard was picked for. */
+  /**
+   * Why the guard is recommended: `relay` cuts a loop of agents or a chain longer than the relay
+   * limit (a guard counts as one agent and resets the chain); `cascade` lowers R.
+   */
+  readonly reason: "relay" | "cascade";
+  /** First-order drop of R the guard was picked for (0 for a `relay` guard). */
   readonly sensitivity: number;
   /**
    * R = ρ(next-generation matrix) after this and every earlier guard: exact at the end of each
@@ -53,6 +59,11 @@ export interface GuardReport {
   readonly recommended: readonly GuardRecommendation[];
   /** Whether R ends below 1. */
   readonly sufficient: boolean;
+  /**
+   * Relay depth before and after the recommended guards (node unit; edge placement does not
+   * cut relays): a guarded node counts as one agent and resets the chain after it.
+   */
+  readonly relay?: { readonly limit: number; readonly before: number | "unbounded"; readonly after: number | "unbounded"; readonly ok: boolean };
 }
 
 /** Inputs the analysis prepares for guard placement. */
@@ -69,6 +80,13 @@ export interface GuardPlacementInput {
   readonly components: Components;
   /** Right Perron vectors of those components under K's pattern, to warm-start the first solve. */
   readonly warm?: ReadonlyMap<number, Float64Array>;
+  /** Top-level groups of `g` (computed when absent). */
+  readonly groups?: Groups;
+  /**
+   * Groups guarded before the greedy loop starts (node unit): guards picked to cut relay chains,
+   * reported first with reason `relay`, each with the node that made it necessary.
+   */
+  readonly preset?: readonly { readonly group: number; readonly node: number; readonly reason?: "relay" | "cascade"; readonly sensitivity?: number }[];
 }
 
 /** Precision of the intermediate solves: enough to rank candidates and to stop. */
@@ -94,50 +112,6 @@ interface BlockState {
   rho: number;
 }
 
-/** Top-level groups: `team:lead` belongs to `team`. */
-export interface Groups {
-  readonly of: Int32Array;
-  readonly names: readonly string[];
-  /** 1 when the group has more than one member. */
-  readonly multi: Uint8Array;
-  /** Members of group `k`: `members[start[k] .. start[k+1])`. */
-  readonly start: Int32Array;
-  readonly members: Int32Array;
-}
-
-/** Groups nodes by their top-level name (the part before the first `:`). */
-export function topLevelGroups(g: IndexedGraph): Groups {
-  const of = new Int32Array(g.n);
-  const names: string[] = [];
-  const index = new Map<string, number>();
-  const size: number[] = [];
-  for (let i = 0; i < g.n; i++) {
-    const id = g.ids[i]!;
-    const cut = id.indexOf(":");
-    const top = cut < 0 ? id : id.slice(0, cut);
-    let k = index.get(top);
-    if (k === undefined) {
-      k = names.length;
-      names.push(top);
-      index.set(top, k);
-      size.push(0);
-    }
-    of[i] = k;
-    size[k]!++;
-  }
-  const start = new Int32Array(names.length + 1);
-  for (let k = 0; k < names.length; k++) start[k + 1] = start[k]! + size[k]!;
-  const fill = start.slice(0, names.length);
-  const members = new Int32Array(g.n);
-  for (let i = 0; i < g.n; i++) members[fill[of[i]!]!++] = i;
-  return { of, names, multi: Uint8Array.from(size, (x) => (x > 1 ? 1 : 0)), start, members };
-}
-
-/** Whether guarding node `a`'s group scales out-edge `e` (an edge leaving the group, or any edge of a one-node group). */
-function scales(g: IndexedGraph, groups: Groups, a: number, e: number): boolean {
-  return groups.multi[groups.of[a]!] === 0 || groups.of[g.outTarget[e]!] !== groups.of[a];
-}
-
 /** The pieces of the greedy loop. */
 interface Placement {
   readonly input: GuardPlacementInput;
@@ -157,7 +131,7 @@ export function placeGuards(input: GuardPlacementInput): {
   weights: Float64Array;
 } {
   const { g, residual, unit, maxGuards } = input;
-  const groups = topLevelGroups(g);
+  const groups = input.groups ?? topLevelGroups(g);
   const p: Placement = {
     input,
     groups,
@@ -171,9 +145,22 @@ export function placeGuards(input: GuardPlacementInput): {
   const rBefore = maxState(p)[1]?.rho ?? 0;
   let r = rBefore;
   const recommended: GuardRecommendation[] = [];
+  const preset = unit === "node" ? (input.preset ?? []) : [];
+  if (preset.length > 0) {
+    for (const { group } of preset) scaleGroup(p, group);
+    if (residual === 0) p.components = graphComponents(g, p.k);
+    solveAll(p, RANKING_TOLERANCE);
+    r = maxState(p)[1]?.rho ?? 0;
+    preset.forEach(({ group, node, reason, sensitivity }, i) => {
+      const name = groups.names[group]!;
+      const at = g.ids[node]!;
+      const rAfter = i === preset.length - 1 ? r : rBefore + ((r - rBefore) * (i + 1)) / preset.length;
+      recommended.push({ node: name, ...(at !== name ? { at } : {}), reason: reason ?? "relay", sensitivity: sensitivity ?? 0, rAfter });
+    });
+  }
   // Guarding everything scales R by the residual at best: when even that stays ≥ 1, show
   // only the few most effective guards rather than a long list that cannot succeed.
-  const cap = residual * rBefore >= 1 ? Math.min(maxGuards, 3) : maxGuards;
+  const cap = residual * rBefore >= 1 ? Math.min(maxGuards, preset.length + 3) : maxGuards;
   while (r >= 1 && recommended.length < cap) {
     const [c, state] = maxState(p);
     if (!state) break;
@@ -197,6 +184,17 @@ export function placeGuards(input: GuardPlacementInput): {
     recommended.push({ ...final, rAfter: r });
   }
   return { recommended, rBefore, rAfter: r, weights: p.k };
+}
+
+/** Scales a group's leaving edges in K (before the blocks are built). */
+function scaleGroup(p: Placement, key: number): void {
+  const { g, residual } = p.input;
+  p.picked[key] = 1;
+  const { start, members } = p.groups;
+  for (let x = start[key]!; x < start[key + 1]!; x++) {
+    const a = members[x]!;
+    for (let e = g.outStart[a]!; e < g.outStart[a + 1]!; e++) if (scales(g, p.groups, a, e)) p.k[e]! *= residual;
+  }
 }
 
 /**
@@ -390,10 +388,10 @@ function pushPicks(p: Placement, out: GuardRecommendation[], picks: readonly Pic
     if (unit === "node") {
       const node = p.groups.names[pick.unit]!;
       const at = g.ids[pick.node]!;
-      out.push({ node, ...(at !== node ? { at } : {}), sensitivity, rAfter });
+      out.push({ node, ...(at !== node ? { at } : {}), reason: "cascade", sensitivity, rAfter });
     } else {
       const source = sourceOfSlot(g, pick.unit);
-      out.push({ edge: [g.ids[source]!, g.ids[g.outTarget[pick.unit]!]!], sensitivity, rAfter });
+      out.push({ edge: [g.ids[source]!, g.ids[g.outTarget[pick.unit]!]!], reason: "cascade", sensitivity, rAfter });
     }
   });
 }

@@ -40,9 +40,12 @@ export interface RelayReport {
   readonly selfLoops: readonly string[];
 }
 
-type Kind = "agent" | "pass" | "reset" | "guard";
+/** How a node takes part in a relay: it adds an agent, passes content, resets the chain, or is a guard (one agent, then a reset). */
+export type RelayKind = "agent" | "pass" | "reset" | "guard";
+type Kind = RelayKind;
 
-function kindOf(node: TopologyNode): Kind {
+/** The relay kind of a node. */
+export function kindOf(node: TopologyNode): Kind {
   if (node.guard) return "guard";
   switch (node.role) {
     case "agent":
@@ -209,7 +212,8 @@ export function relayIndexed(g: IndexedGraph, options: RelayDepthOptions = {}, a
   };
 }
 
-function normaliseLimit(value: number | undefined): number {
+/** The relay limit in use: a whole number ≥ 0, else the default. */
+export function normaliseLimit(value: number | undefined): number {
   if (value === undefined || !Number.isFinite(value) || value < 0) return DEFAULT_MAX_RELAY_DEPTH;
   return Math.floor(value);
 }
@@ -240,9 +244,14 @@ function shortestPath(g: IndexedGraph, comp: Int32Array, c: number, a: number, b
   return [a, b];
 }
 
-/** RELAY_UNBOUNDED / RELAY_DEPTH_EXCEEDED errors and AGENT_SELF_LOOP notes for a relay report. */
-export function relayFindings(relay: RelayReport): TopologyFinding[] {
+/**
+ * RELAY_UNBOUNDED / RELAY_DEPTH_EXCEEDED errors and AGENT_SELF_LOOP notes for a relay report.
+ * When guard placement found guards that cut the relay, the fix names them.
+ */
+export function relayFindings(relay: RelayReport, guards?: { readonly recommended: readonly { readonly node?: string; readonly reason: string }[]; readonly relay?: { readonly ok: boolean } } | null): TopologyFinding[] {
   const out: TopologyFinding[] = [];
+  const cuts = guards?.relay?.ok ? guards.recommended.filter((r) => r.reason === "relay" && r.node !== undefined).map((r) => r.node!) : [];
+  const guardFix = cuts.length > 0 ? `Guard ${cuts.join(", ")} (see GUARDS_RECOMMENDED: ${cuts.map((n) => `guardNode(builder, "${n}", { challenger })`).join("; ")}), or ` : "";
   if (relay.depth === "unbounded") {
     for (const cycle of relay.unboundedCycles) {
       out.push(
@@ -250,7 +259,7 @@ export function relayFindings(relay: RelayReport): TopologyFinding[] {
           "RELAY_UNBOUNDED",
           "error",
           `Agents ${formatPath([...cycle, cycle[0]!])} hand work around a loop with no verifier or human on it: an unbounded relay (each stage loses accuracy, arXiv:2603.26993).`,
-          "Put a verifier node (role \"verifier\") or a human gate on the loop, or wrap one of its agents in a guard.",
+          `${guardFix}${guardFix ? "put" : "Put"} a verifier node (role "verifier") or a human gate on the loop, or wrap one of its agents in a guard.`,
           { path: cycle },
         ),
       );
@@ -261,7 +270,7 @@ export function relayFindings(relay: RelayReport): TopologyFinding[] {
         "RELAY_DEPTH_EXCEEDED",
         "error",
         `${relay.depth} agents relay work without verification (${formatPath(relay.path)}); the limit is ${relay.limit} (a heuristic, arXiv:2603.26993).`,
-        "Insert a verifier node (role \"verifier\") in the middle of the chain, hand over structured posteriors, or raise maxRelayDepth deliberately.",
+        `${guardFix}${guardFix ? "insert" : "Insert"} a verifier node (role "verifier") in the middle of the chain, hand over structured posteriors, or raise maxRelayDepth deliberately.`,
         { path: relay.path },
       ),
     );

@@ -57,6 +57,12 @@ export interface TopologyNode {
   readonly retry?: boolean;
   /** True for an agent whose subgraph (model ⇄ tools loop) was read as one node (agent level). */
   readonly collapsed?: boolean;
+  /**
+   * Present on the nodes of a guarded node's producer subgraph, read through the guard
+   * (`team:lead` inside a guarded `team`): edges leaving the group `node` pass the guard, edges
+   * inside it do not. For relay depth the whole group is one guarded agent.
+   */
+  readonly insideGuard?: { readonly node: string; readonly residual?: number };
 }
 
 /** One edge `source → target`. */

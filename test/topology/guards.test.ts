@@ -20,9 +20,10 @@ describe("guard placement", () => {
 
   it("stops as soon as β·ρ_eff < δ, adding guards only while needed", () => {
     // Two disjoint 3-cliques: one guard per clique is not enough, the greedy keeps going.
+    // Tools, not agents: no relay to cut, so every pick is the cascade's.
     const clique = (p: string): TopologyEdgeInput[] =>
       ["a", "b", "c"].flatMap((x) => ["a", "b", "c"].filter((y) => y !== x).map((y) => [`${p}${x}`, `${p}${y}`] as [string, string]));
-    const report = analyzeTopology(createTopology({ edges: [...clique("p"), ...clique("q")] }), {
+    const report = analyzeTopology(createTopology({ edges: [...clique("p"), ...clique("q")], defaultRole: "tool" }), {
       cycles: false,
       beta: 0.4,
       delta: 0.5,
@@ -32,15 +33,28 @@ describe("guard placement", () => {
     expect(g.sufficient).toBe(true);
     expect(g.rAfter).toBeLessThan(1);
     // Each pick lowers R, and the last one is the first to cross below 1.
+    expect(g.recommended.every((r) => r.reason === "cascade")).toBe(true);
     const rs = g.recommended.map((r) => r.rAfter);
     expect(rs.slice(0, -1).every((r) => r >= 1)).toBe(true);
     expect([...rs].sort((a, b) => b - a)).toEqual(rs);
   });
 
-  it("recommends nothing when the cascade is already sub-threshold", () => {
-    const report = analyzeTopology(createTopology({ edges: [["a", "b"], ["b", "a"]] }), { beta: 0.2, delta: 0.5 });
+  it("recommends nothing when the cascade is already sub-threshold and no relay needs cutting", () => {
+    const report = analyzeTopology(createTopology({ edges: [["a", "b"], ["b", "a"]], defaultRole: "tool" }), { beta: 0.2, delta: 0.5 });
     expect(report.guards).toMatchObject({ recommended: [], sufficient: true });
     expect(report.findings.map((f) => f.code)).not.toContain("GUARDS_RECOMMENDED");
+  });
+
+  it("cuts an unbounded relay even when the cascade is sub-threshold: one guard, reason relay", () => {
+    const report = analyzeTopology(createTopology({ edges: [["a", "b"], ["b", "a"]] }), { beta: 0.2, delta: 0.5 });
+    expect(report.relay.depth).toBe("unbounded");
+    expect(report.guards).toMatchObject({
+      recommended: [{ node: "a", reason: "relay", sensitivity: 0 }],
+      sufficient: true,
+      relay: { limit: 3, before: "unbounded", after: 2, ok: true },
+    });
+    const fix = report.findings.find((f) => f.code === "RELAY_UNBOUNDED")!.fix;
+    expect(fix).toContain('guardNode(builder, "a", { challenger })');
   });
 
   it("ranks single edges by v_i·u_j in edge mode", () => {
