@@ -91,7 +91,7 @@ export function claimsChannel(options?: ClaimsOptions): ClaimsChannel {
  * ```
  */
 export function claimsField(options?: ClaimsOptions): ClaimsField {
-  const opts = resolveClaimsOptions(options);
+  const opts = resolveClaimsOptions(options, "claimsField");
   return reducerField(specFor(opts), ClaimsStateSchema.clone()) as unknown as ClaimsField;
 }
 
@@ -105,6 +105,6 @@ export function claimsField(options?: ClaimsOptions): ClaimsField {
  * ```
  */
 export function claimsReducer(options?: ClaimsOptions): (current: Claim[], update: ClaimsUpdate) => Claim[] {
-  const opts = resolveClaimsOptions(options);
+  const opts = resolveClaimsOptions(options, "claimsReducer");
   return (current, update) => applyClaimsUpdate(current, update, opts);
 }

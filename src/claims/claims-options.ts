@@ -1,4 +1,5 @@
-import { FirebreakError } from "../internal/errors.js";
+import { z } from "zod";
+import { fn, parseOptions, strict, text } from "../internal/options-schema.js";
 
 /** Options of the claims channel and of `reduceClaims`. Every field is optional. */
 export interface ClaimsOptions {
@@ -42,30 +43,47 @@ const DEFAULTS: ResolvedClaimsOptions = Object.freeze({
   key: "claims",
 });
 
+/**
+ * The schema of {@link ClaimsOptions}: unknown keys, wrong types, blank or huge names and an
+ * empty `verifiers` list are rejected when the channel is created (`INVALID_OPTIONS`, naming
+ * the option and quoting the value received).
+ */
+export const ClaimsOptionsSchema = strict(
+  {
+    verifiers: z
+      .preprocess(
+        (v) => (v instanceof Set ? [...v] : v),
+        z
+          .array(text(200), { error: "a list (array or Set) of verifier node names" })
+          .min(1, { error: "at least one verifier node name (leave the option out to accept any verifier)" })
+          .max(10_000, { error: "at most 10000 verifier node names" }),
+      )
+      .optional(),
+    allowSelfVerification: z.boolean({ error: "true or false" }).optional(),
+    now: fn<() => Date>("a clock: a function returning a Date, e.g. () => new Date()").optional(),
+    key: text(200).optional(),
+  },
+  "an options object ({ verifiers?, allowSelfVerification?, now?, key? })",
+);
+
 const resolved = new WeakMap<ClaimsOptions, ResolvedClaimsOptions>();
 
-/** Applies defaults; the same options object always resolves to the same result. */
-export function resolveClaimsOptions(options: ClaimsOptions | ResolvedClaimsOptions | undefined): ResolvedClaimsOptions {
+/**
+ * Validates (with {@link ClaimsOptionsSchema}) and applies defaults; the same options object
+ * always resolves to the same result. `where` names the factory in errors.
+ */
+export function resolveClaimsOptions(options: ClaimsOptions | ResolvedClaimsOptions | undefined, where = "claimsChannel"): ResolvedClaimsOptions {
   if (options === undefined) return DEFAULTS;
-  if (isResolved(options)) return options;
-  let out = resolved.get(options);
+  if (typeof options === "object" && options !== null && isResolved(options)) return options;
+  let out = typeof options === "object" && options !== null ? resolved.get(options) : undefined;
   if (out !== undefined) return out;
   // A Set is accepted too, so a spread copy of resolved options still works.
-  const verifiers = options.verifiers === undefined ? undefined : [...(options.verifiers as Iterable<string>)];
-  if (verifiers !== undefined && verifiers.some((v) => typeof v !== "string" || v.length === 0)) {
-    throw new FirebreakError(
-      "INVALID_OPTIONS",
-      `claims options: "verifiers" must list node names (non-empty strings), got ${JSON.stringify(options.verifiers)}.`,
-    );
-  }
-  if (options.key !== undefined && (typeof options.key !== "string" || options.key.length === 0)) {
-    throw new FirebreakError("INVALID_OPTIONS", `claims options: "key" must be a non-empty state key.`);
-  }
+  const parsed = parseOptions(ClaimsOptionsSchema, options, where);
   out = Object.freeze({
-    verifiers: verifiers === undefined ? undefined : new Set(verifiers),
-    allowSelfVerification: options.allowSelfVerification ?? false,
-    now: options.now ?? DEFAULTS.now,
-    key: options.key ?? DEFAULTS.key,
+    verifiers: parsed.verifiers === undefined ? undefined : new Set(parsed.verifiers),
+    allowSelfVerification: parsed.allowSelfVerification ?? false,
+    now: parsed.now ?? DEFAULTS.now,
+    key: parsed.key ?? DEFAULTS.key,
   });
   resolved.set(options, out);
   RESOLVED.add(out);

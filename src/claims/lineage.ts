@@ -1,6 +1,6 @@
 import type { Claim } from "./claim-schema.js";
 import { childPositionsOf, positionOf } from "./claims-index.js";
-import { InvalidClaimError } from "./errors.js";
+import { InvalidClaimError, preview } from "./errors.js";
 
 /** Stored claims, or a state object holding them under `claims`. */
 export type ClaimsSource = readonly Claim[] | { readonly claims: readonly Claim[] };
@@ -13,7 +13,7 @@ function requirePosition(claims: readonly Claim[], id: string, query: string): n
   const position = positionOf(claims, id);
   if (position < 0) {
     throw new InvalidClaimError(
-      { index: 0, claimId: id, field: "id", expected: `the id of a stored claim (${claims.length} in state)`, received: JSON.stringify(id) },
+      { index: 0, claimId: id, field: "id", expected: `the id of a stored claim (${claims.length} in state)`, received: preview(id) },
       { context: `${query}: unknown claim` },
     );
   }

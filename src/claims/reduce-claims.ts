@@ -95,7 +95,7 @@ export function reduceClaims(
   options?: ClaimsOptions | ResolvedClaimsOptions,
   context: ReduceContext = {},
 ): Claim[] {
-  return applyUpdate(current ?? [], update, resolveClaimsOptions(options), context);
+  return applyUpdate(current ?? [], update, resolveClaimsOptions(options, "reduceClaims"), context);
 }
 
 /**
@@ -292,7 +292,7 @@ class Transaction {
           claimId,
           field: `origin.basedOn[${given.indexOf(basedOn[j]!)}]`,
           expected: "the id of a claim already in state or earlier in this update",
-          received: JSON.stringify(basedOn[j]),
+          received: preview(basedOn[j]),
         });
       }
       const parent = this.at(parentPosition);
@@ -409,7 +409,7 @@ class Transaction {
         index,
         claimId: stored.id,
         field: "verifiedBy",
-        expected: `the stored verdict history of claim "${stored.id}" (${mine.length} verdict(s)), or that history extended by sealed verdicts: a verdict is recorded only by the channel`,
+        expected: `the stored verdict history of claim ${quote(stored.id, 60)} (${mine.length} verdict(s)), or that history extended by sealed verdicts: a verdict is recorded only by the channel`,
         received: preview(raw["verifiedBy"]),
       });
     }
@@ -573,8 +573,8 @@ class Transaction {
         index,
         field: "verifier",
         claimId: batch.verdicts[0]?.id,
-        expected: `one of the channel's verifiers (${[...verifiers].map((v) => JSON.stringify(v)).join(", ")})`,
-        received: JSON.stringify(batch.verifier),
+        expected: `one of the channel's verifiers (${preview([...verifiers])})`,
+        received: preview(batch.verifier),
         verifier: batch.verifier,
       });
     }
@@ -586,7 +586,7 @@ class Transaction {
           claimId: verdict.id,
           field: `verdicts[${j}].id`,
           expected: "one verdict per claim in a batch (this claim was already judged earlier in the batch)",
-          received: JSON.stringify(verdict.id),
+          received: preview(verdict.id),
         });
       }
       judged.add(verdict.id);
@@ -605,7 +605,7 @@ class Transaction {
           claimId: verdict.id,
           field: `verdicts[${j}].id`,
           expected: "the id of a claim already in state or earlier in this update",
-          received: JSON.stringify(verdict.id),
+          received: preview(verdict.id),
           verifier: batch.verifier,
         });
       }
@@ -635,8 +635,8 @@ class Transaction {
           index,
           claimId: verdict.id,
           field: "verifier",
-          expected: `a verifier other than the claim's author "${claim.origin.agent}" (self-verification adds no information; set allowSelfVerification to permit it)`,
-          received: JSON.stringify(batch.verifier),
+          expected: `a verifier other than the claim's author ${quote(claim.origin.agent, 60)} (self-verification adds no information; set allowSelfVerification to permit it)`,
+          received: preview(batch.verifier),
           verifier: batch.verifier,
         });
       }
@@ -673,7 +673,7 @@ class Transaction {
         claimId: batch.verdicts[0]?.id,
         field: "seal",
         expected:
-          `a verdict batch sealed where its writer is known: a verdict counts only when the node the graph declares as verifier "${batch.verifier}" writes it. ` +
+          `a verdict batch sealed where its writer is known: a verdict counts only when the node the graph declares as verifier ${quote(batch.verifier, 60)} writes it. ` +
           `In zod or StateSchema state the channel checks the writing node itself; in Annotation.Root wrap the verifier node with ` +
           `withWriteContract(node, { allowed: [...], role: "verifier" }), or use createChallenger's node or a BICR guard`,
         received: "an unsealed batch (from a node the reducer cannot identify, the graph input, or a state edit)",
@@ -705,7 +705,7 @@ class Transaction {
         index,
         claimId: batch.verdicts[0]?.id,
         field: "seal",
-        expected: `the seal minted for this very batch by verifier "${batch.verifier}": the batch or a claim it judges was altered, or the seal was copied from another batch`,
+        expected: `the seal minted for this very batch by verifier ${quote(batch.verifier, 60)}: the batch or a claim it judges was altered, or the seal was copied from another batch`,
         received: preview(batch.seal),
         verifier: batch.verifier,
       });
@@ -742,7 +742,8 @@ const IMMUTABLE_FIELDS: readonly [string, (c: Record<string, any>) => unknown][]
 ];
 
 function immutableNote(id: string): string {
-  return `(claim "${id}" is already stored and claims are immutable: write a new claim with basedOn: ["${id}"] instead)`;
+  const q = quote(id, 60);
+  return `(claim ${q} is already stored and claims are immutable: write a new claim with basedOn: [${q}] instead)`;
 }
 
 function checkImmutable(index: number, raw: Record<string, any>, stored: Claim): void {

@@ -24,6 +24,7 @@ import { InvalidClaimError, preview } from "./errors.js";
 import { batchPayload, fingerprint, seal, versionOf, type ClaimVersion } from "./seal.js";
 import { isClaimVerdicts } from "./verdicts.js";
 import { currentNodeName } from "../internal/node-name.js";
+import { quote } from "../internal/quote.js";
 
 /** A verdict batch with its seal. */
 export type SealedVerdicts = ClaimVerdicts & { readonly at: string; readonly seal: ClaimSeal };
@@ -102,7 +103,7 @@ export function authorizeVerdicts(update: ClaimsUpdate, current: readonly Claim[
     if (!isClaimVerdicts(item) || (item as { seal?: unknown }).seal !== undefined) continue;
     const verdicts = Array.isArray(item.verdicts) ? item.verdicts : [];
     const claimId = typeof verdicts[0]?.id === "string" ? verdicts[0].id : undefined;
-    const who = writer === undefined ? "the graph input (or a state edit)" : `node "${writer}"`;
+    const who = writer === undefined ? "the graph input (or a state edit)" : `node ${quote(writer, 60)}`;
     const fail = (expected: string) =>
       new InvalidClaimError(
         { index: i, claimId, field: "verifier", expected, received: preview(item.verifier), node: writer ?? "(graph input)", verifier: String(item.verifier) },
@@ -116,12 +117,12 @@ export function authorizeVerdicts(update: ClaimsUpdate, current: readonly Claim[
     }
     if (item.verifier !== writer) {
       throw fail(
-        `a batch signed with the writing node's own name ("${writer}"): a verdict counts only when written by the node the graph ` +
+        `a batch signed with the writing node's own name (${quote(writer, 60)}): a verdict counts only when written by the node the graph ` +
           `declares as that verifier (a node listed in \`verifiers\`, createChallenger's node, or a BICR guard)`,
       );
     }
     if (opts.verifiers !== undefined && !opts.verifiers.has(writer)) {
-      throw fail(`one of the channel's verifiers (${[...opts.verifiers].map((v) => JSON.stringify(v)).join(", ")}); add "${writer}" to \`verifiers\` if it is one`);
+      throw fail(`one of the channel's verifiers (${preview([...opts.verifiers])}); add ${quote(writer, 60)} to \`verifiers\` if it is one`);
     }
     const sealed = signVerdicts(item, current, items, i, opts.now);
     // In place: LangGraph saves this very object, so the seal is persisted with the write.

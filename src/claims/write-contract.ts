@@ -84,6 +84,7 @@ export function withWriteContract<S, U>(
           contract.claims !== undefined && "claimsOptions" in contract.claims
             ? contract.claims.claimsOptions
             : (contract.claims as ClaimsOptions | undefined),
+          "withWriteContract: claims",
         );
   const intentKey = contract.intentKey === undefined ? "intent" : contract.intentKey;
   const run = typeof node === "function" ? node : (state: S, config: LangGraphRunnableConfig) => node.invoke(state, config);
@@ -194,7 +195,7 @@ function checkClaims(value: unknown, ctx: Context, toParent: boolean): unknown {
       throw new WriteContractError(
         ctx.node,
         opts.key,
-        `Node "${ctx.node}" wrote a new claim${id ? ` "${id}"` : ""} in the name of "${String(agent)}": a node makes ` +
+        `Node "${ctx.node}" wrote a new claim${id ? ` ${quote(id, 60)}` : ""} in the name of ${quote(agent, 60)}: a node makes ` +
           `claims in its own name. Write a stored claim back unchanged, or base a new claim on it (origin.basedOn).`,
       );
     }
@@ -260,7 +261,7 @@ function checkIntent(value: unknown, ctx: Context, toParent: boolean): unknown {
       throw new WriteContractError(
         ctx.node,
         ctx.intentKey as string,
-        `Node "${ctx.node}" wrote the intent with setBy "${String(setBy)}": a node writes in its own name.`,
+        `Node "${ctx.node}" wrote the intent with setBy ${quote(setBy, 60)}: a node writes in its own name.`,
       );
     }
   }
