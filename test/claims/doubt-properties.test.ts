@@ -105,3 +105,86 @@ describe("doubt reaches every descendant (fast-check, deep and wide lineages)", 
     expect(red.filter((c) => c.status === "green")).toHaveLength(0);
   });
 });
+
+/** Ids of every ancestor of `id` (through `origin.basedOn`, transitively), by an independent walk. */
+function ancestorIds(byId: ReadonlyMap<string, Claim>, id: string): Set<string> {
+  const out = new Set<string>();
+  const stack = [...byId.get(id)!.origin.basedOn];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (out.has(p)) continue;
+    out.add(p);
+    stack.push(...byId.get(p)!.origin.basedOn);
+  }
+  return out;
+}
+
+/** One step of a random review history: a verdict on a claim, or a new claim built on one. */
+const stepArb = fc.record({
+  kind: fc.constantFrom("red", "yellow", "green", "green", "build") as fc.Arbitrary<"red" | "yellow" | "green" | "build">,
+  at: fc.double({ min: 0, max: 0.999, noNaN: true }),
+  second: fc.double({ min: 0, max: 0.999, noNaN: true }),
+  confidence: fc.double({ min: 0.05, max: 1, noNaN: true }),
+});
+
+describe("doubt is not lifted while an ancestor is red or yellow (fast-check, random review histories)", () => {
+  it("after any sequence of red, yellow and green verdicts and new claims, every claim with a red or yellow ancestor requires verification and is capped", () => {
+    fc.assert(
+      fc.property(lineageArb, fc.array(stepArb, { minLength: 1, maxLength: 25 }), ({ claims: inputs }, steps) => {
+        let state = reduceClaims([], inputs, fixedClock);
+        state = reduceClaims(
+          state,
+          claimVerdicts("v", state.map((c) => ({ id: c.id, status: "green" as const, reason: "checked", evidence: [`e:${c.id}`] })), { fetched: state.map((c) => `e:${c.id}`) }),
+          fixedClock,
+          { writer: "v" },
+        );
+        steps.forEach((step, n) => {
+          const target = state[Math.floor(step.at * state.length)]!;
+          if (step.kind === "build") {
+            const other = state[Math.floor(step.second * state.length)]!;
+            const basedOn = [...new Set([target.id, other.id])];
+            state = reduceClaims(state, { id: `late${n}`, text: `built at step ${n}`, confidence: step.confidence, origin: { agent: "late", source: "model", basedOn } }, fixedClock);
+          } else {
+            // Fresh evidence every time, so a lift is allowed by the evidence rule: only doubt can hold it back.
+            const evidence = [`e:step${n}`];
+            state = reduceClaims(state, claimVerdicts("v", [{ id: target.id, status: step.kind, reason: step.kind, evidence }], { fetched: evidence }), fixedClock, { writer: "v" });
+          }
+          const byId = new Map(state.map((c) => [c.id, c]));
+          for (const c of state) {
+            const ancestors = [...ancestorIds(byId, c.id)].map((id) => byId.get(id)!);
+            const red = ancestors.some((a) => a.status === "red");
+            const yellow = ancestors.some((a) => a.status === "yellow");
+            if (red || yellow) {
+              expect({ id: c.id, requiresVerification: c.requiresVerification }).toEqual({ id: c.id, requiresVerification: true });
+              expect(c.confidence).toBeLessThanOrEqual(red ? 0 : 0.5);
+            }
+          }
+          expect(capsHold(state)).toBe(true);
+        });
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it("re-greening B under a red A keeps B flagged and at 0; a claim built on B later inherits it; once A and B are green again on new evidence, new claims on B are not flagged", () => {
+    let s = reduceClaims([], [
+      { id: "a", text: "A", confidence: 0.9, origin: { agent: "author", source: "model" } },
+      { id: "b", text: "B", confidence: 0.9, origin: { agent: "author", source: "model", basedOn: ["a"] } },
+    ], fixedClock);
+    const judge = (id: string, status: "green" | "red", e: string) =>
+      (s = reduceClaims(s, claimVerdicts("v", [{ id, status, reason: status, evidence: [e] }], { fetched: [e] }), fixedClock, { writer: "v" }));
+    judge("a", "green", "e1");
+    judge("b", "green", "e2");
+    judge("a", "red", "e3");
+    judge("b", "green", "e4");
+    expect(s[1]).toMatchObject({ status: "green", requiresVerification: true, confidence: 0 });
+    const onB = reduceClaims(s, { id: "h", text: "H", confidence: 0.8, origin: { agent: "late", source: "model", basedOn: ["b"] } }, fixedClock).at(-1)!;
+    expect(onB).toMatchObject({ requiresVerification: true, confidence: 0 });
+    judge("a", "green", "e5");
+    judge("b", "green", "e6");
+    expect(s[1]).toMatchObject({ status: "green", requiresVerification: false });
+    const later = reduceClaims(s, { id: "k", text: "K", confidence: 0.8, origin: { agent: "late", source: "model", basedOn: ["b"] } }, fixedClock).at(-1)!;
+    expect(later.requiresVerification).toBe(false);
+    expect(later.confidence).toBe(0); // the cap is never lifted: B stays at 0
+  });
+});
