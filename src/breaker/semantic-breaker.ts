@@ -291,7 +291,6 @@ export class SemanticBreaker {
     const outer = request.signal;
     // Only pay for a controller and a timer when something can abort the attempt.
     const scope = this.timeouts !== undefined || outer ? new AttemptScope(outer, this.timeouts) : undefined;
-    const context: CheckContext = { provider: circuit.name, providerIndex: circuit.index, messages: request.messages, signal: outer };
     try {
       if (outer?.aborted) throw outer.reason ?? new Error("AbortError");
       const info: AttemptInfo = {
@@ -304,8 +303,12 @@ export class SemanticBreaker {
       const call = request.attempt(circuit.index, info);
       const answer = scope ? await Promise.race([call, scope.stopped]) : await call;
       scope?.end();
-      const pending = runChecks(request.checks, answer, context);
-      const verdict = pending instanceof Promise ? await pending : pending;
+      let verdict: Awaited<ReturnType<typeof runChecks>> = undefined;
+      if (request.checks.length > 0) {
+        const context: CheckContext = { provider: circuit.name, providerIndex: circuit.index, messages: request.messages, signal: outer };
+        const pending = runChecks(request.checks, answer, context);
+        verdict = pending instanceof Promise ? await pending : pending;
+      }
       if (!verdict) return { ok: true, answer, probe };
       return {
         ok: false,
@@ -365,11 +368,11 @@ export class SemanticBreaker {
       bypassed,
       statesAfter: this.statesText(),
     };
-    const hooks = request.checks.filter((check) => check.onAccepted !== undefined);
-    if (hooks.length === 0) return result;
+    // No allocation on the common path (no check has an onAccepted hook).
+    if (!request.checks.some(hasAcceptHook)) return result;
     const context: CheckContext = { provider: circuit.name, providerIndex: circuit.index, messages: request.messages };
     return (async () => {
-      for (const check of hooks) await check.onAccepted!(answer, context);
+      for (const check of request.checks) if (check.onAccepted) await check.onAccepted(answer, context);
       return result;
     })();
   }
@@ -491,7 +494,9 @@ class AttemptTimeouts {
   }
 
   join(scope: AttemptScope): TimeoutBatch {
-    const now = Date.now();
+    // Monotonic: a wall clock that jumps back (or is frozen by fake timers) must never let an
+    // attempt join a batch whose timer was set long ago, and so get less than timeoutMs.
+    const now = performance.now();
     let batch = this.open;
     if (batch === undefined || now >= batch.closesAt) batch = this.open = new TimeoutBatch(now + this.width, this.width + this.timeoutMs, this.timeoutMs);
     batch.enter(scope);
@@ -578,6 +583,10 @@ function failureOf(
 function neutralize(outcome: AttemptOutcome, probe: boolean, bypass: boolean): AttemptOutcome {
   if (outcome.ok || outcome.counted || probe || bypass) return outcome;
   throw new NeutralOutcome(outcome);
+}
+
+function hasAcceptHook(check: Check): boolean {
+  return check.onAccepted !== undefined;
 }
 
 /** Longest reason kept on a failure (reasons end up in errors, events and traces). */

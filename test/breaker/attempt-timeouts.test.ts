@@ -5,7 +5,7 @@
  * concurrent attempts on one signal raise no listener-leak warning. SCRIPTED models: this
  * is plumbing, not judgement.
  */
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
@@ -86,5 +86,35 @@ describe("attempt timeouts", () => {
     expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
     expect(model.breaker.status()[0]!.state).toBe("closed");
   });
-});
 
+  test("a frozen or rewound wall clock never shortens an attempt: batches follow the monotonic clock", async () => {
+    // Date stands still (as under fake timers, or after the wall clock is set back): an
+    // attempt started 150 ms after the first must not join the first attempt's batch and be
+    // timed out when that batch's timer fires, after less than its own timeoutMs.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const slow = new ScriptedChatModel(() => "fine answer");
+      const delays = [0, 120];
+      let n = 0;
+      const model = withSemanticBreaker(
+        new (class extends BaseChatModel {
+          _llmType(): string {
+            return "scripted-delays";
+          }
+          async _generate(): Promise<ChatResult> {
+            await new Promise((r) => setTimeout(r, delays[n++] ?? 0));
+            return slow._generate([], {} as never);
+          }
+        })({}),
+        { timeoutMs: 200, trip: 10 },
+      );
+      await model.invoke("first");
+      await new Promise((r) => setTimeout(r, 150));
+      // Under the first attempt's batch this one would be cut at ~205 ms after the first began (~55 ms in).
+      const answer = await model.invoke("second").catch((e: unknown) => e);
+      expect((answer as { content?: unknown }).content).toBe("fine answer");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
