@@ -23,6 +23,7 @@ import { findSupervisorWorker, patternFindings, type SupervisorWorkerPattern } f
 import { relayFindings, relayIndexed, type RelayReport } from "./relay.js";
 import { rankSeeds, type SeedReport } from "./seeds.js";
 import { computeSpectrum } from "./spectrum.js";
+import { parseAnalyzeOptions } from "./analyze-options.js";
 import { assessTier, tierFindings, type TierFacts, type TierReport } from "./tier.js";
 import { isTopology, type AnalysisLevel, type Topology } from "./topology.js";
 import { TopologyError } from "./topology-error.js";
@@ -120,8 +121,11 @@ export interface TopologyReport {
 }
 
 /**
- * Analyses a topology, a `StateGraph` or a compiled graph. Never throws: problems come back
- * as findings. LangGraph graphs are read at agent level unless `level: "node"` is given.
+ * Analyses a topology, a `StateGraph` or a compiled graph. Problems with the graph never throw:
+ * they come back as findings. Options are checked first: an unknown key, a wrong type, an
+ * out-of-range number, NaN or Infinity throws an `InvalidOptionsError` (code
+ * `INVALID_OPTIONS`) naming the option, the value and what is allowed. LangGraph graphs are
+ * read at agent level unless `level: "node"` is given.
  *
  * @example
  * ```ts
@@ -130,6 +134,12 @@ export interface TopologyReport {
  * ```
  */
 export function analyzeTopology(input: unknown, options: AnalyzeTopologyOptions = {}): TopologyReport {
+  parseAnalyzeOptions(options, "analyzeTopology");
+  return analyzeChecked(input, options);
+}
+
+/** {@link analyzeTopology} on options already checked. */
+function analyzeChecked(input: unknown, options: AnalyzeTopologyOptions): TopologyReport {
   let topology: Topology;
   try {
     topology = isTopology(input) ? input : extractTopology(input, options);
@@ -153,7 +163,8 @@ export function analyzeTopology(input: unknown, options: AnalyzeTopologyOptions 
  * ```
  */
 export function assertTopology(input: unknown, options: AnalyzeTopologyOptions = {}): TopologyReport {
-  const report = analyzeTopology(input, options);
+  parseAnalyzeOptions(options, "assertTopology");
+  const report = analyzeChecked(input, options);
   if (!report.ok) {
     throw new TopologyError(report.findings.filter((f) => f.severity === "error"), report.name !== undefined ? { graph: report.name } : {});
   }

@@ -10,6 +10,7 @@ import type {
   StreamTransformer,
 } from "@langchain/langgraph";
 import { analyzeTopology, type AnalyzeTopologyOptions, type TopologyReport } from "./analyze.js";
+import { parseCompileOptions } from "./analyze-options.js";
 import { TopologyError } from "./topology-error.js";
 
 /** Mirrors LangGraph's own `Prettify`, so the compiled type is exactly `builder.compile()`'s. */
@@ -57,6 +58,8 @@ const COMPILE_KEYS = [
  * Compiles a `StateGraph` and checks its topology: relay depth, ρ, cycles without exits,
  * R = β·ρ/δ (an error only with `failOnEpidemic`). Throws a `TopologyError` (code
  * `"TOPOLOGY"`) with the findings when a rule fails; returns the compiled graph otherwise.
+ * Options are checked before compiling: a bad one throws an `InvalidOptionsError` (code
+ * `INVALID_OPTIONS`) naming the option, the value received and what is allowed.
  *
  * @example
  * ```ts
@@ -83,6 +86,8 @@ export function compileWithFirebreak<
   builder: StateGraph<SD, S, U, N, I, O, C, NodeReturnType, InterruptType, WriterType>,
   options: CompileWithFirebreakOptions<N, TTransformers> = {},
 ): CompiledStateGraph<Prettify<S>, Prettify<U>, N, I, O, C, NodeReturnType, InterruptType, WriterType, TTransformers> {
+  // Checked before compiling: a bad option throws InvalidOptionsError and nothing is compiled.
+  parseCompileOptions(options);
   const compileOptions: Record<string, unknown> = {};
   const analysisOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {

@@ -83,4 +83,26 @@ describe("firebreak audit on the guarded supervisor–worker example", () => {
     expect(report.findings.map((f) => f.code)).toContain("RELAY_UNBOUNDED");
     expect(report.ok).toBe(false);
   });
+
+  it("the example without its guards fails the audit; guarding exactly what the audit recommends makes the same audit pass", () => {
+    const models = scriptedModels();
+    const team = createSupervisorWorkerGraph({
+      supervisor: models.supervisor,
+      workers: {
+        researcher: { description: "facts", model: models.researcher },
+        analyst: { description: "meaning", model: models.analyst },
+      },
+      writer: models.writer,
+    });
+    const before = analyzeTopology(team, { interruptBefore: ["writer"] });
+    expect(before.ok).toBe(false);
+    const names = (before.guards?.recommended ?? []).map((r) => r.node!);
+    expect(names.length).toBeGreaterThan(0);
+    const challenger = createChallenger({ model: models.challenger });
+    for (const name of names) guardNode(team, name, { challenger });
+    const after = analyzeTopology(team, { interruptBefore: ["writer"] });
+    expect(after.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(after.ok).toBe(true);
+    expect(after.R).toBeCloseTo(before.guards!.rAfter, 6);
+  });
 });

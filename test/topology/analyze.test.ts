@@ -44,11 +44,9 @@ describe("analyzeTopology", () => {
     expect(() => analyzeTopology(undefined)).not.toThrow();
   });
 
-  it("warns about an out-of-range option and says which value it used", () => {
-    const report = analyzeTopology(createTopology({ edges: [["a", "b"]] }), { beta: 1.5 });
-    expect(report.beta).toBe(0.5);
-    expect(report.findings.find((f) => f.code === "INVALID_OPTION")?.message).toBe(
-      "Option beta = 1.5 is not a probability in [0, 1]; 0.5 was used instead.",
+  it("rejects an out-of-range option up front, naming it, the value and what is allowed", () => {
+    expect(() => analyzeTopology(createTopology({ edges: [["a", "b"]] }), { beta: 1.5 })).toThrow(
+      "analyzeTopology: beta received 1.5; allowed: a probability from 0 to 1.",
     );
   });
 

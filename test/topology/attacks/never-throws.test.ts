@@ -11,9 +11,15 @@ describe("attack: analyzeTopology never throws", () => {
       expect(r.ok).toBe(false);
     });
   });
-  it("hostile options (NaN β, negative δ, residual > 1, cycles limit 0)", () => {
+  // Issue 14 changed the contract for options (not graphs): a hostile option is rejected up front
+  // with an InvalidOptionsError naming it; it never crashes the analysis or is silently replaced.
+  it("hostile options (NaN β, negative δ, residual > 1, negative guards.max, negative depth, 1e9 seeds) are rejected by name", () => {
     const topo = createTopology({ edges: [["a", "b"], ["b", "a"]] });
-    const opts: any[] = [{ beta: NaN }, { delta: -1 }, { guardResidual: 5 }, { cycles: { limit: 0, workLimit: 0 } }, { guards: { max: -3 } }, { maxRelayDepth: -1 }, { seeds: 1e9 }];
-    for (const o of opts) expect(() => analyzeTopology(topo, o), JSON.stringify(o)).not.toThrow();
+    const opts: [any, string][] = [[{ beta: NaN }, "beta"], [{ delta: -1 }, "delta"], [{ guardResidual: 5 }, "guardResidual"], [{ guards: { max: -3 } }, "guards.max"], [{ maxRelayDepth: -1 }, "maxRelayDepth"], [{ seeds: 1e9 }, "seeds"]];
+    for (const [o, name] of opts) {
+      expect(() => analyzeTopology(topo, o), JSON.stringify(o)).toThrow(expect.objectContaining({ code: "INVALID_OPTIONS", option: name }));
+    }
+    // Limits of 0 are in range: the analysis runs.
+    expect(() => analyzeTopology(topo, { cycles: { limit: 0, workLimit: 0 } })).not.toThrow();
   });
 });
