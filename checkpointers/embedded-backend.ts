@@ -8,6 +8,33 @@ import { createGuardedPool } from "./guarded-pool.js";
 import { ResilientPostgresSaver } from "./resilient-saver.js";
 import { leaseTableSql } from "./thread-lease.js";
 
+/** The optional peers of the embedded default, with the ranges `package.json` declares. */
+const EMBEDDED_PEERS = "@electric-sql/pglite@~0.5.14 @electric-sql/pglite-socket@~0.2.17";
+
+/**
+ * Imports one of the embedded database's optional peer dependencies, turning "not installed"
+ * into a `CHECKPOINTER_SETUP` error that names the packages to install (or the alternative:
+ * a PostgreSQL server). Any other failure of the import is rethrown as it is.
+ */
+async function importEmbeddedPeer<T>(specifier: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const message = error instanceof Error ? error.message : "";
+    if ((code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && message.includes(`'${specifier}'`)) {
+      throw new CheckpointerError(
+        "CHECKPOINTER_SETUP",
+        `The embedded checkpointer (used when no DATABASE_URL or url is given) needs the optional peer ` +
+          `dependency "${specifier}", which is not installed. Run: npm install ${EMBEDDED_PEERS} ` +
+          `— or set DATABASE_URL (or pass url) to use a PostgreSQL server.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
 /**
  * Opens the embedded default: a file-backed PGlite (PostgreSQL compiled to WebAssembly)
  * served on 127.0.0.1 at an ephemeral port by `@electric-sql/pglite-socket`, to the very
@@ -25,14 +52,15 @@ export async function openEmbedded(options: ResolvedCheckpointerOptions): Promis
   };
   let doing = "Creating";
   try {
+    // Optional peers: loaded before anything touches the data directory.
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+      importEmbeddedPeer("@electric-sql/pglite", () => import("@electric-sql/pglite")),
+      importEmbeddedPeer("@electric-sql/pglite-socket", () => import("@electric-sql/pglite-socket")),
+    ]);
     makeDirectory(dataDir);
     doing = "Locking";
     release = lockDataDir(dataDir).release;
     doing = "Opening";
-    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
-      import("@electric-sql/pglite"),
-      import("@electric-sql/pglite-socket"),
-    ]);
     const db = await PGlite.create({ dataDir });
     stops.push(() => db.close());
     // maxConnections above the pool's 1 only leaves room for a reconnect to overlap the

@@ -36,6 +36,29 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Imports a TypeScript module by URL. Through `tsx` when it is installed (an optional peer: it
+ * reads every TypeScript syntax and `.js` specifiers that name `.ts` files); otherwise through
+ * Node's own type stripping (on by default from Node 22.18 and 23.6: erasable syntax only, and
+ * relative imports must name the `.ts` file); otherwise it fails saying what to install. So the
+ * package pulls no build tool at run time unless a TypeScript module is loaded on an old Node.
+ */
+export async function importTypeScript(url: string): Promise<Record<string, unknown>> {
+  let tsx: { tsImport: (specifier: string, parent: string) => Promise<unknown> } | undefined;
+  try {
+    tsx = await import("tsx/esm/api");
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") throw error;
+  }
+  if (tsx !== undefined) return (await tsx.tsImport(url, import.meta.url)) as Record<string, unknown>;
+  if (process.features.typescript) return (await import(url)) as Record<string, unknown>;
+  throw new Error(
+    `loading a TypeScript module needs the optional peer dependency "tsx" (npm install --save-dev tsx) ` +
+      `or Node.js 22.18 or later, whose type stripping is on by default (this is Node.js ${process.versions.node})`,
+  );
+}
+
 /** Picks the default export, else the only graph exported. */
 export function pickExport(mod: Record<string, unknown>): string | undefined {
   if ("default" in mod) return "default";
@@ -47,9 +70,7 @@ async function run(request: ChildRequest): Promise<ChildMessage> {
   const url = pathToFileURL(request.path).href;
   let mod: Record<string, unknown>;
   try {
-    mod = TS.has(extname(request.path))
-      ? ((await (await import("tsx/esm/api")).tsImport(url, import.meta.url)) as Record<string, unknown>)
-      : ((await import(url)) as Record<string, unknown>);
+    mod = TS.has(extname(request.path)) ? await importTypeScript(url) : ((await import(url)) as Record<string, unknown>);
   } catch (error) {
     return { type: "failed", stage: "import", message: `importing it threw: ${reason(error)}` };
   }
