@@ -65,6 +65,7 @@ describe("createChallenger", () => {
         at: expect.any(String),
         fetched: [review],
         verdicts: [{ id: "c1", status: "green", reason: 'scripted: green for "0.85^5 is about 0.44"', evidence: [review] }],
+        versions: [0],
         seal: { k: expect.any(String), mac: expect.any(String) },
       },
     });
