@@ -4,9 +4,10 @@
  * and calls needed to detect a degraded provider.
  *
  * Models are SCRIPTED: a zero-latency in-process BaseChatModel returning canned answers, so
- * the figures are the wrapper's own cost, not a provider's. Targets: breaker engine < 5 µs
- * per call (issue 14), fail-fast ≤ 0.1 ms, failover decision ≤ 1 ms; overhead is reported as
- * a ratio to the unwrapped model and to cockatiel's circuitBreaker alone, in the same run.
+ * the figures are the wrapper's own cost, not a provider's. Targets: the wrapper's own
+ * machinery < 5 µs per call (issue 14: it was ~10 µs), fail-fast ≤ 0.1 ms, failover decision
+ * ≤ 1 ms; overhead is reported as a ratio to the unwrapped model and to cockatiel's
+ * circuitBreaker alone, in the same run.
  *
  * The machine is shared (2 cores): besides wall-clock medians the tables show the best
  * sample (least disturbed) and process CPU time per call, which other processes disturb
@@ -122,12 +123,18 @@ async function overhead(): Promise<void> {
   ];
   const wall = sides.map(() => [] as number[]);
   const cpu = sides.map(() => [] as number[]);
-  for (let round = 0; round < 6; round++) {
+  // Paired per round: load on a shared machine drifts between rounds, so the machinery is
+  // taken within each round (guarded − 2 × bare of the same round) and its median reported.
+  const machineryRounds: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    const inRound: number[] = [];
     for (let i = 0; i < sides.length; i++) {
       const r = await perCallBoth(sides[i]![1], 8);
       wall[i]!.push(...r.wall);
       cpu[i]!.push(...r.cpu);
+      inRound.push(median(r.cpu));
     }
+    machineryRounds.push(inRound[3]! - 2 * inRound[0]!);
   }
   const c = cpu.map((v) => median(v));
   const [B, C, G5, G0, K, E, CA] = c as [number, number, number, number, number, number, number];
@@ -137,21 +144,24 @@ async function overhead(): Promise<void> {
     "wall µs": median(wall[i]!),
     "wall best": Math.min(...wall[i]!),
   })));
-  const machinery = G0 - 2 * B;
+  const machinery = median(machineryRounds);
   printTable("Overhead ratios (CPU)", [
     { measure: "guarded / bare model (total time)", value: G5 / B },
     { measure: "guarded / cockatiel-wrapped model (total time)", value: G5 / C },
     { measure: "overhead over bare: guarded − bare (µs)", value: G5 - B },
     { measure: "overhead over bare: cockatiel − bare (µs)", value: C - B },
     { measure: "5 checks alone (µs)", value: K },
-    { measure: 'wrapper machinery: guarded("none") − 2 × bare (µs)', value: machinery },
+    { measure: 'wrapper machinery: guarded("none") − 2 × bare, median of paired rounds (µs)', value: machinery },
+    { measure: "  same, difference of the medians above (µs)", value: G0 - 2 * B },
+    { measure: "  same, best and worst round (µs)", value: `${Math.min(...machineryRounds).toFixed(2)} / ${Math.max(...machineryRounds).toFixed(2)}` },
     { measure: "breaker engine alone (µs)", value: E },
     { measure: "cockatiel alone (µs)", value: CA },
     { measure: "engine / cockatiel alone", value: E / CA },
+    { measure: "wrapper machinery / cockatiel alone", value: machinery / CA },
   ]);
   console.log(
-    `\nBreaker engine ${E.toFixed(2)} µs CPU per call (target < 5 µs): ${E < 5 ? "MET" : "NOT MET"}; ` +
-      `wrapper machinery ${machinery.toFixed(1)} µs (guarded without checks minus two bare invokes); ` +
+    `\nWrapper machinery ${machinery.toFixed(2)} µs CPU per call (guarded without checks minus two bare invokes; target < 5 µs): ` +
+      `${machinery < 5 ? "MET" : "NOT MET"}; breaker engine ${E.toFixed(2)} µs = ${(E / CA).toFixed(1)}× cockatiel alone (${CA.toFixed(2)} µs); ` +
       `whole guarded call ${(G5 / B).toFixed(2)}× the bare model, ${(G5 / C).toFixed(2)}× the cockatiel-wrapped model.`,
   );
 

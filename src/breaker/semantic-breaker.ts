@@ -301,7 +301,7 @@ export class SemanticBreaker {
         bypass,
       };
       const call = request.attempt(circuit.index, info);
-      const answer = scope ? await Promise.race([call, scope.stopped]) : await call;
+      const answer = scope ? await scope.race(call) : await call;
       scope?.end();
       let verdict: Awaited<ReturnType<typeof runChecks>> = undefined;
       if (request.checks.length > 0) {
@@ -443,10 +443,12 @@ export class SemanticBreaker {
  * the provider ignores its signal.
  */
 class AttemptScope {
-  readonly stopped: Promise<never>;
   readonly signal: AbortSignal | undefined;
   timedOut = false;
-  private reject!: (reason: unknown) => void;
+  /** Rejects the raced attempt; set by `race`. */
+  private reject: ((reason: unknown) => void) | undefined;
+  /** A stop that came before `race` was called (kept so it is not lost). */
+  private stoppedWith: { reason: unknown } | undefined;
   private readonly batch: TimeoutBatch | undefined;
   private readonly onAbort: (() => void) | undefined;
 
@@ -454,15 +456,26 @@ class AttemptScope {
     private readonly outer: AbortSignal | undefined,
     timeouts: AttemptTimeouts | undefined,
   ) {
-    // Only ever rejected while the attempt races it (end() runs as soon as the race settles).
-    this.stopped = new Promise<never>((_, reject) => (this.reject = reject));
     this.batch = timeouts?.join(this);
     const timeoutSignal = this.batch?.controller.signal;
     this.signal = outer && timeoutSignal ? AbortSignal.any([outer, timeoutSignal]) : (outer ?? timeoutSignal);
     if (outer) {
-      this.onAbort = () => this.reject(outer.reason ?? new Error("AbortError"));
+      this.onAbort = () => this.stop(outer.reason ?? new Error("AbortError"));
       outer.addEventListener("abort", this.onAbort, { once: true });
     }
+  }
+
+  /**
+   * `call`, or a rejection as soon as the attempt times out or the caller aborts — so the
+   * attempt settles even if the provider ignores its signal. One promise per attempt (no
+   * `Promise.race` array and second promise on the hot path).
+   */
+  race<T>(call: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.stoppedWith) return reject(this.stoppedWith.reason);
+      this.reject = reject;
+      call.then(resolve, reject);
+    });
   }
 
   /** The attempt is over: leave the timeout batch, drop the listener. */
@@ -474,7 +487,12 @@ class AttemptScope {
   /** The attempt's timeout fired. @internal */
   expire(reason: Error): void {
     this.timedOut = true;
-    this.reject(reason);
+    this.stop(reason);
+  }
+
+  private stop(reason: unknown): void {
+    if (this.reject) this.reject(reason);
+    else this.stoppedWith ??= { reason };
   }
 }
 
