@@ -10,10 +10,10 @@ import {
   type ExtractTopologyOptions,
   type TierFacts,
 } from "../topology/index.js";
-import { DEFAULT_LOAD_TIMEOUT_MS, loadTopology, MAX_LOAD_TIMEOUT_MS, parseGraphReference } from "./load-graph.js";
+import { DEFAULT_LOAD_TIMEOUT_MS, loadTopology, MAX_LOAD_TIMEOUT_MS, parseGraphReference, referenceLabel } from "./load-graph.js";
 import { parseDecimal, parseWhole } from "./numbers.js";
 import { parseCommand } from "./parse-command.js";
-import { UsageError } from "./usage-error.js";
+import { forGraph, UsageError } from "./usage-error.js";
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -93,51 +93,59 @@ export async function audit(argv: readonly string[], io: CliIo): Promise<number>
   );
   if (parsed === undefined) return 0;
   const { values, target } = parsed;
-  if (values.json && values.mermaid) throw new UsageError("Choose one of --json and --mermaid.");
-
-  const facts: TierFacts = {
-    ...(values.duration !== undefined ? { expectedDurationSeconds: parseDecimal("--duration", values.duration, { min: 0 }) } : {}),
-    ...(values.cost !== undefined ? { costPerRunUsd: parseDecimal("--cost", values.cost, { min: 0 }) } : {}),
-    ...(values["side-effects"] ? { externalSideEffects: true } : {}),
-    ...(values.regulated ? { regulated: true } : {}),
-  };
-  const level = values.level;
-  if (level !== undefined && level !== "agent" && level !== "node") {
-    throw new UsageError(`--level must be "agent" or "node", got "${level}".`);
-  }
-  if (level !== undefined && values["no-xray"]) throw new UsageError("Choose one of --level and --no-xray.");
-  const unit = values["guard-unit"];
-  if (unit !== undefined && unit !== "node" && unit !== "edge") {
-    throw new UsageError(`--guard-unit must be "node" or "edge", got "${unit}".`);
-  }
-  const options: AnalyzeTopologyOptions = {
-    ...(values.beta !== undefined ? { beta: parseDecimal("--beta", values.beta, { min: 0, max: 1 }) } : {}),
-    ...(values.delta !== undefined ? { delta: parseDecimal("--delta", values.delta, { min: 0, max: 1, exclusiveMin: true }) } : {}),
-    ...(values["guard-residual"] !== undefined
-      ? { guardResidual: parseDecimal("--guard-residual", values["guard-residual"], { min: 0, max: 1 }) }
-      : {}),
-    ...(values["max-relay-depth"] !== undefined
-      ? { maxRelayDepth: parseWhole("--max-relay-depth", values["max-relay-depth"], 0, 1_000_000) }
-      : {}),
-    ...(values["max-rho"] !== undefined ? { maxRho: parseDecimal("--max-rho", values["max-rho"], { min: 0, max: 1e9 }) } : {}),
-    ...(values["fail-on-epidemic"] ? { failOnEpidemic: true } : {}),
-    ...(values["no-xray"] ? { xray: false } : {}),
-    ...(level !== undefined ? { level } : {}),
-    ...(unit !== undefined ? { guards: { unit } } : {}),
-    facts,
-  };
-
+  const ref = parseGraphReference(target, io.cwd);
+  // Every option error names the graph it was given for: firebreak: <module>:<export>: <cause>.
+  const options = await forGraph(referenceLabel(ref), () => auditOptions(values));
   const timeout =
     values["load-timeout"] !== undefined
-      ? parseWhole("--load-timeout", values["load-timeout"], 1, MAX_LOAD_TIMEOUT_MS)
+      ? await forGraph(referenceLabel(ref), () => parseWhole("--load-timeout", values["load-timeout"]!, 1, MAX_LOAD_TIMEOUT_MS))
       : DEFAULT_LOAD_TIMEOUT_MS;
-  const ref = parseGraphReference(target, io.cwd);
   const { topology, label } = await loadTopology(ref, extractOptions(options), timeout);
   const report = analyzeTopology(topology, options);
   if (values.json) io.stdout(`${JSON.stringify({ ...report, topology }, null, 2)}\n`);
   else if (values.mermaid) io.stdout(topologyToMermaid(topology, report));
   else io.stdout(formatTopologyReport(report, { title: label }));
   return report.ok ? 0 : 1;
+}
+
+type AuditValues = Record<string, string | boolean | undefined>;
+
+/** Reads and checks every analysis option; throws a UsageError (exit 2) on the first bad one. */
+function auditOptions(values: AuditValues): AnalyzeTopologyOptions {
+  const str = (key: string) => values[key] as string | undefined;
+  if (values.json && values.mermaid) throw new UsageError("Choose one of --json and --mermaid.");
+
+  const facts: TierFacts = {
+    ...(values.duration !== undefined ? { expectedDurationSeconds: parseDecimal("--duration", str("duration")!, { min: 0 }) } : {}),
+    ...(values.cost !== undefined ? { costPerRunUsd: parseDecimal("--cost", str("cost")!, { min: 0 }) } : {}),
+    ...(values["side-effects"] ? { externalSideEffects: true } : {}),
+    ...(values.regulated ? { regulated: true } : {}),
+  };
+  const level = str("level");
+  if (level !== undefined && level !== "agent" && level !== "node") {
+    throw new UsageError(`--level must be "agent" or "node", got "${level}".`);
+  }
+  if (level !== undefined && values["no-xray"]) throw new UsageError("Choose one of --level and --no-xray.");
+  const unit = str("guard-unit");
+  if (unit !== undefined && unit !== "node" && unit !== "edge") {
+    throw new UsageError(`--guard-unit must be "node" or "edge", got "${unit}".`);
+  }
+  return {
+    ...(values.beta !== undefined ? { beta: parseDecimal("--beta", str("beta")!, { min: 0, max: 1 }) } : {}),
+    ...(values.delta !== undefined ? { delta: parseDecimal("--delta", str("delta")!, { min: 0, max: 1, exclusiveMin: true }) } : {}),
+    ...(values["guard-residual"] !== undefined
+      ? { guardResidual: parseDecimal("--guard-residual", str("guard-residual")!, { min: 0, max: 1 }) }
+      : {}),
+    ...(values["max-relay-depth"] !== undefined
+      ? { maxRelayDepth: parseWhole("--max-relay-depth", str("max-relay-depth")!, 0, 1_000_000) }
+      : {}),
+    ...(values["max-rho"] !== undefined ? { maxRho: parseDecimal("--max-rho", str("max-rho")!, { min: 0, max: 1e9 }) } : {}),
+    ...(values["fail-on-epidemic"] ? { failOnEpidemic: true } : {}),
+    ...(values["no-xray"] ? { xray: false } : {}),
+    ...(level !== undefined ? { level } : {}),
+    ...(unit !== undefined ? { guards: { unit } } : {}),
+    facts,
+  };
 }
 
 /** The options extraction needs, as JSON data for the loader's child process. */

@@ -21,10 +21,10 @@ import {
 import { isExtractableGraph } from "../topology/index.js";
 import type { CliIo } from "./audit.js";
 import { importExport, loadGuard, parseFault, parseTarget } from "./chaos-args.js";
-import { DEFAULT_LOAD_TIMEOUT_MS, MAX_LOAD_TIMEOUT_MS, parseGraphReference } from "./load-graph.js";
+import { DEFAULT_LOAD_TIMEOUT_MS, MAX_LOAD_TIMEOUT_MS, parseGraphReference, referenceLabel } from "./load-graph.js";
 import { parseDecimal, parseWhole } from "./numbers.js";
 import { parseCommand, type CommandValues } from "./parse-command.js";
-import { UsageError } from "./usage-error.js";
+import { forGraph, UsageError } from "./usage-error.js";
 
 export const CHAOS_HELP = `Usage: firebreak chaos <module>[:<export>] [options]
 
@@ -117,13 +117,14 @@ export async function chaos(argv: readonly string[], io: CliIo): Promise<number>
   const parsed = parseCommand("chaos", argv, CHAOS_OPTIONS, CHAOS_HELP, io.stdout);
   if (parsed === undefined) return 0;
   const { values, target } = parsed;
-  // Every number and bound is checked before any module is imported or any trial runs.
-  const plan = planCampaign(values);
+  const ref = parseGraphReference(target, io.cwd);
+  // Every number and bound is checked before any module is imported or any trial runs; an
+  // option error names the graph it was given for.
+  const plan = await forGraph(referenceLabel(ref), () => planCampaign(values));
   const guard = values.guard !== undefined ? await loadGuardApplier(values, io, plan.timeout) : undefined;
   for (const m of plan.modes ?? []) {
-    if (m !== "unguarded" && guard === undefined) throw new UsageError(`--modes ${m} needs --guard <module>:<export>.`);
+    if (m !== "unguarded" && guard === undefined) throw new UsageError(`--modes ${m} needs --guard <module>:<export>.`, referenceLabel(ref));
   }
-  const ref = parseGraphReference(target, io.cwd);
   const { value, name } = await importExport(ref, plan.timeout);
   const label = `${target.replace(/:[A-Za-z_$][\w$]*$/, "")}:${name}`;
   // A function export is called again for every configuration: each gets a fresh graph.

@@ -51,7 +51,7 @@ export function referenceLabel(ref: GraphReference, exportName = ref.exportName)
 
 /** The one message of a failed load: `firebreak: <module>:<export>: <cause>`. */
 export function loadError(ref: GraphReference, exportName: string | undefined, cause: string): UsageError {
-  return new UsageError(`${referenceLabel(ref, exportName)}: ${cause}`);
+  return new UsageError(cause, referenceLabel(ref, exportName));
 }
 
 const STAGE_HINT: Record<LoadStage, string> = {

@@ -24,7 +24,10 @@ export function parseCommand<const O extends Options>(
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\nRun "firebreak ${command} --help".`);
+    // Name the graph when exactly one <module>:<export> can be told apart from the options.
+    const loose = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options });
+    const graph = loose.positionals.length === 1 ? loose.positionals[0] : undefined;
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\nRun "firebreak ${command} --help".`, graph);
   }
   const { values, positionals } = parsed;
   if ((values as Record<string, unknown>)["help"]) {

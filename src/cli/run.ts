@@ -47,7 +47,9 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
       out.stderr(`firebreak: ${error.message.replace(/\s*\n\s*/g, " ").trim()}\n`);
       return 2;
     }
-    out.stderr(`firebreak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // Still one line: the contract is one message on stderr, exit code 2.
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    out.stderr(`firebreak: unexpected error: ${message.replace(/\s*\n\s*/g, " ").trim()}\n`);
     return 2;
   }
 }

@@ -1,11 +1,30 @@
 /** A command-line usage problem: the CLI prints the message and exits with code 2. */
 import { FirebreakError } from "../internal/errors.js";
 
-/** Wrong arguments, a missing module or export: exit code 2. */
+/**
+ * Wrong arguments, a missing module or export: exit code 2. `graph` is the `<module>:<export>`
+ * the message already names (a load error); an option error gets it from {@link forGraph}.
+ */
 export class UsageError extends FirebreakError {
   override name = "UsageError";
+  /** The `<module>:<export>` the message starts with, when it names one. */
+  readonly graph: string | undefined;
 
-  constructor(message: string) {
-    super("INVALID_OPTIONS", message);
+  constructor(message: string, graph?: string) {
+    super("INVALID_OPTIONS", graph === undefined ? message : `${graph}: ${message}`);
+    this.graph = graph;
+  }
+}
+
+/**
+ * Runs `step` (reading options for the graph `graph`, loading it); a {@link UsageError} that does
+ * not name a graph yet is thrown again naming it: `firebreak: <module>:<export>: <cause>`.
+ */
+export async function forGraph<T>(graph: string, step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof UsageError && error.graph === undefined) throw new UsageError(error.message, graph);
+    throw error;
   }
 }

@@ -83,12 +83,14 @@ describe("attack: audit exit codes", () => {
     });
   }
 
-  // The README narrows it: option errors name the option (and load errors name module:export).
-  // it.fails documents the narrowing: it starts failing if option errors ever name module:export.
-  it.concurrent.fails("a bad option value's stderr line names module:export (firebreak: <module>:<export>: <cause>)", async () => {
+  it.concurrent("a bad option value's stderr line names module:export (firebreak: <module>:<export>: <cause>)", async () => {
     const spec = `${FIX}/ok.ts:graph`;
-    const r = await cli(["audit", spec, "--max-rho", "0x10"]);
-    expectLoadError(r, `firebreak: ${spec}: `);
+    for (const extra of [["--max-rho", "0x10"], ["--bogus"], ["--level", "team"], ["--load-timeout", "0"]]) {
+      const r = await cli(["audit", spec, ...extra]);
+      expectLoadError(r, `firebreak: ${spec}: `);
+    }
+    const chaos = await cli(["chaos", spec, "--trials", "1e9"]);
+    expectLoadError(chaos, `firebreak: ${spec}: --trials`);
   });
 });
 
