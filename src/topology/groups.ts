@@ -19,6 +19,13 @@ export interface Groups {
 
 /** Groups nodes by their top-level name (the part before the first `:`). */
 export function topLevelGroups(g: IndexedGraph): Groups {
+  let nested = false;
+  for (let i = 0; i < g.n && !nested; i++) if (g.ids[i]!.includes(":")) nested = true;
+  if (!nested) {
+    // Every node is its own group (no expanded subgraph): no string work at all.
+    const identity = Int32Array.from({ length: g.n }, (_, i) => i);
+    return { of: identity, names: g.ids, multi: new Uint8Array(g.n), start: Int32Array.from({ length: g.n + 1 }, (_, i) => i), members: identity };
+  }
   const of = new Int32Array(g.n);
   const names: string[] = [];
   const index = new Map<string, number>();
@@ -56,6 +63,7 @@ export function leavesGroup(g: IndexedGraph, groups: Groups, a: number, e: numbe
  * size of the graph; `rep[i]` is the node of the result that node `i` became.
  */
 export function collapseGroups(g: IndexedGraph, groups: Groups, collapse: Uint8Array): { graph: IndexedGraph; rep: Int32Array } {
+  if (!changes(g, groups, collapse)) return { graph: g, rep: groups.of === groups.members ? groups.of : Int32Array.from({ length: g.n }, (_, i) => i) };
   const rep = new Int32Array(g.n).fill(-1);
   const groupRep = new Int32Array(groups.names.length).fill(-1);
   const ids: string[] = [];
@@ -134,6 +142,15 @@ export function collapseGroups(g: IndexedGraph, groups: Groups, collapse: Uint8A
     selfLoop,
   };
   return { graph, rep };
+}
+
+/** Whether collapsing changes anything (a marked group of several nodes, or a marked node not yet a guard). */
+function changes(g: IndexedGraph, groups: Groups, collapse: Uint8Array): boolean {
+  for (let k = 0; k < collapse.length; k++) {
+    if (collapse[k] !== 1) continue;
+    if (groups.multi[k] === 1 || !g.nodes[groups.members[groups.start[k]!]!]!.guard) return true;
+  }
+  return false;
 }
 
 /** The node a collapsed group becomes: a guarded agent named after the group. */

@@ -52,8 +52,10 @@ export function recommendGuards(
   const groups = topLevelGroups(g);
   const before = guardedGroups(g, groups);
   const limit = normaliseLimit(relay.limit);
-  // Relay cuts first: they fix errors; the cascade's greedy then starts from them.
-  const relayPicks = unit === "node" && !relay.ok ? placeRelayGuards(g, groups, before, limit, maxGuards).picks : [];
+  // Relay cuts first: they fix errors, and the cascade's greedy starts from them. When guards
+  // cannot fix the relay within the cap, none are spent on it: the cascade gets the budget.
+  const relayPlan = unit === "node" && !relay.ok ? placeRelayGuards(g, groups, before, limit, maxGuards, relay) : undefined;
+  const relayPicks = relayPlan?.ok ? relayPlan.picks : [];
   const place = (preset: Parameters<typeof placeGuards>[0]["preset"]) =>
     placeGuards({
       g,
@@ -68,23 +70,23 @@ export function recommendGuards(
       preset,
     });
   let placed = place(relayPicks);
-  let relayAfter: RelayReport = relay;
-  if (unit === "node") {
+  let relayAfter: RelayReport = relayPlan?.ok ? relayPlan.after : relay;
+  if (unit === "node" && placed.recommended.length > relayPicks.length) {
     // A guard placed for R also counts as one agent: check the relay with every pick, cut again if needed.
     const state = before.slice();
-    const all = placed.recommended.map((rec) => ({
-      group: groups.names.indexOf(rec.node!),
-      node: g.index.get(rec.at ?? rec.node!) ?? groups.members[groups.start[groups.names.indexOf(rec.node!)]!]!,
-      reason: rec.reason,
-      sensitivity: rec.sensitivity,
-    }));
+    const groupIndex = new Map(groups.names.map((name, k) => [name, k]));
+    const all = placed.recommended.map((rec) => {
+      const group = groupIndex.get(rec.node!)!;
+      return { group, node: g.index.get(rec.at ?? rec.node!) ?? groups.members[groups.start[group]!]!, reason: rec.reason, sensitivity: rec.sensitivity };
+    });
     for (const pick of all) state[pick.group] = 1;
-    const extra = placeRelayGuards(g, groups, state, limit, Math.max(0, maxGuards - all.length));
-    if (extra.picks.length > 0) {
+    const extra = placeRelayGuards(g, groups, state, limit, maxGuards - all.length);
+    relayAfter = extra.after;
+    if (extra.ok && extra.picks.length > 0) {
       placed = place([...all, ...extra.picks]);
       for (const pick of extra.picks) state[pick.group] = 1;
+      relayAfter = relayIndexed(collapseGroups(g, groups, state).graph, { maxRelayDepth: limit });
     }
-    relayAfter = relayIndexed(collapseGroups(g, groups, state).graph, { maxRelayDepth: limit });
   }
   let rhoAfter = c.effective.rho;
   if (placed.recommended.length > 0) {

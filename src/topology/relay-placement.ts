@@ -6,8 +6,10 @@
  *
  * Loops first: in each strongly connected component of agents and pass-through nodes that holds
  * two or more agents, guard the agent with the most handoffs inside it (in-degree × out-degree,
- * the hub of a star; on a large component a doubling batch per round, so a giant component
- * takes a handful of rounds). Then chains, greedily along a topological order of the
+ * the hub of a star; on a large component, after its hub, the rest of the budget in one round,
+ * so a giant component takes two or three rounds). Placement stops as soon as a lower bound on
+ * the guards still needed (one per unverified loop, ⌈D/limit⌉ − 1 for a chain of D agents)
+ * exceeds the cap. Then chains, greedily along a topological order of the
  * condensation: `d(c)` is the longest chain of agents ending in component `c`, `down(c)` whether
  * an agent (or a guard, which counts one) can follow it; a component whose `d` reaches the limit
  * while another agent can follow gets its agent guarded, which keeps `d ≤ limit` everywhere
@@ -17,7 +19,7 @@
  */
 import { collapseGroups, type Groups } from "./groups.js";
 import type { IndexedGraph } from "./graph-index.js";
-import { kindOf, relayIndexed, type RelayKind } from "./relay.js";
+import { kindOf, relayIndexed, type RelayKind, type RelayReport } from "./relay.js";
 import { stronglyConnectedComponents, type Components } from "./scc.js";
 
 /** Components larger than this take their loop-cutting picks in doubling batches. */
@@ -28,21 +30,28 @@ export interface RelayPicks {
   readonly picks: readonly { readonly group: number; readonly node: number }[];
   /** Whether, with every group in `guarded` and every pick guarded, the relay audit passes. */
   readonly ok: boolean;
+  /** The relay audit with every group in `guarded` and every pick guarded. */
+  readonly after: RelayReport;
 }
 
 /**
  * Picks top-level groups to guard so the relay audit passes, starting from the groups already
  * guarded (`guarded[k] === 1`, not picked again); at most `max` picks. `limit` is the relay limit.
  */
-export function placeRelayGuards(g: IndexedGraph, groups: Groups, guarded: Uint8Array, limit: number, max: number): RelayPicks {
+export function placeRelayGuards(g: IndexedGraph, groups: Groups, guarded: Uint8Array, limit: number, max: number, current?: RelayReport): RelayPicks {
   const state = guarded.slice();
   const picks: { group: number; node: number }[] = [];
   let batch = 1;
   for (;;) {
     const { graph: rg, rep } = collapseGroups(g, groups, state);
     const back = representative(g, rep, rg.n);
-    if (relayIndexed(rg, { maxRelayDepth: limit }).ok) return { picks, ok: true };
-    if (limit < 1 || picks.length >= max) return { picks, ok: false };
+    // `current`: the audit's own relay report of the graph as it is (no picks yet).
+    const after = picks.length === 0 && current ? current : relayIndexed(rg, { maxRelayDepth: limit });
+    if (after.ok) return { picks, ok: true, after };
+    // Give up early when even a lower bound on the guards still needed exceeds the cap: each
+    // unverified loop needs one, and a chain of D agents needs ⌈D/limit⌉ − 1.
+    const needed = after.depth === "unbounded" ? after.unboundedCycles.length : Math.ceil(after.depth / Math.max(1, limit)) - 1;
+    if (limit < 1 || picks.length + Math.max(1, needed) > max) return { picks, ok: false, after };
     const round = relayRound(rg, limit, batch);
     let added = 0;
     for (const r of round.picks) {
@@ -53,13 +62,15 @@ export function placeRelayGuards(g: IndexedGraph, groups: Groups, guarded: Uint8
       picks.push({ group: k, node });
       added++;
     }
-    if (added === 0) return { picks, ok: false };
-    batch = round.large ? batch * 2 : 1;
+    if (added === 0) return { picks, ok: false, after };
+    // A large loop: the first round takes its hub, later rounds the rest of the budget at once.
+    batch = round.large ? Math.max(1, max - picks.length) : 1;
   }
 }
 
 /** One original node for each node of a collapsed graph (the first member of a group). */
 function representative(g: IndexedGraph, rep: Int32Array, n: number): Int32Array {
+  if (n === g.n) return rep;
   const back = new Int32Array(n).fill(-1);
   for (let i = 0; i < g.n; i++) if (back[rep[i]!] === -1) back[rep[i]!] = i;
   return back;

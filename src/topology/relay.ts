@@ -221,28 +221,33 @@ export function normaliseLimit(value: number | undefined): number {
 /** Shortest path from `a` to `b` inside component `c` (inclusive); [a] when a === b. */
 function shortestPath(g: IndexedGraph, comp: Int32Array, c: number, a: number, b: number): number[] {
   if (a === b) return [a];
-  const prev = new Map<number, number>([[a, -1]]);
-  const queue = [a];
-  for (let head = 0; head < queue.length; head++) {
+  // One predecessor array per graph size, reset after each search (only the nodes it touched).
+  if (scratch.length < g.n) scratch = new Int32Array(g.n).fill(UNSEEN);
+  const prev = scratch;
+  prev[a] = -1;
+  const queue: number[] = [a];
+  let found: number[] | undefined;
+  for (let head = 0; head < queue.length && !found; head++) {
     const v = queue[head]!;
     for (let e = g.outStart[v]!; e < g.outStart[v + 1]!; e++) {
       const w = g.outTarget[e]!;
-      if (comp[w] !== c || prev.has(w)) continue;
-      prev.set(w, v);
-      if (w === b) {
-        const out = [b];
-        let u = v;
-        while (u !== -1) {
-          out.push(u);
-          u = prev.get(u)!;
-        }
-        return out.reverse();
-      }
+      if (comp[w] !== c || prev[w] !== UNSEEN) continue;
+      prev[w] = v;
       queue.push(w);
+      if (w === b) {
+        found = [];
+        for (let u = b; u !== -1; u = prev[u]!) found.push(u);
+        found.reverse();
+        break;
+      }
     }
   }
-  return [a, b];
+  for (const v of queue) prev[v] = UNSEEN;
+  return found ?? [a, b];
 }
+
+const UNSEEN = -2;
+let scratch = new Int32Array(0);
 
 /**
  * RELAY_UNBOUNDED / RELAY_DEPTH_EXCEEDED errors and AGENT_SELF_LOOP notes for a relay report.
