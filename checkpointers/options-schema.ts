@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { CreateCheckpointerOptions, ResolvedCheckpointerOptions } from "./checkpointer.js";
 import { CheckpointerError } from "./checkpointer-error.js";
 import { describeConnectionUrl } from "./connection-errors.js";
+import { quote } from "../src/internal/quote.js";
 
 /** The embedded data directory used when `dataDir` is not given, relative to `process.cwd()`. */
 export const DEFAULT_EMBEDDED_DATA_DIR = ".firebreak/pglite";
@@ -53,20 +54,20 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>):
   const key = String(issue.path[0] ?? "");
   const value = input[key];
   if (issue.code === "unrecognized_keys") {
-    return `unknown option${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")} ` +
+    return `unknown option${issue.keys.length > 1 ? "s" : ""} ${issue.keys.slice(0, 5).map((k) => `\`${k.length > 40 ? `${k.slice(0, 39)}…` : k}\``).join(", ")}${issue.keys.length > 5 ? ` (+${issue.keys.length - 5} more)` : ""} ` +
       `(known: ${Object.keys(schema.shape).join(", ")})`;
   }
   switch (key) {
     case "url":
       return `\`url\` must be a string (postgres://user:password@host:port/db), got ${kind(value)}`;
     case "backend":
-      return `\`backend\` must be "postgres" or "embedded", got ${typeof value === "string" ? JSON.stringify(value) : kind(value)}`;
+      return `\`backend\` must be "postgres" or "embedded", got ${typeof value === "string" ? quote(value) : kind(value)}`;
     case "schema":
       return typeof value === "string"
-        ? `schema ${JSON.stringify(value)} is not a plain identifier. Use letters, digits and "_" (at most 63, not starting with a digit)`
+        ? `schema ${quote(value)} is not a plain identifier. Use letters, digits and "_" (at most 63, not starting with a digit)`
         : `\`schema\` must be a string, got ${kind(value)}`;
     case "poolSize":
-      return `\`poolSize\` must be a whole number from 1 to 10000, got ${String(value)}`;
+      return `\`poolSize\` must be a whole number from 1 to 10000, got ${typeof value === "number" ? quote(value) : kind(value)}`;
     case "dataDir":
       return `\`dataDir\` must be a string (a directory path), got ${kind(value)}`;
     case "log":

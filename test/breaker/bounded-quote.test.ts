@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { ChatOpenAI } from "@langchain/openai";
+import { createCheckpointer } from "../../checkpointers/index.js";
 import { QUOTE_MAX, quote } from "../../src/internal/quote.js";
 
 describe("quote: values in error messages are bounded and faithful", () => {
@@ -35,5 +36,21 @@ describe("quote: values in error messages are bounded and faithful", () => {
       "null",
       "true",
     ]);
+  });
+});
+
+describe("createCheckpointer never echoes unbounded input", () => {
+  const huge = "x".repeat(1_000_000);
+  test.each([
+    ["a 1 MB schema name", { schema: huge }, /schema "x+"… \(1000000 characters\) is not a plain identifier/],
+    ["a 1 MB backend", { backend: huge }, /`backend` must be "postgres" or "embedded", got "x+"… \(1000000 characters\)/],
+    ["a 1 MB unknown key", { [huge]: 1 }, /unknown option `x+…`/],
+    ["a thousand unknown keys", Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, 1])), /unknown options `k0`, `k1`, `k2`, `k3`, `k4` \(\+995 more\)/],
+    ["poolSize NaN", { poolSize: NaN }, /`poolSize` must be a whole number from 1 to 10000, got NaN/],
+  ])("%s: INVALID_OPTIONS, message bounded", async (_label, options, message) => {
+    const error = (await createCheckpointer(options as never).catch((e: unknown) => e)) as Error & { code?: string };
+    expect(error.code).toBe("INVALID_OPTIONS");
+    expect(error.message).toMatch(message);
+    expect(error.message.length).toBeLessThan(600);
   });
 });
