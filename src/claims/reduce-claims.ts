@@ -10,6 +10,7 @@ import {
   type ClaimVerification,
 } from "./claim-schema.js";
 import { childPositionsOf, deriveIndex, positionOf } from "./claims-index.js";
+import { fastClaimInput, fastVerdicts } from "./fast-parse.js";
 import { resolveClaimsOptions, type ClaimsOptions, type ResolvedClaimsOptions } from "./claims-options.js";
 import { InvalidClaimError, preview } from "./errors.js";
 import { batchPayload, checkSeal, fingerprint, seal, verificationPayload, versionOf, type ClaimVersion } from "./seal.js";
@@ -545,9 +546,12 @@ class Transaction {
         received: preview(raw["verifiedBy"]),
       });
     }
-    const parsed = ClaimInputSchema.safeParse(raw);
-    if (!parsed.success) throw fromZodError(index, id, raw, parsed.error);
-    const input = parsed.data;
+    let input = fastClaimInput(raw);
+    if (input === undefined) {
+      const parsed = ClaimInputSchema.safeParse(raw);
+      if (!parsed.success) throw fromZodError(index, id, raw, parsed.error);
+      input = parsed.data;
+    }
     const total = totalProbability(input);
     if (total > 1 + PROBABILITY_EPSILON) {
       throw new InvalidClaimError({
@@ -564,9 +568,12 @@ class Transaction {
 
   /** Checks a verdict batch's shape and verifier; returns it parsed (defaults applied). */
   checkVerdictBatch(index: number, raw: object): z.output<typeof ClaimVerdictsSchema> {
-    const parsed = ClaimVerdictsSchema.safeParse(raw);
-    if (!parsed.success) throw fromZodError(index, undefined, raw, parsed.error);
-    const batch = parsed.data;
+    let batch = fastVerdicts(raw as Record<string, unknown>);
+    if (batch === undefined) {
+      const parsed = ClaimVerdictsSchema.safeParse(raw);
+      if (!parsed.success) throw fromZodError(index, undefined, raw, parsed.error);
+      batch = parsed.data;
+    }
     const { verifiers } = this.opts;
     if (verifiers !== undefined && !verifiers.has(batch.verifier)) {
       throw new InvalidClaimError({

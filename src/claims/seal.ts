@@ -15,7 +15,7 @@
  * (safe: nothing outside the process can mint; but a verdict saved by a process that died is
  * then *unconfirmed* in the next one, and fails closed — see `reduce-claims.ts`).
  */
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from "node:crypto";
 import type { ClaimSeal, ClaimValue } from "./claim-schema.js";
 import { FirebreakError } from "../internal/errors.js";
 
@@ -24,7 +24,8 @@ export const CLAIMS_KEY_ENV = "FIREBREAK_CLAIMS_KEY";
 
 interface Key {
   readonly id: string;
-  readonly secret: Buffer;
+  /** A KeyObject: HMACs with it skip re-importing the secret (~1.5 µs each). */
+  readonly secret: KeyObject;
 }
 
 let cached: { source: string | undefined; key: Key } | undefined;
@@ -41,7 +42,7 @@ function currentKey(): Key {
     );
   } else secret = Buffer.from(source, "utf8");
   const id = createHash("sha256").update("firebreak-claims-key\u0000").update(secret).digest("base64url").slice(0, 12);
-  cached = { source, key: { id, secret } };
+  cached = { source, key: { id, secret: createSecretKey(secret) } };
   return cached.key;
 }
 
