@@ -2,6 +2,7 @@ import type { StateGraph } from "@langchain/langgraph";
 import { FirebreakError } from "../../src/internal/errors.js";
 import { analyzeTopology } from "../../src/topology/index.js";
 import { parseOptions } from "../../src/internal/options-schema.js";
+import { quote } from "../../src/internal/quote.js";
 import { createBicrGuard } from "./create-bicr-guard.js";
 import { GuardNodeOptionsSchema } from "./guard-options.js";
 import type { BicrGuardOptions } from "./guard-types.js";
@@ -43,11 +44,11 @@ export function guardNode<B extends StateGraph<any, any, any, any, any, any, any
   const spec = nodes?.[name];
   if (spec === undefined) {
     const known = Object.keys(nodes ?? {}).join(", ") || "(none)";
-    throw new FirebreakError("INVALID_OPTIONS", `guardNode: no node "${name}" in this builder (nodes: ${known}); add the producer with addNode first, then guard it.`);
+    throw new FirebreakError("INVALID_OPTIONS", `guardNode: no node ${quote(name)} in this builder (nodes: ${known.length > 200 ? `${known.slice(0, 199)}…` : known}); add the producer with addNode first, then guard it.`);
   }
   const existing = (spec.metadata?.["firebreak"] ?? {}) as Record<string, unknown>;
   if (typeof existing["guard"] === "object" && existing["guard"] !== null) {
-    throw new FirebreakError("INVALID_OPTIONS", `guardNode: node "${name}" is already guarded; guard it once.`);
+    throw new FirebreakError("INVALID_OPTIONS", `guardNode: node ${quote(name)} is already guarded; guard it once.`);
   }
   const producerRetryPolicy = options.producerRetryPolicy ?? spec.retryPolicy;
   const guard = createBicrGuard({

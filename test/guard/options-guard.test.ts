@@ -97,3 +97,12 @@ describe("guardNode rejects bad options under its own name", () => {
     expect((caught(c[1]) as Error).message).toMatch(/^guardNode: /);
   });
 });
+
+describe("guardNode names a missing or repeated node in bounded form", () => {
+  test("a 1 MB node name is quoted by its head and length", () => {
+    const error = caught(() => guardNode(builder(), HUGE, { challenger })) as Error & { code?: string };
+    expect(error.code).toBe("INVALID_OPTIONS");
+    expect(error.message).toMatch(/^guardNode: no node "x+"… \(1000000 characters\) in this builder \(nodes: p\)/);
+    expect(error.message.length).toBeLessThan(600);
+  });
+});
