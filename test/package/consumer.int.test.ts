@@ -323,9 +323,9 @@ describe("the packed package, installed as a user would", () => {
   // Known gap, outside this test's files: src/cli/load-graph.ts resolves "tsx/esm" for every
   // audit (childCommand) and imports "tsx/esm/api" in importInProcess, so the installed CLI fails
   // without the optional peer tsx even for a .mjs graph. load-child.ts exports importTypeScript
-  // (tsx when installed, else Node's type stripping) for load-graph to use. When this starts
-  // passing, make it a plain `it`.
-  it.fails("`firebreak audit` runs from the installed package without tsx, on a .mjs and a .ts graph", async () => {
+  // (tsx when installed, else Node's type stripping) for load-graph to use. Until then this test
+  // skips itself on exactly that failure (and fails on any other); once fixed it simply passes.
+  it("`firebreak audit` runs from the installed package without tsx, on a .mjs and a .ts graph", async (context) => {
     const graph = [
       'import { Annotation, StateGraph, START, END } from "@langchain/langgraph";',
       "const State = Annotation.Root({ n: Annotation() });",
@@ -336,7 +336,11 @@ describe("the packed package, installed as a user would", () => {
     const bin = join(base.dir, "node_modules", ".bin", "firebreak");
     for (const file of ["graph.mjs", "graph.mts"]) {
       const { code, output } = await run(process.execPath, [bin, "audit", file], base.dir);
+      if (code !== 0 && output.includes("Cannot find module 'tsx/esm'")) {
+        context.skip("known gap: src/cli/load-graph.ts needs tsx even when the module is JavaScript");
+      }
       expect(code, `${file}: ${output}`).toBe(0);
+      expect(output).toMatch(/Result: PASS/);
     }
   });
 });
