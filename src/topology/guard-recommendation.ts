@@ -104,10 +104,11 @@ export function recommendGuards(
     sufficient: placed.rAfter < 1,
     ...(unit === "node" ? { relay: { limit: relay.limit, before: relay.depth, after: relayAfter.depth, ok: relayAfter.ok } } : {}),
   };
-  return { guards, findings: guardFindings(guards, c) };
+  const insideGuarded = groups.names.filter((_, k) => before[k] === 1 && groups.multi[k] === 1);
+  return { guards, findings: guardFindings(guards, c, insideGuarded) };
 }
 
-function guardFindings(guards: GuardReport, c: Cascade): TopologyFinding[] {
+function guardFindings(guards: GuardReport, c: Cascade, insideGuarded: readonly string[]): TopologyFinding[] {
   const out: TopologyFinding[] = [];
   const { recommended, unit } = guards;
   if (recommended.length > 0) {
@@ -142,8 +143,10 @@ function guardFindings(guards: GuardReport, c: Cascade): TopologyFinding[] {
       finding(
         "GUARDS_INSUFFICIENT",
         "warning",
-        `Even after ${recommended.length} guard${recommended.length === 1 ? "" : "s"} R = ${fmt(guards.rAfter)} ≥ 1.`,
-        "Restructure: fewer feedback edges, fewer workers per hub, or lower β with structured handoffs.",
+        `Even after ${recommended.length} guard${recommended.length === 1 ? "" : "s"} R = ${fmt(guards.rAfter)} ≥ 1.${insideGuarded.length > 0 ? ` Guarded subgraphs (${short(insideGuarded)}) are checked where their output leaves them; the loops inside them are not.` : ""}`,
+        insideGuarded.length > 0
+          ? "Guard inside those subgraphs (guardNode on the subgraph's own builder, before compiling it), or restructure: fewer feedback edges, fewer workers per hub, or lower β with structured handoffs."
+          : "Restructure: fewer feedback edges, fewer workers per hub, or lower β with structured handoffs.",
       ),
     );
   }

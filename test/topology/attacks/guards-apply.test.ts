@@ -119,3 +119,18 @@ describe("attack: applying the recommended guards makes the same audit pass", ()
     expect(after.R).toBeCloseTo(before.guards!.rAfter, 3);
   });
 });
+
+describe("attack: what a guarded team's inner loops leave for the re-audit", () => {
+  it("nested teams 2×3 after guarding: R stays ≥ √3 from the teams' inner stars, and the warning says to guard inside them", () => {
+    const app: any = nestedTeams(2, 3);
+    const before = analyzeTopology(app);
+    for (const rec of before.guards?.recommended ?? []) guardNode(app, rec.node!, { challenger: challenger() });
+    const after = analyzeTopology(app);
+    expect(after.R).toBeGreaterThanOrEqual(Math.sqrt(3) - 1e-9);
+    const insufficient = after.findings.find((f: any) => f.code === "GUARDS_INSUFFICIENT");
+    expect(insufficient?.message).toMatch(/Guarded subgraphs \(team_0, team_1\)/);
+    expect(insufficient?.fix).toMatch(/guardNode on the subgraph's own builder/);
+    // Relay: each guarded team is one guarded agent, so no unverified loop is left.
+    expect(failing(after)).toEqual([]);
+  });
+});
