@@ -36,7 +36,7 @@ export {
   type VerdictStatus,
 } from "./claim-schema.js";
 export { claimsChannel, claimsField, claimsReducer, type ClaimsChannel, type ClaimsField } from "./claims-channel.js";
-export type { ClaimsOptions, ResolvedClaimsOptions } from "./claims-options.js";
+export { ClaimsOptionsSchema, type ClaimsOptions, type ResolvedClaimsOptions } from "./claims-options.js";
 export {
   IntentAlreadySetError,
   InvalidClaimError,
