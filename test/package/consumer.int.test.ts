@@ -295,7 +295,7 @@ describe("the packed package, installed as a user would", () => {
     }
     expect(exported).toBeGreaterThan(100);
     expect(anys).toEqual([]);
-  });
+  }, 4 * 60_000);
 
   it("imports every subpath at run time with only the required peers, and the embedded checkpointer names the peers it lacks", async () => {
     const script = join(base.dir, "smoke.mjs");
@@ -318,7 +318,7 @@ describe("the packed package, installed as a user would", () => {
     const shippedFile = /\((\/[^:)]+):\d+:\d+\)/.exec(result.frame)?.[1];
     expect(shippedFile, result.frame).toMatch(/\.ts$/);
     expect(existsSync(shippedFile!)).toBe(true);
-  });
+  }, 2 * 60_000);
 
   // Known gap, outside this test's files: src/cli/load-graph.ts resolves "tsx/esm" for every
   // audit (childCommand) and imports "tsx/esm/api" in importInProcess, so the installed CLI fails
@@ -342,5 +342,5 @@ describe("the packed package, installed as a user would", () => {
       expect(code, `${file}: ${output}`).toBe(0);
       expect(output).toMatch(/Result: PASS/);
     }
-  });
+  }, 2 * 60_000);
 });
