@@ -7,7 +7,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { z } from "zod";
-import type { ClaimsOptions } from "../../src/claims/index.js";
+import { ClaimsOptionsSchema, type ClaimsOptions } from "../../src/claims/index.js";
 import { fn, integer, invalidOption, numberIn, oneOf, parseOptions, retryPolicy, strict, text, timerMs } from "../../src/internal/options-schema.js";
 import { IntentSelectorSchema, isJudgeModel, ReviewPolicySchema } from "../challenger/challenger-options.js";
 import { createChallenger, type Challenger } from "../challenger/create-challenger.js";
@@ -95,7 +95,7 @@ export const BicrGuardOptionsSchema = strict({
   onExhausted: oneOf(["interrupt", "degrade", "fail"]).optional(),
   intent: IntentSelectorSchema.optional(),
   claimsKey: text(200).optional(),
-  claimsOptions: z.custom<ClaimsOptions>((v) => isObject(v) && !Array.isArray(v), { error: "the options object given to claimsChannel(...)" }).optional(),
+  claimsOptions: ClaimsOptionsSchema.optional(),
   messagesKey: text(200).optional(),
   recordKey: text(200).optional(),
   extractClaims: fn<ClaimExtractor>("a function (update, context) => claims").optional(),
@@ -153,7 +153,8 @@ export function resolveGuard(options: BicrGuardOptions, where = WHERE): Resolved
     feedback: o.feedback ?? "message",
     notes: o.notes ?? true,
     humanVerifier: o.humanVerifier ?? "human",
-    claimsOptions: o.claimsOptions ?? claimsOptionsOf(o.state, claimsKey),
+    // The caller's own object (checked above): the channel caches its resolution by identity.
+    claimsOptions: (options as BicrGuardOptions).claimsOptions ?? claimsOptionsOf(o.state, claimsKey),
     hasClaims: parentKeys.includes(claimsKey),
     intent: o.intent ?? challenger.options.intent,
     passThrough: new Set(passThrough),
