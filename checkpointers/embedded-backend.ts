@@ -52,15 +52,14 @@ export async function openEmbedded(options: ResolvedCheckpointerOptions): Promis
   };
   let doing = "Creating";
   try {
-    // Optional peers: loaded before anything touches the data directory.
-    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
-      importEmbeddedPeer("@electric-sql/pglite", () => import("@electric-sql/pglite")),
-      importEmbeddedPeer("@electric-sql/pglite-socket", () => import("@electric-sql/pglite-socket")),
-    ]);
     makeDirectory(dataDir);
     doing = "Locking";
     release = lockDataDir(dataDir).release;
     doing = "Opening";
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+      importEmbeddedPeer("@electric-sql/pglite", () => import("@electric-sql/pglite")),
+      importEmbeddedPeer("@electric-sql/pglite-socket", () => import("@electric-sql/pglite-socket")),
+    ]);
     const db = await PGlite.create({ dataDir });
     stops.push(() => db.close());
     // maxConnections above the pool's 1 only leaves room for a reconnect to overlap the
