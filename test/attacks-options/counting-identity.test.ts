@@ -134,3 +134,31 @@ describe("identity", () => {
     expect(req.parallel_tool_calls).toBe(false);
   });
 });
+
+describe("what counts: more statuses", () => {
+  for (const status of [409, 413]) {
+    it(`bad, ${status}, bad trips at trip: 2 (${status} is neither) and the ${status} is rethrown as is`, async () => {
+      const { states, errors } = await play([BAD, { kind: "status", status }, BAD]);
+      expect(states).toEqual(["closed", "closed", "open"]);
+      expect(code(errors[1])).not.toBe("CALL_FAILED");
+      expect((errors[1] as { status?: number }).status).toBe(status);
+    });
+  }
+  for (const status of [408, 502, 504]) {
+    it(`${status} counts as a failure`, async () => {
+      const { states } = await play([{ kind: "status", status }, { kind: "status", status }]);
+      expect(states).toEqual(["closed", "open"]);
+    });
+  }
+  it("a mid-stream connection drop counts as a failure", async () => {
+    const { states, errors } = await play(
+      [
+        { kind: "partial", content: "half an answer", then: "destroy" },
+        { kind: "partial", content: "half an answer", then: "destroy" },
+      ],
+      {},
+    );
+    expect(errors.map(code)).toEqual(["CALL_FAILED", "CALL_FAILED"]);
+    expect(states).toEqual(["closed", "open"]);
+  });
+});

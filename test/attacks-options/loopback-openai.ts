@@ -6,7 +6,9 @@ import { ChatOpenAI } from "@langchain/openai";
 export type Behaviour =
   | { kind: "answer"; content: string }
   | { kind: "status"; status: number }
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** Streams `content`'s tokens, then destroys the socket (stream) or stalls forever (`stall`). */
+  | { kind: "partial"; content: string; then: "destroy" | "stall" };
 
 export interface Loopback {
   url: string;
@@ -62,6 +64,14 @@ export async function startLoopback(): Promise<Loopback> {
       return;
     }
     const base = { id: "chatcmpl-1", created: 1, model };
+    if (behaviour.kind === "partial") {
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      for (const t of tokens(behaviour.content)) {
+        res.write(`data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: t }, finish_reason: null }] })}\n\n`);
+      }
+      if (behaviour.then === "destroy") setTimeout(() => res.destroy(), 20);
+      return;
+    }
     if (body.stream) {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       const send = (o: unknown) => res.write(`data: ${JSON.stringify(o)}\n\n`);

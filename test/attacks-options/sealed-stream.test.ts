@@ -126,3 +126,32 @@ describe("sealed buffered streaming", () => {
     expect(msgs).toBe(GOOD);
   });
 });
+
+describe("sealed buffered streaming: a provider that dies or stalls mid-stream", () => {
+  for (const then of ["destroy", "stall"] as const) {
+    it(`tokens sent before the provider ${then === "destroy" ? "dropped the connection" : "stalled past timeoutMs"} reach no one; the backup's answer once`, async () => {
+      server.script("primary-model", [{ kind: "partial", content: "HALFTOKEN HALFTOKEN HALFTOKEN", then }]);
+      const model = withSemanticBreaker(openai(server, "primary-model", { streaming: true }), {
+        checks: [nonEmpty()],
+        name: "primary",
+        fallbacks: [{ model: openai(server, "backup-model", { streaming: true }), name: "backup" }],
+        timeoutMs: 500,
+      });
+      const seen: string[] = [];
+      let out = "";
+      let events = "";
+      for await (const chunk of await model.stream("q", { callbacks: [{ handleLLMNewToken: (t: string) => void seen.push(t) }] }))
+        out += text(chunk.content);
+      for await (const ev of model.streamEvents("q", { version: "v2" })) {
+        if (ev.event === "on_chat_model_stream") events += text((ev.data.chunk as AIMessageChunk).content);
+      }
+      expect(out).not.toContain("HALFTOKEN");
+      expect(seen.join("")).not.toContain("HALFTOKEN");
+      expect(events).not.toContain("HALFTOKEN");
+      expect(out).toBe(GOOD);
+      expect(seen.join("")).toBe(GOOD);
+      expect(events).toBe(GOOD);
+      expect(model.breaker.status()[0]!.state).toBe("closed");
+    });
+  }
+});
