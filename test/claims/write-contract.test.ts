@@ -12,6 +12,7 @@ import {
   type Claim,
 } from "../../src/index.js";
 import { claim, fixedClock } from "./fixtures.js";
+import { GUARDED_NODE_KEY } from "../../src/internal/node-name.js";
 
 const State = Annotation.Root({
   intent: intentChannel(),
@@ -84,6 +85,26 @@ describe("withWriteContract", () => {
     // The role can come from node metadata instead of the contract.
     const byMetadata = withWriteContract(verdict, { allowed: ["claims"] });
     await expect(byMetadata(state as S, config("challenger", { firebreak: { role: "verifier" } }))).resolves.toMatchObject(sealed);
+  });
+
+  it("signs verdicts as the running node only: name does not make a verifier, a guarded node signs as itself, nothing is sealed outside a run", async () => {
+    const state = { claims: reduceClaims([], claim("researcher", "X", { id: "r1" })) };
+    const verdict = () => ({ claims: claimVerdicts("challenger", [{ id: "r1", status: "green" as const, reason: "ok", evidence: ["doc:1"] }], { fetched: ["doc:1"] }) });
+    const named = withWriteContract(verdict, { allowed: ["claims"], role: "verifier", name: "challenger" });
+    const impostor = await failure(named(state as S, config("sneaky")));
+    expect(impostor).toMatchObject({ node: "sneaky", claimId: "r1", verifier: "challenger" });
+    expect(impostor.message).toContain("does not make it that verifier");
+    // The running node is the verifier: its own name in the contract changes nothing.
+    await expect(named(state as S, config("challenger"))).resolves.toMatchObject({ claims: { seal: expect.anything(), versions: [0] } });
+    // Inside a guard the running node is the guarded node (GUARDED_NODE_KEY), not the guard's internal stage.
+    const plain = withWriteContract(verdict, { allowed: ["claims"], role: "verifier" });
+    const guarded = { metadata: { langgraph_node: "produce" }, configurable: { [GUARDED_NODE_KEY]: "challenger" } };
+    await expect(plain(state as S, guarded as never)).resolves.toMatchObject({ claims: { seal: expect.anything() } });
+    const guardedOther = { metadata: { langgraph_node: "produce" }, configurable: { [GUARDED_NODE_KEY]: "researcher" } };
+    expect(await failure(plain(state as S, guardedOther as never))).toMatchObject({ node: "researcher", verifier: "challenger" });
+    // Called outside a graph run (no node in the config), a wrapper with a name cannot mint a seal.
+    const outside = await failure(named(state as S, {} as never));
+    expect(outside.message).toContain("outside a graph run");
   });
 
   it("checks the claims against the node's input state, so the node itself fails", async () => {
