@@ -48,9 +48,7 @@ describe("attack: applying the recommended guards makes the same audit pass", ()
     expect(failing(after)).toEqual([]);
   });
 
-  // KNOWN GAP (issue 15, left open): guard placement targets R only; a relay-depth failure keeps
-  // its own finding and fix, so applying the recommended guards does not yet pass this audit.
-  // it.fails: this test starts failing (and must become a plain it) the day placement covers relays.
+  // Was a KNOWN GAP (issue 15): placement now cuts relays, so the recommendations pass this audit.
   it("chain of 6 unverified agents (relay depth 6 > 3)", () => {
     const g = hand([[START, "s1"], ["s1", "s2"], ["s2", "s3"], ["s3", "s4"], ["s4", "s5"], ["s5", "s6"], ["s6", END]]);
     const { before, after } = applyAndReaudit(g);
@@ -58,9 +56,7 @@ describe("attack: applying the recommended guards makes the same audit pass", ()
     expect(failing(after)).toEqual([]);
   });
 
-  // KNOWN GAP (issue 15, left open): guard placement targets R only; a relay-depth failure keeps
-  // its own finding and fix, so applying the recommended guards does not yet pass this audit.
-  // it.fails: this test starts failing (and must become a plain it) the day placement covers relays.
+  // Was a KNOWN GAP (issue 15): placement now cuts relays, so the recommendations pass this audit.
   it("ring of 5 agents", () => {
     const g = hand([[START, "r0"], ["r0", "r1"], ["r1", "r2"], ["r2", "r3"], ["r3", "r4"], ["r4", "r0"]]);
     const { before, after } = applyAndReaudit(g);
@@ -78,9 +74,7 @@ describe("attack: applying the recommended guards makes the same audit pass", ()
     expect(failing(after)).toEqual([]);
   });
 
-  // KNOWN GAP (issue 15, left open): guard placement targets R only; a relay-depth failure keeps
-  // its own finding and fix, so applying the recommended guards does not yet pass this audit.
-  // it.fails: this test starts failing (and must become a plain it) the day placement covers relays.
+  // Was a KNOWN GAP (issue 15): placement now cuts relays, so the recommendations pass this audit.
   it("DAG plus one cycle", () => {
     const g = hand([[START, "x"], ["x", "y"], ["x", "z"], ["y", "w"], ["z", "w"], ["w", "v"], ["v", "y"], ["v", END]]);
     const { before, after } = applyAndReaudit(g);
@@ -104,8 +98,7 @@ describe("attack: applying the recommended guards makes the same audit pass", ()
     expect(failing(after)).toEqual([]);
   });
 
-  // KNOWN GAP (issue 15, left open): a guarded node's producer subgraph is not read through the
-  // guard, so a guarded team's inner loops drop out of the re-audit. it.fails until they are read.
+  // Was a KNOWN GAP (issue 15): a guarded node's producer subgraph is now read through the guard.
   it("nested teams 2×3: guarding the recommended teams does not hide their inner loops (ρ(A) unchanged, R as predicted)", () => {
     const app: any = nestedTeams(2, 3);
     const before = analyzeTopology(app);
