@@ -6,9 +6,9 @@
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import type { CreateCheckpointerOptions, ResolvedCheckpointerOptions } from "./checkpointer.js";
-import { CheckpointerError } from "./checkpointer-error.js";
 import { describeConnectionUrl } from "./connection-errors.js";
 import { quote } from "../src/internal/quote.js";
+import { fn, integer, InvalidOptionsError, oneOf, parseOptions, strict, timerMs } from "../src/internal/options-schema.js";
 
 /** The embedded data directory used when `dataDir` is not given, relative to `process.cwd()`. */
 export const DEFAULT_EMBEDDED_DATA_DIR = ".firebreak/pglite";
@@ -28,94 +28,62 @@ export const CHECKPOINTER_DEFAULTS = {
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-const timer = z.number().int().positive().max(MAX_TIMER_MS);
+const WHERE = "createCheckpointer";
 
-const schema = z.strictObject({
-  url: z.string().optional(),
-  backend: z.enum(["postgres", "embedded"]).optional(),
-  schema: z.string().regex(SCHEMA_NAME).optional(),
-  poolSize: z.number().int().min(1).max(10_000).optional(),
-  dataDir: z.string().optional(),
-  connectTimeoutMs: timer.optional(),
-  statementTimeoutMs: timer.optional(),
-  setupLockTimeoutMs: timer.optional(),
-  keepAliveMs: timer.optional(),
-  log: z.custom<(line: string) => void>((v) => typeof v === "function").optional(),
-});
+const schema = strict(
+  {
+    url: z.string({ error: "a postgres:// URL string (postgres://user:password@host:port/db)" }).optional(),
+    backend: oneOf(["postgres", "embedded"]).optional(),
+    schema: z
+      .string({ error: "a plain identifier: letters, digits and _ (at most 63, not starting with a digit)" })
+      .regex(SCHEMA_NAME, { error: "a plain identifier: letters, digits and _ (at most 63, not starting with a digit)" })
+      .optional(),
+    poolSize: integer(1, 10_000).optional(),
+    dataDir: z.string({ error: "a directory path string" }).optional(),
+    connectTimeoutMs: timerMs({ min: 1 }).int({ error: "a whole number of milliseconds" }).optional(),
+    statementTimeoutMs: timerMs({ min: 1 }).int({ error: "a whole number of milliseconds" }).optional(),
+    setupLockTimeoutMs: timerMs({ min: 1 }).int({ error: "a whole number of milliseconds" }).optional(),
+    keepAliveMs: timerMs({ min: 1 }).int({ error: "a whole number of milliseconds" }).optional(),
+    log: fn<(line: string) => void>("a function (line: string) => void").optional(),
+  },
+  "an options object, or nothing",
+);
 
-function invalid(message: string): CheckpointerError {
-  return new CheckpointerError("INVALID_OPTIONS", `createCheckpointer: ${message}`);
+/** The options error for a rule the schema cannot express; `shown` is what may be quoted (never a password). */
+function invalid(option: string, shown: string, allowed: string): InvalidOptionsError {
+  return new InvalidOptionsError(WHERE, [{ option, received: shown, allowed }]);
 }
 
-const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v);
-
-/** One sentence per problem; values are shown only where they cannot be a secret. */
-function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): string {
-  const key = String(issue.path[0] ?? "");
-  const value = input[key];
-  if (issue.code === "unrecognized_keys") {
-    return `unknown option${issue.keys.length > 1 ? "s" : ""} ${issue.keys.slice(0, 5).map((k) => `\`${k.length > 40 ? `${k.slice(0, 39)}…` : k}\``).join(", ")}${issue.keys.length > 5 ? ` (+${issue.keys.length - 5} more)` : ""} ` +
-      `(known: ${Object.keys(schema.shape).join(", ")})`;
-  }
-  switch (key) {
-    case "url":
-      return `\`url\` must be a string (postgres://user:password@host:port/db), got ${kind(value)}`;
-    case "backend":
-      return `\`backend\` must be "postgres" or "embedded", got ${typeof value === "string" ? quote(value) : kind(value)}`;
-    case "schema":
-      return typeof value === "string"
-        ? `schema ${quote(value)} is not a plain identifier. Use letters, digits and "_" (at most 63, not starting with a digit)`
-        : `\`schema\` must be a string, got ${kind(value)}`;
-    case "poolSize":
-      return `\`poolSize\` must be a whole number from 1 to 10000, got ${typeof value === "number" ? quote(value) : kind(value)}`;
-    case "dataDir":
-      return `\`dataDir\` must be a string (a directory path), got ${kind(value)}`;
-    case "log":
-      return `\`log\` must be a function (line: string) => void, got ${kind(value)}`;
-    default:
-      return `\`${key}\` must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS} (2³¹−1, the most ` +
-        `a Node timer can wait), got ${typeof value === "number" ? String(value) : kind(value)}`;
-  }
-}
-
-/** Applies defaults and checks the options once; throws `INVALID_OPTIONS` naming the option. */
+/**
+ * Applies defaults and checks the options once; throws `INVALID_OPTIONS`
+ * ({@link InvalidOptionsError}) naming the option. A URL is only ever shown redacted.
+ */
 export function resolveCheckpointerOptions(
   options: CreateCheckpointerOptions | undefined = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedCheckpointerOptions {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw invalid(`options must be an object or omitted, got ${kind(options)}.`);
-  }
-  const parsed = schema.safeParse(options);
-  if (!parsed.success) {
-    const input = options as Record<string, unknown>;
-    throw invalid(`${parsed.error.issues.map((i) => describeIssue(i, input)).join("; ")}.`);
-  }
-  const o = parsed.data;
+  const o = parseOptions(schema, options, WHERE);
   if (o.url !== undefined && o.url.trim() === "") {
-    throw invalid(
-      "`url` is blank. Pass a postgres:// URL, or leave `url` out (DATABASE_URL, else the embedded default).",
-    );
+    throw invalid("url", "a blank string", "a postgres:// URL, or leave url out (DATABASE_URL, else the embedded default)");
   }
   if (o.dataDir !== undefined && o.dataDir.trim() === "") {
     throw invalid(
-      "`dataDir` is empty, which would put the database files in the current directory. " +
-        `Name a directory (e.g. "${DEFAULT_EMBEDDED_DATA_DIR}"), or leave \`dataDir\` out for that default.`,
+      "dataDir",
+      "an empty path (the database files would go into the current directory)",
+      `a directory (e.g. "${DEFAULT_EMBEDDED_DATA_DIR}"), or leave dataDir out for that default`,
     );
   }
   const rawEnv = env["DATABASE_URL"];
   if (o.url === undefined && o.backend !== "embedded" && rawEnv !== undefined && rawEnv.trim() === "") {
-    throw invalid(
-      "DATABASE_URL is set but blank. Set it to a postgres:// URL, unset it to use the embedded default, " +
-        'or pass backend: "embedded".',
-    );
+    throw invalid("DATABASE_URL", "a blank value", 'a postgres:// URL; unset it to use the embedded default, or pass backend: "embedded"');
   }
   const url = o.backend === "embedded" ? undefined : (o.url?.trim() ?? rawEnv?.trim());
   const backend = o.backend ?? (url ? "postgres" : "embedded");
   if (backend === "postgres" && !url) {
     throw invalid(
-      `backend "postgres" needs a URL. Pass \`url\` or set DATABASE_URL ` +
-        `(e.g. postgres://postgres@127.0.0.1:5432/postgres), or drop \`backend\` to use the embedded default.`,
+      "backend",
+      '"postgres" with no URL',
+      "a URL in url or DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres), or drop backend to use the embedded default",
     );
   }
   if (backend === "postgres" && url) {
@@ -123,13 +91,10 @@ export function resolveCheckpointerOptions(
     try {
       protocol = new URL(url).protocol;
     } catch {
-      throw invalid(
-        `the database URL is not a URL (${describeConnectionUrl(url).redactedUrl}). ` +
-          `Use postgres://user:password@host:port/database.`,
-      );
+      throw invalid(o.url === undefined ? "DATABASE_URL" : "url", `${quote(describeConnectionUrl(url).redactedUrl)} (not a URL)`, "postgres://user:password@host:port/database");
     }
     if (protocol !== "postgres:" && protocol !== "postgresql:") {
-      throw invalid(`the database URL must start with postgres:// or postgresql://, not ${protocol}//.`);
+      throw invalid(o.url === undefined ? "DATABASE_URL" : "url", `a ${quote(protocol.slice(0, 20))}// URL`, "a URL starting with postgres:// or postgresql://");
     }
   }
   const dir = o.dataDir ?? DEFAULT_EMBEDDED_DATA_DIR;

@@ -45,7 +45,7 @@ export class InvalidOptionsError extends FirebreakError {
   readonly received: string;
   /** What the first problem's option accepts. */
   readonly allowed: string;
-  /** Every problem found. */
+  /** The problems found, the first {@link MAX_OPTION_PROBLEMS} of them (the message counts them all). */
   readonly problems: readonly OptionProblem[];
 
   constructor(where: string, problems: readonly OptionProblem[]) {
@@ -55,7 +55,7 @@ export class InvalidOptionsError extends FirebreakError {
     this.option = first.option;
     this.received = first.received;
     this.allowed = first.allowed;
-    this.problems = problems;
+    this.problems = problems.length > MAX_OPTION_PROBLEMS ? problems.slice(0, MAX_OPTION_PROBLEMS) : problems;
   }
 }
 
@@ -64,9 +64,108 @@ export class InvalidOptionsError extends FirebreakError {
  * factory (`withSemanticBreaker`), `root` the argument (`options`, `minLength`).
  */
 export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, where: string, root = "options"): z.output<S> {
-  const result = schema.safeParse(value, { reportInput: true, error: allowedByDefault });
+  let result: z.ZodSafeParseResult<z.output<S>>;
+  try {
+    const shape = expectsObject(schema) ? shapeProblem(value, root) : undefined;
+    if (shape !== undefined) throw new InvalidOptionsError(where, [shape]);
+    result = schema.safeParse(value, { reportInput: true, error: allowedByDefault });
+  } catch (error) {
+    if (error instanceof InvalidOptionsError) throw error;
+    // A getter that throws, a revoked Proxy, a Proxy trap that throws: the options cannot be read as data.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidOptionsError(where, [
+      {
+        option: pathText(throwingPath(value, 0) ?? [], root),
+        received: `a value that threw when read (${quote(reason, 40)})`,
+        allowed: "plain data: no getters that throw, no revoked or throwing proxies",
+      },
+    ]);
+  }
   if (result.success) return result.data;
-  throw new InvalidOptionsError(where, problemsOf(result.error.issues, [], root));
+  let problems: OptionProblem[];
+  try {
+    problems = problemsOf(result.error.issues, [], root);
+  } catch {
+    problems = [{ option: root, received: "a value that could not be read back", allowed: "plain data: no getters that throw, no revoked or throwing proxies" }];
+  }
+  throw new InvalidOptionsError(where, problems);
+}
+
+/** The path of the first property whose read throws (a getter, a proxy trap), searched through plain objects and arrays. */
+function throwingPath(value: unknown, depth: number): PropertyKey[] | undefined {
+  if (typeof value !== "object" || value === null || depth > 4) return undefined;
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    return [];
+  }
+  for (const key of keys.slice(0, 1_000)) {
+    const step: PropertyKey = Array.isArray(value) ? Number(key) : key;
+    let inner: unknown;
+    try {
+      inner = (value as Record<string, unknown>)[key];
+    } catch {
+      return [step];
+    }
+    const found = throwingPath(inner, depth + 1);
+    if (found !== undefined) return [step, ...found];
+  }
+  return undefined;
+}
+
+/** Quotes `object[key]`, or says that reading it threw (an unknown key's getter is read only here). */
+function readQuoted(object: Record<string, unknown>, key: string): string {
+  try {
+    return quote(object[key]);
+  } catch (error) {
+    return `a value that threw when read (${quote(error instanceof Error ? error.message : String(error), 40)})`;
+  }
+}
+
+/** How many problems an {@link InvalidOptionsError} keeps as data (the message counts them all). */
+export const MAX_OPTION_PROBLEMS = 20;
+
+/** True when `schema` (through optional/default/nullable wrappers) is an object schema. */
+function expectsObject(schema: z.ZodType): boolean {
+  let def = (schema as { _zod?: { def?: { type?: string; innerType?: z.ZodType } } })._zod?.def;
+  for (let depth = 0; def !== undefined && depth < 8; depth++) {
+    if (def.type === "object") return true;
+    if (def.innerType === undefined) return false;
+    def = (def.innerType as { _zod?: { def?: { type?: string; innerType?: z.ZodType } } })._zod?.def;
+  }
+  return false;
+}
+
+/** Built-in objects that zod's object schema would read as an empty options object. */
+const NOT_OPTIONS: readonly (abstract new (...args: never[]) => unknown)[] = [Map, Set, WeakMap, WeakSet, Date, RegExp, Promise, ArrayBuffer];
+
+/**
+ * What zod's object schemas do not see: a Map, Set, Date… given as the options object (read as
+ * `{}`), and symbol keys (ignored), at any depth of plain objects. Reads descriptors only, so a
+ * getter is never called here; bounded in depth and keys.
+ */
+function shapeProblem(value: unknown, root: string): OptionProblem | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const kind = NOT_OPTIONS.find((type) => value instanceof type);
+  if (kind !== undefined) return { option: root, received: `a ${kind.name}`, allowed: "a plain options object" };
+  return symbolKey(value, root, 0, { budget: 10_000 });
+}
+
+function symbolKey(value: object, path: string, depth: number, left: { budget: number }): OptionProblem | undefined {
+  const symbols = Object.getOwnPropertySymbols(value);
+  if (symbols.length > 0) return { option: path, received: quote(symbols[0]), allowed: "no symbol keys (options are named by strings)" };
+  if (depth >= 4) return undefined;
+  for (const key of Object.keys(value)) {
+    if (--left.budget < 0) return undefined;
+    const inner = Object.getOwnPropertyDescriptor(value, key)?.value as unknown;
+    if (typeof inner !== "object" || inner === null) continue;
+    const proto = Object.getPrototypeOf(inner) as unknown;
+    if (proto !== Object.prototype && proto !== null && !Array.isArray(inner)) continue; // models, tools, schemas: not option objects
+    const found = symbolKey(inner, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1, left);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Throws an {@link InvalidOptionsError} for a rule a schema cannot express (cross-argument checks). */
@@ -189,7 +288,7 @@ function problemsOf(issues: readonly Issue[], prefix: readonly PropertyKey[], ro
     if (issue.code === "unrecognized_keys") {
       const input = (issue.input ?? {}) as Record<string, unknown>;
       for (const key of issue.keys) {
-        out.push({ option: pathText([...path, key], root), received: quote(input[key]), allowed: `no such option (${issue.message})` });
+        out.push({ option: pathText([...path, key], root), received: readQuoted(input, key), allowed: `no such option (${issue.message})` });
       }
       continue;
     }

@@ -30,12 +30,12 @@ async function expectInvalid(options: unknown, ...fragments: string[]) {
 
 describe("createCheckpointer options", () => {
   it("rejects a schema name that is not a plain identifier", async () => {
-    await expectInvalid({ backend: "embedded", schema: 'x"; DROP TABLE users; --' }, "is not a plain identifier");
+    await expectInvalid({ backend: "embedded", schema: 'x"; DROP TABLE users; --' }, "schema received", "a plain identifier");
   });
 
   it("rejects backend postgres without any URL", async () => {
     vi.stubEnv("DATABASE_URL", undefined);
-    await expectInvalid({ backend: "postgres" }, 'backend "postgres" needs a URL');
+    await expectInvalid({ backend: "postgres" }, "backend received", "a URL in url or DATABASE_URL");
   });
 
   it("rejects a URL of another scheme and never echoes its password", async () => {
@@ -44,47 +44,47 @@ describe("createCheckpointer options", () => {
   });
 
   it("rejects a pool size below one", async () => {
-    await expectInvalid({ url: "postgres://u@127.0.0.1:1/db", poolSize: 0 }, "`poolSize`");
+    await expectInvalid({ url: "postgres://u@127.0.0.1:1/db", poolSize: 0 }, "poolSize received 0");
   });
 
   it("rejects an unknown backend instead of falling back to the embedded database", async () => {
-    await expectInvalid({ backend: "mysql" }, '`backend` must be "postgres" or "embedded", got "mysql"');
+    await expectInvalid({ backend: "mysql" }, 'backend received "mysql"; allowed: one of "postgres", "embedded"');
   });
 
   it("rejects a blank url given explicitly, even when DATABASE_URL is set", async () => {
     vi.stubEnv("DATABASE_URL", "postgres://u@127.0.0.1:1/db");
-    await expectInvalid({ url: "" }, "`url` is blank");
-    await expectInvalid({ url: "   " }, "`url` is blank");
+    await expectInvalid({ url: "" }, "url received a blank string");
+    await expectInvalid({ url: "   " }, "url received a blank string");
   });
 
   it("rejects a DATABASE_URL that is set but blank", async () => {
     vi.stubEnv("DATABASE_URL", "  ");
-    await expectInvalid({}, "DATABASE_URL is set but blank");
+    await expectInvalid({}, "DATABASE_URL received a blank value");
   });
 
   it("rejects an empty dataDir instead of writing into the current directory", async () => {
-    await expectInvalid({ backend: "embedded", dataDir: "" }, "`dataDir` is empty");
+    await expectInvalid({ backend: "embedded", dataDir: "" }, "dataDir received an empty path");
   });
 
   it("rejects wrong types and null options with the option named, not a TypeError", async () => {
-    await expectInvalid({ url: 42 }, "`url` must be a string", "got number");
-    await expectInvalid(null, "options must be an object or omitted, got null");
-    await expectInvalid("postgres://x", "options must be an object");
-    await expectInvalid({ backend: "embedded", dataDir: 7 }, "`dataDir` must be a string");
-    await expectInvalid({ backend: "embedded", log: "stderr" }, "`log` must be a function");
+    await expectInvalid({ url: 42 }, "url received 42; allowed: a postgres:// URL string");
+    await expectInvalid(null, "options received null; allowed: an options object, or nothing");
+    await expectInvalid("postgres://x", "allowed: an options object, or nothing");
+    await expectInvalid({ backend: "embedded", dataDir: 7 }, "dataDir received 7; allowed: a directory path string");
+    await expectInvalid({ backend: "embedded", log: "stderr" }, "log received \"stderr\"; allowed: a function");
   });
 
   it("rejects unknown keys, listing the known ones", async () => {
-    const error = await expectInvalid({ urll: "postgres://x" }, "unknown option `urll`", "known: url, backend");
-    expect(error.message).not.toContain("postgres://x");
+    const error = await expectInvalid({ urll: 7 }, "urll received 7; allowed: no such option");
+    expect(error.message).toMatch(/url, backend/);
   });
 
   it("rejects timer values Node would clamp to 1 ms (above 2³¹−1) and non-positive ones", async () => {
     const thirtyDays = 30 * 24 * 3600 * 1000;
-    await expectInvalid({ backend: "embedded", statementTimeoutMs: thirtyDays }, "`statementTimeoutMs`", "2147483647", String(thirtyDays));
-    await expectInvalid({ backend: "embedded", connectTimeoutMs: 0 }, "`connectTimeoutMs`");
-    await expectInvalid({ backend: "embedded", setupLockTimeoutMs: 1.5 }, "`setupLockTimeoutMs`");
-    await expectInvalid({ backend: "embedded", keepAliveMs: -1 }, "`keepAliveMs`");
+    await expectInvalid({ backend: "embedded", statementTimeoutMs: thirtyDays }, "statementTimeoutMs received", "2147483647", String(thirtyDays));
+    await expectInvalid({ backend: "embedded", connectTimeoutMs: 0 }, "connectTimeoutMs received 0");
+    await expectInvalid({ backend: "embedded", setupLockTimeoutMs: 1.5 }, "setupLockTimeoutMs received 1.5");
+    await expectInvalid({ backend: "embedded", keepAliveMs: -1 }, "keepAliveMs received -1");
   });
 });
 
