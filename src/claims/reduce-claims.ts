@@ -57,7 +57,8 @@ const NEW_CLAIM_STATUS =
  *   subgraph's output);
  * - only a verdict batch (`claimVerdicts`) changes a status: it must be sealed by its writer's
  *   node-time check (or, in a preview, signed by `context.writer`), by an accepted verifier who
- *   is not the claim's author; a verdict that lifts a claim (to green, or red → yellow) cites
+ *   is not the claim's author, for the version of each claim it judges (a replayed batch is
+ *   rejected once the claim has been judged since); a verdict that lifts a claim (to green, or red → yellow) cites
  *   evidence that exists (the batch's `fetched`, or the claim's `origin.ref`) and at least one
  *   item no earlier verdict on that claim cited. A batch sealed under another key (saved by a
  *   process that died, without `FIREBREAK_CLAIMS_KEY`) changes no status and flags its claims.
@@ -69,7 +70,7 @@ const NEW_CLAIM_STATUS =
  *   or yellow verdict (on a green claim too) reaches every claim derived from the judged one,
  *   however deep: each loses green (back to `"unverified"`, its lost verdict kept in
  *   `verifiedBy`), requires verification and is capped again. A green verdict clears the flag
- *   on the judged claim only.
+ *   on the judged claim only, and not while any of its ancestors is red or yellow.
  * - **Confidence is capped by the parents.** A derived claim is at best as likely as the
  *   conjunction of its parents, and P(A∧B) ≤ min(P(A), P(B)) (the Fréchet bound, which needs
  *   no independence assumption): `confidence = min(stated, what each parent lends)`, where a

@@ -16,10 +16,15 @@ import { CLAIM_VERDICTS_KIND, type ClaimVerdict, type ClaimVerdicts } from "./cl
  * when LangGraph re-applies it after a restart (set `FIREBREAK_CLAIMS_KEY` to a secret of ≥ 32
  * characters shared by every process; without it a verdict saved by a process that died
  * changes no status in the next one and its claims are flagged for verification again).
+ * A batch applies once: its seal binds the version of each claim it judges (how many verdicts the
+ * claim had, and the latest one's seal), so the same batch written again after the claim was judged
+ * since — green or red, by any node, through `updateState` or graph input — is rejected.
+ * `withWriteContract` signs as the running node, whatever its `name` option says.
  *
  * **Evidence.** A verdict that lifts a claim (to green, or red → yellow) must cite evidence
  * that exists — listed in `fetched` (what the verifier fetched in this review) or the claim's
- * own `origin.ref` — and at least one item no earlier verdict on that claim cited. A
+ * own `origin.ref` — and at least one item no earlier verdict on that claim cited. A verdict
+ * that lowers a claim needs no new evidence (it is held to the replay binding above). A
  * verifier is never the claim's author, and must be one of `ClaimsOptions.verifiers` when set.
  *
  * Code that imports the package's internals, or reads the key, runs with the graph's own
