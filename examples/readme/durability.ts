@@ -6,21 +6,15 @@ const State = Annotation.Root({ draft: Annotation<string>() });
 const builder = new StateGraph(State)
   .addNode("research", () => ({ draft: "0.85^5 = 0.44" }))
   .addNode("writer", (s: typeof State.State) => ({ draft: `Final: ${s.draft}` }))
-  .addEdge(START, "research")
-  .addEdge("research", "writer")
-  .addEdge("writer", END);
+  .addEdge(START, "research").addEdge("research", "writer").addEdge("writer", END);
 
-// DATABASE_URL → your PostgreSQL; otherwise the embedded PGlite in .firebreak/
-const checkpointer = await createCheckpointer();
+const checkpointer = await createCheckpointer(); // DATABASE_URL, else an embedded PGlite in .firebreak/
 const graph = builder.compile({ checkpointer: checkpointer.saver, interruptBefore: ["writer"] });
-const config = durableConfig(randomUUID()); // durability "sync": a crash loses at most the node in flight
+const config = durableConfig(randomUUID()); // a crash loses at most the node in flight
 
 await graph.invoke({ draft: "" }, config);
 console.log((await graph.getState(config)).next); // → [ 'writer' ]  (the human gate)
 await graph.updateState(config, { draft: "0.85^5 ≈ 0.4437" }); // a human edits
 console.log((await graph.invoke(null, config)).draft); // → Final: 0.85^5 ≈ 0.4437
-
-// Time travel: fork the thread back to the gate; the later history stays readable.
-await rollbackTo(graph, config, { beforeNode: "writer" });
-console.log((await graph.getState(config)).next); // → [ 'writer' ]
+await rollbackTo(graph, config, { beforeNode: "writer" }); // fork back to the gate
 await checkpointer.close();

@@ -1,23 +1,17 @@
-import { MemorySaver } from "@langchain/langgraph";
+import { END, START, StateGraph, StateSchema } from "@langchain/langgraph";
+import { claimsChannel, intentChannel } from "langgraph-firebreak";
+import { createChallenger, guardNode, guardRecordsChannel } from "langgraph-firebreak/nodes";
+import { scriptedJudge } from "langgraph-firebreak/testing";
 import { setupTracing } from "langgraph-firebreak/tracing";
-import { buildExampleGraph } from "../supervisor-worker/graph.js";
-import { scriptedModels } from "../supervisor-worker/models.js";
 
-// Phoenix: setupTracing({ otlp: { endpoint: "http://localhost:6006/v1/traces" } }) (or PHOENIX_COLLECTOR_ENDPOINT)
-// Langfuse: setupTracing({ langfuse: true }) with LANGFUSE_PUBLIC_KEY / LANGFUSE_SECRET_KEY / LANGFUSE_BASE_URL
-// Here: the in-memory exporter, to print what either would receive.
-const tracing = await setupTracing({ inMemory: true, sessionId: "demo" });
+const tracing = await setupTracing({ inMemory: true }); // or { otlp: { endpoint } } for Phoenix, { langfuse: true }
+const State = new StateSchema({ intent: intentChannel(), claims: claimsChannel(), guardRecords: guardRecordsChannel() });
+const claim = { text: "0.85^5 = 0.4437", confidence: 0.9, origin: { agent: "researcher", source: "model" as const } };
+const builder = new StateGraph(State).addNode("researcher", () => ({ claims: [claim] })).addEdge(START, "researcher").addEdge("researcher", END);
+guardNode(builder, "researcher", { challenger: createChallenger({ model: scriptedJudge(() => "green") }) });
 
-const graph = buildExampleGraph(scriptedModels()).compile({ checkpointer: new MemorySaver(), interruptBefore: ["writer"] });
-await graph.invoke(
-  { task: "How often is a 5-agent relay at 85% right?", messages: [] },
-  { configurable: { thread_id: "traced" }, callbacks: tracing.callbacks },
-);
+await builder.compile().invoke({ intent: "What is 0.85^5?" }, { callbacks: tracing.callbacks });
 await tracing.flush();
-
-// Every guard stage is a firebreak/bicr span under the researcher node, with firebreak.* attributes.
-const stages = tracing.spans().filter((s) => s.name === "firebreak/bicr" && s.attributes["firebreak.guard"] === "researcher");
-console.log(stages.map((s) => s.attributes["firebreak.stage"]).join(" ")); // → buffer challenge challenge isolate recover buffer challenge challenge isolate commit
-const recover = stages.find((s) => s.attributes["firebreak.stage"] === "recover")!;
-console.log(recover.attributes["firebreak.discarded"], recover.attributes["firebreak.attempt"]); // → true 1  (the red attempt was thrown away)
-await tracing.shutdown(); // never throws, even when the collector is down
+const stages = tracing.spans().filter((s) => s.name === "firebreak/bicr").map((s) => s.attributes["firebreak.stage"]);
+console.log(stages.join(" ")); // → buffer challenge challenge isolate commit  (each guard stage is a span)
+await tracing.shutdown(); // never throws, even when a collector is down

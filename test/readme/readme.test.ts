@@ -4,12 +4,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 /**
- * The README's snippets are the files in examples/readme/, quoted verbatim. Each is run here
- * and its output compared with the `// → <output>` comments it carries, so the front door
- * never shows code that does not work.
+ * The snippets of the README and of the reference pages in docs/ are the files in
+ * examples/readme/, quoted verbatim. Each is run here and its output compared with the
+ * `// → <output>` comments it carries, so no page shows code that does not work.
  */
 const dir = "examples/readme";
 const readme = readFileSync("README.md", "utf8");
+const pages = [readme, ...readdirSync("docs").filter((f) => f.endsWith(".md")).map((f) => readFileSync(join("docs", f), "utf8"))];
 const snippets = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
 
 /** Expected output lines: the text after `// → ` up to two spaces (an explanation may follow). */
@@ -32,12 +33,17 @@ function run(file: string): Promise<{ code: number | null; out: string; err: str
 }
 
 describe("README snippets", () => {
-  it("there are snippets, and the README quotes every one of them verbatim", () => {
+  it("there are snippets, and the README or a docs page quotes every one of them verbatim", () => {
     expect(snippets.length).toBeGreaterThan(1);
     for (const file of snippets) {
       const source = readFileSync(join(dir, file), "utf8").trimEnd();
-      expect(readme.includes("```ts\n" + source + "\n```"), `README.md must quote ${dir}/${file} in a ts block`).toBe(true);
+      const block = "```ts\n" + source + "\n```";
+      expect(pages.some((page) => page.includes(block)), `README.md or a docs/*.md page must quote ${dir}/${file} in a ts block`).toBe(true);
     }
+  });
+
+  it("the README front door stays short (issue 17: at most 15 KB)", () => {
+    expect(Buffer.byteLength(readme, "utf8")).toBeLessThanOrEqual(15_000);
   });
 
   it.each(snippets)("%s runs and prints what its comments promise", async (file) => {
