@@ -1,4 +1,4 @@
-import { FirebreakError } from "../../src/internal/errors.js";
+import { FirebreakError, isFirebreakError } from "../../src/internal/errors.js";
 import type { GuardRecord } from "./guard-types.js";
 
 /**
@@ -26,4 +26,9 @@ export class GuardExhaustedError extends FirebreakError {
     this.node = record.guard;
     this.record = record;
   }
+}
+
+/** True for a {@link GuardExhaustedError}, even one thrown by another copy of the package. */
+export function isGuardExhaustedError(error: unknown): error is GuardExhaustedError {
+  return isFirebreakError(error) && error.code === "GUARD_EXHAUSTED";
 }

@@ -1,4 +1,4 @@
-import { FirebreakError } from "../internal/errors.js";
+import { FirebreakError, isFirebreakError } from "../internal/errors.js";
 import { quote } from "../internal/quote.js";
 
 /** Where and why a claims update was rejected; carried by {@link InvalidClaimError}. */
@@ -157,4 +157,19 @@ function isPlainData(value: unknown, depth: number, budget = { items: 200 }): bo
   const proto = Object.getPrototypeOf(value);
   if (proto !== null && proto !== Object.prototype) return false;
   return Object.values(value).every((v) => v === undefined || isPlainData(v, depth - 1, budget));
+}
+
+/** True for an {@link InvalidClaimError}, even one thrown by another copy of the package. */
+export function isInvalidClaimError(error: unknown): error is InvalidClaimError {
+  return isFirebreakError(error) && error.code === "INVALID_CLAIM";
+}
+
+/** True for an {@link IntentAlreadySetError}, even one thrown by another copy of the package. */
+export function isIntentAlreadySetError(error: unknown): error is IntentAlreadySetError {
+  return isFirebreakError(error) && error.code === "INTENT_ALREADY_SET";
+}
+
+/** True for a {@link WriteContractError}, even one thrown by another copy of the package. */
+export function isWriteContractError(error: unknown): error is WriteContractError {
+  return isFirebreakError(error) && error.code === "WRITE_CONTRACT";
 }

@@ -41,6 +41,9 @@ export {
   IntentAlreadySetError,
   InvalidClaimError,
   WriteContractError,
+  isIntentAlreadySetError,
+  isInvalidClaimError,
+  isWriteContractError,
   type InvalidClaimDetails,
 } from "./errors.js";
 export { createHandoff, type Handoff, type HandoffOptions } from "./handoff.js";

@@ -2,23 +2,27 @@
  * Every error the pack throws has a stable `code`. Callers branch on the code,
  * never on the message; `isFirebreakError` works across duplicate installs.
  */
-export type FirebreakErrorCode =
-  | "INVALID_OPTIONS"
-  | "CHECKPOINTER_UNREACHABLE"
-  | "CHECKPOINTER_AUTH"
-  | "CHECKPOINTER_SETUP"
-  | "THREAD_NOT_FOUND"
-  | "CHECKPOINT_NOT_FOUND"
-  | "INVALID_CLAIM"
-  | "INTENT_ALREADY_SET"
-  | "WRITE_CONTRACT"
-  | "GUARD_EXHAUSTED"
-  | "BROKEN_CIRCUIT"
-  | "CALL_FAILED"
-  | "SEMANTIC_CHECK"
-  | "TOPOLOGY"
-  | "TRACING"
-  | "CHAOS";
+/** Every code the pack throws, listed once; `FirebreakErrorCode` is derived from it. */
+export const FIREBREAK_ERROR_CODES = [
+  "INVALID_OPTIONS",
+  "CHECKPOINTER_UNREACHABLE",
+  "CHECKPOINTER_AUTH",
+  "CHECKPOINTER_SETUP",
+  "THREAD_NOT_FOUND",
+  "CHECKPOINT_NOT_FOUND",
+  "INVALID_CLAIM",
+  "INTENT_ALREADY_SET",
+  "WRITE_CONTRACT",
+  "GUARD_EXHAUSTED",
+  "BROKEN_CIRCUIT",
+  "CALL_FAILED",
+  "TOPOLOGY",
+  "TRACING",
+  "CHAOS",
+] as const;
+
+/** A code from {@link FIREBREAK_ERROR_CODES}. */
+export type FirebreakErrorCode = (typeof FIREBREAK_ERROR_CODES)[number];
 
 const FIREBREAK_ERROR = Symbol.for("langgraph-firebreak.error");
 

@@ -17,7 +17,7 @@
  * ```
  */
 import { z } from "zod";
-import { FirebreakError } from "./errors.js";
+import { FirebreakError, isFirebreakError } from "./errors.js";
 import { quote } from "./quote.js";
 
 /** Longest delay Node's timers honour, in milliseconds (2³¹−1, about 24.8 days). */
@@ -57,6 +57,11 @@ export class InvalidOptionsError extends FirebreakError {
     this.allowed = first.allowed;
     this.problems = problems.length > MAX_OPTION_PROBLEMS ? problems.slice(0, MAX_OPTION_PROBLEMS) : problems;
   }
+}
+
+/** True for an {@link InvalidOptionsError}, even one thrown by another copy of the package. */
+export function isInvalidOptionsError(error: unknown): error is InvalidOptionsError {
+  return isFirebreakError(error) && error.code === "INVALID_OPTIONS" && Array.isArray((error as { problems?: unknown }).problems);
 }
 
 /**
