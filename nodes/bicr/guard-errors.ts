@@ -20,7 +20,7 @@ export class GuardExhaustedError extends FirebreakError {
       : blocking.map((c) => `claim ${c.id} ${c.verdict}: ${c.reasons.join(" ")}`).join("; ") || "no detail";
     super(
       "GUARD_EXHAUSTED",
-      `Guard on node "${record.guard}" blocked all ${record.attempts.length} attempt(s); last attempt: ${detail}. ` +
+      `Guard on node "${record.guard}" blocked all ${record.attempts.length} attempt(s); last attempt: ${detail.replace(/[.\s]+$/, "")}. ` +
         `Nothing reached shared state. Fix the producer or its evidence, raise maxAttempts, or set onExhausted to "interrupt" (human review, needs a checkpointer) or "degrade".`,
     );
     this.node = record.guard;
