@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import { extname, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isExtractableGraph, isTopology, type ExtractTopologyOptions, type Topology } from "../topology/index.js";
-import type { ChildMessage, ChildRequest, LoadStage } from "./load-child.js";
+import { importTypeScript, type ChildMessage, type ChildRequest, type LoadStage } from "./load-child.js";
 import { UsageError } from "./usage-error.js";
 
 /** A parsed `<module>:<export>` reference. */
@@ -69,8 +69,9 @@ function childCommand(): { path: string; execArgv: string[] } {
   here.search = "";
   const fromSource = here.pathname.endsWith(".ts");
   const path = fileURLToPath(new URL(fromSource ? "./load-child.ts" : "./load-child.js", here));
+  if (!fromSource) return { path, execArgv: [] }; // the built CLI needs no loader (tsx is an optional peer)
   const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
-  return { path, execArgv: fromSource ? ["--import", loader] : [] };
+  return { path, execArgv: ["--import", loader] };
 }
 
 /**
@@ -172,7 +173,7 @@ export async function importInProcess(ref: GraphReference, timeoutMs: number): P
   let timer: NodeJS.Timeout | undefined;
   try {
     const loading = TS_EXTENSIONS.has(extname(ref.path))
-      ? ((await import("tsx/esm/api")).tsImport(url, import.meta.url) as Promise<Record<string, unknown>>)
+      ? importTypeScript(url)
       : (import(url) as Promise<Record<string, unknown>>);
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`importing it did not finish within ${timeoutMs} ms`)), timeoutMs);
