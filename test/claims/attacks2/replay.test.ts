@@ -175,3 +175,37 @@ describe.each(STYLES)("replays (%s)", (style) => {
     expect(await status(h)).toBe("red");
   });
 });
+
+describe.each(STYLES)("time travel (%s)", (style) => {
+  // Fork the thread from the checkpoint before the verifier's green verdict (the claim was later judged red),
+  // and have a non-verifier node write the captured green batch there: the claim in the fork is at the
+  // version the batch binds.
+  // BROKEN: the non-verifier "sneaky" applies the captured green batch on the fork; the thread's head is now
+  // green although the verifier's last word was red (zod/StateSchema too, where the writing node is known).
+  it.fails("a non-verifier replaying a captured green batch on a fork from before the verdict does not green the thread", async () => {
+    const h = await seeded(style);
+    const before = (await h.graph.getState(h.cfg())).config;
+    await h.run("challenger", write(v("green", ["e1"])));
+    const sealed = h.lastBatch("challenger");
+    await h.run("challenger", write(v("red", ["e2"])));
+    h.route = ["sneaky"];
+    h.plan["sneaky"] = () => ({ claims: sealed });
+    const e = await rejection(() => h.graph.invoke({}, before));
+    h.route = [];
+    expect(h.get(await h.claims(), "c1").status).not.toBe("green");
+    if (style !== "annotation") expect(e).toBeInstanceOf(Error);
+  });
+
+  it("control: the same fork with the verifier's fresh judgement is fine, and the fork's history lacks the red", async () => {
+    const h = await seeded(style);
+    const before = (await h.graph.getState(h.cfg())).config;
+    await h.run("challenger", write(v("red", ["e2"])));
+    h.route = ["challenger"];
+    h.plan["challenger"] = write(v("green", ["e3"]));
+    await h.graph.invoke({}, before);
+    h.route = [];
+    const c = h.get(await h.claims(), "c1");
+    expect(c.status).toBe("green");
+    expect(c.history?.length ?? 0).toBe(0);
+  });
+});
