@@ -128,3 +128,41 @@ describe.each(STYLES)("evidence rule (%s)", (style) => {
     expect(e === undefined ? await st(h) : "rejected").not.toBe("green");
   });
 });
+
+describe.each(STYLES)("evidence rule, more routes (%s)", (style) => {
+  it("a verdict citing another claim's origin.ref (not fetched) cannot lift", async () => {
+    const h = await seeded(style);
+    await h.run("analyst", add({ id: "c2", text: "other", confidence: 0.5, origin: { ...origin("analyst"), ref: "doc:other" } }));
+    await h.run("challenger", v("red", ["e1"]));
+    const e = await rejection(() => h.run("challenger", v("green", ["doc:other"], [])));
+    expect(e).toBeInstanceOf(Error);
+    expect(await st(h)).toBe("red");
+  });
+
+  it("evidence cited by ANOTHER verifier's earlier verdict is not new: auditor red(e1) -> challenger green(e1)", async () => {
+    const h = await seeded(style);
+    await h.run("auditor", write(claimVerdicts("auditor", [{ id: "c1", status: "red", reason: "r", evidence: ["e1"] }], { fetched: ["e1"] })));
+    const e = await rejection(() => h.run("challenger", v("green", ["e1"])));
+    expect(e).toBeInstanceOf(Error);
+    expect(await st(h)).toBe("red");
+  });
+
+  it("unverified -> yellow(e1) -> green(e1) is rejected (e1 already cited)", async () => {
+    const h = await seeded(style);
+    await h.run("challenger", v("yellow", ["e1"]));
+    const e = await rejection(() => h.run("challenger", v("green", ["e1"])));
+    expect(e).toBeInstanceOf(Error);
+    expect(await st(h)).toBe("yellow");
+  });
+
+  it("evidence cited on a different claim can be cited here (control: per claim), but a verdict batch on two claims cannot lift one on the other's old evidence", async () => {
+    const h = await seeded(style);
+    await h.run("analyst", add({ id: "c2", text: "other", confidence: 0.5, origin: origin("analyst") }));
+    await h.run("challenger", write(claimVerdicts("challenger", [{ id: "c1", status: "red", reason: "r", evidence: ["e1"] }, { id: "c2", status: "red", reason: "r", evidence: ["e2"] }], { fetched: ["e1", "e2"] })));
+    const e = await rejection(() =>
+      h.run("challenger", write(claimVerdicts("challenger", [{ id: "c1", status: "green", reason: "g", evidence: ["e1"] }, { id: "c2", status: "green", reason: "g", evidence: ["e1"] }], { fetched: ["e1"] }))),
+    );
+    expect(e).toBeInstanceOf(Error); // c1 would be lifted on its own old evidence: the whole update is rejected
+    expect(await st(h)).toBe("red");
+  });
+});

@@ -103,4 +103,20 @@ describe.each(STYLES)("PostgreSQL (%s)", (style) => {
     await h.run("analyst", add({ id: "c2", text: "after", confidence: 0.4, origin: origin("analyst") }));
     expect(h.get(await h.claims(), "c2")).toBeDefined();
   });
+
+  // BROKEN: as in memory (replay.test.ts "time travel"): forking the thread from the checkpoint before the verdicts,
+  // a non-verifier node applies the captured green batch and the thread's head (in PostgreSQL) shows green.
+  it.fails("a fork from before the verdicts: a non-verifier's replay of a captured green batch does not green the thread", async () => {
+    const h = new Harness(style, { verifiers: ["challenger"] }, await saver(style));
+    await h.run("researcher", add(c1));
+    const before = (await h.graph.getState(h.cfg())).config;
+    await h.run("challenger", v("green", "f1"));
+    const sealed = h.lastBatch("challenger");
+    await h.run("challenger", v("red", "f2"));
+    h.route = ["sneaky"];
+    h.plan["sneaky"] = () => ({ claims: sealed });
+    await rejection(() => h.graph.invoke({}, before));
+    h.route = [];
+    expect(h.get(await h.claims(), "c1").status).not.toBe("green");
+  });
 });
