@@ -197,6 +197,8 @@ class Transaction {
   private readonly replaced = new Map<number, Claim>();
   /** Position → the version a verdict of this update first found it at. */
   private readonly judgedVersions = new Map<number, ClaimVersion>();
+  /** Seals of the verdict batches applied in this update: a batch applies once. */
+  private readonly appliedSeals = new Set<string>();
   private stamp: string | undefined;
 
   constructor(
@@ -622,6 +624,20 @@ class Transaction {
     // The version of each judged claim the batch was made on: as the claim stood before any
     // batch of this update changed it (two batches of one update judge the same version).
     const versions = positions.map((p) => this.judgedVersions.get(p) ?? versionOf(this.at(p)));
+    if (batch.seal !== undefined) {
+      const key = JSON.stringify(batch.seal);
+      if (this.appliedSeals.has(key)) {
+        throw new InvalidClaimError({
+          index,
+          claimId: batch.verdicts[0]?.id,
+          field: "seal",
+          expected: "a verdict batch that has not been applied already in this update (a sealed batch applies once)",
+          received: "a second copy of a batch applied earlier in this update",
+          verifier: batch.verifier,
+        });
+      }
+      this.appliedSeals.add(key);
+    }
     const sealed = this.context.sealedNow?.has(raw) ? true : this.authority(index, batch, positions, versions);
     if (sealed === "unconfirmed") {
       // Sealed under another key: a verdict saved by a process that died, re-applied here
@@ -822,7 +838,10 @@ function checkEvidence(
   verdict: { readonly status: string; readonly evidence: readonly string[] },
   fetched: ReadonlySet<string>,
 ): void {
-  const exists = (e: string) => fetched.has(e) || e === claim.origin.ref;
+  // Ids compare without surrounding whitespace, and a blank id is no evidence at all.
+  const ref = claim.origin.ref?.trim();
+  const found = new Set([...fetched].map((e) => e.trim()).filter((e) => e !== ""));
+  const exists = (e: string) => e.trim() !== "" && (found.has(e.trim()) || e.trim() === ref);
   const missing = verdict.evidence.filter((e) => !exists(e));
   if (verdict.evidence.length === 0 || missing.length > 0) {
     throw new InvalidClaimError({
@@ -837,8 +856,8 @@ function checkEvidence(
     });
   }
   const cited = new Set<string>();
-  for (const v of chainOf(claim)) for (const e of v.evidence) cited.add(e);
-  if (!verdict.evidence.some((e) => !cited.has(e))) {
+  for (const v of chainOf(claim)) for (const e of v.evidence) cited.add(e.trim());
+  if (!verdict.evidence.some((e) => !cited.has(e.trim()))) {
     throw new InvalidClaimError({
       index,
       claimId: claim.id,

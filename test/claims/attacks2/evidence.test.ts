@@ -58,17 +58,17 @@ describe.each(STYLES)("evidence rule (%s)", (style) => {
   // Whitespace / case variants that the verifier lists as fetched: is " e1" a new item? The docs define
   // evidence by id; a verifier can always fetch a new id, so these are checked only for not crashing, and
   // reported. Trailing whitespace that is trimmed to an earlier id must not count as new.
-  // BROKEN: a whitespace-only evidence id ("   ", listed as fetched) counts as new evidence and lifts red -> green
+  // Was broken (fixed since): a whitespace-only evidence id ("   ", listed as fetched) counts as new evidence and lifts red -> green
   // (the empty id "" is rejected; a whitespace-only claim text is rejected too).
-  it.fails("rejects: red(e1) -> green('   ') whitespace-only id fetched", async () => {
+  it("rejects: red(e1) -> green('   ') whitespace-only id fetched", async () => {
     const h = await seeded(style);
     const e = await route(h, [["red", ["e1"]], ["green", ["   "], ["   "]]]);
     expect(e).toBeInstanceOf(Error);
     expect(await st(h)).toBe("red");
   });
 
-  // BROKEN (arguable): evidence ids are not normalised: " e1 " (listed as fetched) counts as new after "e1" was cited.
-  it.fails("red(e1) -> green(' e1 ') fetched as ' e1 ': a padded copy of an already-cited id does not lift", async () => {
+  // Was broken (fixed since): evidence ids are not normalised: " e1 " (listed as fetched) counts as new after "e1" was cited.
+  it("red(e1) -> green(' e1 ') fetched as ' e1 ': a padded copy of an already-cited id does not lift", async () => {
     const h = await seeded(style);
     const e = await route(h, [["red", ["e1"]], ["green", [" e1 "], [" e1 "]]]);
     // Honest expectation: either rejected (same id) or blank-padded ids rejected outright.

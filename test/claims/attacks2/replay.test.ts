@@ -154,8 +154,8 @@ describe.each(STYLES)("replays (%s)", (style) => {
     });
   }
 
-  // BROKEN: the same sealed batch written twice in one update is applied twice (two verification records on c1).
-  it.fails("two copies of the same sealed batch in one update judge the same version: at most one applies", async () => {
+  // Was broken (fixed since): the same sealed batch written twice in one update is applied twice (two verification records on c1).
+  it("two copies of the same sealed batch in one update judge the same version: at most one applies", async () => {
     const h = await seeded(style);
     await h.run("researcher", add(c1), "B");
     await h.run("challenger", write(v("red", ["e1"])), "B");
