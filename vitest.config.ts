@@ -1,21 +1,19 @@
 import { defineConfig } from "vitest/config";
 
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+import { exactly, subpathsOf } from "./test/support/subpaths.js";
+
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** package.json `exports` is the one list of subpaths; each alias is derived from it (./dist/X.js → ./X.ts). */
+const manifest = JSON.parse(readFileSync(here("./package.json"), "utf8")) as { name: string; exports: Record<string, unknown> };
 
 export default defineConfig({
   resolve: {
     // Examples and README snippets import the public subpaths; tests run them against source.
-    alias: [
-      { find: /^langgraph-firebreak$/, replacement: here("./src/index.ts") },
-      { find: /^langgraph-firebreak\/nodes$/, replacement: here("./nodes/index.ts") },
-      { find: /^langgraph-firebreak\/checkpointers$/, replacement: here("./checkpointers/index.ts") },
-      { find: /^langgraph-firebreak\/tracing$/, replacement: here("./src/tracing/index.ts") },
-      { find: /^langgraph-firebreak\/chaos$/, replacement: here("./src/chaos/index.ts") },
-      { find: /^langgraph-firebreak\/testing$/, replacement: here("./src/testing/index.ts") },
-      { find: /^langgraph-firebreak\/breaker\/middleware$/, replacement: here("./src/breaker/middleware.ts") },
-    ],
+    alias: subpathsOf(manifest).map(({ specifier, source }) => ({ find: exactly(specifier), replacement: here(source) })),
   },
   test: {
     include: ["test/**/*.test.ts"],

@@ -27,10 +27,7 @@ export function publicSubpaths(exports: Record<string, unknown>): string[] {
   return Object.keys(exports).filter((s) => s !== "./package.json");
 }
 
-/** `"./nodes"` → `"langgraph-firebreak/nodes"`, `"."` → `"langgraph-firebreak"`. */
-export function specifierOf(name: string, subpath: string): string {
-  return subpath === "." ? name : `${name}/${subpath.slice(2)}`;
-}
+export { specifierOf } from "../support/subpaths.js";
 
 /** The consumer's dependencies on `names`, at the versions this repository develops against. */
 export function consumerDependencies(devDependencies: Record<string, string>, names: readonly string[]): Record<string, string> {

@@ -1,5 +1,13 @@
 import { build, type Metafile } from "esbuild";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+
+import { subpathsOf } from "../support/subpaths.js";
+
+const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  name: string;
+  exports: Record<string, unknown>;
+};
 
 /**
  * Reads the static import graph of an entry point with esbuild's metafile (bare packages
@@ -50,16 +58,8 @@ describe("package layout", () => {
   });
 
   it("has no import cycles between the package's own files", async () => {
-    const entries = [
-      "src/index.ts",
-      "nodes/index.ts",
-      "checkpointers/index.ts",
-      "src/testing/index.ts",
-      "src/tracing/index.ts",
-      "src/chaos/index.ts",
-      "src/breaker/middleware.ts",
-      "src/cli/main.ts",
-    ];
+    // Every subpath's source (from package.json exports) and the CLI's entry.
+    const entries = [...subpathsOf(manifest).map((s) => s.source.slice(2)), "src/cli/main.ts"];
     const graph = new Map<string, string[]>();
     for (const entry of entries) {
       const meta = await importGraph(entry);
