@@ -261,34 +261,49 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     };
     const streamFrom = async (index: number, info: AttemptInfo): Promise<AsyncIterable<BaseMessage>> =>
       this.variant.runnables[index]!.stream(messages, this.innerConfig(index, options, runManager, info));
+    const chunks =
+      this.resolved.stream === "buffer"
+        ? this.streamBuffered(messages, options, runManager, streamFrom)
+        : this.streamPassthrough(messages, options, runManager, streamFrom);
+    for await (const chunk of chunks) yield await emit(chunk);
+  }
 
-    if (this.resolved.stream === "buffer") {
-      const collected = new WeakMap<object, AIMessageChunk[]>();
-      const result = await this.breaker.run({
-        attempt: async (index, info) => {
-          const chunks: AIMessageChunk[] = [];
-          for await (const c of await streamFrom(index, info)) chunks.push(toAIMessageChunk(c));
-          const answer = concatChunks(chunks);
-          collected.set(answer, chunks);
-          return answer;
-        },
-        checks: this.variant.checks,
-        messages,
-        signal: options.signal,
-        onFailure: reportFailure(runManager),
-        onDecision: reportDecision(runManager, options),
-      });
-      const kept = collected.get(result.answer);
-      const chunks = kept && kept.length > 0 ? kept : [result.answer as AIMessageChunk];
-      for (let i = 0; i < chunks.length; i++) {
-        const chunk =
-          i === chunks.length - 1 ? toAIMessageChunk(chunks[i]!, { responseMetadata: outcomeMetadata(result) }) : chunks[i]!;
-        yield await emit(chunk);
-      }
-      return;
+  /** `stream: "buffer"`: every attempt is collected and checked whole; only the accepted answer's chunks leave. */
+  private async *streamBuffered(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager: CallbackManagerForLLMRun | undefined,
+    streamFrom: StreamFrom,
+  ): AsyncGenerator<AIMessageChunk> {
+    const collected = new WeakMap<object, AIMessageChunk[]>();
+    const result = await this.breaker.run({
+      attempt: async (index, info) => {
+        const chunks: AIMessageChunk[] = [];
+        for await (const c of await streamFrom(index, info)) chunks.push(toAIMessageChunk(c));
+        const answer = concatChunks(chunks);
+        collected.set(answer, chunks);
+        return answer;
+      },
+      checks: this.variant.checks,
+      messages,
+      signal: options.signal,
+      onFailure: reportFailure(runManager),
+      onDecision: reportDecision(runManager, options),
+    });
+    const kept = collected.get(result.answer);
+    const chunks = kept && kept.length > 0 ? kept : [result.answer as AIMessageChunk];
+    for (let i = 0; i < chunks.length; i++) {
+      yield i === chunks.length - 1 ? toAIMessageChunk(chunks[i]!, { responseMetadata: outcomeMetadata(result) }) : chunks[i]!;
     }
+  }
 
-    // Passthrough: tokens leave as they arrive; the checks run on the whole answer at the end.
+  /** `stream: "passthrough"`: tokens leave as they arrive; the checks run on the whole answer at the end. */
+  private async *streamPassthrough(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager: CallbackManagerForLLMRun | undefined,
+    streamFrom: StreamFrom,
+  ): AsyncGenerator<AIMessageChunk> {
     const queue = new StreamQueue<AIMessageChunk>();
     let pushed = false;
     let outcome: RunResult | undefined;
@@ -321,13 +336,11 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
     let lastId: string | undefined;
     for await (const chunk of queue) {
       lastId ??= chunk.id;
-      yield await emit(chunk);
+      yield chunk;
     }
     await done;
     if (outcome) {
-      yield await emit(
-        new AIMessageChunk({ content: "", ...(lastId ? { id: lastId } : {}), response_metadata: outcomeMetadata(outcome) }),
-      );
+      yield new AIMessageChunk({ content: "", ...(lastId ? { id: lastId } : {}), response_metadata: outcomeMetadata(outcome) });
     }
   }
 
@@ -493,6 +506,9 @@ function reportDecision(
 }
 
 /** The message text without `.text` (its content-block conversion costs more than the rest of the wrapper). */
+/** Opens the stream of provider `index` for one attempt. */
+type StreamFrom = (index: number, info: AttemptInfo) => Promise<AsyncIterable<BaseMessage>>;
+
 function textOf(message: AIMessageChunk): string {
   return typeof message.content === "string" ? message.content : answerText(message);
 }
