@@ -1,14 +1,9 @@
-import { FirebreakError, isFirebreakError, type FirebreakErrorCode } from "../src/errors.js";
+import { FirebreakError, hasFirebreakCode, isFirebreakError, type FirebreakErrorCode } from "../src/internal/errors.js";
 
-/** Codes a checkpointer error can carry. */
+/** Codes a checkpointer error can carry: one per subclass of {@link CheckpointerError}. */
 export type CheckpointerErrorCode = Extract<
   FirebreakErrorCode,
-  | "INVALID_OPTIONS"
-  | "CHECKPOINTER_UNREACHABLE"
-  | "CHECKPOINTER_AUTH"
-  | "CHECKPOINTER_SETUP"
-  | "THREAD_NOT_FOUND"
-  | "CHECKPOINT_NOT_FOUND"
+  "CHECKPOINTER_UNREACHABLE" | "CHECKPOINTER_AUTH" | "CHECKPOINTER_SETUP" | "THREAD_NOT_FOUND" | "CHECKPOINT_NOT_FOUND"
 >;
 
 /**
@@ -35,39 +30,119 @@ export type CheckpointerFaultReason =
   | "read-only";
 
 /**
- * Thrown by `langgraph-firebreak/checkpointers` when a database cannot be reached or
- * set up, a thread has no checkpoint, or a rollback target does not exist. The original
- * driver error, if any, is kept in `cause`; the message never includes a password.
+ * The family of errors thrown by `langgraph-firebreak/checkpointers` when a database cannot
+ * be reached or set up, a thread has no checkpoint, or a rollback target does not exist.
+ * Abstract: each code has its own subclass ({@link CheckpointerUnreachableError},
+ * {@link CheckpointerAuthError}, {@link CheckpointerSetupError}, {@link ThreadNotFoundError},
+ * {@link CheckpointNotFoundError}). The original driver error, if any, is kept in `cause`;
+ * the message never includes a password. Bad options are an `InvalidOptionsError`, not this.
  */
-export class CheckpointerError extends FirebreakError {
+export abstract class CheckpointerError extends FirebreakError {
   override name = "CheckpointerError";
-  declare readonly code: CheckpointerErrorCode;
   /** The finer cause, when known; see {@link CheckpointerFaultReason}. */
   readonly reason: CheckpointerFaultReason | undefined;
 
-  constructor(
-    code: CheckpointerErrorCode,
-    message: string,
-    options?: { cause?: unknown; reason?: CheckpointerFaultReason },
-  ) {
+  protected constructor(code: CheckpointerErrorCode, message: string, options?: CheckpointerErrorOptions) {
     super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.reason = options?.reason;
   }
 }
 
-/**
- * True when `error` is a firebreak error from the checkpointers (optionally with the given
- * `code`); works across duplicate installs, like `isFirebreakError`.
- */
-export function isCheckpointerError(error: unknown, code?: CheckpointerErrorCode): error is CheckpointerError {
-  return isFirebreakError(error) && CHECKPOINTER_CODES.has(error.code) && (code === undefined || error.code === code);
+/** The driver error and the finer reason a checkpointer error carries. */
+export interface CheckpointerErrorOptions {
+  /** The driver's or filesystem's own error. */
+  readonly cause?: unknown;
+  /** The finer reason, when known. */
+  readonly reason?: CheckpointerFaultReason;
 }
 
-const CHECKPOINTER_CODES: ReadonlySet<string> = new Set<CheckpointerErrorCode>([
-  "INVALID_OPTIONS",
-  "CHECKPOINTER_UNREACHABLE",
-  "CHECKPOINTER_AUTH",
-  "CHECKPOINTER_SETUP",
-  "THREAD_NOT_FOUND",
-  "CHECKPOINT_NOT_FOUND",
-]);
+/** Code `CHECKPOINTER_UNREACHABLE`: the database did not answer (timeout, refused, connection lost). Retry later or check the address. */
+export class CheckpointerUnreachableError extends CheckpointerError {
+  override name = "CheckpointerUnreachableError";
+  declare readonly code: "CHECKPOINTER_UNREACHABLE";
+  constructor(message: string, options?: CheckpointerErrorOptions) {
+    super("CHECKPOINTER_UNREACHABLE", message, options);
+  }
+}
+
+/** Code `CHECKPOINTER_AUTH`: the database refused the credentials or the role lacks a privilege. */
+export class CheckpointerAuthError extends CheckpointerError {
+  override name = "CheckpointerAuthError";
+  declare readonly code: "CHECKPOINTER_AUTH";
+  constructor(message: string, options?: CheckpointerErrorOptions) {
+    super("CHECKPOINTER_AUTH", message, options);
+  }
+}
+
+/** Code `CHECKPOINTER_SETUP`: tables, the data directory, a setup lock or a thread claim could not be prepared. */
+export class CheckpointerSetupError extends CheckpointerError {
+  override name = "CheckpointerSetupError";
+  declare readonly code: "CHECKPOINTER_SETUP";
+  constructor(message: string, options?: CheckpointerErrorOptions) {
+    super("CHECKPOINTER_SETUP", message, options);
+  }
+}
+
+/** Code `THREAD_NOT_FOUND`: the thread has no checkpoint (or the config names no thread). */
+export class ThreadNotFoundError extends CheckpointerError {
+  override name = "ThreadNotFoundError";
+  declare readonly code: "THREAD_NOT_FOUND";
+  constructor(message: string, options?: CheckpointerErrorOptions) {
+    super("THREAD_NOT_FOUND", message, options);
+  }
+}
+
+/** Code `CHECKPOINT_NOT_FOUND`: a rollback or fork target is not in the thread's history. */
+export class CheckpointNotFoundError extends CheckpointerError {
+  override name = "CheckpointNotFoundError";
+  declare readonly code: "CHECKPOINT_NOT_FOUND";
+  constructor(message: string, options?: CheckpointerErrorOptions) {
+    super("CHECKPOINT_NOT_FOUND", message, options);
+  }
+}
+
+const CLASSES = {
+  CHECKPOINTER_UNREACHABLE: CheckpointerUnreachableError,
+  CHECKPOINTER_AUTH: CheckpointerAuthError,
+  CHECKPOINTER_SETUP: CheckpointerSetupError,
+  THREAD_NOT_FOUND: ThreadNotFoundError,
+  CHECKPOINT_NOT_FOUND: CheckpointNotFoundError,
+} as const satisfies Record<CheckpointerErrorCode, new (message: string, options?: CheckpointerErrorOptions) => CheckpointerError>;
+
+/** The checkpointer error of class `code` (for code that classifies a fault, then throws it). */
+export function checkpointerError(code: CheckpointerErrorCode, message: string, options?: CheckpointerErrorOptions): CheckpointerError {
+  return new CLASSES[code](message, options);
+}
+
+/**
+ * True for any of the five checkpointer errors (optionally only the one with `code`), from
+ * any copy of the package. Never true for an `InvalidOptionsError`.
+ */
+export function isCheckpointerError(error: unknown, code?: CheckpointerErrorCode): error is CheckpointerError {
+  return isFirebreakError(error) && Object.hasOwn(CLASSES, error.code) && (code === undefined || error.code === code);
+}
+
+/** True for a {@link CheckpointerUnreachableError}, even one thrown by another copy of the package. */
+export function isCheckpointerUnreachableError(error: unknown): error is CheckpointerUnreachableError {
+  return hasFirebreakCode(error, "CHECKPOINTER_UNREACHABLE");
+}
+
+/** True for a {@link CheckpointerAuthError}, even one thrown by another copy of the package. */
+export function isCheckpointerAuthError(error: unknown): error is CheckpointerAuthError {
+  return hasFirebreakCode(error, "CHECKPOINTER_AUTH");
+}
+
+/** True for a {@link CheckpointerSetupError}, even one thrown by another copy of the package. */
+export function isCheckpointerSetupError(error: unknown): error is CheckpointerSetupError {
+  return hasFirebreakCode(error, "CHECKPOINTER_SETUP");
+}
+
+/** True for a {@link ThreadNotFoundError}, even one thrown by another copy of the package. */
+export function isThreadNotFoundError(error: unknown): error is ThreadNotFoundError {
+  return hasFirebreakCode(error, "THREAD_NOT_FOUND");
+}
+
+/** True for a {@link CheckpointNotFoundError}, even one thrown by another copy of the package. */
+export function isCheckpointNotFoundError(error: unknown): error is CheckpointNotFoundError {
+  return hasFirebreakCode(error, "CHECKPOINT_NOT_FOUND");
+}

@@ -1,4 +1,4 @@
-import { CheckpointerError, type CheckpointerErrorCode, type CheckpointerFaultReason } from "./checkpointer-error.js";
+import { checkpointerError, CheckpointerError, type CheckpointerErrorCode, type CheckpointerFaultReason } from "./checkpointer-error.js";
 import { redactText, redactUrl } from "./redact.js";
 
 /** Where a checkpointer was trying to connect, for error messages (never the password). */
@@ -108,7 +108,7 @@ export function toCheckpointerError(error: unknown, url: string, phase: Connecti
   const where = `PostgreSQL at ${target.address}`;
   const code = errorCode(error);
   const rawMessage = redactText(errorMessage(error), url);
-  const make = (errorCode: CheckpointerErrorCode, message: string, reason?: CheckpointerFaultReason) => new CheckpointerError(errorCode, redactText(message, url), { cause: error, ...(reason ? { reason } : {}) });
+  const make = (errorCode: CheckpointerErrorCode, message: string, reason?: CheckpointerFaultReason) => checkpointerError(errorCode, redactText(message, url), { cause: error, ...(reason ? { reason } : {}) });
 
   if (isConnectionLost(error)) {
     return make(

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { makeDirectory } from "./make-directory.js";
 import { dirname } from "node:path";
-import { CheckpointerError } from "./checkpointer-error.js";
+import { checkpointerError } from "./checkpointer-error.js";
 
 /** A held lock on an embedded data directory; `release()` removes the lock file. */
 export interface DataDirLock {
@@ -49,7 +49,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
       const owner = readOwner(path);
       if (owner !== undefined && isAlive(owner)) {
         const who = owner === process.pid ? "this process already has it open" : `process ${owner} has it open`;
-        throw new CheckpointerError(
+        throw checkpointerError(
           "CHECKPOINTER_SETUP",
           `The embedded checkpointer database at ${dataDir} is in use: ${who}. ` +
             `PGlite allows one process per data directory. Stop the other process (or close() ` +
@@ -74,7 +74,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
       },
     };
   }
-  throw new CheckpointerError(
+  throw checkpointerError(
     "CHECKPOINTER_SETUP",
     `Could not lock the embedded checkpointer database at ${dataDir}: ${path} keeps reappearing. ` +
       `Another process is starting on the same directory; retry, or give each process its own \`dataDir\`.`,

@@ -1,4 +1,4 @@
-import { CheckpointerError } from "./checkpointer-error.js";
+import { checkpointerError, type CheckpointerError } from "./checkpointer-error.js";
 import { describeConnectionUrl } from "./connection-errors.js";
 
 /**
@@ -33,7 +33,7 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () =
 /** The error of a statement that got no answer in time (`reason: "timeout"`). */
 export function deadlineError(url: string, ms: number, option: string): CheckpointerError {
   const target = describeConnectionUrl(url);
-  return new CheckpointerError(
+  return checkpointerError(
     "CHECKPOINTER_UNREACHABLE",
     `The checkpointer database at ${target.address} did not answer a checkpoint statement within ` +
       `${ms} ms (\`${option}\`): the network or a pooler in between stalled, or the server is overloaded. ` +

@@ -1,6 +1,6 @@
 import { makeDirectory } from "./make-directory.js";
 import type { Checkpointer, ResolvedCheckpointerOptions } from "./checkpointer.js";
-import { CheckpointerError } from "./checkpointer-error.js";
+import { checkpointerError, CheckpointerError } from "./checkpointer-error.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { FIREBREAK_DURABILITY } from "./durability.js";
 import { probeDataDir, toFsCheckpointerError } from "./fs-errors.js";
@@ -23,7 +23,7 @@ async function importEmbeddedPeer<T>(specifier: string, load: () => Promise<T>):
     const code = (error as { code?: unknown } | null)?.code;
     const message = error instanceof Error ? error.message : "";
     if ((code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && message.includes(`'${specifier}'`)) {
-      throw new CheckpointerError(
+      throw checkpointerError(
         "CHECKPOINTER_SETUP",
         `The embedded checkpointer (used when no DATABASE_URL or url is given) needs the optional peer ` +
           `dependency "${specifier}", which is not installed. Run: npm install ${EMBEDDED_PEERS} ` +
@@ -111,7 +111,7 @@ export async function openEmbedded(options: ResolvedCheckpointerOptions): Promis
     const probed = probeDataDir(dataDir);
     const probedError = probed && toFsCheckpointerError(Object.assign(probed, { cause: error }), dataDir, doing);
     if (probedError) throw probedError;
-    throw new CheckpointerError(
+    throw checkpointerError(
       "CHECKPOINTER_SETUP",
       `${doing} the embedded checkpointer database at ${dataDir} failed: ` +
         `${error instanceof Error ? error.message : String(error)}. ` +

@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, statfsSync } from "node:fs";
 import { join } from "node:path";
-import { CheckpointerError, type CheckpointerFaultReason } from "./checkpointer-error.js";
+import { checkpointerError, type CheckpointerError, type CheckpointerFaultReason } from "./checkpointer-error.js";
 
 /** errno names (Node) and numbers (Emscripten's FS inside PGlite) → what they mean. */
 const FS_FAULTS: Record<string, { reason: CheckpointerFaultReason; what: string; fix: string }> = {
@@ -69,7 +69,7 @@ export function toFsCheckpointerError(error: unknown, dataDir: string, doing: st
   if (code === undefined) return undefined;
   const fault = FS_FAULTS[code]!;
   const path = typeof (error as { path?: unknown }).path === "string" ? (error as { path: string }).path : dataDir;
-  return new CheckpointerError(
+  return checkpointerError(
     "CHECKPOINTER_SETUP",
     `${doing} the embedded checkpointer database at ${dataDir} failed: ${fault.what} (${code}` +
       `${path === dataDir ? "" : ` on ${path}`}). To fix it, ${fault.fix}. Or set DATABASE_URL to use a PostgreSQL server.`,

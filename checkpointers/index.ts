@@ -11,9 +11,20 @@
  */
 export type { Checkpointer, CheckpointerBackend, CreateCheckpointerOptions } from "./checkpointer.js";
 export {
+  CheckpointerAuthError,
   CheckpointerError,
+  CheckpointerSetupError,
+  CheckpointerUnreachableError,
+  CheckpointNotFoundError,
+  isCheckpointerAuthError,
   isCheckpointerError,
+  isCheckpointerSetupError,
+  isCheckpointerUnreachableError,
+  isCheckpointNotFoundError,
+  isThreadNotFoundError,
+  ThreadNotFoundError,
   type CheckpointerErrorCode,
+  type CheckpointerErrorOptions,
   type CheckpointerFaultReason,
 } from "./checkpointer-error.js";
 export { BranchSafePostgresSaver } from "./branch-safe-saver.js";

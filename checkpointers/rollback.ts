@@ -1,6 +1,6 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StateSnapshot } from "@langchain/langgraph";
-import { CheckpointerError } from "./checkpointer-error.js";
+import { checkpointerError } from "./checkpointer-error.js";
 import type { CheckpointedGraph } from "./graph-like.js";
 import { requireThreadId } from "./threads.js";
 
@@ -71,7 +71,7 @@ export async function rollbackTo(
     }
   }
   if (found === undefined) {
-    throw new CheckpointerError(
+    throw checkpointerError(
       "CHECKPOINT_NOT_FOUND",
       seen === 0
         ? `rollbackTo: thread "${threadId}" has no checkpoints, so there is no ${describeTarget(target)}. ` +

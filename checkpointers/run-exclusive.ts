@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { isGraphBubbleUp, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Checkpointer } from "./checkpointer.js";
-import { CheckpointerError } from "./checkpointer-error.js";
+import { InvalidOptionsError } from "../src/internal/options-schema.js";
+import { checkpointerError, CheckpointerError } from "./checkpointer-error.js";
 import { durableConfig, type FIREBREAK_DURABILITY } from "./durability.js";
 import { MAX_TIMER_MS } from "./options-schema.js";
 import { claimLease, releaseLease, renewLease } from "./thread-lease.js";
@@ -44,19 +45,21 @@ export async function runExclusive<T>(
 ): Promise<T> {
   const leaseMs = options.leaseMs ?? 30_000;
   if (!Number.isInteger(leaseMs) || leaseMs < 300 || leaseMs > MAX_TIMER_MS) {
-    throw new CheckpointerError(
-      "INVALID_OPTIONS",
-      `runExclusive: leaseMs must be a whole number of milliseconds from 300 to ${MAX_TIMER_MS}, got ${String(leaseMs)}.`,
-    );
+    const allowed = `a whole number of milliseconds from 300 to ${MAX_TIMER_MS}`;
+    throw new InvalidOptionsError("runExclusive", [{ option: "leaseMs", received: String(leaseMs), allowed }], {
+      message: `runExclusive: leaseMs must be ${allowed}, got ${String(leaseMs)}.`,
+    });
   }
   if (typeof threadId !== "string" || threadId === "") {
-    throw new CheckpointerError("INVALID_OPTIONS", "runExclusive: threadId must be a non-empty string.");
+    throw new InvalidOptionsError("runExclusive", [{ option: "threadId", received: JSON.stringify(threadId) ?? typeof threadId, allowed: "a non-empty string" }], {
+      message: "runExclusive: threadId must be a non-empty string.",
+    });
   }
   const { pool, schema } = checkpointer;
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const holder = await claimLease(pool, schema, threadId, owner, leaseMs);
   if (holder) {
-    throw new CheckpointerError(
+    throw checkpointerError(
       "CHECKPOINTER_SETUP",
       `Thread "${threadId}" already has a run in flight (${holder.owner}, claimed until ` +
         `${holder.expiresAt.toISOString()}). Wait for that run to finish and resume then; if its process died, ` +
@@ -73,7 +76,7 @@ export async function runExclusive<T>(
     const age = Date.now() - lastRenewedAt;
     if (age > leaseMs / 2) {
       abort.abort(
-        new CheckpointerError(
+        checkpointerError(
           "CHECKPOINTER_UNREACHABLE",
           `runExclusive: the claim on thread "${threadId}" could not be renewed for ${age} ms; the run was ` +
             `aborted before another process could take the thread over. Resume it once the database answers.`,
@@ -91,7 +94,7 @@ export async function runExclusive<T>(
         if (held) lastRenewedAt = sentAt;
         else {
           abort.abort(
-            new CheckpointerError("CHECKPOINTER_SETUP", `runExclusive: lost the claim on thread "${threadId}".`, {
+            checkpointerError("CHECKPOINTER_SETUP", `runExclusive: lost the claim on thread "${threadId}".`, {
               reason: "thread-busy",
             }),
           );

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { CheckpointerError } from "./checkpointer-error.js";
+import { checkpointerError } from "./checkpointer-error.js";
 import { describeConnectionUrl, toCheckpointerError } from "./connection-errors.js";
 import { deadlineError, withDeadline } from "./deadline.js";
 import { destroyClient } from "./guarded-pool.js";
@@ -52,7 +52,7 @@ export async function withSetupLock(options: SetupLockOptions, setup: () => Prom
       const { rows } = await query("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [key]);
       if (rows[0]?.ok === true) break;
       if (Date.now() >= deadline) {
-        throw new CheckpointerError(
+        throw checkpointerError(
           "CHECKPOINTER_SETUP",
           `Waited ${setupLockTimeoutMs} ms (\`setupLockTimeoutMs\`) for the setup lock of schema "${schema}" on ` +
             `PostgreSQL at ${describeConnectionUrl(url).address}: another session holds it (a process migrating ` +

@@ -1,17 +1,17 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StateSnapshot } from "@langchain/langgraph";
-import { CheckpointerError } from "./checkpointer-error.js";
+import { InvalidOptionsError } from "../src/internal/options-schema.js";
+import { checkpointerError } from "./checkpointer-error.js";
 import { type CheckpointedGraph, threadIdOf } from "./graph-like.js";
 
-/** Throws `INVALID_OPTIONS` when the config names no `thread_id`; returns it otherwise. */
+/** Throws an `InvalidOptionsError` (`INVALID_OPTIONS`) when the config names no `thread_id`; returns it otherwise. */
 export function requireThreadId(config: RunnableConfig, caller: string): string {
   const threadId = threadIdOf(config);
   if (threadId === undefined || threadId === "") {
-    throw new CheckpointerError(
-      "INVALID_OPTIONS",
-      `${caller}: the config has no configurable.thread_id. Pass durableConfig("<thread id>") ` +
+    throw new InvalidOptionsError(caller, [{ option: "config.configurable.thread_id", received: JSON.stringify(threadId) ?? "undefined", allowed: "a non-empty string" }], {
+      message: `${caller}: the config has no configurable.thread_id. Pass durableConfig("<thread id>") ` +
         `or { configurable: { thread_id } }.`,
-    );
+    });
   }
   return threadId;
 }
@@ -33,7 +33,7 @@ export async function assertThreadExists(graph: CheckpointedGraph, config: Runna
   const snapshot = await graph.getState(config);
   if (snapshot.createdAt === undefined && snapshot.config.configurable?.["checkpoint_id"] === undefined) {
     const checkpointId = config.configurable?.["checkpoint_id"];
-    throw new CheckpointerError(
+    throw checkpointerError(
       "THREAD_NOT_FOUND",
       `Thread "${threadId}"${checkpointId ? ` has no checkpoint "${String(checkpointId)}"` : " has no checkpoint"} ` +
         `in this checkpointer, so there is nothing to resume. Check the thread id (and that you ` +

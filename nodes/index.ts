@@ -28,7 +28,7 @@ export type { ChallengeRequest, ChallengeResult, ClaimUnderReview, EvidenceItem 
 export { VERDICTS, VerdictReplySchema, type Verdict, type VerdictReply, type ClaimJudgement } from "./challenger/verdict-schema.js";
 export { createBicrGuard, type BicrGuard, type BicrGuardInfo } from "./bicr/create-bicr-guard.js";
 export { guardNode, type GuardNodeOptions } from "./bicr/guard-node.js";
-export { GuardExhaustedError, isGuardExhaustedError } from "./bicr/guard-errors.js";
+export { GuardExhaustedError, InvalidResumeError, isGuardExhaustedError, isInvalidResumeError } from "./bicr/guard-errors.js";
 export { BICR_EVENT, type BicrStage, type BicrEventPayload } from "./bicr/guard-events.js";
 export { GUARD_FEEDBACK_KEY, readGuardFeedback, renderFeedback } from "./bicr/guard-feedback.js";
 export { GUARD_RECORDS_KEY, guardRecordsChannel } from "./bicr/guard-record.js";

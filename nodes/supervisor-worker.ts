@@ -12,7 +12,7 @@ import {
 } from "@langchain/langgraph";
 import { z } from "zod";
 import { claimsChannel } from "../src/claims/index.js";
-import { FirebreakError } from "../src/internal/errors.js";
+import { InvalidOutputError } from "../src/internal/invalid-output-error.js";
 import { fn, integer, parseOptions, retryPolicy, strict, text } from "../src/internal/options-schema.js";
 import { guardRecordsChannel } from "./bicr/guard-record.js";
 
@@ -180,8 +180,8 @@ export function createSupervisorWorkerGraph(options: SupervisorWorkerOptions) {
     }
     const { next, reason } = await route(state, config);
     if (!targets.includes(next)) {
-      throw new FirebreakError(
-        "INVALID_OPTIONS",
+      throw new InvalidOutputError(
+        { source: "supervisor", expected: `one of ${targets.join(", ")}`, received: JSON.stringify(next) },
         `Supervisor chose "${next}", which is not a worker of this graph; expected one of ${targets.join(", ")}. Check the supervisor's prompt or router.`,
       );
     }

@@ -5,10 +5,9 @@
  */
 import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { z } from "zod/v4";
-import { FirebreakError } from "../../src/internal/errors.js";
 import { readIntent } from "../challenger/intent.js";
 import { isChannelClaim } from "./guard-claims.js";
-import { GuardExhaustedError } from "./guard-errors.js";
+import { GuardExhaustedError, InvalidResumeError } from "./guard-errors.js";
 import { emitBicr } from "./guard-events.js";
 import { producerName, type ResolvedGuard } from "./guard-options.js";
 import { guardRecord } from "./guard-record.js";
@@ -31,11 +30,7 @@ export function parseResume(value: unknown, producer: string): EscalationResume 
   } catch {
     shown = String(value);
   }
-  throw new FirebreakError(
-    "INVALID_OPTIONS",
-    `Guard on node "${producer}": the escalation was resumed with ${shown}, which is not an answer. Resume with ` +
-      `new Command({ resume: { action: "approve" } }), { action: "reject" } or { action: "edit", update: { … } } (optional reason, by).`,
-  );
+  throw new InvalidResumeError(producer, shown);
 }
 
 /** The evidence packet a human reviews. */

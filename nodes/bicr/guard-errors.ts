@@ -1,4 +1,4 @@
-import { FirebreakError, isFirebreakError } from "../../src/internal/errors.js";
+import { FirebreakError, hasFirebreakCode } from "../../src/internal/errors.js";
 import type { GuardRecord } from "./guard-types.js";
 
 /**
@@ -30,5 +30,33 @@ export class GuardExhaustedError extends FirebreakError {
 
 /** True for a {@link GuardExhaustedError}, even one thrown by another copy of the package. */
 export function isGuardExhaustedError(error: unknown): error is GuardExhaustedError {
-  return isFirebreakError(error) && error.code === "GUARD_EXHAUSTED";
+  return hasFirebreakCode(error, "GUARD_EXHAUSTED");
+}
+
+/**
+ * Code `INVALID_RESUME`: an escalated guard was resumed with a value that is not an answer
+ * (`{ action: "approve" | "reject" | "edit", … }`). The escalation is still pending: resume
+ * the same thread again with a valid answer.
+ */
+export class InvalidResumeError extends FirebreakError {
+  override name = "InvalidResumeError";
+  /** The guarded producer node whose escalation was resumed. */
+  readonly node: string;
+  /** A short rendering of the value received. */
+  readonly received: string;
+
+  constructor(node: string, received: string) {
+    super(
+      "INVALID_RESUME",
+      `Guard on node "${node}": the escalation was resumed with ${received}, which is not an answer. Resume with ` +
+        `new Command({ resume: { action: "approve" } }), { action: "reject" } or { action: "edit", update: { … } } (optional reason, by).`,
+    );
+    this.node = node;
+    this.received = received;
+  }
+}
+
+/** True for an {@link InvalidResumeError}, even one thrown by another copy of the package. */
+export function isInvalidResumeError(error: unknown): error is InvalidResumeError {
+  return hasFirebreakCode(error, "INVALID_RESUME");
 }

@@ -1,7 +1,6 @@
 import type { StateGraph } from "@langchain/langgraph";
-import { FirebreakError } from "../../src/internal/errors.js";
 import { analyzeTopology } from "../../src/topology/index.js";
-import { parseOptions } from "../../src/internal/options-schema.js";
+import { InvalidOptionsError, parseOptions } from "../../src/internal/options-schema.js";
 import { quote } from "../../src/internal/quote.js";
 import { createBicrGuard } from "./create-bicr-guard.js";
 import { GuardNodeOptionsSchema } from "./guard-options.js";
@@ -44,11 +43,15 @@ export function guardNode<B extends StateGraph<any, any, any, any, any, any, any
   const spec = nodes?.[name];
   if (spec === undefined) {
     const known = Object.keys(nodes ?? {}).join(", ") || "(none)";
-    throw new FirebreakError("INVALID_OPTIONS", `guardNode: no node ${quote(name)} in this builder (nodes: ${known.length > 200 ? `${known.slice(0, 199)}…` : known}); add the producer with addNode first, then guard it.`);
+    throw new InvalidOptionsError("guardNode", [{ option: "name", received: quote(name), allowed: "the name of a node already added to the builder" }], {
+      message: `guardNode: no node ${quote(name)} in this builder (nodes: ${known.length > 200 ? `${known.slice(0, 199)}…` : known}); add the producer with addNode first, then guard it.`,
+    });
   }
   const existing = (spec.metadata?.["firebreak"] ?? {}) as Record<string, unknown>;
   if (typeof existing["guard"] === "object" && existing["guard"] !== null) {
-    throw new FirebreakError("INVALID_OPTIONS", `guardNode: node ${quote(name)} is already guarded; guard it once.`);
+    throw new InvalidOptionsError("guardNode", [{ option: "name", received: quote(name), allowed: "a node not guarded yet" }], {
+      message: `guardNode: node ${quote(name)} is already guarded; guard it once.`,
+    });
   }
   const producerRetryPolicy = options.producerRetryPolicy ?? spec.retryPolicy;
   const guard = createBicrGuard({

@@ -7,7 +7,7 @@
  */
 import { Annotation } from "@langchain/langgraph";
 import type { ClaimsOptions } from "../../src/claims/index.js";
-import { FirebreakError } from "../../src/internal/errors.js";
+import { InvalidOptionsError } from "../../src/internal/options-schema.js";
 import type { ChallengeResult } from "../challenger/types.js";
 import type { AttemptRecord, BufferedClaim, EscalationResume, GuardFeedback, ParentStateSource } from "./guard-types.js";
 import type { HeldEvent } from "./isolate.js";
@@ -81,14 +81,16 @@ export function parentKeysOf(source: ParentStateSource, where: string): string[]
     else if (typeof s["shape"] === "object" && s["shape"] !== null) keys = Object.keys(s["shape"] as object);
   }
   if (keys === undefined || keys.length === 0 || keys.some((k) => typeof k !== "string" || k.length === 0)) {
-    throw new FirebreakError(
-      "INVALID_OPTIONS",
-      `${where}: \`state\` must describe the parent graph's state (an Annotation.Root, a zod object, a StateSchema, the StateGraph builder, or its key list); got ${describe(source)}.`,
-    );
+    const allowed = "an Annotation.Root, a zod object, a StateSchema, the StateGraph builder, or its key list";
+    throw new InvalidOptionsError(where, [{ option: "state", received: describe(source), allowed }], {
+      message: `${where}: \`state\` must describe the parent graph's state (${allowed}); got ${describe(source)}.`,
+    });
   }
   const clash = keys.find((k) => (PRIVATE_KEYS as readonly string[]).includes(k) || (GUARD_NODES as readonly string[]).includes(k));
   if (clash !== undefined) {
-    throw new FirebreakError("INVALID_OPTIONS", `${where}: the parent state key "${clash}" clashes with a name the guard uses internally; rename that key.`);
+    throw new InvalidOptionsError(where, [{ option: "state", received: `a key "${clash}"`, allowed: "keys other than the guard's internal names" }], {
+      message: `${where}: the parent state key "${clash}" clashes with a name the guard uses internally; rename that key.`,
+    });
   }
   return keys;
 }

@@ -11,7 +11,7 @@ import { Command, isCommand, Overwrite, Send } from "@langchain/langgraph";
 import type { Claim } from "../../src/claims/claim-schema.js";
 import { positionOf } from "../../src/claims/claims-index.js";
 import { isClaimVerdicts } from "../../src/claims/verdicts.js";
-import { FirebreakError } from "../../src/internal/errors.js";
+import { InvalidOutputError } from "../../src/internal/invalid-output-error.js";
 import { asList, messageId, messageText, messageType, type ClaimKeys } from "./guard-claims.js";
 import type { BufferedClaim } from "./guard-types.js";
 
@@ -33,9 +33,10 @@ export function readProducerOutput(raw: unknown, name: string): ProducerOutput {
   if (raw === null || raw === undefined) return { update: {}, goto: [], toParent: false };
   if (isCommand(raw)) return fromCommand(raw as Command, false);
   if (typeof raw !== "object" || Array.isArray(raw)) {
-    throw new FirebreakError(
-      "INVALID_OPTIONS",
-      `Guard on node "${name}": the producer must return an update object or a Command, got ${Array.isArray(raw) ? "an array" : typeof raw}.`,
+    const received = Array.isArray(raw) ? "an array" : typeof raw;
+    throw new InvalidOutputError(
+      { source: name, expected: "an update object, a Command, or nothing", received },
+      `Guard on node "${name}": the producer must return an update object or a Command, got ${received}.`,
     );
   }
   return { update: raw as Record<string, unknown>, goto: [], toParent: false };

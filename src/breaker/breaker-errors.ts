@@ -5,7 +5,7 @@
  * and `code`, never on the message. Errors the breaker does not own (a 400 from the
  * provider, the caller's abort, LangGraph control flow) are rethrown as they are.
  */
-import { FirebreakError, isFirebreakError } from "../internal/errors.js";
+import { FirebreakError, hasFirebreakCode } from "../internal/errors.js";
 import type { AttemptFailure, ProviderStatus } from "./types.js";
 
 /**
@@ -64,12 +64,12 @@ export class FailoverExhaustedError extends FirebreakError {
 
 /** True for a {@link CircuitOpenError} (nothing was sent), from any copy of the package. */
 export function isCircuitOpenError(error: unknown): error is CircuitOpenError {
-  return isFirebreakError(error) && error.code === "BROKEN_CIRCUIT";
+  return hasFirebreakCode(error, "BROKEN_CIRCUIT");
 }
 
 /** True for a {@link FailoverExhaustedError} (the call was sent and failed), from any copy of the package. */
 export function isFailoverExhaustedError(error: unknown): error is FailoverExhaustedError {
-  return isFirebreakError(error) && error.code === "CALL_FAILED" && Array.isArray((error as { failures?: unknown }).failures);
+  return hasFirebreakCode(error, "CALL_FAILED");
 }
 
 function describeStates(providers: readonly ProviderStatus[]): string {

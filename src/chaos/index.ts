@@ -38,6 +38,7 @@ export {
   type InjectFaultsOptions,
 } from "./inject-faults.js";
 export { pickHubOrLeaf, type TargetResolution } from "./targets.js";
+export { ChaosError, isChaosError } from "./chaos-error.js";
 export {
   ProviderFaultChatModel,
   ProviderFaultError,

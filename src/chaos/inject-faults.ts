@@ -7,7 +7,7 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { RunnableLambda } from "@langchain/core/runnables";
 import type { StateGraph } from "@langchain/langgraph";
-import { FirebreakError } from "../internal/errors.js";
+import { ChaosError } from "./chaos-error.js";
 import { applyOutputFault } from "./apply-fault.js";
 import {
   createChaosRun,
@@ -174,8 +174,7 @@ export function injectedFaults(builder: object): readonly InjectedFault[] {
 export function cloneBuilder<B extends AnyStateGraph>(builder: B): B {
   const source = builder as unknown as Record<string, unknown>;
   if (typeof source.nodes !== "object" || source.nodes === null || !(source.edges instanceof Set)) {
-    throw new FirebreakError(
-      "CHAOS",
+    throw new ChaosError(
       "injectFaults: expected an uncompiled StateGraph (with `nodes` and `edges`); for a compiled graph pass `compiled.builder`.",
     );
   }

@@ -14,7 +14,7 @@ import {
 } from "@langchain/core/language_models/chat_models";
 import { AIMessageChunk, type AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
-import { FirebreakError } from "../internal/errors.js";
+import { InvalidOptionsError } from "../internal/options-schema.js";
 import { chaosRng, currentChaosRun } from "./chaos-run.js";
 import type { ProviderErrorKind } from "./fault-plan.js";
 import { invalidOption, parseOptions } from "../internal/options-schema.js";
@@ -132,7 +132,9 @@ export class ProviderFaultChatModel extends BaseChatModel {
   override bindTools(tools: BindToolsInput[], kwargs?: Partial<BaseChatModelCallOptions>): ProviderFaultChatModel {
     const bind = (this.inner as { bindTools?: BaseChatModel["bindTools"] }).bindTools;
     if (typeof bind !== "function") {
-      throw new FirebreakError("INVALID_OPTIONS", `withProviderFaults: the wrapped model "${this.fields.label}" does not support bindTools.`);
+      throw new InvalidOptionsError("withProviderFaults", [{ option: "model", received: `"${this.fields.label}" (no bindTools)`, allowed: "a chat model with bindTools" }], {
+        message: `withProviderFaults: the wrapped model "${this.fields.label}" does not support bindTools; wrap a tool-capable chat model.`,
+      });
     }
     const bound = bind.call(this.inner, tools, kwargs) as unknown as BaseChatModel;
     return new ProviderFaultChatModel({ ...this.fields, inner: bound });

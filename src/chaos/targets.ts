@@ -3,7 +3,7 @@
  * builder, through the topology analysis (roles and the principal eigenvector).
  */
 import { analyzeTopology, extractTopology, type Topology, type TopologyReport } from "../topology/index.js";
-import { FirebreakError } from "../internal/errors.js";
+import { ChaosError } from "./chaos-error.js";
 import type { FaultTarget } from "./fault-plan.js";
 
 /** How topology targets are resolved. */
@@ -24,7 +24,7 @@ export function pickHubOrLeaf(which: "hub" | "leaf", topology: Topology, report?
   const roleOf = new Map(topology.nodes.map((n) => [n.id, n.role]));
   const seeds = [...analysis.seeds];
   if (seeds.length === 0) {
-    throw new FirebreakError("CHAOS", `Cannot pick the ${which}: the topology has no nodes.`);
+    throw new ChaosError(`Cannot pick the ${which}: the topology has no nodes.`);
   }
   const positive = seeds.filter((s) => s.score > 0);
   const key = positive.length > 0 ? (s: (typeof seeds)[number]) => s.score : (s: (typeof seeds)[number]) => s.reach;
@@ -50,8 +50,7 @@ export function resolveTargets(builder: object, targets: readonly FaultTarget[],
     if (typeof target === "string" || "node" in target) {
       const name = typeof target === "string" ? target : target.node;
       if (!nodes.includes(name)) {
-        throw new FirebreakError(
-          "CHAOS",
+        throw new ChaosError(
           `Fault target "${name}" is not a node of the graph; nodes: ${nodes.join(", ")}. Use a node name, "hub", "leaf" or { role }.`,
         );
       }
@@ -62,8 +61,7 @@ export function resolveTargets(builder: object, targets: readonly FaultTarget[],
       .nodes.filter((n) => n.role === target.role && nodes.includes(n.id))
       .map((n) => n.id);
     if (matched.length === 0) {
-      throw new FirebreakError(
-        "CHAOS",
+      throw new ChaosError(
         `Fault target { role: "${target.role}" } matches no node; declare roles with addNode(name, fn, { metadata: firebreakRole("${target.role}") }).`,
       );
     }

@@ -1,8 +1,8 @@
 /** A command-line usage problem: the CLI prints the message and exits with code 2. */
-import { FirebreakError } from "../internal/errors.js";
+import { FirebreakError, hasFirebreakCode } from "../internal/errors.js";
 
 /**
- * Wrong arguments, a missing module or export: exit code 2. `graph` is the `<module>:<export>`
+ * Code `USAGE`: wrong command-line arguments, a missing module or export: exit code 2. `graph` is the `<module>:<export>`
  * the message already names (a load error); an option error gets it from {@link forGraph}.
  */
 export class UsageError extends FirebreakError {
@@ -11,9 +11,14 @@ export class UsageError extends FirebreakError {
   readonly graph: string | undefined;
 
   constructor(message: string, graph?: string) {
-    super("INVALID_OPTIONS", graph === undefined ? message : `${graph}: ${message}`);
+    super("USAGE", graph === undefined ? message : `${graph}: ${message}`);
     this.graph = graph;
   }
+}
+
+/** True for a {@link UsageError}, even one thrown by another copy of the package. */
+export function isUsageError(error: unknown): error is UsageError {
+  return hasFirebreakCode(error, "USAGE");
 }
 
 /**

@@ -5,6 +5,9 @@
 /** Every code the pack throws, listed once; `FirebreakErrorCode` is derived from it. */
 export const FIREBREAK_ERROR_CODES = [
   "INVALID_OPTIONS",
+  "INVALID_OUTPUT",
+  "INVALID_RESUME",
+  "USAGE",
   "CHECKPOINTER_UNREACHABLE",
   "CHECKPOINTER_AUTH",
   "CHECKPOINTER_SETUP",
@@ -26,7 +29,10 @@ export type FirebreakErrorCode = (typeof FIREBREAK_ERROR_CODES)[number];
 
 const FIREBREAK_ERROR = Symbol.for("langgraph-firebreak.error");
 
-/** Base class of every error thrown by langgraph-firebreak. */
+/**
+ * Base class of every error thrown by langgraph-firebreak. Each code has exactly one
+ * subclass (and one `isX` guard); throw the subclass, never this base with a bare code.
+ */
 export class FirebreakError extends Error {
   readonly [FIREBREAK_ERROR] = true;
   override name = "FirebreakError";
@@ -45,4 +51,12 @@ export function isFirebreakError(error: unknown): error is FirebreakError {
     error !== null &&
     (error as Record<symbol, unknown>)[FIREBREAK_ERROR] === true
   );
+}
+
+/**
+ * True for a firebreak error (from any copy of the package) carrying `code`: the one test
+ * every `isX` guard is built on (the brand, then the code; no duck typing).
+ */
+export function hasFirebreakCode<C extends FirebreakErrorCode>(error: unknown, code: C): error is FirebreakError & { readonly code: C } {
+  return isFirebreakError(error) && error.code === code;
 }

@@ -17,7 +17,7 @@
  * ```
  */
 import { z } from "zod";
-import { FirebreakError, isFirebreakError } from "./errors.js";
+import { FirebreakError, hasFirebreakCode } from "./errors.js";
 import { quote } from "./quote.js";
 
 /** Longest delay Node's timers honour, in milliseconds (2³¹−1, about 24.8 days). */
@@ -48,10 +48,18 @@ export class InvalidOptionsError extends FirebreakError {
   /** The problems found, the first {@link MAX_OPTION_PROBLEMS} of them (the message counts them all). */
   readonly problems: readonly OptionProblem[];
 
-  constructor(where: string, problems: readonly OptionProblem[]) {
+  /**
+   * `where` names the factory or function (`withSemanticBreaker`), `problems` what is wrong.
+   * `options.message` replaces the generated message where a call site says more (what to do).
+   */
+  constructor(where: string, problems: readonly OptionProblem[], options?: { readonly message?: string; readonly cause?: unknown }) {
     const first = problems[0] ?? { option: "options", received: "?", allowed: "valid options" };
     const more = problems.length > 1 ? ` (+${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
-    super("INVALID_OPTIONS", `${where}: ${first.option} received ${first.received}; allowed: ${first.allowed}.${more}`);
+    super(
+      "INVALID_OPTIONS",
+      options?.message ?? `${where}: ${first.option} received ${first.received}; allowed: ${first.allowed}.${more}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.option = first.option;
     this.received = first.received;
     this.allowed = first.allowed;
@@ -61,7 +69,7 @@ export class InvalidOptionsError extends FirebreakError {
 
 /** True for an {@link InvalidOptionsError}, even one thrown by another copy of the package. */
 export function isInvalidOptionsError(error: unknown): error is InvalidOptionsError {
-  return isFirebreakError(error) && error.code === "INVALID_OPTIONS" && Array.isArray((error as { problems?: unknown }).problems);
+  return hasFirebreakCode(error, "INVALID_OPTIONS");
 }
 
 /**

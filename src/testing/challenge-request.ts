@@ -6,7 +6,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { CHALLENGER_TAGS } from "../../nodes/challenger/challenger-prompt.js";
 import type { ClaimUnderReview, EvidenceItem } from "../../nodes/challenger/types.js";
-import { FirebreakError } from "../internal/errors.js";
+import { InvalidOptionsError } from "../internal/options-schema.js";
 
 /** The challenger's request, as its model received it. */
 export interface ReadChallengeRequest {
@@ -38,10 +38,9 @@ export function readChallengeRequest(messages: readonly BaseMessage[]): ReadChal
   const intent = block(text, CHALLENGER_TAGS.intent);
   const claims = block(text, CHALLENGER_TAGS.claims);
   if (intent === undefined || claims === undefined || !Array.isArray(claims.value)) {
-    throw new FirebreakError(
-      "INVALID_OPTIONS",
-      `readChallengeRequest: the last message is not a challenger prompt (no <${CHALLENGER_TAGS.claims}> block); pass the messages your scripted judge received.`,
-    );
+    throw new InvalidOptionsError("readChallengeRequest", [{ option: "messages", received: "a last message without the challenger's blocks", allowed: "the messages a challenger sent its model" }], {
+      message: `readChallengeRequest: the last message is not a challenger prompt (no <${CHALLENGER_TAGS.claims}> block); pass the messages your scripted judge received.`,
+    });
   }
   const evidence = block(text, CHALLENGER_TAGS.evidence);
   return {

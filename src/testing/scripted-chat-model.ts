@@ -7,7 +7,7 @@ import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
 import { ChatGenerationChunk } from "@langchain/core/outputs";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
-import { FirebreakError } from "../internal/errors.js";
+import { InvalidOptionsError } from "../internal/options-schema.js";
 
 /** One reply of a scripted model. */
 export type ScriptedReply =
@@ -146,15 +146,16 @@ export class ScriptedChatModel extends BaseChatModel {
     if (typeof this.script === "function") return this.script(ctx);
     const steps = this.script;
     if (steps.length === 0) {
-      throw new FirebreakError("INVALID_OPTIONS", `Scripted model "${this.label}" has an empty script: give it at least one reply.`);
+      throw new InvalidOptionsError("ScriptedChatModel", [{ option: "script", received: "[]", allowed: "at least one reply" }], {
+        message: `Scripted model "${this.label}" has an empty script: give it at least one reply.`,
+      });
     }
     let index = ctx.call;
     if (index >= steps.length) {
       if (this.whenExhausted === "throw") {
-        throw new FirebreakError(
-          "INVALID_OPTIONS",
-          `Scripted model "${this.label}" was called ${index + 1} times but its script has ${steps.length} replies: add replies or set whenExhausted.`,
-        );
+        throw new InvalidOptionsError("ScriptedChatModel", [{ option: "script", received: `${steps.length} replies`, allowed: `at least ${index + 1} replies, or whenExhausted "repeat-last" | "loop"` }], {
+          message: `Scripted model "${this.label}" was called ${index + 1} times but its script has ${steps.length} replies: add replies or set whenExhausted.`,
+        });
       }
       index = this.whenExhausted === "loop" ? index % steps.length : steps.length - 1;
     }

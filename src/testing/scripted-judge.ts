@@ -6,7 +6,7 @@
 import type { ClaimUnderReview } from "../../nodes/challenger/types.js";
 import type { Verdict } from "../../nodes/challenger/verdict-schema.js";
 import { VERDICT_FUNCTION } from "../../nodes/challenger/challenger-prompt.js";
-import { FirebreakError } from "../internal/errors.js";
+import { InvalidOptionsError } from "../internal/options-schema.js";
 import { readChallengeRequest, type ReadChallengeRequest } from "./challenge-request.js";
 import { ScriptedChatModel } from "./scripted-chat-model.js";
 
@@ -35,7 +35,9 @@ export interface ScriptedJudgeModelOptions {
  */
 export function scriptedJudge(rule: JudgeRule, options: ScriptedJudgeModelOptions = {}): ScriptedChatModel {
   if (typeof rule !== "function") {
-    throw new FirebreakError("INVALID_OPTIONS", `scriptedJudge: rule must be a function (claim, request) => "green" | "yellow" | "red"; received ${typeof rule}.`);
+    throw new InvalidOptionsError("scriptedJudge", [{ option: "rule", received: typeof rule, allowed: 'a function (claim, request) => "green" | "yellow" | "red"' }], {
+      message: `scriptedJudge: rule must be a function (claim, request) => "green" | "yellow" | "red"; received ${typeof rule}.`,
+    });
   }
   return new ScriptedChatModel({
     label: options.label ?? "scripted judge",

@@ -1,6 +1,6 @@
 import type { ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { FirebreakError } from "../internal/errors.js";
+import { TracingError } from "./tracing-error.js";
 
 /** A backend spans are exported to, as named in failure reports. */
 export type TracingBackend = "otlp" | "langfuse" | "in-memory" | "custom";
@@ -9,19 +9,18 @@ export type TracingBackend = "otlp" | "langfuse" | "in-memory" | "custom";
 export class FailureReporter {
   private readonly reported = new Set<TracingBackend>();
 
-  constructor(private readonly onError: (error: FirebreakError) => void) {}
+  constructor(private readonly onError: (error: TracingError) => void) {}
 
   /** Reports `cause` for `backend` unless that backend already reported a failure. */
   report(backend: TracingBackend, target: string, cause: unknown): void {
     if (this.reported.has(backend)) return;
     this.reported.add(backend);
     const reason = cause instanceof Error ? cause.message : String(cause);
-    const error = new FirebreakError(
-      "TRACING",
+    const error = new TracingError(
       `Tracing: export to ${backend} (${target}) failed: ${reason || "unknown error"}. ` +
         "Spans of this run may be lost; the application keeps running. Check that the collector is up and the endpoint and keys are right. " +
         "Further failures of this backend are not reported.",
-      { cause },
+      { cause, backend },
     );
     try {
       this.onError(error);

@@ -1,4 +1,4 @@
-import { FirebreakError } from "../internal/errors.js";
+import { TracingError } from "./tracing-error.js";
 
 /**
  * Imports an optional peer dependency of `langgraph-firebreak/tracing` on first use, and
@@ -10,8 +10,7 @@ export async function loadPeer<T>(load: () => Promise<T>, specifier: string, fea
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
-      throw new FirebreakError(
-        "TRACING",
+      throw new TracingError(
         `setupTracing: ${feature} needs the optional peer dependency "${specifier}", which is not installed. Run: npm install ${specifier}`,
         { cause: error },
       );

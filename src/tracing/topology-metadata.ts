@@ -1,4 +1,4 @@
-import { FirebreakError } from "../internal/errors.js";
+import { InvalidOptionsError } from "../internal/options-schema.js";
 import { FIREBREAK_PREFIX } from "../internal/events.js";
 import {
   analyzeTopology,
@@ -69,10 +69,9 @@ export function topologyMetadata(graph: unknown, options?: AnalyzeTopologyOption
   return metadata;
 }
 
-function notAGraph(value: unknown): FirebreakError {
+function notAGraph(value: unknown): InvalidOptionsError {
   const shown = value === null ? "null" : typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value;
-  return new FirebreakError(
-    "INVALID_OPTIONS",
-    `topologyMetadata: expected a StateGraph, a compiled graph or a topology, got ${shown}. Pass the graph you invoke (e.g. builder.compile()).`,
-  );
+  return new InvalidOptionsError("topologyMetadata", [{ option: "graph", received: shown, allowed: "a StateGraph, a compiled graph or a topology" }], {
+    message: `topologyMetadata: expected a StateGraph, a compiled graph or a topology, got ${shown}. Pass the graph you invoke (e.g. builder.compile()).`,
+  });
 }

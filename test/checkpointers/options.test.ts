@@ -7,6 +7,7 @@ import {
   isCheckpointerError,
 } from "../../checkpointers/index.js";
 import { resolveCheckpointerOptions } from "../../checkpointers/options-schema.js";
+import { isInvalidOptionsError } from "../../src/errors.js";
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -23,7 +24,8 @@ async function rejection(options: unknown) {
 
 async function expectInvalid(options: unknown, ...fragments: string[]) {
   const error = await rejection(options);
-  expect(isCheckpointerError(error, "INVALID_OPTIONS")).toBe(true);
+  expect(isInvalidOptionsError(error)).toBe(true);
+  expect(isCheckpointerError(error)).toBe(false);
   for (const f of fragments) expect(error.message).toContain(f);
   return error;
 }

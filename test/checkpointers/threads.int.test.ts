@@ -9,6 +9,7 @@ import {
 } from "../../checkpointers/index.js";
 import { checkpointerBackends, uniqueName } from "../support/backends.js";
 import { linearGraph } from "../support/graphs.js";
+import { isInvalidOptionsError } from "../../src/errors.js";
 
 async function history(graph: { getStateHistory: (c: ReturnType<typeof durableConfig>) => AsyncIterableIterator<StateSnapshot> }, threadId: string) {
   const out: StateSnapshot[] = [];
@@ -61,9 +62,10 @@ describe.each(checkpointerBackends())("threads on $name", (backend) => {
       expect((error as Error).message).toMatch(/check the thread id/i);
     });
 
-    it("throws INVALID_OPTIONS when the config has no thread id", async () => {
+    it("throws an InvalidOptionsError (not a checkpointer error) when the config has no thread id", async () => {
       const error = await assertThreadExists(compile(), {}).catch((e: unknown) => e);
-      expect(isCheckpointerError(error, "INVALID_OPTIONS")).toBe(true);
+      expect(isInvalidOptionsError(error)).toBe(true);
+      expect(isCheckpointerError(error)).toBe(false);
     });
   });
 
