@@ -71,8 +71,54 @@ function wholeNumber(flag: string, raw: string): number {
  * ```
  */
 export async function runPrune(argv: readonly string[], io: PruneIo = {}): Promise<number> {
-  // Whatever this command prints passes through the redaction: a URL given in the wrong place
-  // (a positional argument, a flag's value) is quoted back without its password.
+  const { stdout, stderr } = await redactingIo(argv, io);
+  let values: PruneValues;
+  try {
+    ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: PRUNE_OPTIONS }));
+  } catch (error) {
+    stderr(`firebreak prune: ${error instanceof Error ? error.message : String(error)}\nRun "firebreak prune --help".\n`);
+    return 2;
+  }
+  if (values.help) {
+    stdout(PRUNE_HELP);
+    return 0;
+  }
+  let request: PruneRequest;
+  try {
+    request = pruneRequest(values);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    stderr(`firebreak prune: ${error.message}\n`);
+    return 2;
+  }
+  return prune(request, values.json === true, stdout, stderr);
+}
+
+const PRUNE_OPTIONS = {
+  "keep-last": { type: "string" },
+  "idle-ttl": { type: "string" },
+  "batch-size": { type: "string" },
+  url: { type: "string" },
+  schema: { type: "string" },
+  embedded: { type: "boolean" },
+  "data-dir": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type PruneValues = ReturnType<typeof parseArgs<{ options: typeof PRUNE_OPTIONS; strict: true; allowPositionals: false }>>["values"];
+
+/** What to delete and from which database. */
+interface PruneRequest {
+  readonly retention: { keepLast?: number; idleTtlMs?: number; batchSize?: number };
+  readonly target: CreateCheckpointerOptions;
+}
+
+/**
+ * stdout and stderr writers that pass everything through the redaction: a URL given in the
+ * wrong place (a positional argument, a flag's value) is quoted back without its password.
+ */
+async function redactingIo(argv: readonly string[], io: PruneIo): Promise<{ stdout: (text: string) => void; stderr: (text: string) => void }> {
   const { redactText } = await import("../../checkpointers/redact.js");
   const urls = [...argv.filter((a) => a.includes("://") || /password=/i.test(a)), process.env["DATABASE_URL"]];
   // Also any user:password part or password parameter in the text, cut short or not.
@@ -83,70 +129,48 @@ export async function runPrune(argv: readonly string[], io: PruneIo = {}): Promi
       .replace(/((?:ssl)?(?:password|passwd|pass)=)[^&\s"']+/gi, "$1***");
   const rawOut = io.stdout ?? ((text: string) => void process.stdout.write(text));
   const rawErr = io.stderr ?? ((text: string) => void process.stderr.write(text));
-  const stdout = (text: string) => rawOut(redact(text));
-  const stderr = (text: string) => rawErr(redact(text));
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        "keep-last": { type: "string" },
-        "idle-ttl": { type: "string" },
-        "batch-size": { type: "string" },
-        url: { type: "string" },
-        schema: { type: "string" },
-        embedded: { type: "boolean" },
-        "data-dir": { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    stderr(`firebreak prune: ${error instanceof Error ? error.message : String(error)}\nRun "firebreak prune --help".\n`);
-    return 2;
-  }
-  if (values.help) {
-    stdout(PRUNE_HELP);
-    return 0;
-  }
-  let retention: { keepLast?: number; idleTtlMs?: number; batchSize?: number };
-  let target: CreateCheckpointerOptions;
-  try {
-    retention = {
-      ...(values["keep-last"] !== undefined ? { keepLast: wholeNumber("--keep-last", values["keep-last"]) } : {}),
-      ...(values["idle-ttl"] !== undefined ? { idleTtlMs: parseDuration("--idle-ttl", values["idle-ttl"]) } : {}),
-      ...(values["batch-size"] !== undefined ? { batchSize: wholeNumber("--batch-size", values["batch-size"]) } : {}),
-    };
-    if (retention.keepLast === undefined && retention.idleTtlMs === undefined) {
-      throw new UsageError('Give --keep-last <n>, --idle-ttl <duration>, or both (see "firebreak prune --help").');
-    }
-    if (values.embedded && values.url !== undefined) throw new UsageError("Choose one of --url and --embedded.");
-    if (values["data-dir"] !== undefined && !values.embedded) throw new UsageError("--data-dir goes with --embedded.");
-    target = {
-      ...(values.url !== undefined ? { url: values.url } : {}),
-      ...(values.embedded ? { backend: "embedded" as const } : {}),
-      ...(values["data-dir"] !== undefined ? { dataDir: values["data-dir"] } : {}),
-      ...(values.schema !== undefined ? { schema: values.schema } : {}),
-      log: () => {},
-    };
-    if (!values.embedded && values.url === undefined && !process.env["DATABASE_URL"]?.trim()) {
-      throw new UsageError("No database: pass --url <postgres-url>, set DATABASE_URL, or pass --embedded.");
-    }
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    stderr(`firebreak prune: ${error.message}\n`);
-    return 2;
-  }
+  return { stdout: (text) => rawOut(redact(text)), stderr: (text) => rawErr(redact(text)) };
+}
 
+/** The retention and database the flags ask for; throws a {@link UsageError} when they do not fit together. */
+function pruneRequest(values: PruneValues): PruneRequest {
+  const retention = {
+    ...(values["keep-last"] !== undefined ? { keepLast: wholeNumber("--keep-last", values["keep-last"]) } : {}),
+    ...(values["idle-ttl"] !== undefined ? { idleTtlMs: parseDuration("--idle-ttl", values["idle-ttl"]) } : {}),
+    ...(values["batch-size"] !== undefined ? { batchSize: wholeNumber("--batch-size", values["batch-size"]) } : {}),
+  };
+  if (retention.keepLast === undefined && retention.idleTtlMs === undefined) {
+    throw new UsageError('Give --keep-last <n>, --idle-ttl <duration>, or both (see "firebreak prune --help").');
+  }
+  if (values.embedded && values.url !== undefined) throw new UsageError("Choose one of --url and --embedded.");
+  if (values["data-dir"] !== undefined && !values.embedded) throw new UsageError("--data-dir goes with --embedded.");
+  const target: CreateCheckpointerOptions = {
+    ...(values.url !== undefined ? { url: values.url } : {}),
+    ...(values.embedded ? { backend: "embedded" as const } : {}),
+    ...(values["data-dir"] !== undefined ? { dataDir: values["data-dir"] } : {}),
+    ...(values.schema !== undefined ? { schema: values.schema } : {}),
+    log: () => {},
+  };
+  if (!values.embedded && values.url === undefined && !process.env["DATABASE_URL"]?.trim()) {
+    throw new UsageError("No database: pass --url <postgres-url>, set DATABASE_URL, or pass --embedded.");
+  }
+  return { retention, target };
+}
+
+/** Connects, prunes and reports; exit code 0 done, 1 the database failed, 2 bad options. */
+async function prune(
+  { retention, target }: PruneRequest,
+  json: boolean,
+  stdout: (text: string) => void,
+  stderr: (text: string) => void,
+): Promise<number> {
   const { createCheckpointer } = await import("../../checkpointers/create-checkpointer.js");
   const { pruneCheckpoints } = await import("../../checkpointers/prune.js");
   try {
     const cp = await createCheckpointer(target);
     try {
       const result = await pruneCheckpoints(cp, retention);
-      if (values.json) {
+      if (json) {
         stdout(`${JSON.stringify({ database: cp.describe(), ...retention, ...result }, null, 2)}\n`);
       } else {
         stdout(

@@ -64,6 +64,29 @@ export function leavesGroup(g: IndexedGraph, groups: Groups, a: number, e: numbe
  */
 export function collapseGroups(g: IndexedGraph, groups: Groups, collapse: Uint8Array): { graph: IndexedGraph; rep: Int32Array } {
   if (!changes(g, groups, collapse)) return { graph: g, rep: groups.of === groups.members ? groups.of : Int32Array.from({ length: g.n }, (_, i) => i) };
+  const { rep, ids, nodes } = collapsedNodes(g, groups, collapse);
+  const n = ids.length;
+  const edges = collapsedEdges(g, groups, collapse, rep, n);
+  const index = new Map<string, number>();
+  const graph: IndexedGraph = {
+    n,
+    ids,
+    nodes,
+    get index() {
+      if (index.size === 0) for (let i = 0; i < n; i++) index.set(ids[i]!, i);
+      return index;
+    },
+    ...edges,
+  };
+  return { graph, rep };
+}
+
+/** The nodes after collapsing (a marked group becomes one node at its first member's place) and `rep`. */
+function collapsedNodes(
+  g: IndexedGraph,
+  groups: Groups,
+  collapse: Uint8Array,
+): { rep: Int32Array; ids: string[]; nodes: IndexedGraph["nodes"][number][] } {
   const rep = new Int32Array(g.n).fill(-1);
   const groupRep = new Int32Array(groups.names.length).fill(-1);
   const ids: string[] = [];
@@ -83,7 +106,14 @@ export function collapseGroups(g: IndexedGraph, groups: Groups, collapse: Uint8A
       nodes.push(g.nodes[i]!);
     }
   }
-  const n = ids.length;
+  return { rep, ids, nodes };
+}
+
+type EdgeArrays = Pick<IndexedGraph, "outStart" | "outTarget" | "outBeta" | "inStart" | "inSource" | "inEdge" | "selfLoop">;
+
+/** The edges mapped through `rep` (edges inside a collapsed group dropped), in both CSR directions. */
+function collapsedEdges(g: IndexedGraph, groups: Groups, collapse: Uint8Array, rep: Int32Array, n: number): EdgeArrays {
+  const dropped = (i: number, s: number, t: number) => s === t && collapse[groups.of[i]!] === 1;
   const outDeg = new Int32Array(n);
   const inDeg = new Int32Array(n);
   let m = 0;
@@ -91,7 +121,7 @@ export function collapseGroups(g: IndexedGraph, groups: Groups, collapse: Uint8A
     const s = rep[i]!;
     for (let e = g.outStart[i]!; e < g.outStart[i + 1]!; e++) {
       const t = rep[g.outTarget[e]!]!;
-      if (s === t && collapse[groups.of[i]!] === 1) continue;
+      if (dropped(i, s, t)) continue;
       outDeg[s]!++;
       inDeg[t]!++;
       m++;
@@ -114,7 +144,7 @@ export function collapseGroups(g: IndexedGraph, groups: Groups, collapse: Uint8A
     const s = rep[i]!;
     for (let e = g.outStart[i]!; e < g.outStart[i + 1]!; e++) {
       const t = rep[g.outTarget[e]!]!;
-      if (s === t && collapse[groups.of[i]!] === 1) continue;
+      if (dropped(i, s, t)) continue;
       const o = outFill[s]!++;
       outTarget[o] = t;
       outBeta[o] = g.outBeta[e]!;
@@ -124,24 +154,7 @@ export function collapseGroups(g: IndexedGraph, groups: Groups, collapse: Uint8A
       if (s === t) selfLoop[s] = 1;
     }
   }
-  const index = new Map<string, number>();
-  const graph: IndexedGraph = {
-    n,
-    ids,
-    nodes,
-    get index() {
-      if (index.size === 0) for (let i = 0; i < n; i++) index.set(ids[i]!, i);
-      return index;
-    },
-    outStart,
-    outTarget,
-    outBeta,
-    inStart,
-    inSource,
-    inEdge,
-    selfLoop,
-  };
-  return { graph, rep };
+  return { outStart, outTarget, outBeta, inStart, inSource, inEdge, selfLoop };
 }
 
 /** Whether collapsing changes anything (a marked group of several nodes, or a marked node not yet a guard). */

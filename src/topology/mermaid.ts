@@ -28,11 +28,26 @@ export function topologyToMermaid(
   report?: TopologyReport,
   options: MermaidOptions = {},
 ): string {
-  const highlightCycles = options.highlightCycles ?? true;
-  const highlightGuards = options.highlightGuards ?? true;
+  const ids = mermaidIds();
+  const marks = highlights(report, options);
+  const lines: string[] = ["%%{init: {'flowchart': {'curve': 'linear'}}}%%", "graph TD;"];
+  lines.push("\t__start__([<p>__start__</p>]):::first");
+  for (const node of topology.nodes) {
+    const label = escapeLabel(node.id);
+    const detail = node.role === "agent" ? "" : `<hr/><small><em>${node.guard ? "guard" : node.role}</em></small>`;
+    lines.push(`\t${ids.of(node.id)}("${label}${detail}")`);
+  }
+  lines.push("\t__end__([<p>__end__</p>]):::last");
+  const links = drawEdges(topology, ids.of, marks, lines);
+  lines.push(...styleLines(topology, ids, marks, links));
+  return `${lines.join("\n")}\n`;
+}
+
+/** Mermaid ids for node names: sanitised, unique, stable in the order first asked for. */
+function mermaidIds(): { of: (name: string) => string; has: (name: string) => boolean } {
   const ids = new Map<string, string>();
   const used = new Set<string>(["__start__", "__end__"]);
-  const idOf = (name: string) => {
+  const of = (name: string) => {
     let id = ids.get(name);
     if (id === undefined) {
       const base = name.replace(/[^A-Za-z0-9_]/g, "_") || "node";
@@ -43,31 +58,41 @@ export function topologyToMermaid(
     }
     return id;
   };
+  return { of, has: (name) => ids.has(name) };
+}
 
+/** What the report asks to highlight: each node's cyclic component, recommended guard nodes and edges. */
+interface Highlights {
+  readonly cyclic: ReadonlyMap<string, number>;
+  readonly recommended: ReadonlySet<string>;
+  readonly recommendedEdges: ReadonlySet<string>;
+}
+
+function highlights(report: TopologyReport | undefined, options: MermaidOptions): Highlights {
   const cyclic = new Map<string, number>();
-  if (report && highlightCycles) {
+  if (report && (options.highlightCycles ?? true)) {
     report.components.forEach((c, k) => {
       for (const n of c.nodes) cyclic.set(n, k);
     });
   }
   const recommended = new Set<string>();
   const recommendedEdges = new Set<string>();
-  if (report?.guards && highlightGuards) {
+  if (report?.guards && (options.highlightGuards ?? true)) {
     for (const r of report.guards.recommended) {
       if (r.node) recommended.add(r.at ?? r.node);
       if (r.edge) recommendedEdges.add(`${r.edge[0]}\u0000${r.edge[1]}`);
     }
   }
+  return { cyclic, recommended, recommendedEdges };
+}
 
-  const lines: string[] = ["%%{init: {'flowchart': {'curve': 'linear'}}}%%", "graph TD;"];
-  lines.push("\t__start__([<p>__start__</p>]):::first");
-  for (const node of topology.nodes) {
-    const label = escapeLabel(node.id);
-    const detail = node.role === "agent" ? "" : `<hr/><small><em>${node.guard ? "guard" : node.role}</em></small>`;
-    lines.push(`\t${idOf(node.id)}("${label}${detail}")`);
-  }
-  lines.push("\t__end__([<p>__end__</p>]):::last");
-
+/** Appends the entry, edge and exit links; returns the link numbers to colour. */
+function drawEdges(
+  topology: Topology,
+  idOf: (name: string) => string,
+  marks: Highlights,
+  lines: string[],
+): { cycleLinks: number[]; guardLinks: number[] } {
   const cycleLinks: number[] = [];
   const guardLinks: number[] = [];
   let link = 0;
@@ -79,24 +104,35 @@ export function topologyToMermaid(
     const arrow = e.kind === "direct" || e.kind === "fan-in" ? "-->" : e.kind === "unknown" || e.kind === "read" ? "-. ? .->" : "-.->";
     const label = e.kind === "send" ? "|Send|" : e.kind === "handoff" ? "|handoff|" : "";
     lines.push(`\t${idOf(e.source)} ${arrow}${label} ${idOf(e.target)};`);
-    const cs = cyclic.get(e.source);
-    if (cs !== undefined && cs === cyclic.get(e.target)) cycleLinks.push(link);
-    if (recommendedEdges.has(`${e.source}\u0000${e.target}`)) guardLinks.push(link);
+    const cs = marks.cyclic.get(e.source);
+    if (cs !== undefined && cs === marks.cyclic.get(e.target)) cycleLinks.push(link);
+    if (marks.recommendedEdges.has(`${e.source}\u0000${e.target}`)) guardLinks.push(link);
     link++;
   }
   for (const exit of topology.exits) {
     lines.push(`\t${idOf(exit)} --> __end__;`);
     link++;
   }
+  return { cycleLinks, guardLinks };
+}
 
-  lines.push("\tclassDef default fill:#f2f0ff,line-height:1.2;");
-  lines.push("\tclassDef first fill-opacity:0;");
-  lines.push("\tclassDef last fill:#bfb6fc;");
-  const cycleNodes = topology.nodes.filter((n) => cyclic.has(n.id) && !recommended.has(n.id)).map((n) => idOf(n.id));
+/** The class definitions and link styles. */
+function styleLines(
+  topology: Topology,
+  ids: ReturnType<typeof mermaidIds>,
+  marks: Highlights,
+  links: { cycleLinks: number[]; guardLinks: number[] },
+): string[] {
+  const lines = [
+    "\tclassDef default fill:#f2f0ff,line-height:1.2;",
+    "\tclassDef first fill-opacity:0;",
+    "\tclassDef last fill:#bfb6fc;",
+  ];
+  const cycleNodes = topology.nodes.filter((n) => marks.cyclic.has(n.id) && !marks.recommended.has(n.id)).map((n) => ids.of(n.id));
   const checked = topology.nodes
     .filter((n) => n.guard || n.role === "verifier" || n.role === "human")
-    .map((n) => idOf(n.id));
-  const guardNodes = [...recommended].filter((n) => ids.has(n)).map((n) => idOf(n));
+    .map((n) => ids.of(n.id));
+  const guardNodes = [...marks.recommended].filter((n) => ids.has(n)).map((n) => ids.of(n));
   if (cycleNodes.length > 0) {
     lines.push("\tclassDef cycle stroke:#d9480f,stroke-width:2px;");
     lines.push(`\tclass ${cycleNodes.join(",")} cycle;`);
@@ -109,9 +145,9 @@ export function topologyToMermaid(
     lines.push("\tclassDef recommendedGuard fill:#ffe066,stroke:#e67700,stroke-width:3px;");
     lines.push(`\tclass ${guardNodes.join(",")} recommendedGuard;`);
   }
-  if (cycleLinks.length > 0) lines.push(`\tlinkStyle ${cycleLinks.join(",")} stroke:#d9480f,stroke-width:2px;`);
-  if (guardLinks.length > 0) lines.push(`\tlinkStyle ${guardLinks.join(",")} stroke:#e67700,stroke-width:4px;`);
-  return `${lines.join("\n")}\n`;
+  if (links.cycleLinks.length > 0) lines.push(`\tlinkStyle ${links.cycleLinks.join(",")} stroke:#d9480f,stroke-width:2px;`);
+  if (links.guardLinks.length > 0) lines.push(`\tlinkStyle ${links.guardLinks.join(",")} stroke:#e67700,stroke-width:4px;`);
+  return lines;
 }
 
 function escapeLabel(text: string): string {

@@ -77,60 +77,99 @@ export function analyzeRelayDepth(topology: Topology, options: RelayDepthOptions
  */
 export function relayIndexed(g: IndexedGraph, options: RelayDepthOptions = {}, all?: Components): RelayReport {
   const limit = normaliseLimit(options.maxRelayDepth);
-  const n = g.n;
   const kinds = g.nodes.map(kindOf);
-  const inH = new Uint8Array(n);
+  const comps = passThroughComponents(g, kinds, all);
+  const agents = agentsPerComponent(kinds, comps);
+  const { unboundedCycles, selfLoops } = cyclicRelays(g, comps, agents);
+  if (unboundedCycles.length > 0) {
+    return { limit, depth: "unbounded", path: unboundedCycles[0]!, ok: false, unboundedCycles, selfLoops };
+  }
+  const chains = longestChains(g, comps, agents.count);
+  const end = chainEnd(g, kinds, comps, chains.best);
+  const path = end.comp >= 0 ? chainPath(g, kinds, comps, agents.first, chains.viaEdge, end) : [];
+  if (end.guard >= 0) path.push(end.guard);
+  return {
+    limit,
+    depth: end.depth,
+    path: path.map((i) => g.ids[i]!),
+    ok: end.depth <= limit,
+    unboundedCycles: [],
+    selfLoops,
+  };
+}
+
+/** The strongly connected components of the subgraph of agents and pass-through nodes. */
+function passThroughComponents(g: IndexedGraph, kinds: readonly Kind[], all?: Components): Components {
+  const inH = new Uint8Array(g.n);
   let everyNode = true;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < g.n; i++) {
     if (kinds[i] === "agent" || kinds[i] === "pass") inH[i] = 1;
     else everyNode = false;
   }
-  const comps = everyNode && all ? all : stronglyConnectedComponents(n, g.outStart, g.outTarget, inH);
+  return everyNode && all ? all : stronglyConnectedComponents(g.n, g.outStart, g.outTarget, inH);
+}
 
-  const agentsIn = new Int32Array(comps.count);
-  const firstAgent = new Int32Array(comps.count).fill(-1);
-  const secondAgent = new Int32Array(comps.count).fill(-1);
-  for (let i = 0; i < n; i++) {
+/** Per component: how many agents it holds, and its first two agents (-1 when none). */
+interface ComponentAgents {
+  readonly count: Int32Array;
+  readonly first: Int32Array;
+  readonly second: Int32Array;
+}
+
+function agentsPerComponent(kinds: readonly Kind[], comps: Components): ComponentAgents {
+  const count = new Int32Array(comps.count);
+  const first = new Int32Array(comps.count).fill(-1);
+  const second = new Int32Array(comps.count).fill(-1);
+  for (let i = 0; i < kinds.length; i++) {
     const c = comps.comp[i]!;
     if (c < 0 || kinds[i] !== "agent") continue;
-    agentsIn[c]!++;
-    if (firstAgent[c] === -1) firstAgent[c] = i;
-    else if (secondAgent[c] === -1) secondAgent[c] = i;
+    count[c]!++;
+    if (first[c] === -1) first[c] = i;
+    else if (second[c] === -1) second[c] = i;
   }
+  return { count, first, second };
+}
 
+/**
+ * Cyclic components: one through two or more agents is an unbounded relay (reported as a cycle
+ * through its first two agents, shortest first); one through a single agent is its self-loop.
+ */
+function cyclicRelays(g: IndexedGraph, comps: Components, agents: ComponentAgents): { unboundedCycles: string[][]; selfLoops: string[] } {
   const unboundedCycles: string[][] = [];
   const selfLoops: string[] = [];
   for (let c = 0; c < comps.count; c++) {
     const size = comps.start[c + 1]! - comps.start[c]!;
     const cyclic = size > 1 || g.selfLoop[comps.members[comps.start[c]!]!] === 1;
     if (!cyclic) continue;
-    if (agentsIn[c]! >= 2) {
-      const a = firstAgent[c]!;
-      const b = secondAgent[c]!;
+    if (agents.count[c]! >= 2) {
+      const a = agents.first[c]!;
+      const b = agents.second[c]!;
       const there = shortestPath(g, comps.comp, c, a, b);
       const back = shortestPath(g, comps.comp, c, b, a);
       unboundedCycles.push([...there, ...back.slice(1, -1)].map((i) => g.ids[i]!));
-    } else if (agentsIn[c] === 1) {
-      selfLoops.push(g.ids[firstAgent[c]!]!);
+    } else if (agents.count[c] === 1) {
+      selfLoops.push(g.ids[agents.first[c]!]!);
     }
   }
-  if (unboundedCycles.length > 0) {
-    unboundedCycles.sort((x, y) => x.length - y.length);
-    return { limit, depth: "unbounded", path: unboundedCycles[0]!, ok: false, unboundedCycles, selfLoops };
-  }
+  unboundedCycles.sort((x, y) => x.length - y.length);
+  return { unboundedCycles, selfLoops };
+}
 
-  // Longest chain over the condensation of the pass-through subgraph. Components are
-  // numbered sinks first, so iterate from the highest number (sources) down.
+/**
+ * Longest chain (in agents) ending in each component, over the condensation of the
+ * pass-through subgraph, and the in-edge slot it enters by (-1 for a chain's start).
+ */
+function longestChains(g: IndexedGraph, comps: Components, agentsIn: Int32Array): { best: Int32Array; viaEdge: Int32Array } {
   const best = new Int32Array(comps.count);
-  const viaEdge = new Int32Array(comps.count).fill(-1); // in-edge slot used to enter c
+  const viaEdge = new Int32Array(comps.count).fill(-1);
+  // Components are numbered sinks first, so iterate from the highest number (sources) down.
   for (let c = comps.count - 1; c >= 0; c--) {
     let bestPred = 0;
     let bestSlot = -1;
     for (let k = comps.start[c]!; k < comps.start[c + 1]!; k++) {
       const v = comps.members[k]!;
       for (let p = g.inStart[v]!; p < g.inStart[v + 1]!; p++) {
-        const u = g.inSource[p]!;
-        const cu = comps.comp[u]!;
+        const cu = comps.comp[g.inSource[p]!]!;
         if (cu < 0 || cu === c) continue;
         if (best[cu]! > bestPred || (bestSlot === -1 && best[cu]! >= bestPred)) {
           bestPred = best[cu]!;
@@ -141,19 +180,24 @@ export function relayIndexed(g: IndexedGraph, options: RelayDepthOptions = {}, a
     best[c] = agentsIn[c]! + bestPred;
     viaEdge[c] = bestSlot;
   }
+  return { best, viaEdge };
+}
 
-  let depth = 0;
-  let endComp = -1;
-  let endGuard = -1;
-  let guardPred = -1;
+/** Where the longest chain ends: its depth, last component, and the guard closing it (-1 when none) with the guard's producer. */
+interface ChainEnd {
+  readonly depth: number;
+  readonly comp: number;
+  readonly guard: number;
+  readonly guardPred: number;
+}
+
+function chainEnd(g: IndexedGraph, kinds: readonly Kind[], comps: Components, best: Int32Array): ChainEnd {
+  let end: ChainEnd = { depth: 0, comp: -1, guard: -1, guardPred: -1 };
   for (let c = 0; c < comps.count; c++) {
-    if (best[c]! > depth) {
-      depth = best[c]!;
-      endComp = c;
-      endGuard = -1;
-    }
+    if (best[c]! > end.depth) end = { depth: best[c]!, comp: c, guard: -1, guardPred: -1 };
   }
-  for (let i = 0; i < n; i++) {
+  // A guard counts as one agent after its best predecessor.
+  for (let i = 0; i < g.n; i++) {
     if (kinds[i] !== "guard") continue;
     let bestPred = 0;
     let pred = -1;
@@ -165,51 +209,46 @@ export function relayIndexed(g: IndexedGraph, options: RelayDepthOptions = {}, a
         pred = u;
       }
     }
-    if (bestPred + 1 > depth) {
-      depth = bestPred + 1;
-      endGuard = i;
-      guardPred = pred;
-      endComp = pred >= 0 ? comps.comp[pred]! : -1;
-    }
+    if (bestPred + 1 > end.depth) end = { depth: bestPred + 1, comp: pred >= 0 ? comps.comp[pred]! : -1, guard: i, guardPred: pred };
   }
+  return end;
+}
 
-  const path: number[] = [];
-  if (endComp >= 0) {
-    // Walk the chosen chain back, then route through each component.
-    const hops: { c: number; entry: number; exit: number }[] = [];
-    let c = endComp;
-    let exit = endGuard >= 0 ? guardPred : firstAgent[c]! >= 0 ? firstAgent[c]! : comps.members[comps.start[c]!]!;
-    for (;;) {
-      const slot = viaEdge[c]!;
-      const entry = slot >= 0 ? (g.outTarget[g.inEdge[slot]!] ?? exit) : firstAgent[c]! >= 0 ? firstAgent[c]! : exit;
-      hops.push({ c, entry, exit });
-      if (slot < 0) break;
-      const u = g.inSource[slot]!;
-      c = comps.comp[u]!;
-      exit = u;
-    }
-    hops.reverse();
-    for (const hop of hops) {
-      const agent = firstAgent[hop.c]!;
-      const segment =
-        agent >= 0 && agent !== hop.entry && agent !== hop.exit
-          ? [...shortestPath(g, comps.comp, hop.c, hop.entry, agent), ...shortestPath(g, comps.comp, hop.c, agent, hop.exit).slice(1)]
-          : shortestPath(g, comps.comp, hop.c, hop.entry, hop.exit);
-      path.push(...segment);
-    }
-    // Trim pass-through nodes before the first and after the last agent.
-    while (path.length > 0 && kinds[path[0]!] !== "agent") path.shift();
-    if (endGuard < 0) while (path.length > 0 && kinds[path[path.length - 1]!] !== "agent") path.pop();
+/** The chosen chain as node indices: walked back through `viaEdge`, then routed through each component. */
+function chainPath(
+  g: IndexedGraph,
+  kinds: readonly Kind[],
+  comps: Components,
+  firstAgent: Int32Array,
+  viaEdge: Int32Array,
+  end: ChainEnd,
+): number[] {
+  const hops: { c: number; entry: number; exit: number }[] = [];
+  let c = end.comp;
+  let exit = end.guard >= 0 ? end.guardPred : firstAgent[c]! >= 0 ? firstAgent[c]! : comps.members[comps.start[c]!]!;
+  for (;;) {
+    const slot = viaEdge[c]!;
+    const entry = slot >= 0 ? (g.outTarget[g.inEdge[slot]!] ?? exit) : firstAgent[c]! >= 0 ? firstAgent[c]! : exit;
+    hops.push({ c, entry, exit });
+    if (slot < 0) break;
+    const u = g.inSource[slot]!;
+    c = comps.comp[u]!;
+    exit = u;
   }
-  if (endGuard >= 0) path.push(endGuard);
-  return {
-    limit,
-    depth,
-    path: path.map((i) => g.ids[i]!),
-    ok: depth <= limit,
-    unboundedCycles: [],
-    selfLoops,
-  };
+  hops.reverse();
+  const path: number[] = [];
+  for (const hop of hops) {
+    const agent = firstAgent[hop.c]!;
+    const segment =
+      agent >= 0 && agent !== hop.entry && agent !== hop.exit
+        ? [...shortestPath(g, comps.comp, hop.c, hop.entry, agent), ...shortestPath(g, comps.comp, hop.c, agent, hop.exit).slice(1)]
+        : shortestPath(g, comps.comp, hop.c, hop.entry, hop.exit);
+    path.push(...segment);
+  }
+  // Trim pass-through nodes before the first and after the last agent.
+  while (path.length > 0 && kinds[path[0]!] !== "agent") path.shift();
+  if (end.guard < 0) while (path.length > 0 && kinds[path[path.length - 1]!] !== "agent") path.pop();
+  return path;
 }
 
 /** The relay limit in use: a whole number ≥ 0, else the default. */

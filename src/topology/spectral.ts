@@ -205,48 +205,24 @@ function multiply(b: Block, x: Float64Array, y: Float64Array): void {
  */
 function power(b: Block, init: Float64Array | undefined, tolerance: number): PerronResult {
   const size = b.members.length;
-  const { rowStart, col, w } = b;
-  const m = col.length;
+  const m = b.col.length;
   let total = 0;
-  for (let p = 0; p < m; p++) total += w[p]!;
-  const sigma0 = (0.1 * total) / size;
-  let sigma = sigma0;
-  let phase: "small" | "raised" | "settled" = "small";
-  let rateBefore = 0;
+  for (let p = 0; p < m; p++) total += b.w[p]!;
+  const shift = new PowerShift((0.1 * total) / size);
   let x = new Float64Array(size);
   if (init && init.length === size && init.every((v) => v > 0)) x.set(init);
   else x.fill(1);
   let y = new Float64Array(size);
   const maxIterations = Math.min(200_000, Math.max(2_000, Math.floor(3e8 / (m + size))));
-  const WINDOW = 16;
   let lo = 0;
   let hi = Infinity;
   let it = 0;
   let bestWidth = Infinity;
   let stalled = 0;
-  let windowWidth = Infinity;
   for (; it < maxIterations; it++) {
-    let low = Infinity;
-    let high = 0;
-    let max = 0;
-    for (let i = 0; i < size; i++) {
-      let s = 0;
-      const end = rowStart[i + 1]!;
-      for (let p = rowStart[i]!; p < end; p++) s += w[p]! * x[col[p]!]!;
-      const xi = x[i]!;
-      if (xi > 0) {
-        const r = s / xi;
-        if (r < low) low = r;
-        if (r > high) high = r;
-      } else {
-        low = 0;
-      }
-      const v = s + sigma * xi;
-      y[i] = v;
-      if (v > max) max = v;
-    }
-    lo = low === Infinity ? 0 : low;
-    hi = high;
+    const step = powerStep(b, x, y, shift.sigma);
+    lo = step.lo;
+    hi = step.hi;
     const width = hi - lo;
     if (width <= tolerance * hi) break;
     // Rounding in long row sums puts a floor under the interval: stop once it stops shrinking.
@@ -256,24 +232,9 @@ function power(b: Block, init: Float64Array | undefined, tolerance: number): Per
     } else if (++stalled > 50 && width <= RHO_FLOOR * hi) {
       break;
     }
-    // Decide on the shift from how fast the interval shrank over whole windows (the first
-    // window is a transient from the starting vector).
-    if (it % WINDOW === 0) {
-      if (it >= 2 * WINDOW) {
-        const rate = Math.pow(width / windowWidth, 1 / WINDOW);
-        if (phase === "small" && rate > 0.9 && lo > sigma) {
-          rateBefore = rate;
-          sigma = lo;
-          phase = "raised";
-        } else if (phase === "raised") {
-          if (rate > rateBefore) sigma = sigma0;
-          phase = "settled";
-        }
-      }
-      windowWidth = width;
-    }
-    if (!(max > 0)) break;
-    if (max > 1e100 || max < 1e-100) for (let i = 0; i < size; i++) y[i]! /= max;
+    shift.observe(it, width, lo);
+    if (!(step.max > 0)) break;
+    if (step.max > 1e100 || step.max < 1e-100) for (let i = 0; i < size; i++) y[i]! /= step.max;
     const t = x;
     x = y;
     y = t;
@@ -288,6 +249,68 @@ function power(b: Block, init: Float64Array | undefined, tolerance: number): Per
     vector: x,
     iterations: it,
   };
+}
+
+/**
+ * One pass: y = (B + σI)·x, with the Collatz–Wielandt bounds min/max (Bx)ᵢ/xᵢ and the
+ * largest entry of y.
+ */
+function powerStep(b: Block, x: Float64Array, y: Float64Array, sigma: number): { lo: number; hi: number; max: number } {
+  const { rowStart, col, w } = b;
+  let low = Infinity;
+  let high = 0;
+  let max = 0;
+  for (let i = 0; i < x.length; i++) {
+    let s = 0;
+    const end = rowStart[i + 1]!;
+    for (let p = rowStart[i]!; p < end; p++) s += w[p]! * x[col[p]!]!;
+    const xi = x[i]!;
+    if (xi > 0) {
+      const r = s / xi;
+      if (r < low) low = r;
+      if (r > high) high = r;
+    } else {
+      low = 0;
+    }
+    const v = s + sigma * xi;
+    y[i] = v;
+    if (v > max) max = v;
+  }
+  return { lo: low === Infinity ? 0 : low, hi: high, max };
+}
+
+/**
+ * The power iteration's shift σ: starts small; when the interval shrinks slowly over whole
+ * windows (the first window is a transient from the starting vector), raised to the lower
+ * bound on ρ; put back if that turns out slower.
+ */
+class PowerShift {
+  static readonly WINDOW = 16;
+  sigma: number;
+  private phase: "small" | "raised" | "settled" = "small";
+  private rateBefore = 0;
+  private windowWidth = Infinity;
+
+  constructor(private readonly sigma0: number) {
+    this.sigma = sigma0;
+  }
+
+  observe(it: number, width: number, lo: number): void {
+    const WINDOW = PowerShift.WINDOW;
+    if (it % WINDOW !== 0) return;
+    if (it >= 2 * WINDOW) {
+      const rate = Math.pow(width / this.windowWidth, 1 / WINDOW);
+      if (this.phase === "small" && rate > 0.9 && lo > this.sigma) {
+        this.rateBefore = rate;
+        this.sigma = lo;
+        this.phase = "raised";
+      } else if (this.phase === "raised") {
+        if (rate > this.rateBefore) this.sigma = this.sigma0;
+        this.phase = "settled";
+      }
+    }
+    this.windowWidth = width;
+  }
 }
 
 /** Cyclic classes of a block of period p > 1, or undefined for an aperiodic block. */

@@ -68,7 +68,13 @@ export interface TierInputs {
 
 /** Computes the tier and its checklist. */
 export function assessTier(inputs: TierInputs, facts: TierFacts = {}): TierReport {
-  const { topology } = inputs;
+  const { tier, reasons } = tierOf(inputs.rho, facts);
+  const controls = [...baseControls(inputs, facts), ...cycleAndStakesControls(inputs, facts)].filter((c) => c.tier <= tier);
+  return { tier, reasons, controls };
+}
+
+/** The tier the facts and ρ call for, with one reason per triggered criterion. */
+export function tierOf(rho: number, facts: TierFacts = {}): { tier: Tier; reasons: string[] } {
   const reasons: string[] = [];
   let tier: Tier = 0;
   const duration = facts.expectedDurationSeconds;
@@ -80,9 +86,9 @@ export function assessTier(inputs: TierInputs, facts: TierFacts = {}): TierRepor
     tier = 1;
     reasons.push("runs have external side effects: tier 1");
   }
-  if (inputs.rho > 0) {
+  if (rho > 0) {
     tier = 2;
-    reasons.push(`the graph has cycles (ρ = ${fmt(inputs.rho)} > 0): tier 2`);
+    reasons.push(`the graph has cycles (ρ = ${fmt(rho)} > 0): tier 2`);
   }
   if (duration !== undefined && duration > 300) {
     tier = 3;
@@ -97,66 +103,75 @@ export function assessTier(inputs: TierInputs, facts: TierFacts = {}): TierRepor
     reasons.push("the workload is regulated: tier 3");
   }
   if (reasons.length === 0) reasons.push("acyclic, short, no declared side effects: tier 0");
+  return { tier, reasons };
+}
 
+function control(id: string, tier: Tier, label: string, status: ControlCheck, evidence: string): TierControl {
+  return { id, tier, label, status, evidence };
+}
+
+/** A detected control, unless the facts declare it. */
+function detectedOrDeclared(detected: "present" | "absent" | "unknown", declared: boolean | undefined): ControlCheck {
+  if (declared !== undefined) return declared ? "present" : "missing";
+  return detected === "present" ? "present" : detected === "absent" ? "missing" : "unknown";
+}
+
+/** The controls of tiers 0 and 1. */
+function baseControls(inputs: TierInputs, facts: TierFacts): TierControl[] {
+  const { topology } = inputs;
   const c = topology.controls;
-  const controls: TierControl[] = [];
-  const add = (id: string, t: Tier, label: string, status: ControlCheck, evidence: string) => {
-    if (t <= tier) controls.push({ id, tier: t, label, status, evidence });
-  };
-  const fromDetected = (s: "present" | "absent" | "unknown"): ControlCheck =>
-    s === "present" ? "present" : s === "absent" ? "missing" : "unknown";
-
-  const tracing = facts.tracing === undefined ? fromDetected(c.tracing) : facts.tracing ? "present" : "missing";
-  add("tracing", 0, "Tracing (OpenTelemetry / Langfuse / Phoenix / LangSmith)", tracing,
-    facts.tracing === undefined ? c.evidence.tracing : "declared in facts");
-  add("specification-audit", 0, "Specification audit of every agent (MAST FM-1.x)", "manual",
-    "not visible in a graph: review each agent's task and role specification");
-  add("relay-depth", 0, `Relay depth ≤ ${inputs.relayLimit} without verification`,
-    inputs.relayOk ? "present" : "missing",
-    `longest unverified agent chain: ${inputs.relayDepth}`);
-  add("consistency-baseline", 0, "Consistency baseline (same input N times)", "manual",
-    "not visible in a graph: run the same input repeatedly and record the spread");
-
-  const checkpointer =
-    facts.checkpointer === undefined ? fromDetected(c.checkpointer) : facts.checkpointer ? "present" : "missing";
-  add("checkpointer", 1, "Durable checkpoints (PostgresSaver or the embedded default)", checkpointer,
-    facts.checkpointer === undefined ? c.evidence.checkpointer : "declared in facts");
   const retryKnown = topology.nodes.filter((n) => n.retry !== undefined);
-  const noRetry = topology.nodes.filter(
-    (n) => n.retry === false && (n.role === "agent" || n.role === "tool"),
-  );
-  add("retries", 1, "Retries with backoff on model and tool nodes",
-    retryKnown.length === 0 ? "unknown" : noRetry.length === 0 ? "present" : "missing",
-    retryKnown.length === 0
-      ? "retry policies are not visible on a hand-built topology"
-      : noRetry.length === 0
-        ? "every agent and tool node has a retryPolicy"
-        : `no retryPolicy on ${list(noRetry.map((n) => n.id))}`);
-  add("compensation", 1, "Compensation for external writes (saga)", facts.externalSideEffects ? "manual" : "present",
-    facts.externalSideEffects ? "not visible in a graph: pair every external write with an undo" : "no external side effects declared");
+  const noRetry = topology.nodes.filter((n) => n.retry === false && (n.role === "agent" || n.role === "tool"));
+  return [
+    control("tracing", 0, "Tracing (OpenTelemetry / Langfuse / Phoenix / LangSmith)", detectedOrDeclared(c.tracing, facts.tracing),
+      facts.tracing === undefined ? c.evidence.tracing : "declared in facts"),
+    control("specification-audit", 0, "Specification audit of every agent (MAST FM-1.x)", "manual",
+      "not visible in a graph: review each agent's task and role specification"),
+    control("relay-depth", 0, `Relay depth ≤ ${inputs.relayLimit} without verification`,
+      inputs.relayOk ? "present" : "missing",
+      `longest unverified agent chain: ${inputs.relayDepth}`),
+    control("consistency-baseline", 0, "Consistency baseline (same input N times)", "manual",
+      "not visible in a graph: run the same input repeatedly and record the spread"),
+    control("checkpointer", 1, "Durable checkpoints (PostgresSaver or the embedded default)",
+      detectedOrDeclared(c.checkpointer, facts.checkpointer),
+      facts.checkpointer === undefined ? c.evidence.checkpointer : "declared in facts"),
+    control("retries", 1, "Retries with backoff on model and tool nodes",
+      retryKnown.length === 0 ? "unknown" : noRetry.length === 0 ? "present" : "missing",
+      retryKnown.length === 0
+        ? "retry policies are not visible on a hand-built topology"
+        : noRetry.length === 0
+          ? "every agent and tool node has a retryPolicy"
+          : `no retryPolicy on ${list(noRetry.map((n) => n.id))}`),
+    control("compensation", 1, "Compensation for external writes (saga)", facts.externalSideEffects ? "manual" : "present",
+      facts.externalSideEffects ? "not visible in a graph: pair every external write with an undo" : "no external side effects declared"),
+  ];
+}
 
-  add("guards-at-cycles", 2, "Guards (BICR) at the high-ρ boundaries",
-    inputs.cyclicComponents === 0 ? "present" : inputs.unguardedComponents.length === 0 ? "present" : "missing",
-    inputs.unguardedComponents.length === 0
-      ? "every cycle passes through a guard, verifier or human node"
-      : `cycles with no guard: ${inputs.unguardedComponents.map((m) => `{${list(m)}}`).join(", ")}`);
-  add("fresh-context-verifier", 2, "Fresh-context verifier on multi-round discussions",
-    inputs.relayDepth === "unbounded" ? "missing" : "present",
-    inputs.relayDepth === "unbounded"
-      ? "a loop between agents has no verifier or human on it"
-      : "no loop between agents without a verifier");
-  const breaker = facts.breaker === undefined ? fromDetected(c.breaker) : facts.breaker ? "present" : "missing";
-  add("breaker", 2, "Provider circuit breaker with failover (withSemanticBreaker)", breaker,
-    facts.breaker === undefined ? c.evidence.breaker : "declared in facts");
-
+/** The controls of tiers 2 (cycles) and 3 (high stakes). */
+function cycleAndStakesControls(inputs: TierInputs, facts: TierFacts): TierControl[] {
+  const { topology } = inputs;
   const humans = topology.nodes.filter((n) => n.role === "human").map((n) => n.id);
-  add("human-gates", 3, "Human-in-the-loop gates at high-stakes points", humans.length > 0 ? "present" : "missing",
-    humans.length > 0 ? `human nodes: ${list(humans)}` : "no interruptBefore/interruptAfter or human-role node");
-  add("evaluation", 3, "Full multi-dimensional evaluation before promotion", "manual",
-    "not visible in a graph");
-  add("posterior-relay", 3, "Structured posterior relay on every handoff (arXiv:2603.26993)", "manual",
-    "not visible in a graph: hand over answers with probabilities, e.g. through the claims channel");
-  return { tier, reasons, controls };
+  return [
+    control("guards-at-cycles", 2, "Guards (BICR) at the high-ρ boundaries",
+      inputs.cyclicComponents === 0 ? "present" : inputs.unguardedComponents.length === 0 ? "present" : "missing",
+      inputs.unguardedComponents.length === 0
+        ? "every cycle passes through a guard, verifier or human node"
+        : `cycles with no guard: ${inputs.unguardedComponents.map((m) => `{${list(m)}}`).join(", ")}`),
+    control("fresh-context-verifier", 2, "Fresh-context verifier on multi-round discussions",
+      inputs.relayDepth === "unbounded" ? "missing" : "present",
+      inputs.relayDepth === "unbounded"
+        ? "a loop between agents has no verifier or human on it"
+        : "no loop between agents without a verifier"),
+    control("breaker", 2, "Provider circuit breaker with failover (withSemanticBreaker)",
+      detectedOrDeclared(topology.controls.breaker, facts.breaker),
+      facts.breaker === undefined ? topology.controls.evidence.breaker : "declared in facts"),
+    control("human-gates", 3, "Human-in-the-loop gates at high-stakes points", humans.length > 0 ? "present" : "missing",
+      humans.length > 0 ? `human nodes: ${list(humans)}` : "no interruptBefore/interruptAfter or human-role node"),
+    control("evaluation", 3, "Full multi-dimensional evaluation before promotion", "manual",
+      "not visible in a graph"),
+    control("posterior-relay", 3, "Structured posterior relay on every handoff (arXiv:2603.26993)", "manual",
+      "not visible in a graph: hand over answers with probabilities, e.g. through the claims channel"),
+  ];
 }
 
 function fmt(v: number): string {

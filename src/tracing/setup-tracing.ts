@@ -68,12 +68,36 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
 
   // Every peer is loaded before anything global is touched, so a missing one leaves no trace.
   const peers = await loadPeers(resolved);
-  const { base, node, resources } = peers;
   const reporter = new FailureReporter(resolved.onError);
+  const exporting = spanProcessors(resolved, peers, reporter);
+  const { provider, unregisterGlobal } = createProvider(resolved, peers, exporting.processors);
+  const removeOpenInference = peers.openInference !== undefined ? instrumentOpenInference(peers.openInference, provider) : undefined;
+  const langfuse = peers.langfuse !== undefined ? langfuseHandlers(resolved, peers.api, peers.langfuse, provider) : undefined;
+  return liveHandle({
+    provider,
+    backends: exporting.backends,
+    memory: exporting.memory,
+    handlers: langfuse?.handlers ?? [],
+    reporter,
+    settleMillis: resolved.exportTimeoutMillis + 2_000,
+    // Order matters: stop feeding the provider before it is flushed and shut down.
+    teardown: [removeOpenInference, langfuse?.restore, unregisterGlobal],
+  });
+}
+
+type Peers = Awaited<ReturnType<typeof loadPeers>>;
+type MemoryExporter = InstanceType<Peers["base"]["InMemorySpanExporter"]>;
+
+/** The span processors in order (firebreak's attributes first), and the backends they export to. */
+function spanProcessors(
+  resolved: ResolvedTracingOptions,
+  peers: Peers,
+  reporter: FailureReporter,
+): { processors: SpanProcessor[]; backends: Backend[]; memory: MemoryExporter | undefined } {
+  const { base } = peers;
   const processors: SpanProcessor[] = [];
   const backends: Backend[] = [];
-  let memory: InstanceType<typeof base.InMemorySpanExporter> | undefined;
-
+  let memory: MemoryExporter | undefined;
   if (resolved.openInference) {
     processors.push(
       new FirebreakSpanProcessor({ sessionId: resolved.sessionId, userId: resolved.userId, tags: resolved.tags }),
@@ -95,11 +119,15 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
     processors.push(processor);
     backends.push({ backend: "custom", target: processor.constructor?.name ?? "span processor", processor });
   }
+  return { processors, backends, memory };
+}
 
+/** The tracer provider, registered globally when asked, with how to unregister it. */
+function createProvider(resolved: ResolvedTracingOptions, peers: Peers, processors: SpanProcessor[]) {
   const attributes: Record<string, string> = { "service.name": resolved.serviceName };
   if (resolved.projectName !== undefined) attributes["openinference.project.name"] = resolved.projectName;
-  const provider = new node.NodeTracerProvider({
-    ...(resources ? { resource: resources.resourceFromAttributes(attributes) } : {}),
+  const provider = new peers.node.NodeTracerProvider({
+    ...(peers.resources ? { resource: peers.resources.resourceFromAttributes(attributes) } : {}),
     spanProcessors: processors,
   });
   let unregisterGlobal: (() => void) | undefined;
@@ -111,46 +139,60 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
       if (global.getDelegate?.() === provider) trace.disable();
     };
   }
+  return { provider, unregisterGlobal };
+}
 
-  let removeOpenInference: (() => void) | undefined;
-  if (peers.openInference !== undefined) {
-    // Disabled: no require/import hooks. ESM needs the manual patch of the callback manager.
-    const instrumentation = new peers.openInference.LangChainInstrumentation({
-      tracerProvider: provider,
-      instrumentationConfig: { enabled: false },
-    });
-    instrumentation.manuallyInstrument(CallbackManagerModule);
-    liveOpenInference = instrumentation;
-    removeOpenInference = () => {
-      // A later setup re-patched the callback manager: that patch is not ours to remove.
-      if (liveOpenInference !== instrumentation) return;
-      liveOpenInference = undefined;
-      // `unpatch` is not public API; without it the patch stays, feeding a shut-down provider.
-      (instrumentation as unknown as { unpatch?: (m: unknown) => void }).unpatch?.(CallbackManagerModule);
-    };
-  }
+/** Patches LangChain's callback manager for OpenInference; returns how to remove the patch. */
+function instrumentOpenInference(openInference: NonNullable<Peers["openInference"]>, provider: TracerProvider): () => void {
+  // Disabled: no require/import hooks. ESM needs the manual patch of the callback manager.
+  const instrumentation = new openInference.LangChainInstrumentation({
+    tracerProvider: provider,
+    instrumentationConfig: { enabled: false },
+  });
+  instrumentation.manuallyInstrument(CallbackManagerModule);
+  liveOpenInference = instrumentation;
+  return () => {
+    // A later setup re-patched the callback manager: that patch is not ours to remove.
+    if (liveOpenInference !== instrumentation) return;
+    liveOpenInference = undefined;
+    // `unpatch` is not public API; without it the patch stays, feeding a shut-down provider.
+    (instrumentation as unknown as { unpatch?: (m: unknown) => void }).unpatch?.(CallbackManagerModule);
+  };
+}
 
-  const handlers: BaseCallbackHandler[] = [];
-  let restoreLangfuse: (() => void) | undefined;
-  if (peers.langfuse !== undefined) {
-    const { tracing, langchain, contextHooks } = peers.langfuse;
-    // Langfuse's handler creates its spans on this provider, not on the global one.
-    tracing.setLangfuseTracerProvider(provider);
-    const releaseContext = ensureContextManager(peers.api, contextHooks);
-    restoreLangfuse = () => {
-      if (tracing.getLangfuseTracerProvider() === provider) tracing.setLangfuseTracerProvider(null);
-      releaseContext();
-    };
-    handlers.push(
-      new langchain.CallbackHandler({
-        ...(resolved.sessionId !== undefined ? { sessionId: resolved.sessionId } : {}),
-        ...(resolved.userId !== undefined ? { userId: resolved.userId } : {}),
-        tags: [...resolved.tags],
-      }),
-    );
-  }
+/** Langfuse's callback handler on `provider`, and how to restore Langfuse's global state. */
+function langfuseHandlers(
+  resolved: ResolvedTracingOptions,
+  api: Peers["api"],
+  { tracing, langchain, contextHooks }: NonNullable<Peers["langfuse"]>,
+  provider: TracerProvider,
+): { handlers: BaseCallbackHandler[]; restore: () => void } {
+  // Langfuse's handler creates its spans on this provider, not on the global one.
+  tracing.setLangfuseTracerProvider(provider);
+  const releaseContext = ensureContextManager(api, contextHooks);
+  const restore = () => {
+    if (tracing.getLangfuseTracerProvider() === provider) tracing.setLangfuseTracerProvider(null);
+    releaseContext();
+  };
+  const handler = new langchain.CallbackHandler({
+    ...(resolved.sessionId !== undefined ? { sessionId: resolved.sessionId } : {}),
+    ...(resolved.userId !== undefined ? { userId: resolved.userId } : {}),
+    tags: [...resolved.tags],
+  });
+  return { handlers: [handler], restore };
+}
 
-  const settleMillis = resolved.exportTimeoutMillis + 2_000;
+/** The live handle: flushes settle per backend and report failures; shutdown is idempotent. */
+function liveHandle(parts: {
+  provider: Peers["node"]["NodeTracerProvider"]["prototype"];
+  backends: readonly Backend[];
+  memory: MemoryExporter | undefined;
+  handlers: BaseCallbackHandler[];
+  reporter: FailureReporter;
+  settleMillis: number;
+  teardown: readonly ((() => void) | undefined)[];
+}): TracingHandle {
+  const { provider, backends, memory, handlers, reporter, settleMillis } = parts;
   const eachBackend = (work: (processor: SpanProcessor) => Promise<void>) =>
     Promise.all(
       backends.map((b) =>
@@ -171,9 +213,7 @@ export async function setupTracing(options?: TracingOptions): Promise<TracingHan
     flush: () => (shuttingDown ? shuttingDown : eachBackend((p) => p.forceFlush())),
     shutdown: () =>
       (shuttingDown ??= (async () => {
-        removeOpenInference?.();
-        restoreLangfuse?.();
-        unregisterGlobal?.();
+        for (const undo of parts.teardown) undo?.();
         await eachBackend((p) => p.forceFlush());
         retained = [...(memory?.getFinishedSpans() ?? [])];
         // Every backend was flushed and reported above; what is left is only the SDK's teardown.
