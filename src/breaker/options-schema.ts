@@ -8,6 +8,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { IBackoffFactory, IBreaker, IHalfOpenAfterBackoffContext } from "cockatiel";
 import { z } from "zod";
 import { fn, integer, oneOf, share, strict, text, timerMs } from "../internal/options-schema.js";
+import { isCircuitStore, type CircuitStore } from "./store/circuit-store.js";
 import type { Check } from "./types.js";
 
 /** Most extra passes over the provider chain (`retry.attempts`). */
@@ -139,6 +140,11 @@ export const BreakerSnapshotSchema = strict(
   "a snapshot returned by breaker.toJSON()",
 );
 
+/** `store`: where the circuits live (`createRedisCircuitStore(...)` to share them across processes). */
+export const CircuitStoreSchema = z.custom<CircuitStore>(isCircuitStore, {
+  error: "a circuit store: createRedisCircuitStore({ url }) (shared by every process) or localCircuitStore (the default)",
+});
+
 /** Every option of `withSemanticBreaker`. */
 export const SemanticBreakerOptionsSchema = strict({
   checks: ChecksSchema.optional(),
@@ -155,6 +161,7 @@ export const SemanticBreakerOptionsSchema = strict({
   retry: RetryOptionsSchema.optional(),
   innerRetries: oneOf(["disable", "keep"]).optional(),
   initialState: BreakerSnapshotSchema.optional(),
+  store: CircuitStoreSchema.optional(),
 });
 
 /** Every option of `createBreakerMiddleware` (the agent decides how it streams: no `stream`). */

@@ -13,6 +13,7 @@ import {
 } from "./options-schema.js";
 import type { HalfOpenAfter, TripRule } from "./provider-circuit.js";
 import type { BreakerSnapshot, EngineSettings, ProviderSpec, RetryOptions } from "./semantic-breaker.js";
+import { localCircuitStore, type CircuitStore } from "./store/circuit-store.js";
 import type { Check } from "./types.js";
 
 /** A fallback provider with its own name or circuit settings. */
@@ -109,6 +110,14 @@ export interface SemanticBreakerOptions {
    * @default undefined (all circuits closed)
    */
   readonly initialState?: BreakerSnapshot;
+  /**
+   * Where the circuits live. `createRedisCircuitStore({ url })` shares each provider's failure
+   * counts, state, open-until time and half-open probe with every process using the same store
+   * (trip rules `consecutive` and `failure-rate` only; see docs/scaling.md). Calls still decide
+   * in memory; a Redis outage falls back to local state.
+   * @default localCircuitStore (each process keeps its own circuits)
+   */
+  readonly store?: CircuitStore;
 }
 
 /** Options after normalisation. @internal */
@@ -168,6 +177,8 @@ export function resolveBreakerOptions(
       }
     }
   }
+  const store = options.store ?? localCircuitStore;
+  if (store.scope === "shared") providers.forEach((p, index) => checkSharedRule(where, index, p.trip, entries[index]!.trip !== undefined));
   const timeoutMs = options.timeoutMs ?? 120_000;
   return {
     models: entries.map((e) => e.model),
@@ -182,11 +193,24 @@ export function resolveBreakerOptions(
         maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 30_000,
       },
       initialState: options.initialState as BreakerSnapshot | undefined,
+      store,
     },
     checks: options.checks === "none" ? [] : (options.checks ?? [nonEmpty()]),
     stream: (options as { stream?: "buffer" | "passthrough" }).stream ?? "buffer",
     innerRetries: options.innerRetries ?? "disable",
   };
+}
+
+/** A shared store counts `consecutive` and `failure-rate` rules; the others cannot be shared. */
+function checkSharedRule(where: string, index: number, trip: TripRule, own: boolean): void {
+  if (trip.kind === "consecutive" || trip.kind === "failure-rate") return;
+  const option = index > 0 && own ? `fallbacks[${index - 1}].trip.kind` : "trip.kind";
+  throw invalidOption(
+    where,
+    option,
+    trip.kind,
+    `"consecutive" or "failure-rate" with a shared store (a Redis store counts only these fleet-wide); use one of them, or drop the store option to keep this rule per process`,
+  );
 }
 
 function toTripRule(trip: number | TripRule): TripRule {

@@ -15,6 +15,7 @@ import {
   type IHalfOpenAfterBackoffContext,
 } from "cockatiel";
 import { invalidOption } from "../internal/options-schema.js";
+import type { SharedCircuit } from "./store/shared-circuit.js";
 import type { AttemptFailure, BreakerAnswer, CircuitStateName } from "./types.js";
 
 /**
@@ -111,6 +112,8 @@ export class ProviderCircuit {
    * skip it without asking cockatiel (which would build a `BrokenCircuitError` to say so).
    */
   openUntil = 0;
+  /** With a shared store: the fleet-wide circuit this provider decides on (the cockatiel policy is then unused). */
+  shared: SharedCircuit | undefined;
   private readonly fixedCoolDown: number | undefined;
 
   constructor(
@@ -145,6 +148,6 @@ export class ProviderCircuit {
 
   /** The current state's name. */
   get state(): CircuitStateName {
-    return STATE_NAMES[this.policy.state];
+    return this.shared ? this.shared.state : STATE_NAMES[this.policy.state];
   }
 }

@@ -12,6 +12,8 @@ import { CircuitOpenError, FailoverExhaustedError } from "./breaker-errors.js";
 import { classifyFailure, failsOver, isCountedKind } from "./classify-failure.js";
 import { runChecks } from "./define-check.js";
 import { NeutralOutcome, ProviderCircuit, stateName, type AttemptOutcome, type HalfOpenAfter, type TripRule } from "./provider-circuit.js";
+import type { CircuitStore } from "./store/circuit-store.js";
+import { SharedCircuit } from "./store/shared-circuit.js";
 import type {
   AttemptFailure,
   BreakEvent,
@@ -68,6 +70,8 @@ export interface EngineSettings {
   readonly timeoutMs: number | undefined;
   readonly retry: Required<RetryOptions>;
   readonly initialState: BreakerSnapshot | undefined;
+  /** Where the circuits live (`localCircuitStore` unless a shared store was given). */
+  readonly store: CircuitStore;
 }
 
 /** What `run` needs for one call. @internal */
@@ -176,7 +180,9 @@ export class SemanticBreaker {
         spec.halfOpenAfter,
         settings.initialState?.providers[spec.name],
       );
-      this.wire(circuit);
+      if (settings.store.scope === "shared") {
+        circuit.shared = new SharedCircuit(spec.name, spec.trip, spec.halfOpenAfter, settings.store, this.sharedSink(circuit), settings.initialState?.providers[spec.name]);
+      } else this.wire(circuit);
       return circuit;
     });
     this.providerNames = Object.freeze(this.circuits.map((c) => c.name));
@@ -200,7 +206,7 @@ export class SemanticBreaker {
   /** Serialisable state; pass it back as `initialState` to restore the circuits. */
   toJSON(): BreakerSnapshot {
     const providers: Record<string, unknown> = {};
-    for (const c of this.circuits) providers[c.name] = c.policy.toJSON();
+    for (const c of this.circuits) providers[c.name] = c.shared ? c.shared.toJSON() : c.policy.toJSON();
     return { version: 1, providers };
   }
 
@@ -208,7 +214,7 @@ export class SemanticBreaker {
   isolate(provider: string | number): IDisposable {
     const circuit = typeof provider === "number" ? this.circuits[provider] : this.circuits.find((c) => c.name === provider);
     if (!circuit) throw invalidOption("breaker.isolate", "provider", provider, `a provider name or index of this chain (${this.providerNames.join(", ")})`);
-    return circuit.policy.isolate();
+    return circuit.shared ? circuit.shared.isolate() : circuit.policy.isolate();
   }
 
   /** Runs one call through the chain. @internal */
@@ -222,37 +228,19 @@ export class SemanticBreaker {
     for (let pass = 0; pass <= retry.attempts; pass++) {
       if (pass > 0) await this.pause(pass, failures, request.signal);
       for (const circuit of this.circuits) {
-        const state = circuit.policy.state;
-        // Half-open: the single probe is in flight, so go elsewhere rather than queue behind it.
-        // Open with a fixed cool-down not yet over: skip without asking cockatiel.
-        if (
-          state === CircuitState.HalfOpen ||
-          state === CircuitState.Isolated ||
-          (state === CircuitState.Open && circuit.openUntil > Date.now())
-        ) {
+        const before = circuit.state;
+        const outcome = circuit.shared
+          ? await this.tryShared(circuit, circuit.shared, request, attemptNo + 1)
+          : await this.tryLocal(circuit, request, attemptNo + 1);
+        if (outcome === undefined) {
           if (pass === 0) skipped.push(this.statusOf(circuit));
           continue;
         }
-        let outcome: AttemptOutcome;
-        try {
-          const no = ++attemptNo;
-          outcome = (await circuit.policy.execute(() =>
-            this.attemptOnce(circuit, request, no, circuit.policy.state === CircuitState.HalfOpen, false),
-          )) as AttemptOutcome;
-        } catch (error) {
-          // A neutral outcome (client error, caller abort, broken check, graph control flow)
-          // left the circuit untouched: neither a failure nor a success that resets the count.
-          if (error instanceof NeutralOutcome) outcome = error.outcome;
-          else if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
-            attemptNo--;
-            if (pass === 0) skipped.push(this.statusOf(circuit));
-            continue;
-          } else throw error;
-        }
+        attemptNo++;
         attempted = true;
         // A decision is rare (a failure or a transition): a clean pass costs one comparison.
-        if (request.onDecision && (circuit.policy.state !== state || (!outcome.ok && outcome.counted))) {
-          await request.onDecision(decisionOf(circuit, attemptNo, state, outcome, false));
+        if (request.onDecision && (circuit.state !== before || (!outcome.ok && outcome.counted))) {
+          await request.onDecision(decisionOf(circuit, attemptNo, before, outcome, false));
         }
         if (outcome.ok) return this.accept(request, circuit, outcome.answer, failures, skipped, false);
         failures.push(outcome.failure);
@@ -272,13 +260,73 @@ export class SemanticBreaker {
       failures.push(outcome.failure);
       this.reject(outcome.failure);
       if (request.onDecision && outcome.counted) {
-        await request.onDecision(decisionOf(primary, attemptNo, primary.policy.state, outcome, true));
+        await request.onDecision(decisionOf(primary, attemptNo, primary.state, outcome, true));
       }
       if (request.onFailure) await request.onFailure(outcome.failure);
       if (!outcome.failover) throw outcome.error;
       lastError = outcome.error;
     }
     throw new FailoverExhaustedError(failures, this.status(), lastError);
+  }
+
+  /** One attempt through a local (cockatiel) circuit; `undefined` when the circuit keeps the call away. */
+  private async tryLocal(circuit: ProviderCircuit, request: RunRequest, no: number): Promise<AttemptOutcome | undefined> {
+    const state = circuit.policy.state;
+    // Half-open: the single probe is in flight, so go elsewhere rather than queue behind it.
+    // Open with a fixed cool-down not yet over: skip without asking cockatiel.
+    if (
+      state === CircuitState.HalfOpen ||
+      state === CircuitState.Isolated ||
+      (state === CircuitState.Open && circuit.openUntil > Date.now())
+    ) {
+      return undefined;
+    }
+    try {
+      return (await circuit.policy.execute(() =>
+        this.attemptOnce(circuit, request, no, circuit.policy.state === CircuitState.HalfOpen, false),
+      )) as AttemptOutcome;
+    } catch (error) {
+      // A neutral outcome (client error, caller abort, broken check, graph control flow)
+      // left the circuit untouched: neither a failure nor a success that resets the count.
+      if (error instanceof NeutralOutcome) return error.outcome;
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * One attempt through a shared circuit: decided in memory; only the claim of the fleet's
+   * half-open probe waits on the store (bounded by the store's `timeoutMs`).
+   */
+  private async tryShared(circuit: ProviderCircuit, shared: SharedCircuit, request: RunRequest, no: number): Promise<AttemptOutcome | undefined> {
+    let gate = shared.gate();
+    if (gate === "claim") gate = await shared.claim();
+    if (gate === "skip") return undefined;
+    const probe = gate === "probe";
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await this.attemptOnce(circuit, request, no, probe, false);
+    } catch (error) {
+      if (!(error instanceof NeutralOutcome)) throw error;
+      outcome = error.outcome;
+    }
+    // Counted like the local circuit: a provider's fault, or any probe that proved nothing.
+    const result = outcome.ok ? "ok" : outcome.counted || probe ? "failed" : "neutral";
+    shared.settle(result, probe, outcome.ok ? undefined : outcome.failure);
+    return outcome;
+  }
+
+  /** Reports a shared circuit's transitions through the breaker's listeners, as cockatiel's would be. */
+  private sharedSink(circuit: ProviderCircuit): (from: CircuitStateName, to: CircuitStateName, failure?: AttemptFailure) => void {
+    return (from, to, failure) => {
+      this.statesCache = undefined;
+      circuit.lastState = to;
+      const status = { provider: circuit.name, providerIndex: circuit.index, state: to };
+      if (this.stateChangeEmitter.size > 0) this.stateChangeEmitter.emit({ ...status, from });
+      if ((to === "open" || to === "isolated") && this.breakEmitter.size > 0) this.breakEmitter.emit({ ...status, ...(failure ? { failure } : {}) });
+      if (to === "closed" && this.resetEmitter.size > 0) this.resetEmitter.emit(status);
+      if (to === "half-open" && this.halfOpenEmitter.size > 0) this.halfOpenEmitter.emit(status);
+    };
   }
 
   private async attemptOnce(
@@ -565,7 +613,7 @@ function expireBatch(batch: TimeoutBatch): void {
 function decisionOf(
   circuit: ProviderCircuit,
   attempt: number,
-  before: CircuitState,
+  before: CircuitStateName,
   outcome: AttemptOutcome,
   bypass: boolean,
 ): BreakerDecision {
@@ -574,7 +622,7 @@ function decisionOf(
     provider: circuit.name,
     providerIndex: circuit.index,
     attempt,
-    from: probe ? "half-open" : stateName(before),
+    from: probe ? "half-open" : before,
     state: circuit.state,
     probe,
     bypass,

@@ -1,0 +1,150 @@
+/**
+ * One provider's link to the Redis circuit store: outcomes batched and sent without waiting,
+ * the probe claim (the only bounded wait), probe results, re-sync, and the filter that keeps
+ * an older reply from undoing a newer state (generations).
+ */
+import type { CircuitLink, FleetState, LinkListener, LinkSpec } from "./circuit-store.js";
+
+/** Outcomes sent in one script call at most (a longer run is flushed at once). */
+const MAX_BATCH = 512;
+
+/** What a link needs from its store. @internal */
+export interface LinkHost {
+  readonly up: boolean;
+  readonly timeoutMs: number;
+  readonly probeLeaseMs: number;
+  readonly channel: string;
+  readonly token: string;
+  /** Runs one of the store's scripts; rejects when Redis cannot. */
+  run(script: "fbRecord" | "fbClaim" | "fbProbeDone" | "fbSync", keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
+  /** A key of this link holds something the store cannot read. */
+  corrupt(link: RedisLink, reason: string): void;
+  /** The link is disposed. */
+  detach(link: RedisLink): void;
+}
+
+/** One provider's circuit link. @internal */
+export class RedisLink implements CircuitLink {
+  readonly keys: readonly [string, string, string];
+  private pending = "";
+  private scheduled = false;
+  private lastGeneration = -1;
+  /** A key held garbage: the circuit decides locally until a re-sync reads it cleanly. */
+  broken = false;
+  private readonly ruleArgs: readonly (string | number)[];
+
+  constructor(
+    private readonly host: LinkHost,
+    readonly spec: LinkSpec,
+    readonly listener: LinkListener,
+    keyPrefix: string,
+  ) {
+    const base = `${keyPrefix}{${spec.provider}}`;
+    this.keys = [`${base}:state`, `${base}:window`, `${base}:probe`];
+    const t = spec.trip;
+    this.ruleArgs =
+      t.kind === "consecutive" ? ["c", t.threshold, 0, 0] : ["r", t.threshold, t.window, t.minimumCalls ?? t.window];
+  }
+
+  record(failed: boolean): void {
+    if (!this.host.up || this.broken) return;
+    this.pending += failed ? "f" : "s";
+    if (this.pending.length >= MAX_BATCH) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(flushLink, this);
+    }
+  }
+
+  /** Sends the batched outcomes (one script call). @internal */
+  flush(): void {
+    this.scheduled = false;
+    const outcomes = this.pending;
+    if (outcomes.length === 0 || !this.host.up) return;
+    this.pending = "";
+    const { channel } = this.host;
+    this.host
+      .run("fbRecord", this.keys, [outcomes, ...this.ruleArgs, this.spec.coolDownMs(), channel, this.spec.provider])
+      .then((reply) => this.apply(reply), (error) => this.failed(error));
+  }
+
+  async claimProbe(): Promise<"won" | FleetState | undefined> {
+    if (!this.host.up || this.broken) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, this.host.timeoutMs, undefined)));
+    try {
+      const call = this.host.run("fbClaim", this.keys, [this.host.probeLeaseMs, this.host.channel, this.spec.provider, this.host.token]);
+      const reply = await Promise.race([call.catch((error: unknown) => (this.failed(error), undefined)), timeout]);
+      if (reply === undefined) return undefined;
+      const parsed = parseReply(reply);
+      if (parsed === undefined) return undefined;
+      if (parsed.state === "won") {
+        this.lastGeneration = Math.max(this.lastGeneration, parsed.generation);
+        return "won";
+      }
+      this.apply(reply);
+      return { state: parsed.state, remainingMs: parsed.remainingMs };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  probeDone(ok: boolean, coolDownMs: number): void {
+    if (!this.host.up || this.broken) return;
+    this.host
+      .run("fbProbeDone", this.keys, [ok ? "1" : "0", coolDownMs, this.host.channel, this.spec.provider])
+      .then((reply) => this.apply(reply), (error) => this.failed(error));
+  }
+
+  /** Pushes this process's view and adopts the fleet's (on connect, after an outage). @internal */
+  sync(): Promise<void> {
+    this.lastGeneration = -1; // a restarted Redis starts its generations again
+    this.pending = "";
+    const { openForMs } = this.listener.back();
+    return this.host
+      .run("fbSync", this.keys, [Math.ceil(openForMs), this.host.channel, this.spec.provider])
+      .then(
+        (reply) => {
+          this.broken = false;
+          this.apply(reply);
+        },
+        (error) => this.failed(error),
+      );
+  }
+
+  /** A reply or a pub/sub message: applied unless older than what this link already saw. @internal */
+  apply(reply: unknown): void {
+    const parsed = parseReply(reply);
+    if (parsed === undefined || parsed.state === "won" || parsed.generation < this.lastGeneration) return;
+    this.lastGeneration = parsed.generation;
+    this.listener.fleet({ state: parsed.state, remainingMs: parsed.remainingMs });
+  }
+
+  dispose(): void {
+    this.pending = "";
+    this.host.detach(this);
+  }
+
+  private failed(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const at = message.indexOf("FIREBREAK_CORRUPT ");
+    // Connection failures are the store's business (it reports the outage once); a key holding
+    // garbage is this provider's: it decides locally and says which key to delete.
+    if (at >= 0) this.host.corrupt(this, message.slice(at + "FIREBREAK_CORRUPT ".length).split("\n")[0]!);
+  }
+}
+
+function flushLink(link: RedisLink): void {
+  link.flush();
+}
+
+/** A script reply or message as `{ state, remainingMs, generation }`; anything else is ignored. */
+export function parseReply(reply: unknown): { state: FleetState["state"] | "won"; remainingMs: number; generation: number } | undefined {
+  if (!Array.isArray(reply) || reply.length !== 3) return undefined;
+  const [state, ms, generation] = reply as unknown[];
+  if (state !== "closed" && state !== "open" && state !== "half-open" && state !== "won") return undefined;
+  const remainingMs = Number(ms);
+  const g = Number(generation);
+  if (!Number.isFinite(remainingMs) || remainingMs < 0 || !Number.isSafeInteger(g) || g < 0) return undefined;
+  return { state, remainingMs: Math.min(remainingMs, 2 ** 31 - 1), generation: g };
+}

@@ -1,0 +1,153 @@
+/**
+ * The Lua scripts of the Redis circuit store. Each runs atomically on the server, so counting
+ * and tripping, claiming the probe and closing are one step for the whole fleet. Time is the
+ * server's (`TIME`), and replies carry *remaining* milliseconds, so clocks of the processes
+ * never need to agree. Every reply is `{ state, remainingMs, generation }`; the generation
+ * grows at every transition, so a process never lets an older reply undo a newer message.
+ *
+ * Keys of one provider (all in one hash slot): `KEYS[1]` the state hash (`s` state, `u`
+ * open-until in server ms, `c` consecutive failures, `g` generation), `KEYS[2]` the
+ * failure-rate window (a list of `f`/`s`), `KEYS[3]` the probe lease (`SET NX PX`).
+ * A key holding anything else is reported as `FIREBREAK_CORRUPT <key> <what>`, never read as
+ * "closed".
+ */
+
+const PRELUDE = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function corrupt(key, what)
+  return redis.error_reply('FIREBREAK_CORRUPT ' .. key .. ' ' .. what)
+end
+local function read_state()
+  local kind = redis.call('TYPE', KEYS[1])['ok']
+  if kind == 'none' then return 'closed', 0, 0, 0 end
+  if kind ~= 'hash' then return nil, 'holds a ' .. kind .. ', not a hash' end
+  local v = redis.call('HMGET', KEYS[1], 's', 'u', 'c', 'g')
+  local s = v[1] or 'closed'
+  local u, c, g = tonumber(v[2] or '0'), tonumber(v[3] or '0'), tonumber(v[4] or '0')
+  if (s ~= 'closed' and s ~= 'open') or u == nil or c == nil or g == nil then
+    return nil, 'has unreadable fields (s=' .. tostring(v[1]) .. ', u=' .. tostring(v[2]) .. ', c=' .. tostring(v[3]) .. ')'
+  end
+  return s, u, c, g
+end
+local function check_window()
+  local kind = redis.call('TYPE', KEYS[2])['ok']
+  if kind ~= 'none' and kind ~= 'list' then return 'holds a ' .. kind .. ', not a list' end
+  return nil
+end
+local function view(s, u, g, now)
+  if s == 'closed' then return {'closed', 0, g} end
+  if now < u then return {'open', u - now, g} end
+  local kind = redis.call('TYPE', KEYS[3])['ok']
+  if kind == 'none' then return {'open', 0, g} end
+  local ttl = redis.call('PTTL', KEYS[3])
+  if kind ~= 'string' or ttl < 0 then return nil end
+  return {'half-open', ttl, g}
+end
+local function announce(channel, provider, state, ms, g)
+  redis.call('PUBLISH', channel, cjson.encode({p = provider, s = state, ms = ms, g = g}))
+end
+local function set_open(now, ms, g)
+  redis.call('HSET', KEYS[1], 's', 'open', 'u', string.format('%d', now + ms), 'c', '0', 'g', string.format('%d', g))
+  redis.call('DEL', KEYS[2])
+end
+local function finish(s, u, g, now)
+  local v = view(s, u, g, now)
+  if v == nil then return corrupt(KEYS[3], 'is not a probe lease with an expiry') end
+  return v
+end
+`;
+
+/**
+ * `record`: ARGV = outcomes ("f"/"s" in order), rule kind ("c" consecutive / "r" rate),
+ * threshold, window, minimumCalls, first cool-down ms, channel, provider.
+ */
+export const RECORD_SCRIPT = `${PRELUDE}
+local s, u, c, g = read_state()
+if s == nil then return corrupt(KEYS[1], u) end
+local now = now_ms()
+if s == 'open' then return finish(s, u, g, now) end
+local outcomes, kind, threshold = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local tripped = false
+if kind == 'c' then
+  for i = 1, #outcomes do
+    if string.sub(outcomes, i, i) == 'f' then c = c + 1 else c = 0 end
+    if c >= threshold then tripped = true break end
+  end
+  if not tripped then redis.call('HSET', KEYS[1], 'c', string.format('%d', c)) end
+else
+  local bad = check_window()
+  if bad then return corrupt(KEYS[2], bad) end
+  local window, minimum = tonumber(ARGV[4]), tonumber(ARGV[5])
+  for i = 1, #outcomes do
+    redis.call('LPUSH', KEYS[2], string.sub(outcomes, i, i))
+    redis.call('LTRIM', KEYS[2], 0, window - 1)
+    local all = redis.call('LRANGE', KEYS[2], 0, -1)
+    local failures = 0
+    for _, o in ipairs(all) do if o == 'f' then failures = failures + 1 end end
+    if #all >= minimum and failures / #all > threshold then tripped = true break end
+  end
+end
+if tripped then
+  local ms = tonumber(ARGV[6])
+  set_open(now, ms, g + 1)
+  announce(ARGV[7], ARGV[8], 'open', ms, g + 1)
+  return {'open', ms, g + 1}
+end
+return {'closed', 0, g}
+`;
+
+/** `claim`: ARGV = lease ms, channel, provider, token. Replies `won` when this caller holds the probe. */
+export const CLAIM_SCRIPT = `${PRELUDE}
+local s, u, c, g = read_state()
+if s == nil then return corrupt(KEYS[1], u) end
+local now = now_ms()
+if s == 'closed' or now < u then return finish(s, u, g, now) end
+local lease = tonumber(ARGV[1])
+if redis.call('SET', KEYS[3], ARGV[4], 'NX', 'PX', lease) then
+  redis.call('HSET', KEYS[1], 'g', string.format('%d', g + 1))
+  announce(ARGV[2], ARGV[3], 'half-open', lease, g + 1)
+  return {'won', lease, g + 1}
+end
+return finish(s, u, g, now)
+`;
+
+/** `probeDone`: ARGV = "1" (the probe succeeded) or "0", the next cool-down ms, channel, provider. */
+export const PROBE_DONE_SCRIPT = `${PRELUDE}
+local s, u, c, g = read_state()
+if s == nil then return corrupt(KEYS[1], u) end
+local now = now_ms()
+redis.call('DEL', KEYS[3])
+if ARGV[1] == '1' then
+  redis.call('HSET', KEYS[1], 's', 'closed', 'u', '0', 'c', '0', 'g', string.format('%d', g + 1))
+  redis.call('DEL', KEYS[2])
+  announce(ARGV[3], ARGV[4], 'closed', 0, g + 1)
+  return {'closed', 0, g + 1}
+end
+local ms = tonumber(ARGV[2])
+set_open(now, ms, g + 1)
+announce(ARGV[3], ARGV[4], 'open', ms, g + 1)
+return {'open', ms, g + 1}
+`;
+
+/**
+ * `sync` (on connect and after an outage): ARGV = ms this process's circuit stays open
+ * (0: closed here), channel, provider. A circuit opened locally while the store was away
+ * reaches the store; the fleet keeps the longer cool-down. Replies with the fleet's state.
+ */
+export const SYNC_SCRIPT = `${PRELUDE}
+local s, u, c, g = read_state()
+if s == nil then return corrupt(KEYS[1], u) end
+local bad = check_window()
+if bad then return corrupt(KEYS[2], bad) end
+local now = now_ms()
+local ms = tonumber(ARGV[1])
+if ms > 0 and (s == 'closed' or u < now + ms) then
+  set_open(now, ms, g + 1)
+  announce(ARGV[2], ARGV[3], 'open', ms, g + 1)
+  return {'open', ms, g + 1}
+end
+return finish(s, u, g, now)
+`;
