@@ -74,6 +74,7 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
   const start = async () => {
     child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
     const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on("error", () => {}); // refused while the server starts: expected, retried below
     const deadline = Date.now() + 5_000;
     for (;;) {
       try {
