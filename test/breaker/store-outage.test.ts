@@ -99,7 +99,7 @@ describe("Redis circuit store: outage", () => {
     store.onUnavailable((e) => events.push(e));
     try {
       const model = withSemanticBreaker(chatOpenAI(server), { name: "llm", trip: 2, store });
-      expect(await store.ready(1_000)).toBe(false);
+      expect(await store.ready(300)).toBe(false);
       for (let i = 0; i < 5; i++) await model.invoke("q");
       await new Promise((r) => setTimeout(r, 300)); // several reconnection attempts fail meanwhile
       expect(events.map((e) => e.type)).toEqual(["store-unavailable"]);

@@ -21,8 +21,8 @@ export interface RedisCircuitStore extends CircuitStore {
   /** Fires when Redis is reachable again and every circuit re-synced. */
   readonly onRecovered: (listener: (event: StoreEvent) => void) => IDisposable;
   /**
-   * Resolves `true` once connected and synced, `false` if a connection attempt fails first or
-   * `timeoutMs` passes. Calls made before that decide on local state.
+   * Resolves `true` once connected and synced, `false` if `timeoutMs` passes first (or the store
+   * is closed). Calls made before that decide on local state.
    */
   ready(timeoutMs?: number): Promise<boolean>;
   /** Closes both connections (the store holds the process open until then). */
@@ -179,7 +179,10 @@ class RedisStore implements RedisCircuitStore, LinkHost {
     const settings = {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: o.timeoutMs,
+      // The bound on a model call is enforced where a call waits (the probe claim races its own
+      // timer); this only drops commands a hung server never answers, and must not fail the
+      // connection's own ready check on a loaded machine.
+      commandTimeout: Math.max(1_000, o.timeoutMs * 10),
       connectTimeout: Math.max(1_000, o.timeoutMs * 10),
       retryStrategy: (times: number) => Math.min(50 * times, o.reconnectMaxDelayMs),
       autoResubscribe: false,
@@ -247,7 +250,6 @@ class RedisStore implements RedisCircuitStore, LinkHost {
       this.reported = true;
       this.unavailable.emit({ type: "store-unavailable", reason: this.lastError ?? "the connection to Redis closed" });
     }
-    this.settle(false);
   }
 
   private message(text: string): void {

@@ -36,7 +36,7 @@ export interface RedisCircuitStoreOptions {
   /**
    * The most a model call ever waits on Redis, in milliseconds: only the half-open probe's claim
    * waits at all (every other command is fire-and-forget). When Redis does not answer in time the
-   * call decides on local state. Also each command's timeout.
+   * call decides on local state.
    * @default 100
    */
   readonly timeoutMs?: number;
