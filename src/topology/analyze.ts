@@ -11,19 +11,19 @@ import {
   resolveSettings,
   settingsFindings,
 } from "./analysis-settings.js";
+import { parseAnalyzeOptions } from "./analyze-options.js";
 import { cascadeFindings, solveCascade, type CascadeVerdict } from "./cascade.js";
-import { describeComponents, type ComponentReport } from "./component-report.js";
-import { findCyclesIndexed, type CycleReport } from "./cycles.js";
+import { componentRhoOf, describeComponents, type ComponentReport } from "./component-report.js";
+import { enumerateCycles, type CycleReport } from "./cycles.js";
 import { extractTopology, type ExtractTopologyOptions } from "./extract.js";
-import { finding, type TopologyFinding } from "./findings.js";
+import { finding, sortFindings, type TopologyFinding } from "./findings.js";
 import { indexTopology } from "./graph-index.js";
-import { recommendGuards, relayOfGuarded } from "./guard-recommendation.js";
+import { measureRelay, recommendGuards } from "./guard-recommendation.js";
 import type { GuardReport } from "./guards.js";
 import { findSupervisorWorker, patternFindings, type SupervisorWorkerPattern } from "./patterns.js";
-import { relayFindings, relayIndexed, type RelayReport } from "./relay.js";
+import { relayFindings, type RelayReport } from "./relay.js";
 import { rankSeeds, type SeedReport } from "./seeds.js";
-import { computeSpectrum } from "./spectrum.js";
-import { parseAnalyzeOptions } from "./analyze-options.js";
+import { nodeLevelRho } from "./spectrum.js";
 import { assessTier, tierFindings, type TierFacts, type TierReport } from "./tier.js";
 import { isTopology, type AnalysisLevel, type Topology } from "./topology.js";
 import { TopologyError } from "./topology-error.js";
@@ -171,27 +171,21 @@ export function assertTopology(input: unknown, options: AnalyzeTopologyOptions =
   return report;
 }
 
-/** The pipeline: settings → index → cascade → components → patterns → seeds → guards → relay → cycles → tier. */
+/**
+ * The pipeline: settings → index → cascade → components → patterns → seeds → relay → guards
+ * → cycles → tier, each step in the file of its concept, each returning its section and its
+ * findings.
+ */
 function analyze(topology: Topology, options: AnalyzeTopologyOptions): TopologyReport {
   const settings = resolveSettings(options);
-  const findings: TopologyFinding[] = [...topology.findings, ...settingsFindings(options, settings)];
   const g = indexTopology(topology);
   const cascade = solveCascade(g, settings);
   const parts = describeComponents(g, topology.exits, cascade);
-  findings.push(...parts.findings);
-  findings.push(...cascadeFindings(cascade, settings, parts.components[0]?.nodes, parts.components.length, options));
   const patterns = findSupervisorWorker(g, cascade.plainComps);
-  const componentRho = (hub: string) => parts.components.find((c) => c.nodes.some((id) => id === hub || id.startsWith(`${hub}:`)))?.rho;
-  findings.push(...patternFindings(patterns, componentRho));
   const seeds = rankSeeds(g, cascade, Math.max(0, Math.floor(options.seeds ?? 5)));
-  findings.push(...seeds.findings);
-  const relay = g.nodes.some((node) => node.insideGuard)
-    ? relayOfGuarded(g, options.maxRelayDepth).relay
-    : relayIndexed(g, options.maxRelayDepth !== undefined ? { maxRelayDepth: options.maxRelayDepth } : {}, cascade.plainComps);
+  const relay = measureRelay(g, options.maxRelayDepth, cascade.plainComps);
   const guards = recommendGuards(g, cascade, settings, options.guards, relay);
-  findings.push(...guards.findings);
-  findings.push(...relayFindings(relay, guards.guards));
-  const cycles = enumerateCycles(g, options.cycles, findings);
+  const cycles = enumerateCycles(g, options.cycles);
   const tier = assessTier(
     {
       topology,
@@ -204,7 +198,18 @@ function analyze(topology: Topology, options: AnalyzeTopologyOptions): TopologyR
     },
     options.facts ?? {},
   );
-  findings.push(...tierFindings(tier));
+  const findings = sortFindings([
+    ...topology.findings,
+    ...settingsFindings(options, settings),
+    ...parts.findings,
+    ...cascadeFindings(cascade, settings, parts.components[0]?.nodes, parts.components.length, options),
+    ...patternFindings(patterns, componentRhoOf(parts.components)),
+    ...seeds.findings,
+    ...guards.findings,
+    ...relayFindings(relay, guards.guards),
+    ...cycles.findings,
+    ...tierFindings(tier),
+  ]);
   const rhoNodeLevel = nodeLevelRho(topology, cascade.plain.rho);
   return {
     kind: "firebreak/topology-report",
@@ -224,48 +229,15 @@ function analyze(topology: Topology, options: AnalyzeTopologyOptions): TopologyR
     verdict: cascade.verdict,
     components: parts.components,
     componentCount: cascade.plainComps.count,
-    cycles,
+    cycles: cycles.cycles,
     seeds: seeds.seeds,
     patterns,
     guards: guards.guards,
     relay,
     tier,
-    findings: sortFindings(findings),
+    findings,
     ok: !findings.some((f) => f.severity === "error"),
   };
-}
-
-function enumerateCycles(g: ReturnType<typeof indexTopology>, options: AnalyzeTopologyOptions["cycles"], findings: TopologyFinding[]): CycleReport | null {
-  if (options === false) return null;
-  const cycles = findCyclesIndexed(g, options ?? {});
-  if (!cycles.exact) {
-    findings.push(
-      finding(
-        "CYCLES_TRUNCATED",
-        "info",
-        `At least ${cycles.count} elementary cycles; enumeration stopped at its cap (a count or a work limit).`,
-        "Raise cycles.countLimit and cycles.workLimit for an exact count; ρ does not depend on it.",
-      ),
-    );
-  }
-  return cycles;
-}
-
-/** ρ(A) of the node-level graph, when the topology carries one and it differs. */
-function nodeLevelRho(topology: Topology, rho: number): number | undefined {
-  if (!topology.nodeLevel) return undefined;
-  const ng = indexTopology({ ...topology, ...topology.nodeLevel, nodeLevel: undefined });
-  const nodeRho = computeSpectrum(ng, null).rho;
-  return Math.abs(nodeRho - rho) > 1e-12 * Math.max(1, rho) ? nodeRho : undefined;
-}
-
-const ORDER = { error: 0, warning: 1, info: 2 } as const;
-
-function sortFindings(findings: TopologyFinding[]): TopologyFinding[] {
-  return findings
-    .map((f, i) => [f, i] as const)
-    .sort((a, b) => ORDER[a[0].severity] - ORDER[b[0].severity] || a[1] - b[1])
-    .map(([f]) => f);
 }
 
 function failedReport(error: unknown, options: AnalyzeTopologyOptions, topology?: Topology): TopologyReport {

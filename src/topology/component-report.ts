@@ -93,3 +93,8 @@ function reachesEnd(g: IndexedGraph, exits: readonly string[]): Uint8Array {
   }
   return ok;
 }
+
+/** ρ of the cyclic component holding `hub` (or a node of its subgraph, `hub:…`), if any. */
+export function componentRhoOf(components: readonly ComponentReport[]): (hub: string) => number | undefined {
+  return (hub) => components.find((c) => c.nodes.some((id) => id === hub || id.startsWith(`${hub}:`)))?.rho;
+}

@@ -4,6 +4,7 @@
  * the rest is split into components again. Enumeration stops at a cap; the count then is a
  * lower bound (a graph can have exponentially many cycles).
  */
+import { finding, type TopologyFinding } from "./findings.js";
 import { indexTopology, type IndexedGraph } from "./graph-index.js";
 import { createSccScratch, stronglyConnectedComponents, subsetComponents } from "./scc.js";
 import type { Topology } from "./topology.js";
@@ -199,4 +200,27 @@ function compareIds(a: number[], b: number[], g: IndexedGraph): number {
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
+}
+
+/**
+ * The analysis's cycle step: the cycles (null when `options` is false) and a CYCLES_TRUNCATED
+ * note when enumeration stopped at its cap.
+ */
+export function enumerateCycles(
+  g: IndexedGraph,
+  options: false | FindCyclesOptions | undefined,
+): { cycles: CycleReport | null; findings: TopologyFinding[] } {
+  if (options === false) return { cycles: null, findings: [] };
+  const cycles = findCyclesIndexed(g, options ?? {});
+  const findings = cycles.exact
+    ? []
+    : [
+        finding(
+          "CYCLES_TRUNCATED",
+          "info",
+          `At least ${cycles.count} elementary cycles; enumeration stopped at its cap (a count or a work limit).`,
+          "Raise cycles.countLimit and cycles.workLimit for an exact count; ρ does not depend on it.",
+        ),
+      ];
+  return { cycles, findings };
 }

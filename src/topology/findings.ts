@@ -71,3 +71,13 @@ export function finding(
 export function formatPath(path: readonly string[]): string {
   return path.join(" → ");
 }
+
+const ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/** Errors first, then warnings, then notes; stable within a severity. */
+export function sortFindings(findings: readonly TopologyFinding[]): TopologyFinding[] {
+  return findings
+    .map((f, i) => [f, i] as const)
+    .sort((a, b) => ORDER[a[0].severity] - ORDER[b[0].severity] || a[1] - b[1])
+    .map(([f]) => f);
+}

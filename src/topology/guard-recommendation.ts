@@ -10,6 +10,7 @@ import { collapseGroups, topLevelGroups, type Groups } from "./groups.js";
 import { placeGuards, type GuardReport } from "./guards.js";
 import { normaliseLimit, relayIndexed, type RelayReport } from "./relay.js";
 import { placeRelayGuards } from "./relay-placement.js";
+import type { Components } from "./scc.js";
 import { computeSpectrum } from "./spectrum.js";
 
 /** Guard options of the analysis. */
@@ -31,6 +32,15 @@ export function relayOfGuarded(g: IndexedGraph, maxRelayDepth: number | undefine
   if (!g.nodes.some((node) => node.insideGuard)) return { relay: relayIndexed(g, options), collapsed: false };
   const gs = groups ?? topLevelGroups(g);
   return { relay: relayIndexed(collapseGroups(g, gs, guardedGroups(g, gs)).graph, options), collapsed: true };
+}
+
+/**
+ * The analysis's relay step: read through guards when a guarded subgraph is present, else on
+ * the graph as it is (`all`, the whole graph's components, reused).
+ */
+export function measureRelay(g: IndexedGraph, maxRelayDepth: number | undefined, all?: Components): RelayReport {
+  if (g.nodes.some((node) => node.insideGuard)) return relayOfGuarded(g, maxRelayDepth).relay;
+  return relayIndexed(g, maxRelayDepth !== undefined ? { maxRelayDepth } : {}, all);
 }
 
 /** Places guards (relay cuts first, then the cascade) and reports GUARDS_RECOMMENDED / GUARDS_INSUFFICIENT. */

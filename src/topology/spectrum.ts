@@ -2,9 +2,10 @@
  * Internal: the spectral radius of a whole (weighted) graph as the maximum over its
  * strongly connected components, and the global principal eigenvector used to rank seeds.
  */
-import type { IndexedGraph } from "./graph-index.js";
+import { indexTopology, type IndexedGraph } from "./graph-index.js";
 import { stronglyConnectedComponents, type Components } from "./scc.js";
 import { buildBlock, perron, solveShifted, type Block, type PerronResult } from "./spectral.js";
+import type { Topology } from "./topology.js";
 
 /** One cyclic component and its Perron data. */
 export interface SolvedBlock {
@@ -157,4 +158,12 @@ export function reachCount(g: IndexedGraph, start: number): number {
     }
   }
   return count;
+}
+
+/** ρ(A) of the node-level graph, when the topology carries one and it differs from `rho`. */
+export function nodeLevelRho(topology: Topology, rho: number): number | undefined {
+  if (!topology.nodeLevel) return undefined;
+  const ng = indexTopology({ ...topology, ...topology.nodeLevel, nodeLevel: undefined });
+  const nodeRho = computeSpectrum(ng, null).rho;
+  return Math.abs(nodeRho - rho) > 1e-12 * Math.max(1, rho) ? nodeRho : undefined;
 }
