@@ -12,6 +12,11 @@
  * The machine is shared (2 cores): besides wall-clock medians the tables show the best
  * sample (least disturbed) and process CPU time per call, which other processes disturb
  * less. The guarded call includes the default 120 s per-attempt timer (an AbortController).
+ *
+ * The shared circuit store (issue #20) is measured against the local store in the same run, on
+ * the Redis at 127.0.0.1:6379 (REDIS_URL to change it): per-call overhead as a ratio (target
+ * ≤ 1.2×), and the time from one process tripping a circuit to three other processes (children
+ * of this one) refusing the provider (target ≤ 50 ms on loopback), both as medians.
  */
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
@@ -28,6 +33,10 @@ import {
   withSemanticBreaker,
   type TripRule,
 } from "../src/breaker/index.js";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { createRedisCircuitStore, isCircuitOpenError, type RedisCircuitStore } from "../src/breaker/index.js";
 import { median, percentile, printTable, sample } from "./lib/stats.js";
 
 const GOOD = '{"answer":"Paris is the capital of France, on the Seine.","confidence":0.92}';
@@ -281,9 +290,145 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const started = performance.now();
-await overhead();
-await failFast();
-await failover();
-await detection();
-console.log(`\n(breaker bench took ${((performance.now() - started) / 1000).toFixed(1)} s; models are scripted, in-process)`);
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * Shared store vs local store, per call, in the same run (sides interleaved per round, CPU time
+ * of the whole process, so ioredis's work on replies counts). Two loads: calls back to back
+ * (outcomes of one event-loop turn go to Redis as one script call) and calls each in its own
+ * turn (a `setImmediate` between calls: one script call per call, the worst case).
+ */
+async function sharedStoreOverhead(store: RedisCircuitStore): Promise<void> {
+  const local = withSemanticBreaker(new ScriptedChatModel(() => GOOD), { name: "bench", checks: [nonEmpty()] });
+  const shared = withSemanticBreaker(new ScriptedChatModel(() => GOOD), { name: `bench-${randomUUID()}`, checks: [nonEmpty()], store });
+  const turn = () => new Promise<void>((r) => setImmediate(r));
+  const sides: Array<[string, () => Promise<unknown>]> = [
+    ["local store, back to back", () => local.invoke(prompt)],
+    ["shared store, back to back", () => shared.invoke(prompt)],
+    ["local store, one call per event-loop turn", async () => { await turn(); return local.invoke(prompt); }],
+    ["shared store, one call per event-loop turn", async () => { await turn(); return shared.invoke(prompt); }],
+  ];
+  const cpu = sides.map(() => [] as number[]);
+  const wall = sides.map(() => [] as number[]);
+  const ratios: [number[], number[]] = [[], []];
+  for (let round = 0; round < 10; round++) {
+    const inRound: number[] = [];
+    for (let i = 0; i < sides.length; i++) {
+      const r = await perCallBoth(sides[i]![1], 6);
+      cpu[i]!.push(...r.cpu);
+      wall[i]!.push(...r.wall);
+      inRound.push(median(r.cpu));
+    }
+    ratios[0].push(inRound[1]! / inRound[0]!);
+    ratios[1].push(inRound[3]! / inRound[2]!);
+  }
+  printTable("Shared (Redis) vs local circuit store, per call (µs, median)", sides.map(([label], i) => ({
+    setup: label,
+    "CPU µs": median(cpu[i]!),
+    "wall µs": median(wall[i]!),
+  })));
+  const [b2b, perTurn] = [median(ratios[0]), median(ratios[1])];
+  console.log(
+    `\nShared store per-call overhead (CPU, median of paired rounds; target ≤ 1.2×): back to back ${b2b.toFixed(2)}× ` +
+      `${b2b <= 1.2 ? "MET" : "NOT MET"}; one call per turn ${perTurn.toFixed(2)}× ${perTurn <= 1.2 ? "MET" : "NOT MET"}.`,
+  );
+}
+
+/** An observer process: on "arm", joins a provider's circuit; reports when it opened and that a call is refused. */
+async function observer(): Promise<void> {
+  const store = createRedisCircuitStore({ url: REDIS_URL, keyPrefix: process.env.BENCH_PREFIX! });
+  await store.ready(10_000);
+  const provider = new ScriptedChatModel(() => GOOD);
+  process.on("message", (raw) => {
+    const { op, name } = raw as { op: string; name: string };
+    if (op === "close") return void store.close().then(() => process.disconnect());
+    const guarded = withSemanticBreaker(provider, { name, checks: [nonEmpty()], trip: 1, halfOpenAfter: 3_600_000, store });
+    guarded.breaker.onStateChange(async (e) => {
+      if (e.state !== "open") return;
+      const at = now();
+      const before = provider.calls;
+      const refused = await guarded.invoke(prompt).then(() => false, (error) => isCircuitOpenError(error) && provider.calls === before);
+      process.send!({ name, at, refused });
+    });
+    setTimeout(() => process.send!({ name, armed: true }), 30); // the link's first sync
+  });
+  process.send!({ ready: true });
+}
+
+/** Time from one process tripping (its bad answer returned) to three other processes refusing. */
+async function propagation(prefix: string, store: RedisCircuitStore): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  const children: ChildProcess[] = Array.from({ length: 3 }, () =>
+    spawn(process.execPath, ["--import", "tsx", self], {
+      env: { ...process.env, BREAKER_BENCH_ROLE: "observer", BENCH_PREFIX: prefix },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    }),
+  );
+  const nextMessage = (child: ChildProcess, pred: (m: Record<string, unknown>) => boolean) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const on = (m: unknown) => {
+        if (!pred(m as Record<string, unknown>)) return;
+        child.off("message", on);
+        resolve(m as Record<string, unknown>);
+      };
+      child.on("message", on);
+    });
+  await Promise.all(children.map((c) => nextMessage(c, (m) => m.ready === true)));
+  const delays: number[] = [];
+  let allRefused = true;
+  for (let trial = 0; trial < 20; trial++) {
+    const name = `trip-${trial}`;
+    await Promise.all(children.map((c) => ((c.send({ op: "arm", name }), nextMessage(c, (m) => m.name === name && m.armed === true)))));
+    const opened = children.map((c) => nextMessage(c, (m) => m.name === name && typeof m.at === "number"));
+    const tripper = withSemanticBreaker(new ScriptedChatModel(() => GARBAGE), { name, checks: [nonEmpty()], trip: 1, halfOpenAfter: 3_600_000, store });
+    await tripper.invoke(prompt).catch(() => undefined);
+    const t0 = now();
+    const reports = await Promise.all(opened);
+    delays.push(Math.max(...reports.map((r) => (r.at as number) - t0)));
+    allRefused &&= reports.every((r) => r.refused === true);
+  }
+  for (const c of children) c.send({ op: "close" });
+  printTable("Trip propagation: one process trips, three other processes refuse (ms, 20 trials)", [
+    { measure: "slowest of the three, median", ms: median(delays) },
+    { measure: "slowest of the three, p90", ms: percentile(delays, 90) },
+    { measure: "slowest of the three, worst", ms: Math.max(...delays) },
+  ]);
+  const m = median(delays);
+  console.log(`\nTrip propagation: ${m.toFixed(1)} ms median to all three refusing (target ≤ 50 ms): ${m <= 50 && allRefused ? "MET" : "NOT MET"}${allRefused ? "" : " (a process did not refuse)"}`);
+}
+
+async function sharedStore(): Promise<void> {
+  const prefix = `firebreak-bench:${randomUUID().slice(0, 8)}:`;
+  const store = createRedisCircuitStore({ url: REDIS_URL, keyPrefix: prefix });
+  if (!(await store.ready(5_000))) {
+    console.log(`\nShared store: skipped (no Redis at ${REDIS_URL}; set REDIS_URL)`);
+    return store.close();
+  }
+  try {
+    await sharedStoreOverhead(store);
+    await propagation(prefix, store);
+  } finally {
+    await store.close();
+    const { Redis } = await import("ioredis");
+    const cleanup = new Redis(REDIS_URL);
+    const keys = await cleanup.keys(`${prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*`);
+    if (keys.length > 0) await cleanup.del(...keys);
+    cleanup.disconnect();
+  }
+}
+
+if (process.env.BREAKER_BENCH_ROLE === "observer") {
+  await observer();
+} else {
+  const started = performance.now();
+  const only = process.env.BREAKER_BENCH_ONLY; // "store": just the shared-store section
+  if (only !== "store") {
+    await overhead();
+    await failFast();
+    await failover();
+    await detection();
+  }
+  await sharedStore();
+  console.log(`\n(breaker bench took ${((performance.now() - started) / 1000).toFixed(1)} s; models are scripted, in-process)`);
+}
