@@ -8,6 +8,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ClaimsUpdate } from "../../src/claims/index.js";
 import { resolveClaimsOptions } from "../../src/claims/claims-options.js";
 import { precheckClaimsUpdate } from "../../src/claims/reduce-claims.js";
+import { currentTask, parentTask, sealingFor } from "../../src/claims/writing-task.js";
 import { FirebreakError, isFirebreakError } from "../../src/internal/errors.js";
 import type { Verdict } from "../challenger/verdict-schema.js";
 import { storedClaims } from "./buffer.js";
@@ -133,10 +134,22 @@ export function degradePlan(o: ResolvedGuard, buffer: Buffered, review: Review, 
   };
 }
 
-/** Decides what the handoff commits for its outcome (`null`: a passing verdict). */
-export async function planCommit(o: ResolvedGuard, s: GuardState, review: Review, attempts: readonly AttemptRecord[], producer: string): Promise<CommitPlan> {
+/**
+ * Decides what the handoff commits for its outcome (`null`: a passing verdict). `task` is the
+ * parent's task that will write the commit (the guard node's checkpoint namespace): the guard's
+ * verdict batch is sealed for it, since a sealed batch is accepted at node time only from the
+ * task it was sealed for.
+ */
+export async function planCommit(
+  o: ResolvedGuard,
+  s: GuardState,
+  review: Review,
+  attempts: readonly AttemptRecord[],
+  producer: string,
+  task?: string,
+): Promise<CommitPlan> {
   const sealedHere = new Set<object>();
-  const plan = await decide(o, s, review, attempts, producer, sealedHere);
+  const plan = await decide(o, s, review, attempts, producer, sealedHere, task);
   return { ...plan, sealedHere };
 }
 
@@ -147,6 +160,7 @@ async function decide(
   attempts: readonly AttemptRecord[],
   producer: string,
   sealedHere: Set<object>,
+  task: string | undefined,
 ): Promise<Omit<CommitPlan, "sealedHere">> {
   const buffer = s.bicr_buffer!;
   const outcome: Outcome | null = s.bicr_outcome;
@@ -156,7 +170,7 @@ async function decide(
     verifier === o.humanVerifier ? verdicts.flatMap((v) => v.evidence) : review.evidence.map((e) => e.id);
   const label = (update: Record<string, unknown>, verifier: string, verdicts: LabelledVerdict[], claims: readonly BufferedClaim[]) => {
     if (!o.hasClaims) return update;
-    const out = withVerdicts(update, o.keys.claimsKey, verifier, verdicts, claims, fetched(verifier, verdicts));
+    const out = sealingFor(task, () => withVerdicts(update, o.keys.claimsKey, verifier, verdicts, claims, fetched(verifier, verdicts)));
     // The batch withVerdicts appended was sealed here, a moment ago: the commit check need not re-verify it.
     if (out !== update) sealedHere.add(asList(out[o.keys.claimsKey]).at(-1) as object);
     return out;
@@ -214,7 +228,8 @@ export function commitStage(o: ResolvedGuard) {
   return async (s: GuardState, review: Review, attempts: readonly AttemptRecord[], config: LangGraphRunnableConfig): Promise<Record<string, unknown>> => {
     const name = producerName(o, config);
     const buffer = s.bicr_buffer!;
-    const plan = await planCommit(o, s, review, attempts, name);
+    // The guard's subgraph runs inside the parent's task: its verdicts are sealed for that task.
+    const plan = await planCommit(o, s, review, attempts, name, parentTask(currentTask(config)));
     const record = guardRecord({
       guard: name,
       policy: o.policy,

@@ -51,6 +51,8 @@ export const ClaimVerificationSchema = z.strictObject({
   evidence: z.array(z.string()),
   /** The label this verdict gave (absent only in records written before the channel kept it). */
   status: z.enum(VERDICT_STATUSES).optional(),
+  /** The LangGraph task (checkpoint namespace) whose node wrote the verdict: tells a subgraph's verdict from the parent's. */
+  task: z.string().min(1).optional(),
   /** The channel's seal over this record, chained to the previous one. */
   seal: ClaimSealSchema.optional(),
 });
@@ -195,6 +197,12 @@ export const ClaimVerdictsSchema = z.strictObject({
    * rejected.
    */
   versions: z.array(z.number().int().min(0)).optional(),
+  /**
+   * Set with the seal: the LangGraph task (checkpoint namespace: node path and task id) that
+   * sealed the batch. At node time a sealed batch is accepted only from that task, or from the
+   * node of the verifier it names.
+   */
+  task: z.string().min(1).optional(),
   /**
    * Set by the writer's node-time check (zod/`StateSchema` state, `withWriteContract`), by
    * `createChallenger`'s node and by the guard: it proves which verifier wrote the batch. A

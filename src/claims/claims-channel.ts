@@ -5,6 +5,7 @@ import { resolveClaimsOptions, type ClaimsOptions, type ResolvedClaimsOptions } 
 import { applyClaimsUpdate, checkClaimsUpdateShape, precheckClaimsUpdate } from "./reduce-claims.js";
 import { InvalidClaimError } from "./errors.js";
 import { authorizeVerdicts, writingNode } from "./verifier-identity.js";
+import { checkSubgraphVerdicts, currentTask } from "./writing-task.js";
 import { reducerChannel, reducerField, type ReducerChannel, type ReducerSpec } from "../internal/state-field.js";
 
 /**
@@ -30,8 +31,10 @@ function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate
       // Identity: the writing node is known here (LangGraph's config), so a verdict batch it
       // signed with its own name is sealed, and one signed with another name is rejected.
       const writer = writingNode();
-      const sealedNow = authorizeVerdicts(update, Array.isArray(current) ? current : undefined, opts, writer);
+      const task = writer === undefined ? undefined : currentTask();
+      const sealedNow = authorizeVerdicts(update, Array.isArray(current) ? current : undefined, opts, writer, task);
       try {
+        checkSubgraphVerdicts(update, { node: writer, task }, opts);
         if (Array.isArray(current)) precheckClaimsUpdate(current, update, opts, sealedNow);
         else checkClaimsUpdateShape(update, opts);
       } catch (error) {

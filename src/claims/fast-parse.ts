@@ -11,7 +11,7 @@ import { CLAIM_SOURCES, CLAIM_VERDICTS_KIND, VERDICT_STATUSES, type ClaimInputSc
 
 const CLAIM_KEYS = new Set(["id", "text", "value", "origin", "confidence", "statedConfidence", "alternatives", "requiresVerification", "status", "taint"]);
 const ORIGIN_KEYS = new Set(["agent", "source", "ref", "basedOn"]);
-const BATCH_KEYS = new Set(["kind", "verifier", "at", "fetched", "verdicts", "versions", "seal"]);
+const BATCH_KEYS = new Set(["kind", "verifier", "at", "fetched", "verdicts", "versions", "task", "seal"]);
 const VERDICT_KEYS = new Set(["id", "status", "reason", "evidence"]);
 const SOURCES = new Set<string>(CLAIM_SOURCES);
 const STATUSES = new Set<string>(VERDICT_STATUSES);
@@ -100,7 +100,7 @@ let lastTime: string | undefined;
 /** A verdict batch as `ClaimVerdictsSchema` parses it, or `undefined` to let zod decide. */
 export function fastVerdicts(raw: Record<string, unknown>): z.output<typeof ClaimVerdictsSchema> | undefined {
   if (!plain(raw) || !onlyKeys(raw, BATCH_KEYS) || raw["kind"] !== CLAIM_VERDICTS_KIND) return undefined;
-  const { verifier, at, fetched, verdicts, versions, seal } = raw;
+  const { verifier, at, fetched, verdicts, versions, task, seal } = raw;
   if (!isName(verifier)) return undefined;
   if (at !== undefined && !isCanonicalTime(at)) return undefined;
   const got = fetched === undefined ? undefined : names(fetched);
@@ -121,6 +121,7 @@ export function fastVerdicts(raw: Record<string, unknown>): z.output<typeof Clai
     for (const n of versions) if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return undefined;
     made = versions.slice();
   }
+  if (task !== undefined && !isName(task)) return undefined;
   let sealed: { k: string; mac: string } | undefined;
   if (seal !== undefined) {
     if (!plain(seal) || !isName(seal["k"]) || !isName(seal["mac"])) return undefined;
@@ -131,6 +132,7 @@ export function fastVerdicts(raw: Record<string, unknown>): z.output<typeof Clai
   if (at !== undefined) out.at = at;
   if (got !== undefined) out.fetched = got;
   if (made !== undefined) out.versions = made;
+  if (task !== undefined) out.task = task as string;
   if (sealed !== undefined) out.seal = sealed;
   return out;
 }

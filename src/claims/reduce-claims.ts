@@ -667,6 +667,7 @@ class Transaction {
       const upgrade = verdict.status === "green" ? claim.status !== "green" : claim.status === "red" && verdict.status === "yellow";
       if (upgrade) checkEvidence(index, j, batch.verifier, claim, verdict, fetched);
       const verification: ClaimVerification = { verifier: batch.verifier, at, reason: verdict.reason, evidence: [...verdict.evidence], status: verdict.status };
+      if (batch.task !== undefined) verification.task = batch.task;
       if (sealed) verification.seal = seal(verificationPayload(fingerprint(claim), verification, claim.verifiedBy?.seal));
       const next: Claim = { ...claim, requiresVerification: verdict.status !== "green", status: verdict.status, verifiedBy: verification };
       if (claim.verifiedBy !== undefined) next.history = [...(claim.history ?? []), claim.verifiedBy];

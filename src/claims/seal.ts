@@ -100,25 +100,38 @@ export function batchPayload(
     readonly verifier: string;
     readonly at?: string | undefined;
     readonly fetched?: readonly string[] | undefined;
+    readonly task?: string | undefined;
     readonly verdicts: readonly { readonly id: string; readonly status: string; readonly reason: string; readonly evidence?: readonly string[] | undefined }[];
   },
   fingerprints: readonly (unknown[] | null)[],
   versions: readonly (ClaimVersion | null)[],
 ): unknown[] {
-  return [
+  const payload: unknown[] = [
     "firebreak/verdicts@2",
     batch.verifier,
     batch.at ?? null,
     batch.fetched ?? [],
     batch.verdicts.map((v, i) => [v.id, v.status, v.reason, v.evidence ?? [], fingerprints[i] ?? null, versions[i] ?? null]),
   ];
+  // The task that sealed it (see writing-task.ts); appended only when known, so earlier seals still verify.
+  if (batch.task !== undefined) payload.push(batch.task);
+  return payload;
 }
 
 /** The payload of a stored verification's seal (chained to the previous verification's). */
 export function verificationPayload(
   claimPrint: unknown[],
-  v: { readonly verifier: string; readonly at: string; readonly reason: string; readonly evidence: readonly string[]; readonly status?: string | undefined },
+  v: {
+    readonly verifier: string;
+    readonly at: string;
+    readonly reason: string;
+    readonly evidence: readonly string[];
+    readonly status?: string | undefined;
+    readonly task?: string | undefined;
+  },
   previous: ClaimSeal | undefined,
 ): unknown[] {
-  return ["firebreak/verification@1", claimPrint, v.status ?? null, v.verifier, v.at, v.reason, v.evidence, previous?.mac ?? null];
+  const payload: unknown[] = ["firebreak/verification@1", claimPrint, v.status ?? null, v.verifier, v.at, v.reason, v.evidence, previous?.mac ?? null];
+  if (v.task !== undefined) payload.push(v.task);
+  return payload;
 }

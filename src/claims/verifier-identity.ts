@@ -23,6 +23,7 @@ import type { ResolvedClaimsOptions } from "./claims-options.js";
 import { InvalidClaimError, preview } from "./errors.js";
 import { batchPayload, fingerprint, seal, versionOf, type ClaimVersion } from "./seal.js";
 import { isClaimVerdicts } from "./verdicts.js";
+import { checkSealedBatch, currentTask, type Writer } from "./writing-task.js";
 import { currentNodeName } from "../internal/node-name.js";
 import { quote } from "../internal/quote.js";
 
@@ -83,7 +84,10 @@ export function signVerdicts(
     versions.push(claim === null ? null : versionOf(claim));
     return { ...v, evidence: [...(v.evidence ?? [])] };
   });
-  const body = { ...batch, at, verdicts, versions: versions.map((x) => x?.[0] ?? 0) };
+  // Bound to the task that seals it (see writing-task.ts): at node time only that task, or the named verifier's node, may write it.
+  const task = currentTask();
+  const { task: _stale, ...rest } = batch as ClaimVerdicts & { task?: string };
+  const body = { ...rest, at, verdicts, versions: versions.map((x) => x?.[0] ?? 0), ...(task === undefined ? {} : { task }) };
   return { ...body, seal: seal(batchPayload(body, prints, versions)) } as SealedVerdicts;
 }
 
@@ -94,13 +98,24 @@ export function signVerdicts(
  * the write and checked again wherever the write is applied (also after a restart). Throws
  * `InvalidClaimError` naming the node, the claim and the verifier. Returns the batches it sealed.
  */
-export function authorizeVerdicts(update: ClaimsUpdate, current: readonly Claim[] | undefined, opts: ResolvedClaimsOptions, writer: string | undefined): Set<object> | undefined {
+export function authorizeVerdicts(
+  update: ClaimsUpdate,
+  current: readonly Claim[] | undefined,
+  opts: ResolvedClaimsOptions,
+  writer: string | undefined,
+  task: string | undefined = undefined,
+): Set<object> | undefined {
   if (update === null || update === undefined) return undefined;
   let sealedNow: Set<object> | undefined;
   const items: readonly unknown[] = Array.isArray(update) ? update : [update];
+  const by: Writer = { node: writer, task };
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    if (!isClaimVerdicts(item) || (item as { seal?: unknown }).seal !== undefined) continue;
+    if (!isClaimVerdicts(item)) continue;
+    if ((item as { seal?: unknown }).seal !== undefined) {
+      checkSealedBatch(item, i, by, opts);
+      continue;
+    }
     const verdicts = Array.isArray(item.verdicts) ? item.verdicts : [];
     const claimId = typeof verdicts[0]?.id === "string" ? verdicts[0].id : undefined;
     const who = writer === undefined ? "the graph input (or a state edit)" : `node ${quote(writer, 60)}`;
@@ -126,7 +141,8 @@ export function authorizeVerdicts(update: ClaimsUpdate, current: readonly Claim[
     }
     const sealed = signVerdicts(item, current, items, i, opts.now);
     // In place: LangGraph saves this very object, so the seal is persisted with the write.
-    Object.assign(item as object, { at: sealed.at, versions: sealed.versions, seal: sealed.seal });
+    if (sealed.task === undefined) delete (item as { task?: string }).task;
+    Object.assign(item as object, { at: sealed.at, versions: sealed.versions, seal: sealed.seal }, sealed.task === undefined ? {} : { task: sealed.task });
     (sealedNow ??= new Set()).add(item as object);
   }
   return sealedNow;

@@ -8,6 +8,7 @@ import { reduceIntent, type Intent } from "./intent.js";
 import { checkClaimsUpdateShape, precheckClaimsUpdate } from "./reduce-claims.js";
 import { isClaimVerdicts } from "./verdicts.js";
 import { signVerdicts } from "./verifier-identity.js";
+import { checkSubgraphVerdicts, currentTask } from "./writing-task.js";
 import { currentNodeName } from "../internal/node-name.js";
 import { quote } from "../internal/quote.js";
 
@@ -95,6 +96,7 @@ export function withWriteContract<S, U>(
     const ctx: Context = {
       node: contract.name ?? running ?? "unknown node",
       running,
+      task: currentTask(config),
       role: contract.role ?? metadata.firebreak?.role ?? "producer",
       allowed,
       claimsOptions,
@@ -111,6 +113,8 @@ interface Context {
   readonly node: string;
   /** The running node, from LangGraph's config (inside a guard: the guarded node). Verdicts are signed by it only. */
   readonly running: string | undefined;
+  /** The running task (checkpoint namespace), to tell verdicts coming back from a subgraph it ran. */
+  readonly task: string | undefined;
   readonly role: ContractRole;
   readonly allowed: ReadonlySet<string>;
   readonly claimsOptions: ResolvedClaimsOptions | undefined;
@@ -212,6 +216,7 @@ function checkClaims(value: unknown, ctx: Context, toParent: boolean): unknown {
   }
   const next = changed ? (Array.isArray(value) ? out : out[0]) : value;
   try {
+    if (!toParent) checkSubgraphVerdicts(next as never, { node: ctx.running ?? ctx.node, task: ctx.task }, opts);
     if (claims !== undefined) precheckClaimsUpdate(claims, next as never, opts, sealedNow);
     else checkClaimsUpdateShape(next as never, opts);
   } catch (error) {

@@ -130,7 +130,8 @@ export const ATTEMPTS: readonly Attempt[] = [
   },
   {
     name: "a sealed batch copied from the verifier's stream is replayed on another thread's claim with the same id",
-    why: /seal minted for this very batch/,
+    // zod/StateSchema: the node-time check rejects it first (sealed in another task); Annotation: the reducer, by its seal.
+    why: /seal minted for this very batch|sealed in the writing task/,
     run: (style, cp) =>
       outcome(async () => {
         const real = chain(style, [["researcher", () => ({ claims: [{ ...C1, text: "The answer is 41" }] })], ["challenger", verifierNode(style, () => green("e1"), ["e1"])]], cp);
@@ -145,7 +146,7 @@ export const ATTEMPTS: readonly Attempt[] = [
   },
   {
     name: "a sealed batch is altered after sealing (red → green)",
-    why: /seal minted for this very batch/,
+    why: /seal minted for this very batch|sealed in the writing task/,
     run: (style, cp) =>
       outcome(async () => {
         let captured: Record<string, unknown> | undefined;

@@ -72,8 +72,10 @@ describe("who may verify: the declared verifiers, in every place a graph runs th
     expect(out.claims[0]).toMatchObject({ status: "green", verifiedBy: { verifier: "challenger" } });
   });
 
-  it("in a subgraph the inner verifier's verdict reaches the parent; an inner impersonator is rejected naming the node", async () => {
+  it("in a subgraph the inner verifier's verdict reaches a parent that lists the subgraph's node; an inner impersonator is rejected naming the node", async () => {
     const Inner = new StateSchema({ claims: claimsChannel({ verifiers: ["challenger"] }) });
+    // The parent declares that the subgraph run by "team" verifies for it (a verdict made inside a subgraph is not the parent's otherwise).
+    const Outer = new StateSchema({ claims: claimsChannel({ verifiers: ["challenger", "team"] }) });
     const team = (node: string) =>
       new StateGraph(Inner)
         .addNode(node, () => ({ claims: claimVerdicts("challenger", [{ id: "c1", status: "green", reason: "checked", evidence: ["e1"] }], { fetched: ["e1"] }) }))
@@ -81,12 +83,25 @@ describe("who may verify: the declared verifiers, in every place a graph runs th
         .addEdge(node, END)
         .compile();
     const parent = (node: string) =>
-      new StateGraph(Inner).addNode("researcher", () => ({ claims: [C1] })).addNode("team", team(node)).addEdge(START, "researcher").addEdge("researcher", "team").addEdge("team", END).compile();
+      new StateGraph(Outer).addNode("researcher", () => ({ claims: [C1] })).addNode("team", team(node)).addEdge(START, "researcher").addEdge("researcher", "team").addEdge("team", END).compile();
     const out = await parent("challenger").invoke({});
     expect(out.claims[0]).toMatchObject({ status: "green", verifiedBy: { verifier: "challenger" } });
     const error = await parent("sneaky").invoke({}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidClaimError);
     expect(error).toMatchObject({ node: "sneaky", claimId: "c1", verifier: "challenger" });
+  });
+
+  it("a parent that does not list the subgraph's node rejects the verdict its inner verifier hands back, naming node, claim and verifier", async () => {
+    const State = new StateSchema({ claims: claimsChannel({ verifiers: ["challenger"] }) });
+    const team = new StateGraph(State)
+      .addNode("challenger", () => ({ claims: claimVerdicts("challenger", [{ id: "c1", status: "green", reason: "checked", evidence: ["e1"] }], { fetched: ["e1"] }) }))
+      .addEdge(START, "challenger")
+      .addEdge("challenger", END)
+      .compile();
+    const parent = new StateGraph(State).addNode("researcher", () => ({ claims: [C1] })).addNode("team", team).addEdge(START, "researcher").addEdge("researcher", "team").addEdge("team", END).compile();
+    const error = await parent.invoke({}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidClaimError);
+    expect(error).toMatchObject({ node: "team", claimId: "c1", verifier: "challenger", field: "verifiedBy.task" });
   });
 });
 

@@ -107,9 +107,11 @@ describe.each(STYLES)("who may verify (%s)", (style) => {
     await notGreen(h);
   });
 
-  // BROKEN (zod/StateSchema): a non-verifier node ("sneaky"), whose name the node-time check knows, replays a batch
-  // the verifier sealed in another thread on a byte-identical never-judged claim, and the claim turns green.
-  (style === "annotation" ? it.skip : it.fails)("a non-verifier node replaying a sealed batch from another thread (same claim, same version) is rejected", async () => {
+  // Was broken (zod/StateSchema): a non-verifier node ("sneaky"), whose name the node-time check knows, replayed a batch
+  // the verifier sealed in another thread on a byte-identical never-judged claim, and the claim turned green. The seal
+  // now binds the task that sealed it, and the node-time check compares it with the writing task.
+  // Skipped in Annotation: the reducer cannot see the writing task (docs/claims.md "Known limits"; pinned in limits.test.ts).
+  (style === "annotation" ? it.skip : it)("a non-verifier node replaying a sealed batch from another thread (same claim, same version) is rejected", async () => {
     const h = await seeded(style);
     await h.run("researcher", add(c1), "other");
     await h.run("challenger", write(green("challenger", "e7")), "other");
@@ -176,9 +178,12 @@ describe.each(STYLES)("who may verify (%s)", (style) => {
 });
 
 describe.each(STYLES)("subgraph node named like the verifier (%s)", (style) => {
-  // BROKEN: a node named "challenger" inside a subgraph that runs as the parent's "worker" node greens the
-  // parent's claim: the subgraph's output carries a valid seal by "challenger", which the parent accepts.
-  it.fails("a subgraph node called 'challenger' inside the producer node does not make the parent's claim green", async () => {
+  // Was broken: a node named "challenger" inside a subgraph that runs as the parent's "worker" node greened the
+  // parent's claim: the subgraph's output carried a valid seal by "challenger", which the parent accepted. A verification
+  // now records the task whose node wrote it, and the parent's node-time check rejects one made inside the subgraph
+  // of the writing node unless that node is a listed verifier. A raw subgraph node in Annotation state is a known limit
+  // (the reducer cannot see the writing task; pinned in limits.test.ts, closed there by withWriteContract).
+  (style === "annotation" ? it.skip : it)("a subgraph node called 'challenger' inside the producer node does not make the parent's claim green", async () => {
     const opts = { verifiers: ["challenger"] };
     const mk = () =>
       style === "annotation"

@@ -104,9 +104,10 @@ describe.each(STYLES)("PostgreSQL (%s)", (style) => {
     expect(h.get(await h.claims(), "c2")).toBeDefined();
   });
 
-  // BROKEN: as in memory (replay.test.ts "time travel"): forking the thread from the checkpoint before the verdicts,
-  // a non-verifier node applies the captured green batch and the thread's head (in PostgreSQL) shows green.
-  it.fails("a fork from before the verdicts: a non-verifier's replay of a captured green batch does not green the thread", async () => {
+  // Was broken: as in memory (replay.test.ts "time travel"): forking the thread from the checkpoint before the verdicts,
+  // a non-verifier node applied the captured green batch and the thread's head (in PostgreSQL) showed green. Closed where
+  // the writing task is known; a raw node in Annotation state is a known limit (pinned in limits.test.ts).
+  (style === "annotation" ? it.skip : it)("a fork from before the verdicts: a non-verifier's replay of a captured green batch does not green the thread", async () => {
     const h = new Harness(style, { verifiers: ["challenger"] }, await saver(style));
     await h.run("researcher", add(c1));
     const before = (await h.graph.getState(h.cfg())).config;

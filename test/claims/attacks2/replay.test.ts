@@ -180,9 +180,10 @@ describe.each(STYLES)("time travel (%s)", (style) => {
   // Fork the thread from the checkpoint before the verifier's green verdict (the claim was later judged red),
   // and have a non-verifier node write the captured green batch there: the claim in the fork is at the
   // version the batch binds.
-  // BROKEN: the non-verifier "sneaky" applies the captured green batch on the fork; the thread's head is now
-  // green although the verifier's last word was red (zod/StateSchema too, where the writing node is known).
-  it.fails("a non-verifier replaying a captured green batch on a fork from before the verdict does not green the thread", async () => {
+  // Was broken: the non-verifier "sneaky" applied the captured green batch on the fork (all styles). Closed where the
+  // writing task is known (zod/StateSchema; withWriteContract in Annotation); a raw node in Annotation state is a known
+  // limit (pinned in limits.test.ts).
+  (style === "annotation" ? it.skip : it)("a non-verifier replaying a captured green batch on a fork from before the verdict does not green the thread", async () => {
     const h = await seeded(style);
     const before = (await h.graph.getState(h.cfg())).config;
     await h.run("challenger", write(v("green", ["e1"])));
