@@ -1,5 +1,5 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ScriptedChatModel } from "../../src/testing/index.js";
+import { ScriptedChatModel, scriptedJudge, type JudgeAnswer, type ReadChallengeRequest } from "langgraph-firebreak/testing";
 
 /** The models the example runs with: scripted offline, or real when `OPENAI_API_KEY` is set. */
 export interface ExampleModels {
@@ -53,32 +53,25 @@ export function scriptedModels(): ExampleModels {
     ],
   });
   // The challenger's judgement is scripted; its evidence (the calculator) is real.
-  const challenger = new ScriptedChatModel({ label: "scripted challenger", script: ({ messages }) => ({ structured: judgeArithmetic(String(messages[1]?.content ?? "")) }) });
+  const challenger = scriptedJudge(judgeArithmetic, { label: "scripted challenger" });
   return { kind: "scripted", supervisor, researcher, analyst, writer, challenger };
 }
 
-/** A scripted stand-in for the challenger's judgement: compares each claim's numbers with the calculator's. */
-function judgeArithmetic(data: string): { verdicts: Array<{ claim_id: string; verdict: string; reasons: string[]; evidence: string[] }> } {
-  const block = (tag: string) => JSON.parse(new RegExp(`<${tag}>\\n([\\s\\S]*?)\\n</${tag}>`).exec(data)?.[1] ?? "[]");
-  const claims = block("claims_under_review") as Array<{ id: string; text: string }>;
-  const evidence = block("evidence") as Array<{ id: string; content: string }>;
-  return {
-    verdicts: claims.map((claim) => {
-      for (const item of evidence) {
-        const [expression, value] = item.content.split(" = ") as [string, string];
-        if (!claim.text.includes(expression)) continue;
-        const base = expression.split("^")[0]!;
-        const stated = (claim.text.match(/\d+\.\d+/g) ?? []).filter((n) => n !== base).map(Number);
-        if (stated.some((n) => Math.abs(n - Number(value)) < 0.005)) {
-          return { claim_id: claim.id, verdict: "green", reasons: [`The calculator gives ${item.content}, as claimed.`], evidence: [item.id] };
-        }
-        if (stated.length > 0) {
-          return { claim_id: claim.id, verdict: "red", reasons: [`The calculator gives ${item.content}, not ${stated.join(" or ")}.`], evidence: [item.id] };
-        }
-      }
-      return { claim_id: claim.id, verdict: "yellow", reasons: ["No evidence bears on this claim."], evidence: [] };
-    }),
-  };
+/** A scripted stand-in for the challenger's judgement: compares a claim's numbers with the calculator's. */
+function judgeArithmetic(claim: { id: string; text: string }, request: ReadChallengeRequest): JudgeAnswer {
+  for (const item of request.evidence ?? []) {
+    const [expression, value] = item.content.split(" = ") as [string, string];
+    if (!claim.text.includes(expression)) continue;
+    const base = expression.split("^")[0]!;
+    const stated = (claim.text.match(/\d+\.\d+/g) ?? []).filter((n) => n !== base).map(Number);
+    if (stated.some((n) => Math.abs(n - Number(value)) < 0.005)) {
+      return { verdict: "green", reasons: [`The calculator gives ${item.content}, as claimed.`], evidence: [item.id] };
+    }
+    if (stated.length > 0) {
+      return { verdict: "red", reasons: [`The calculator gives ${item.content}, not ${stated.join(" or ")}.`], evidence: [item.id] };
+    }
+  }
+  return { verdict: "yellow", reasons: ["No evidence bears on this claim."], evidence: [] };
 }
 
 /**

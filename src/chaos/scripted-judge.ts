@@ -11,9 +11,9 @@
  * (arXiv:2603.26993).
  */
 import type { BaseMessage } from "@langchain/core/messages";
-import { CHALLENGER_TAGS, type EvidenceFetcher, type EvidenceItem } from "../../nodes/index.js";
+import type { EvidenceFetcher, EvidenceItem } from "../../nodes/index.js";
 import type { ClaimValue } from "../claims/index.js";
-import { ScriptedChatModel } from "../testing/index.js";
+import { readChallengeRequest, ScriptedChatModel } from "../testing/index.js";
 import { chaosRng } from "./chaos-run.js";
 import { parseOptions } from "../internal/options-schema.js";
 import { ScriptedJudgeOptionsSchema } from "./chaos-options.js";
@@ -70,16 +70,8 @@ export function createScriptedJudge(options: ScriptedJudgeOptions = {}): Scripte
   });
 }
 
-interface ReviewedClaim {
-  id: string;
-  text: string;
-  value?: ClaimValue;
-}
-
 function judge(messages: readonly BaseMessage[], recall: number, label: string) {
-  const data = messages.map((m) => (typeof m.content === "string" ? m.content : "")).join("\n");
-  const claims = block<ReviewedClaim[]>(data, CHALLENGER_TAGS.claims) ?? [];
-  const evidence = block<EvidenceItem[]>(data, CHALLENGER_TAGS.evidence) ?? [];
+  const { claims, evidence = [] } = readChallengeRequest(messages);
   const facts = new Map<string, { value: ClaimValue; id: string }>();
   for (const item of evidence) {
     try {
@@ -102,16 +94,4 @@ function judge(messages: readonly BaseMessage[], recall: number, label: string) 
       ? { claim_id: claim.id, verdict: "red", reasons: [`The evidence gives ${String(fact.value)}, not ${String(claim.value)}.`], evidence: [fact.id] }
       : { claim_id: claim.id, verdict: "yellow", reasons: ["Could not confirm this statement."], evidence: [] };
   });
-}
-
-/** The JSON inside the last `<tag>…</tag>` block (the instructions mention the tags too, earlier). */
-function block<T>(text: string, tag: string): T | undefined {
-  const open = text.lastIndexOf(`<${tag}>`);
-  const close = text.indexOf(`</${tag}>`, open);
-  if (open < 0 || close < 0) return undefined;
-  try {
-    return JSON.parse(text.slice(open + tag.length + 2, close)) as T;
-  } catch {
-    return undefined;
-  }
 }

@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HumanMessage } from "@langchain/core/messages";
+import { readChallengeRequest } from "langgraph-firebreak/testing";
 
 /**
  * With OPENAI_API_KEY set the example runs real `ChatOpenAI` agents. Here they talk to a local
@@ -53,7 +55,7 @@ beforeAll(async () => {
     } else if (agent === "challenger") {
       // The guard's challenger: judge every claim under review green, citing the calculator's evidence.
       const data = String(request.messages[1]?.content ?? "");
-      const claims = JSON.parse(/<claims_under_review>\n([\s\S]*?)\n<\/claims_under_review>/.exec(data)![1]!) as Array<{ id: string }>;
+      const { claims } = readChallengeRequest([new HumanMessage(data)]);
       content = JSON.stringify({ verdicts: claims.map((c) => ({ claim_id: c.id, verdict: "green", reasons: ["matches the calculator"], evidence: ["calc:1"] })) });
     } else if (agent === "researcher") {
       content = "0.85^5 = 0.4437 (from the local provider)";

@@ -1,15 +1,35 @@
 /**
- * Test helpers: scripted judges. A scripted model stands in for the challenger's judgement;
- * it reads the claims from the prompt's delimited data exactly as a real model would see them.
+ * Test helpers for the guard's tests, over langgraph-firebreak/testing (`scriptedJudge`,
+ * `readChallengeRequest`): scripted models stand in for the challenger's judgement and read
+ * the claims from the prompt exactly as a real model would see them.
  */
 import type { BaseMessage } from "@langchain/core/messages";
-import { ScriptedChatModel } from "../../src/testing/index.js";
+import { CHALLENGER_TAGS } from "../../nodes/index.js";
+import { isInvalidOptionsError } from "../../src/errors.js";
+import { readChallengeRequest, scriptedJudge as ruleJudge, type ReadChallengeRequest, type ScriptedChatModel } from "../../src/testing/index.js";
 
-/** The JSON inside `<tag>…</tag>` of a prompt message, parsed. */
+const FIELD_OF_TAG: Readonly<Record<string, keyof ReadChallengeRequest>> = {
+  [CHALLENGER_TAGS.intent]: "intent",
+  [CHALLENGER_TAGS.claims]: "claims",
+  [CHALLENGER_TAGS.evidence]: "evidence",
+};
+
+/**
+ * One block of a challenger prompt message (`CHALLENGER_TAGS.intent`, `.claims` or
+ * `.evidence`), read with `readChallengeRequest`; undefined when the message is not a
+ * challenger prompt or has no such block.
+ */
 export function dataBlock(message: BaseMessage | undefined, tag: string): any {
-  const text = String(message?.content ?? "");
-  const match = new RegExp(`<${tag}>\\n([\\s\\S]*?)\\n</${tag}>`).exec(text);
-  return match ? JSON.parse(match[1]!) : undefined;
+  const field = FIELD_OF_TAG[tag];
+  if (field === undefined) {
+    throw new Error(`dataBlock: "${tag}" is not a challenger block; use one of ${Object.keys(FIELD_OF_TAG).join(", ")} (CHALLENGER_TAGS)`);
+  }
+  try {
+    return readChallengeRequest(message === undefined ? [] : [message])[field];
+  } catch (error) {
+    if (isInvalidOptionsError(error)) return undefined; // not a challenger prompt
+    throw error;
+  }
 }
 
 /** Every prompt's full text, joined (for "never contains" assertions). */
@@ -18,24 +38,17 @@ export function allPromptText(model: ScriptedChatModel): string {
 }
 
 /**
- * A scripted judge: for every claim under review, `rule(text)` gives the verdict. Replies
- * through structured output, like a well-behaved model.
+ * A scripted judge (langgraph-firebreak/testing's `scriptedJudge`) whose rule sees only each
+ * claim's text; its reasons quote the verdict and the text.
  */
 export function scriptedJudge(rule: (text: string) => "green" | "yellow" | "red", label = "scripted judge"): ScriptedChatModel {
-  return new ScriptedChatModel({
-    label,
-    script: ({ messages }) => {
-      const claims: Array<{ id: string; text: string }> = dataBlock(messages[messages.length - 1], "claims_under_review") ?? [];
-      return {
-        structured: {
-          verdicts: claims.map((c) => {
-            const verdict = rule(c.text);
-            return { claim_id: c.id, verdict, reasons: [`scripted: ${verdict} for ${JSON.stringify(c.text)}`] };
-          }),
-        },
-      };
+  return ruleJudge(
+    (claim) => {
+      const verdict = rule(claim.text);
+      return { verdict, reasons: [`scripted: ${verdict} for ${JSON.stringify(claim.text)}`] };
     },
-  });
+    { label },
+  );
 }
 
 /** A judge that calls everything mentioning `falsehood` red and the rest green. */

@@ -4,7 +4,7 @@ import type { Serialized } from "@langchain/core/load/serializable";
 import { RunnableLambda } from "@langchain/core/runnables";
 import { Annotation, Command, END, GraphInterrupt, MemorySaver, START, StateGraph, interrupt } from "@langchain/langgraph";
 import { emitFirebreakEvent, toFirebreakMetadata, withFirebreakRun } from "../../src/internal/events.js";
-import { ScriptedTraceModel } from "./helpers/scripted-model.js";
+import { scriptedTraceModel } from "./helpers/scripted-model.js";
 
 /** A handler with the signature LangChain actually calls handleChainStart with. */
 class ChainStarts extends BaseCallbackHandler {
@@ -156,7 +156,7 @@ describe("withFirebreakRun", () => {
 
   it("nests model calls made with the config it passes under the firebreak run", async () => {
     const recorder = new ChainStarts();
-    const model = new ScriptedTraceModel("ok");
+    const model = scriptedTraceModel("ok");
     const outer = RunnableLambda.from(async (_: string, config) =>
       withFirebreakRun("guard", { stage: "challenge", attempt: 2 }, config, (child) => model.invoke("check", child)),
     ).withConfig({ runName: "challenge" });

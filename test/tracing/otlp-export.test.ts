@@ -38,7 +38,7 @@ describe("OTLP export (Phoenix or any collector)", () => {
     }
     const spans = receiver.spans();
     expect(new Set(spans.map((s) => s.name))).toEqual(
-      new Set(["LangGraph", "__start__", "worker", "ScriptedTraceModel", "firebreak/breaker", "guard", "bicr-guard", "buffer", "challenge", "firebreak/guard", "firebreak/verdict"]),
+      new Set(["LangGraph", "__start__", "worker", "ScriptedChatModel", "firebreak/breaker", "guard", "bicr-guard", "buffer", "challenge", "firebreak/guard", "firebreak/verdict"]),
     );
     expect(spans.every((s) => s.scope.startsWith("@arizeai/openinference"))).toBe(true);
     expect(spans[0]!.resource).toMatchObject({ "service.name": "langgraph-firebreak", "openinference.project.name": "firebreak-tests" });

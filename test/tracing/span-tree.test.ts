@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { setupTracing, type TracingHandle } from "../../src/tracing/index.js";
 import { buildTracedTeam } from "./helpers/traced-team.js";
 import { ancestry, only, renderSpanTree } from "./helpers/span-tree.js";
-import { ScriptedTraceModel } from "./helpers/scripted-model.js";
+import { scriptedTraceModel } from "./helpers/scripted-model.js";
 
 let tracing: TracingHandle | undefined;
 afterEach(async () => {
@@ -12,7 +12,7 @@ afterEach(async () => {
 
 async function runTracedTeam(options: Parameters<typeof setupTracing>[0] = {}) {
   tracing = await setupTracing({ inMemory: true, sessionId: "session-7", userId: "user-1", tags: ["firebreak-test"], ...options });
-  const models = { worker: new ScriptedTraceModel("draft answer"), challenger: new ScriptedTraceModel("claim c2 is contradicted") };
+  const models = { worker: scriptedTraceModel("draft answer"), challenger: scriptedTraceModel("claim c2 is contradicted") };
   const result = await buildTracedTeam(models).compile().invoke({ task: "How often is a 5-stage relay right?" });
   await tracing.flush();
   return { result, spans: tracing.spans(), models };
@@ -26,7 +26,7 @@ describe("in-memory span tree of a graph with a nested guard subgraph", () => {
       "LangGraph [CHAIN]
         __start__ [CHAIN]
         worker [CHAIN]
-          ScriptedTraceModel [LLM]
+          ScriptedChatModel [LLM]
           firebreak/breaker [CHAIN]
         guard [CHAIN]
           bicr-guard [CHAIN]
@@ -35,17 +35,17 @@ describe("in-memory span tree of a graph with a nested guard subgraph", () => {
               firebreak/guard [CHAIN]
             challenge [CHAIN]
               firebreak/guard [CHAIN]
-                ScriptedTraceModel [LLM]
+                ScriptedChatModel [LLM]
               firebreak/verdict [CHAIN]"
     `);
-    const challengerCall = only(spans, "ScriptedTraceModel", (s) => ancestry(spans, s).includes("challenge"));
+    const challengerCall = only(spans, "ScriptedChatModel", (s) => ancestry(spans, s).includes("challenge"));
     expect(ancestry(spans, challengerCall)).toEqual([
       "LangGraph",
       "guard",
       "bicr-guard",
       "challenge",
       "firebreak/guard",
-      "ScriptedTraceModel",
+      "ScriptedChatModel",
     ]);
     expect(challengerCall.attributes["openinference.span.kind"]).toBe("LLM");
     expect(only(spans, "challenge").attributes["openinference.span.kind"]).toBe("CHAIN");
@@ -79,8 +79,8 @@ describe("in-memory span tree of a graph with a nested guard subgraph", () => {
       "firebreak.failingCheck": "schema",
     });
     // The worker's own model call stays a sibling, not a child, of the point event.
-    const workerCall = only(spans, "ScriptedTraceModel", (s) => ancestry(spans, s).includes("worker"));
-    expect(ancestry(spans, workerCall)).toEqual(["LangGraph", "worker", "ScriptedTraceModel"]);
+    const workerCall = only(spans, "ScriptedChatModel", (s) => ancestry(spans, s).includes("worker"));
+    expect(ancestry(spans, workerCall)).toEqual(["LangGraph", "worker", "ScriptedChatModel"]);
   });
 
   it("stamps the session, user and tags on every OpenInference span", async () => {

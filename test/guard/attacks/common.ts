@@ -2,27 +2,19 @@
 import { Annotation, MessagesAnnotation } from "@langchain/langgraph";
 import { claimsChannel } from "../../../src/claims/index.js";
 import { guardRecordsChannel } from "../../../nodes/index.js";
-import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { dataBlock } from "../helpers.js";
+import { scriptedJudge, type ScriptedChatModel } from "../../../src/testing/index.js";
 
 export const BAD = "FALSEHOOD_XYZ";
 
 /** Scripted judge: red when the item's JSON (text + value) mentions BAD anywhere. */
 export function judgeBad(label = "scripted judge (bad)"): ScriptedChatModel {
-  return new ScriptedChatModel({
-    label,
-    script: ({ messages }) => {
-      const claims: Array<{ id: string; text: string }> = dataBlock(messages[messages.length - 1], "claims_under_review") ?? [];
-      return {
-        structured: {
-          verdicts: claims.map((c) => {
-            const red = JSON.stringify(c).includes(BAD);
-            return { claim_id: c.id, verdict: red ? "red" : "green", reasons: [red ? "scripted red" : "scripted green"] };
-          }),
-        },
-      };
+  return scriptedJudge(
+    (claim) => {
+      const red = JSON.stringify(claim).includes(BAD);
+      return { verdict: red ? "red" : "green", reasons: [red ? "scripted red" : "scripted green"] };
     },
-  });
+    { label },
+  );
 }
 
 export const State = Annotation.Root({

@@ -1,34 +1,14 @@
-import { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { AIMessage, type BaseMessage } from "@langchain/core/messages";
-import type { ChatResult } from "@langchain/core/outputs";
+import { ScriptedChatModel } from "../../../src/testing/index.js";
 
 /**
- * SCRIPTED chat model for tracing tests: it answers with fixed text and stands in for a
- * model's judgement only, so the tests run offline. Its run name is "scripted-model".
+ * A SCRIPTED chat model for tracing tests (langgraph-firebreak/testing's `ScriptedChatModel`):
+ * every call answers `[scripted] <reply>` with usage (input = number of messages, output = 1),
+ * standing in for a model's judgement only, so the tests run offline. Its runs are named
+ * "ScriptedChatModel".
  */
-export class ScriptedTraceModel extends BaseChatModel {
-  static override lc_name() {
-    return "ScriptedTraceModel";
-  }
-
-  calls = 0;
-
-  constructor(private readonly reply: string) {
-    super({});
-  }
-
-  _llmType(): string {
-    return "scripted";
-  }
-
-  async _generate(messages: BaseMessage[]): Promise<ChatResult> {
-    this.calls++;
-    const text = `[scripted] ${this.reply}`;
-    const message = new AIMessage({
-      content: text,
-      usage_metadata: { input_tokens: messages.length, output_tokens: 1, total_tokens: messages.length + 1 },
-      response_metadata: { model_name: "scripted-model" },
-    });
-    return { generations: [{ text, message }] };
-  }
+export function scriptedTraceModel(reply: string): ScriptedChatModel {
+  return new ScriptedChatModel({
+    label: "scripted trace model",
+    script: ({ messages }) => ({ text: `[scripted] ${reply}`, usage: { input: messages.length, output: 1 } }),
+  });
 }

@@ -1,6 +1,6 @@
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { emitFirebreakEvent, withFirebreakRun } from "../../../src/internal/events.js";
-import { ScriptedTraceModel } from "./scripted-model.js";
+import { scriptedTraceModel } from "./scripted-model.js";
 
 /** State of the traced team: the task, the draft and the verdict of the guard. */
 export const TeamState = Annotation.Root({
@@ -15,7 +15,7 @@ export const TeamState = Annotation.Root({
  * runs the scripted challenger inside a `firebreak/guard` run and emits a red verdict.
  * It emits what the real guard and breaker will emit; the models are SCRIPTED.
  */
-export function buildTracedTeam(models = { worker: new ScriptedTraceModel("draft answer"), challenger: new ScriptedTraceModel("claim c2 is contradicted") }) {
+export function buildTracedTeam(models = { worker: scriptedTraceModel("draft answer"), challenger: scriptedTraceModel("claim c2 is contradicted") }) {
   const guard = new StateGraph(TeamState)
     .addNode("buffer", async (_state, config) => {
       await emitFirebreakEvent("guard", { stage: "buffer", attempt: 1 }, config);
