@@ -1,5 +1,6 @@
 import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import type pg from "pg";
+import type { CheckpointerEvents } from "./availability.js";
 import type { FIREBREAK_DURABILITY } from "./durability.js";
 
 /** Which database a checkpointer writes to. */
@@ -69,7 +70,7 @@ export interface CreateCheckpointerOptions {
 }
 
 /** A ready (migrated) checkpointer and the means to shut it down. */
-export interface Checkpointer {
+export interface Checkpointer extends CheckpointerEvents {
   /**
    * The saver to pass to `compile({ checkpointer })`; its tables already exist. It is a
    * `ResilientPostgresSaver`: a `BranchSafePostgresSaver` (channel versions stay unique across

@@ -105,21 +105,43 @@ export type ConnectionPhase = "connect" | "setup" | "query";
 export function toCheckpointerError(error: unknown, url: string, phase: ConnectionPhase = "setup"): CheckpointerError {
   if (error instanceof CheckpointerError) return error;
   const target = describeConnectionUrl(url);
-  const where = `PostgreSQL at ${target.address}`;
-  const code = errorCode(error);
-  const rawMessage = redactText(errorMessage(error), url);
-  const make = (errorCode: CheckpointerErrorCode, message: string, reason?: CheckpointerFaultReason) => checkpointerError(errorCode, redactText(message, url), { cause: error, ...(reason ? { reason } : {}) });
+  const fault: Fault = { error, code: errorCode(error), rawMessage: redactText(errorMessage(error), url), phase, target, where: `PostgreSQL at ${target.address}` };
+  const found = unreachable(fault) ?? refusedLogin(fault) ?? setupFailure(fault);
+  return checkpointerError(found.code, redactText(found.message, url), { cause: error, ...(found.reason ? { reason: found.reason } : {}) });
+}
 
+/** What {@link toCheckpointerError} reads off a driver error, once. */
+interface Fault {
+  readonly error: unknown;
+  readonly code: string | undefined;
+  /** The driver's message, without secrets. */
+  readonly rawMessage: string;
+  readonly phase: ConnectionPhase;
+  readonly target: ConnectionTarget;
+  /** `PostgreSQL at host:port`. */
+  readonly where: string;
+}
+
+/** A classified fault: the class (by code), the message and the finer reason. */
+interface Classified {
+  readonly code: CheckpointerErrorCode;
+  readonly message: string;
+  readonly reason?: CheckpointerFaultReason | undefined;
+}
+
+/** The server could not be reached, timed out or dropped the connection: `CHECKPOINTER_UNREACHABLE`. */
+function unreachable({ error, code, rawMessage, phase, target, where }: Fault): Classified | undefined {
   if (isConnectionLost(error)) {
-    return make(
-      "CHECKPOINTER_UNREACHABLE",
-      `Lost the connection to the checkpointer database: ${where} closed or reset it while ` +
+    return {
+      code: "CHECKPOINTER_UNREACHABLE",
+      message:
+        `Lost the connection to the checkpointer database: ${where} closed or reset it while ` +
         `${phase === "query" ? "a checkpoint query was in flight" : "it was in use"} (${rawMessage}). ` +
         `The run was stopped before its next step; the thread is resumable from its last checkpoint ` +
         `once the server is back (invoke(null, config)). Check the server and any pooler in between ` +
         `(now ${target.redactedUrl}).`,
-      "connection-lost",
-    );
+      reason: "connection-lost",
+    };
   }
   if (code !== undefined && UNREACHABLE_CODES.has(code)) {
     const what =
@@ -129,77 +151,89 @@ export function toCheckpointerError(error: unknown, url: string, phase: Connecti
       : code === "57P03" ? "is starting up or shutting down"
       : code === "53300" ? "has no free connection slots"
       : `is not reachable (${code})`;
-    return make(
-      "CHECKPOINTER_UNREACHABLE",
-      `Cannot reach the checkpointer database: ${where} ${what}. ` +
+    return {
+      code: "CHECKPOINTER_UNREACHABLE",
+      message:
+        `Cannot reach the checkpointer database: ${where} ${what}. ` +
         `Start the server or fix the host and port in DATABASE_URL / the \`url\` option ` +
         `(now ${target.redactedUrl}); unset both to use the embedded default instead.`,
-      code === "ECONNREFUSED" || code === "57P03" ? "refused" : code === "ETIMEDOUT" ? "timeout" : undefined,
-    );
+      reason: code === "ECONNREFUSED" || code === "57P03" ? "refused" : code === "ETIMEDOUT" ? "timeout" : undefined,
+    };
   }
   // pg's wording: "timeout expired" (Client), "timeout exceeded when trying to connect"
   // (Pool), "Connection terminated due to connection timeout".
   if (/timeout expired|timeout exceeded|connection timeout/i.test(rawMessage)) {
-    return make(
-      "CHECKPOINTER_UNREACHABLE",
-      `Cannot reach the checkpointer database: ${where} did not accept a connection in time. ` +
+    return {
+      code: "CHECKPOINTER_UNREACHABLE",
+      message:
+        `Cannot reach the checkpointer database: ${where} did not accept a connection in time. ` +
         `Check that the server is up and the host and port in ${target.redactedUrl} are right, ` +
         `or raise the \`connectTimeoutMs\` option.`,
-      "timeout",
-    );
+      reason: "timeout",
+    };
   }
   if (code === "57014") {
-    return make(
-      "CHECKPOINTER_UNREACHABLE",
-      `${where} cancelled a checkpoint statement (${rawMessage}): it ran past the server's ` +
+    return {
+      code: "CHECKPOINTER_UNREACHABLE",
+      message:
+        `${where} cancelled a checkpoint statement (${rawMessage}): it ran past the server's ` +
         `statement_timeout or was cancelled by an operator. The thread is resumable from its last checkpoint.`,
-      "timeout",
-    );
+      reason: "timeout",
+    };
   }
+  return undefined;
+}
+
+/** The server refused the login (password, role, database): `CHECKPOINTER_AUTH`. */
+function refusedLogin({ code, rawMessage, target, where }: Fault): Classified | undefined {
+  const user = target.user ?? "(default)";
   if (code === "28P01" || /password authentication failed/i.test(rawMessage)) {
-    return make(
-      "CHECKPOINTER_AUTH",
-      `${where} rejected the password for user "${target.user ?? "(default)"}". ` +
-        `Fix the password in DATABASE_URL / the \`url\` option (now ${target.redactedUrl}).`,
-    );
+    return {
+      code: "CHECKPOINTER_AUTH",
+      message: `${where} rejected the password for user "${user}". Fix the password in DATABASE_URL / the \`url\` option (now ${target.redactedUrl}).`,
+    };
   }
   if (/SASL|client password must be a string/i.test(rawMessage)) {
-    return make(
-      "CHECKPOINTER_AUTH",
-      `${where} asks for a password for user "${target.user ?? "(default)"}" but none was given. ` +
+    return {
+      code: "CHECKPOINTER_AUTH",
+      message:
+        `${where} asks for a password for user "${user}" but none was given. ` +
         `Put it in the URL (postgres://user:password@host:port/db) or in PGPASSWORD.`,
-    );
+    };
   }
   if (code === "28000") {
-    return make(
-      "CHECKPOINTER_AUTH",
-      `${where} refused the login for user "${target.user ?? "(default)"}": ${rawMessage}. ` +
-        `Create the role (CREATE ROLE … LOGIN) or use an existing user in ${target.redactedUrl}.`,
-    );
+    return {
+      code: "CHECKPOINTER_AUTH",
+      message: `${where} refused the login for user "${user}": ${rawMessage}. Create the role (CREATE ROLE … LOGIN) or use an existing user in ${target.redactedUrl}.`,
+    };
   }
   if (code === "3D000") {
-    return make(
-      "CHECKPOINTER_AUTH",
-      `${where} has no database "${target.database ?? "(default)"}". ` +
+    return {
+      code: "CHECKPOINTER_AUTH",
+      message:
+        `${where} has no database "${target.database ?? "(default)"}". ` +
         `Create it (createdb ${target.database ?? "<name>"}) or name an existing one in ${target.redactedUrl}.`,
-    );
+    };
   }
+  return undefined;
+}
+
+/** Everything else: a privilege, a failed query or a failed setup: `CHECKPOINTER_SETUP`. */
+function setupFailure({ code, rawMessage, phase, target, where }: Fault): Classified {
   if (code === "42501") {
-    return make(
-      "CHECKPOINTER_SETUP",
-      `${where}: user "${target.user ?? "(default)"}" may not ${phase === "query" ? "read or write" : "create"} ` +
+    return {
+      code: "CHECKPOINTER_SETUP",
+      message:
+        `${where}: user "${target.user ?? "(default)"}" may not ${phase === "query" ? "read or write" : "create"} ` +
         `the checkpoint tables (${rawMessage}). Grant the privileges on the database or schema, or run setup once as an owner.`,
-    );
+    };
   }
+  const suffix = `${rawMessage}${code ? ` (code ${code})` : ""}`;
   if (phase === "query") {
-    return make(
-      "CHECKPOINTER_SETUP",
-      `A checkpoint query on ${where} failed: ${rawMessage}${code ? ` (code ${code})` : ""}. ` +
-        `If the tables were dropped or altered, run createCheckpointer() again to migrate them.`,
-    );
+    return {
+      code: "CHECKPOINTER_SETUP",
+      message: `A checkpoint query on ${where} failed: ${suffix}. If the tables were dropped or altered, run createCheckpointer() again to migrate them.`,
+    };
   }
-  return make(
-    "CHECKPOINTER_SETUP",
-    `Setting up the checkpointer on ${where} failed: ${rawMessage}${code ? ` (code ${code})` : ""}.`,
-  );
+  return { code: "CHECKPOINTER_SETUP", message: `Setting up the checkpointer on ${where} failed: ${suffix}.` };
 }

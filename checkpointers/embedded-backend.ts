@@ -92,6 +92,8 @@ export async function openEmbedded(options: ResolvedCheckpointerOptions): Promis
     let closed: Promise<void> | undefined;
     return {
       saver,
+      onUnavailable: saver.availability.onUnavailable,
+      onRecovered: saver.availability.onRecovered,
       backend: "embedded",
       durability: FIREBREAK_DURABILITY,
       schema,

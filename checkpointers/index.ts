@@ -27,6 +27,7 @@ export {
   type CheckpointerErrorOptions,
   type CheckpointerFaultReason,
 } from "./checkpointer-error.js";
+export type { CheckpointerEvents, CheckpointerRecovered } from "./availability.js";
 export { BranchSafePostgresSaver } from "./branch-safe-saver.js";
 export { ResilientPostgresSaver } from "./resilient-saver.js";
 export { describeConnectionUrl, toCheckpointerError, type ConnectionTarget } from "./connection-errors.js";

@@ -33,6 +33,8 @@ export async function openPostgres(options: ResolvedCheckpointerOptions & { url:
   let closed: Promise<void> | undefined;
   return {
     saver,
+    onUnavailable: saver.availability.onUnavailable,
+    onRecovered: saver.availability.onRecovered,
     backend: "postgres",
     durability: FIREBREAK_DURABILITY,
     schema,

@@ -2,6 +2,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import type pg from "pg";
 import { BranchSafePostgresSaver } from "./branch-safe-saver.js";
+import { Availability } from "./availability.js";
 import { isConnectionLost, toCheckpointerError } from "./connection-errors.js";
 
 /**
@@ -22,6 +23,18 @@ async function onceMoreIfConnectionLost<T>(operation: () => Promise<T>, url: str
   }
 }
 
+/** Runs `operation` and reports its outcome to `availability`. */
+async function tracked<T>(availability: Availability, operation: () => Promise<T>): Promise<T> {
+  try {
+    const value = await operation();
+    availability.succeeded();
+    return value;
+  } catch (error) {
+    availability.failed(error);
+    throw error;
+  }
+}
+
 /**
  * The saver `createCheckpointer` returns: a {@link BranchSafePostgresSaver} that repeats a
  * read or write once when its connection was lost under it.
@@ -35,6 +48,8 @@ async function onceMoreIfConnectionLost<T>(operation: () => Promise<T>, url: str
  */
 export class ResilientPostgresSaver extends BranchSafePostgresSaver {
   readonly #url: string;
+  /** Whether the database answers; `onUnavailable` / `onRecovered` listen to it. */
+  readonly availability = new Availability();
 
   /** `url` only names the server in error messages (redacted). */
   constructor(pool: pg.Pool, url: string, options: { schema: string }, serde?: ConstructorParameters<typeof PostgresSaver>[1]) {
@@ -43,27 +58,30 @@ export class ResilientPostgresSaver extends BranchSafePostgresSaver {
   }
 
   override getTuple(config: RunnableConfig): ReturnType<PostgresSaver["getTuple"]> {
-    return onceMoreIfConnectionLost(() => super.getTuple(config), this.#url);
+    return tracked(this.availability, () => onceMoreIfConnectionLost(() => super.getTuple(config), this.#url));
   }
 
   override put(...args: Parameters<PostgresSaver["put"]>): Promise<RunnableConfig> {
-    return onceMoreIfConnectionLost(() => super.put(...args), this.#url);
+    return tracked(this.availability, () => onceMoreIfConnectionLost(() => super.put(...args), this.#url));
   }
 
   override putWrites(config: RunnableConfig, writes: Parameters<PostgresSaver["putWrites"]>[1], taskId: string): Promise<void> {
-    return onceMoreIfConnectionLost(() => super.putWrites(config, writes, taskId), this.#url);
+    return tracked(this.availability, () => onceMoreIfConnectionLost(() => super.putWrites(config, writes, taskId), this.#url));
   }
 
   /** Listing is not repeated (it may have yielded already); its errors are mapped like the rest. */
   override async *list(...args: Parameters<PostgresSaver["list"]>): ReturnType<PostgresSaver["list"]> {
     try {
       yield* super.list(...args);
+      this.availability.succeeded();
     } catch (error) {
-      throw toCheckpointerError(error, this.#url, "query");
+      const mapped = toCheckpointerError(error, this.#url, "query");
+      this.availability.failed(mapped);
+      throw mapped;
     }
   }
 
   override deleteThread(threadId: string): Promise<void> {
-    return onceMoreIfConnectionLost(() => super.deleteThread(threadId), this.#url);
+    return tracked(this.availability, () => onceMoreIfConnectionLost(() => super.deleteThread(threadId), this.#url));
   }
 }

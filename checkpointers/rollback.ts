@@ -1,5 +1,7 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StateSnapshot } from "@langchain/langgraph";
+import { emitFirebreakEvent } from "../src/internal/events.js";
+import type { RollbackEventPayload } from "../src/events.js";
 import { checkpointerError } from "./checkpointer-error.js";
 import type { CheckpointedGraph } from "./graph-like.js";
 import { requireThreadId } from "./threads.js";
@@ -45,7 +47,10 @@ function matcher(target: RollbackTarget): (s: StateSnapshot) => boolean {
  * Continue with `graph.invoke(null, durableConfig(threadId))` (or the returned `config`);
  * to change values first, call `graph.updateState(result.config, values, asNode)`.
  *
- * Throws `CHECKPOINT_NOT_FOUND`, naming the thread and the target, when nothing matches.
+ * Emits a `firebreak/rollback` event (`RollbackEventPayload`: thread, source and fork checkpoint
+ * ids, step, next nodes) with `config`'s callbacks and writer: with tracing on it is a
+ * `firebreak/rollback` span. Throws a `CheckpointNotFoundError` (`CHECKPOINT_NOT_FOUND`),
+ * naming the thread and the target, when nothing matches.
  *
  * @example
  * ```ts
@@ -81,5 +86,17 @@ export async function rollbackTo(
     );
   }
   const forked = await graph.updateState(found.config, undefined, "__copy__");
+  const payload: RollbackEventPayload = {
+    threadId,
+    checkpointId: String(found.config.configurable?.["checkpoint_id"] ?? ""),
+    step: typeof found.metadata?.step === "number" ? found.metadata.step : null,
+    forkCheckpointId: String(forked.configurable?.["checkpoint_id"] ?? ""),
+    next: [...found.next],
+    target: describeTarget(target),
+    skipped: seen - 1,
+  };
+  // A child run of whatever run `config` belongs to (a root run when called between runs), a
+  // custom event and a custom-stream chunk: the same routes as every other firebreak event.
+  await emitFirebreakEvent("rollback", { ...payload }, config);
   return { target: found, config: forked };
 }

@@ -43,18 +43,7 @@ export async function runExclusive<T>(
   run: (config: ExclusiveConfig) => Promise<T>,
   options: RunExclusiveOptions = {},
 ): Promise<T> {
-  const leaseMs = options.leaseMs ?? 30_000;
-  if (!Number.isInteger(leaseMs) || leaseMs < 300 || leaseMs > MAX_TIMER_MS) {
-    const allowed = `a whole number of milliseconds from 300 to ${MAX_TIMER_MS}`;
-    throw new InvalidOptionsError("runExclusive", [{ option: "leaseMs", received: String(leaseMs), allowed }], {
-      message: `runExclusive: leaseMs must be ${allowed}, got ${String(leaseMs)}.`,
-    });
-  }
-  if (typeof threadId !== "string" || threadId === "") {
-    throw new InvalidOptionsError("runExclusive", [{ option: "threadId", received: JSON.stringify(threadId) ?? typeof threadId, allowed: "a non-empty string" }], {
-      message: "runExclusive: threadId must be a non-empty string.",
-    });
-  }
+  const leaseMs = checkExclusiveArguments(threadId, options);
   const { pool, schema } = checkpointer;
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const holder = await claimLease(pool, schema, threadId, owner, leaseMs);
@@ -68,10 +57,61 @@ export async function runExclusive<T>(
     );
   }
   const abort = new AbortController();
+  const heartbeat = startHeartbeat({ pool, schema, threadId, owner, leaseMs, abort });
+  const extra = options.config ?? {};
+  const signal = extra.signal ? AbortSignal.any([extra.signal, abort.signal]) : abort.signal;
+  try {
+    return await run({ ...durableConfig(threadId, extra), signal });
+  } catch (error) {
+    // Report why we aborted, not LangGraph's generic abort error; the host's control flow
+    // (interrupts, Command to a parent) always passes through untouched.
+    if (abort.signal.aborted && !isGraphBubbleUp(error) && abort.signal.reason instanceof CheckpointerError) {
+      throw abort.signal.reason;
+    }
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+    await releaseLease(pool, schema, threadId, owner).catch(() => {
+      // Unreachable: the lease lapses by itself after leaseMs.
+    });
+  }
+}
+
+/** Checks `threadId` and `options.leaseMs`; returns the lease length. */
+function checkExclusiveArguments(threadId: string, options: RunExclusiveOptions): number {
+  const leaseMs = options.leaseMs ?? 30_000;
+  if (!Number.isInteger(leaseMs) || leaseMs < 300 || leaseMs > MAX_TIMER_MS) {
+    const allowed = `a whole number of milliseconds from 300 to ${MAX_TIMER_MS}`;
+    throw new InvalidOptionsError("runExclusive", [{ option: "leaseMs", received: String(leaseMs), allowed }], {
+      message: `runExclusive: leaseMs must be ${allowed}, got ${String(leaseMs)}.`,
+    });
+  }
+  if (typeof threadId !== "string" || threadId === "") {
+    throw new InvalidOptionsError("runExclusive", [{ option: "threadId", received: JSON.stringify(threadId) ?? typeof threadId, allowed: "a non-empty string" }], {
+      message: "runExclusive: threadId must be a non-empty string.",
+    });
+  }
+  return leaseMs;
+}
+
+/** What the heartbeat renews, and the controller it aborts. */
+interface Heartbeat {
+  readonly pool: Checkpointer["pool"];
+  readonly schema: string;
+  readonly threadId: string;
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly abort: AbortController;
+}
+
+/**
+ * Renews the claim when a third of the lease has passed; aborts when half has passed without
+ * a successful renewal: ticks every sixth, so the abort lands by two thirds, before expiry.
+ * Returns the interval (clear it when the run ends).
+ */
+function startHeartbeat({ pool, schema, threadId, owner, leaseMs, abort }: Heartbeat): NodeJS.Timeout {
   let lastRenewedAt = Date.now();
   let renewing = false;
-  // Renew when a third of the lease has passed; abort when half has passed without a
-  // successful renewal: ticks every sixth, so the abort lands by two thirds, before expiry.
   const heartbeat = setInterval(() => {
     const age = Date.now() - lastRenewedAt;
     if (age > leaseMs / 2) {
@@ -106,21 +146,5 @@ export async function runExclusive<T>(
     );
   }, Math.max(50, Math.floor(leaseMs / 6)));
   heartbeat.unref();
-  const extra = options.config ?? {};
-  const signal = extra.signal ? AbortSignal.any([extra.signal, abort.signal]) : abort.signal;
-  try {
-    return await run({ ...durableConfig(threadId, extra), signal });
-  } catch (error) {
-    // Report why we aborted, not LangGraph's generic abort error; the host's control flow
-    // (interrupts, Command to a parent) always passes through untouched.
-    if (abort.signal.aborted && !isGraphBubbleUp(error) && abort.signal.reason instanceof CheckpointerError) {
-      throw abort.signal.reason;
-    }
-    throw error;
-  } finally {
-    clearInterval(heartbeat);
-    await releaseLease(pool, schema, threadId, owner).catch(() => {
-      // Unreachable: the lease lapses by itself after leaseMs.
-    });
-  }
+  return heartbeat;
 }

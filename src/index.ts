@@ -7,6 +7,7 @@
  * in `langgraph-firebreak/chaos`.
  */
 export * from "./errors.js";
+export * from "./events.js";
 export * from "./claims/index.js";
 export * from "./breaker/index.js";
 export * from "./topology/index.js";

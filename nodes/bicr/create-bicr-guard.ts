@@ -15,6 +15,7 @@ import { resolveGuard } from "./guard-options.js";
 import { guardAnnotations, type Committed, type GuardState } from "./guard-state.js";
 import type { BicrGuardOptions } from "./guard-types.js";
 import { route, sealConfig, type HeldEvent } from "./isolate.js";
+import { GuardListeners, type GuardEvents } from "./guard-listeners.js";
 import { recoverStage } from "./recover.js";
 
 /** The `firebreak` metadata of a guard node: the topology analysis treats its out-edges as guarded. */
@@ -28,10 +29,11 @@ export interface BicrGuardInfo {
  * A guard: a compiled subgraph to add in place of the producer. Add it with its metadata so
  * topology analysis sees the guard: `builder.addNode("researcher", guard, { metadata: { firebreak: guard.firebreak } })`.
  */
-export type BicrGuard = CompiledStateGraph<any, any, any, any, any, any> & {
-  /** The node metadata entry that declares the guard. */
-  readonly firebreak: BicrGuardInfo;
-};
+export type BicrGuard = CompiledStateGraph<any, any, any, any, any, any> &
+  GuardEvents & {
+    /** The node metadata entry that declares the guard. */
+    readonly firebreak: BicrGuardInfo;
+  };
 
 /**
  * Creates a BICR guard around a producer: a compiled subgraph that drops into any parent
@@ -52,7 +54,8 @@ export type BicrGuard = CompiledStateGraph<any, any, any, any, any, any> & {
  *
  * On a pass the guard's node returns the update (as a `Command`, with the producer's routing)
  * with its claims labelled by the verdicts: a clean handoff costs two supersteps inside the guard (produce,
- * challenge). Every stage emits a `firebreak/bicr` event. With a checkpointer, a run killed
+ * challenge). Every stage emits a `firebreak/bicr` event and tells the guard's listeners
+ * (`onStage`, `onVerdict`, `onRollback`, `onEscalation`, `onCommit`, each returning a disposable). With a checkpointer, a run killed
  * during Challenge resumes there without re-running the producer.
  *
  * @example
@@ -67,6 +70,7 @@ export type BicrGuard = CompiledStateGraph<any, any, any, any, any, any> & {
  */
 export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
   const o = resolveGuard(options);
+  const listeners = new GuardListeners();
   const { state, input, output } = guardAnnotations(o.parentKeys);
   const commit = commitStage(o);
   const graph = new StateGraph({ stateSchema: state, input, output } as never) as unknown as StateGraph<any, any, any, string>;
@@ -89,7 +93,7 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
   // The guard's node: runs the subgraph sealed (no parent stream, tracers only) and returns the
   // commit as its own output, so every stream mode of the parent sees exactly what was committed.
   const invoke = async (value: unknown, config?: RunnableConfig): Promise<Command> => {
-    const out = (await run(value as never, sealConfig(config as LangGraphRunnableConfig | undefined, o.tracers) as never)) as { bicr_commit?: Committed | null };
+    const out = (await run(value as never, sealConfig(config as LangGraphRunnableConfig | undefined, o.tracers, listeners) as never)) as { bicr_commit?: Committed | null };
     const committed = out?.bicr_commit;
     if (committed === null || committed === undefined) throw new Error(`BICR guard${o.name ? ` on node "${o.name}"` : ""}: the guard's subgraph ended without a commit.`);
     await replayHeld(committed.held, config as LangGraphRunnableConfig | undefined);
@@ -104,7 +108,14 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
     guard: { ...(o.name === undefined ? {} : { producer: o.name }), policy: o.policy, maxAttempts: o.maxAttempts },
     ...(options.hub === true ? { hub: true } : {}),
   };
-  return Object.assign(compiled, { invoke, firebreak: info }) as unknown as BicrGuard;
+  const events: GuardEvents = {
+    onStage: listeners.onStage,
+    onVerdict: listeners.onVerdict,
+    onRollback: listeners.onRollback,
+    onEscalation: listeners.onEscalation,
+    onCommit: listeners.onCommit,
+  };
+  return Object.assign(compiled, { invoke, firebreak: info }, events) as unknown as BicrGuard;
 }
 
 /** Replays a committed attempt's custom-stream chunks and custom events on the parent node's streams. */

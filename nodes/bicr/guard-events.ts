@@ -24,13 +24,14 @@ export interface BicrEventPayload extends Record<string, unknown> {
 
 /**
  * Emits a `firebreak/bicr` event: a child run with `firebreak.*` metadata for the tracers inside
- * the (sealed) guard, and — through the guard's sink — a custom event (`streamEvents`) and a
- * custom-stream chunk on the parent node's streams.
+ * the (sealed) guard, and — through the guard's sink — the guard's listeners (`onStage`, …),
+ * a custom event (`streamEvents`) and a custom-stream chunk on the parent node's streams.
  */
 export async function emitBicr(payload: BicrEventPayload, config: RunnableConfig | undefined): Promise<void> {
   await emitFirebreakEvent("bicr", payload, config);
   const sink = guardSink(config);
   if (sink === undefined) return;
+  sink.listeners?.notify(payload);
   await emitFirebreakEvent("bicr", payload, { ...sink.config, ...(sink.writer ? { writer: sink.writer } : {}) }, { childRun: false });
 }
 

@@ -2,7 +2,7 @@ import type { StateGraph } from "@langchain/langgraph";
 import { analyzeTopology } from "../../src/topology/index.js";
 import { InvalidOptionsError, parseOptions } from "../../src/internal/options-schema.js";
 import { quote } from "../../src/internal/quote.js";
-import { createBicrGuard } from "./create-bicr-guard.js";
+import { createBicrGuard, type BicrGuard } from "./create-bicr-guard.js";
 import { GuardNodeOptionsSchema } from "./guard-options.js";
 import type { BicrGuardOptions } from "./guard-types.js";
 
@@ -83,4 +83,18 @@ function isHub(builder: unknown, name: string): boolean {
   if (report.patterns.some((p) => p.hub === name)) return true;
   const top = report.seeds[0];
   return report.rho > 0 && top !== undefined && report.seeds.some((s) => s.node === name && s.score >= top.score - 1e-9);
+}
+
+/**
+ * The guard `guardNodeInPlace` put on node `name` of `builder` (for its listeners: `onVerdict`,
+ * `onRollback`, `onEscalation`, `onCommit`, `onStage`), or `undefined` when that node is not guarded.
+ *
+ * @example
+ * guardNodeInPlace(builder, "researcher", { challenger });
+ * const sub = guardOf(builder, "researcher")!.onVerdict((e) => console.log(e.verdict, e.claimIds));
+ */
+export function guardOf(builder: StateGraph<any, any, any, any, any, any, any, any>, name: string): BicrGuard | undefined {
+  const spec = (builder as unknown as { nodes?: Record<string, NodeSpecLike> }).nodes?.[name];
+  const runnable = spec?.runnable as Partial<BicrGuard> | undefined;
+  return typeof runnable?.onVerdict === "function" && typeof runnable.firebreak === "object" ? (runnable as BicrGuard) : undefined;
 }

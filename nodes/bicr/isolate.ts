@@ -18,6 +18,7 @@ import type { CallbackManager, Callbacks } from "@langchain/core/callbacks/manag
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { END, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { isGenuineFirebreakEvent } from "../../src/internal/events.js";
+import type { GuardListeners } from "./guard-listeners.js";
 
 /** LangGraph's configurable key through which a subgraph streams into its parent's stream. */
 const STREAM_KEY = "__pregel_stream";
@@ -47,6 +48,8 @@ export interface GuardSink {
   readonly writer?: (chunk: unknown) => void;
   /** The parent node's config without its tracers, for `dispatchCustomEvent` (`streamEvents`). */
   readonly config: RunnableConfig;
+  /** The guard's listeners (`onStage`, `onVerdict`, …), told of every stage. */
+  readonly listeners?: GuardListeners;
 }
 
 /**
@@ -119,12 +122,13 @@ export function filterCallbacks(callbacks: Callbacks | undefined, keep: (handler
  * with tracers as its only callback handlers; the parent-side sink rides along so the guard's
  * stages can still report to the parent's streams.
  */
-export function sealConfig(config: LangGraphRunnableConfig | undefined, tracers: ReadonlySet<string>): LangGraphRunnableConfig {
+export function sealConfig(config: LangGraphRunnableConfig | undefined, tracers: ReadonlySet<string>, listeners?: GuardListeners): LangGraphRunnableConfig {
   const base = config ?? {};
   const tracer = (h: BaseCallbackHandler) => isTracer(h, tracers);
   const sink: GuardSink = {
     ...(typeof base.writer === "function" ? { writer: base.writer } : {}),
     config: { ...base, callbacks: filterCallbacks(base.callbacks, (h) => !tracer(h)) } as RunnableConfig,
+    ...(listeners === undefined ? {} : { listeners }),
   };
   const { [STREAM_KEY]: _stream, ...configurable } = (base.configurable ?? {}) as Record<string, unknown>;
   return {

@@ -5,6 +5,7 @@
  * probability, defence success, safe completion and the token and latency overhead.
  */
 import { isGraphInterrupt } from "@langchain/langgraph";
+import { EventEmitter, type IDisposable } from "cockatiel";
 import { analyzeTopology, extractTopology, type Topology } from "../topology/index.js";
 import type {
   CampaignContext,
@@ -21,6 +22,7 @@ import { createRng, deriveSeed } from "./rng.js";
 import { TrialRecorder } from "./trial-recorder.js";
 import { invalidOption, parseOptions } from "../internal/options-schema.js";
 import { CampaignOptionsSchema } from "./chaos-options.js";
+import { ChaosError } from "./chaos-error.js";
 
 interface TrialOutcome {
   injected: boolean;
@@ -38,12 +40,49 @@ interface TrialOutcome {
   seedInfected: boolean;
 }
 
+/** One finished trial, as {@link Campaign.onTrial} reports it. */
+export interface CampaignTrialEvent {
+  /** The model configuration's name. */
+  readonly model: string;
+  /** `faultLabel` of the fault. */
+  readonly fault: string;
+  /** `targetLabel` of the target. */
+  readonly target: string;
+  /** The guard mode of this configuration. */
+  readonly guard: GuardMode;
+  /** The trial's index (0-based) and seed. */
+  readonly trial: number;
+  readonly seed: number;
+  /** Whether the fault fired on a target node. */
+  readonly injected: boolean;
+  /** Share of the population the planted falsehood reached. */
+  readonly infectionRate: number;
+  /** A guard blocked the fault; the final answer stayed clean (or the run completed). */
+  readonly blocked: boolean;
+  readonly defended: boolean;
+  /** Completed without an error and without an infected final answer. */
+  readonly safe: boolean;
+  /** The error's name (`"Interrupted"` for an interrupt), when the trial did not complete. */
+  readonly error?: string;
+  /** Trials done so far and in all. */
+  readonly done: number;
+  readonly total: number;
+}
+
+/** A campaign not yet run: listen to its trials, then `run()` it (once). */
+export interface Campaign {
+  /** Called after each trial, in completion order; returns a disposable that stops the listener. */
+  onTrial(listener: (event: CampaignTrialEvent) => void): IDisposable;
+  /** Runs every configuration's trials and returns the report. */
+  run(): Promise<CampaignReport>;
+}
+
 /**
  * Runs a fault-injection campaign. `factory` builds a fresh uncompiled graph per
  * configuration; faults are injected with `injectFaults`, guards applied with `options.guard`
  * (inside which the faulty producer runs), and every trial runs inside `runWithChaos` with
  * its own seed — the same seeds in every configuration, so differences are the
- * configuration's, not luck's.
+ * configuration's, not luck's. Same as `createCampaign(factory, options).run()`.
  *
  * @example
  * ```ts
@@ -61,84 +100,87 @@ export async function runCampaign(
   factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
   options: CampaignOptions,
 ): Promise<CampaignReport> {
-  const started = performance.now();
-  const o = normalise(options);
-  const rows: CampaignRow[] = [];
-  let firstTopology: Topology | undefined;
-  let firstRecommended: string[] = [];
-  let population: readonly string[] = [];
-  let final: readonly string[] = [];
-  const total = o.modelNames.length * o.faults.length * o.targets.length * o.guards.length * o.seeds.length;
-  let done = 0;
-  let trialsRun = 0;
+  return createCampaign(factory, options).run();
+}
 
+/**
+ * A campaign with listeners (cockatiel style): options are checked at once, nothing runs
+ * until `run()`.
+ *
+ * @example
+ * ```ts
+ * const campaign = createCampaign(() => createCascadeGraph({ workers: 8 }), { input, faults, trials: 50 });
+ * const sub = campaign.onTrial((t) => console.log(`${t.done}/${t.total} ${t.guard} infected ${t.infectionRate}`));
+ * const report = await campaign.run();
+ * sub.dispose();
+ * ```
+ */
+export function createCampaign(
+  factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
+  options: CampaignOptions,
+): Campaign {
+  const o = normalise(options);
+  const trials = new EventEmitter<CampaignTrialEvent>();
+  let started = false;
+  return {
+    onTrial: trials.addListener,
+    run: async () => {
+      if (started) throw new ChaosError("createCampaign: run() was called twice; create a new campaign for a second run.");
+      started = true;
+      return execute(factory, options, o, trials);
+    },
+  };
+}
+
+type Normalised = ReturnType<typeof normalise>;
+
+/** What a model configuration's probe graph says: the topology, its recommendation, and who counts. */
+interface Probe {
+  readonly topology: Topology;
+  readonly recommended: string[];
+  readonly guardable: readonly string[];
+  readonly population: readonly string[];
+  readonly final: readonly string[];
+}
+
+/** One (model, fault, target, guard mode) configuration. */
+interface Configuration {
+  readonly model: string;
+  readonly context: CampaignContext;
+  readonly fault: Fault;
+  readonly target: FaultTarget;
+  readonly mode: GuardMode;
+  readonly probe: Probe;
+}
+
+/** Counts trials across configurations (for `onProgress` and `onTrial`). */
+interface Progress {
+  done: number;
+  readonly total: number;
+}
+
+async function execute(
+  factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
+  options: CampaignOptions,
+  o: Normalised,
+  trials: EventEmitter<CampaignTrialEvent>,
+): Promise<CampaignReport> {
+  const started = performance.now();
+  const rows: CampaignRow[] = [];
+  let first: Probe | undefined;
+  let last: Probe | undefined;
+  const progress: Progress = { done: 0, total: o.modelNames.length * o.faults.length * o.targets.length * o.guards.length * o.seeds.length };
   for (const model of o.modelNames) {
     const context: CampaignContext = { model, modelValue: o.models[model] };
-    const probe = await factory(context);
-    const topology = extractTopology(probe, { xray: false });
-    const agents = topology.nodes.filter((n) => n.role === "agent").map((n) => n.id);
-    const analysis = analyzeTopology(topology, { ...o.analysis, cycles: false });
-    const recommended = (analysis.guards?.recommended ?? []).map((r) => r.node).filter((n): n is string => n !== undefined);
-    const guardable = options.guardable ?? agents;
-    population = options.population ?? agents;
-    final = options.final ?? topology.exits;
-    if (firstTopology === undefined) {
-      firstTopology = topology;
-      firstRecommended = recommended;
-    }
+    const probe = await probeConfiguration(factory, context, options, o);
+    first ??= probe;
+    last = probe;
     for (const fault of o.faults) {
       for (const target of o.targets) {
-        const baseline = new Map<string, { tokens: number; medianMs: number }>();
+        let baseline: { tokens: number; medianMs: number } | undefined;
         for (const mode of o.guards) {
-          const placement = placementFor(mode, guardable, recommended);
-          const compiled = new Map<string, { graph: CompiledLike; targetNodes: readonly string[] }>();
-          const build = async (nodes: readonly string[]) => {
-            const key = [...nodes].sort().join("\u0000");
-            let entry = compiled.get(key);
-            if (entry === undefined) {
-              const fresh = await factory(context);
-              let faulty: AnyStateGraph = injectFaults(fresh, { targets: [target], fault, ...o.fire });
-              const targetNodes = injectedFaults(faulty)[0]!.nodes;
-              for (const node of nodes) faulty = await o.guard!(faulty, node);
-              entry = { graph: faulty.compile(o.compile) as unknown as CompiledLike, targetNodes };
-              compiled.set(key, entry);
-            }
-            return entry;
-          };
-          const outcomes: TrialOutcome[] = [];
-          const runTrial = async (trial: number) => {
-            const seed = o.seeds[trial]!;
-            const nodes =
-              mode === "random"
-                ? createRng(deriveSeed(seed, "placement")).shuffle(guardable).slice(0, Math.min(guardable.length, recommended.length))
-                : (placement ?? []);
-            const { graph, targetNodes } = await build(nodes);
-            outcomes[trial] = await runOneTrial(graph, {
-              seed,
-              input: typeof options.input === "function" ? (options.input as (t: number) => unknown)(trial) : options.input,
-              fault,
-              targetNodes,
-              population,
-              final,
-              marker: options.marker,
-              config: options.config,
-              threadId: o.compile.checkpointer ? `chaos-${model}-${faultLabel(fault)}-${targetLabel(target)}-${mode}-${trial}` : undefined,
-            });
-            trialsRun++;
-            options.onProgress?.(++done, total);
-          };
-          await pool(o.seeds.length, o.concurrency, runTrial);
-          const row = aggregate(outcomes, {
-            model,
-            fault: faultLabel(fault),
-            target: targetLabel(target),
-            targetNodes: [...compiled.values()][0]?.targetNodes ?? [],
-            guard: mode,
-            guardedNodes: mode === "random" ? Math.min(guardable.length, recommended.length) : (placement ?? []),
-            population,
-            baseline: baseline.get("unguarded"),
-          });
-          if (mode === "unguarded") baseline.set("unguarded", { tokens: row.meanTokens, medianMs: row.timing.medianMs });
+          const row = await runConfiguration(factory, { model, context, fault, target, mode, probe }, options, o, { baseline, progress, trials });
+          if (mode === "unguarded") baseline = { tokens: row.meanTokens, medianMs: row.timing.medianMs };
           rows.push(row);
         }
       }
@@ -157,12 +199,124 @@ export async function runCampaign(
       guards: o.guards,
       fire: { calls: o.fire.calls, probability: o.fire.probability },
     },
-    topology: firstTopology!,
-    recommended: firstRecommended,
-    population,
-    final,
+    topology: first!.topology,
+    recommended: first!.recommended,
+    population: last?.population ?? [],
+    final: last?.final ?? [],
     rows,
-    timing: { totalMs, trialsPerSecond: trialsRun / (totalMs / 1000) },
+    timing: { totalMs, trialsPerSecond: progress.done / (totalMs / 1000) },
+  };
+}
+
+/** Builds one graph of a model configuration to read its topology and guard recommendation. */
+async function probeConfiguration(
+  factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
+  context: CampaignContext,
+  options: CampaignOptions,
+  o: Normalised,
+): Promise<Probe> {
+  const topology = extractTopology(await factory(context), { xray: false });
+  const agents = topology.nodes.filter((n) => n.role === "agent").map((n) => n.id);
+  const analysis = analyzeTopology(topology, { ...o.analysis, cycles: false });
+  const recommended = (analysis.guards?.recommended ?? []).map((r) => r.node).filter((n): n is string => n !== undefined);
+  return {
+    topology,
+    recommended,
+    guardable: options.guardable ?? agents,
+    population: options.population ?? agents,
+    final: options.final ?? topology.exits,
+  };
+}
+
+/** Runs every seed of one configuration (graphs built once per guard placement) and aggregates its row. */
+async function runConfiguration(
+  factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
+  c: Configuration,
+  options: CampaignOptions,
+  o: Normalised,
+  run: { baseline: { tokens: number; medianMs: number } | undefined; progress: Progress; trials: EventEmitter<CampaignTrialEvent> },
+): Promise<CampaignRow> {
+  const { model, context, fault, target, mode, probe } = c;
+  const { guardable, recommended, population, final } = probe;
+  const placement = placementFor(mode, guardable, recommended);
+  const compiled = new Map<string, Promise<{ graph: CompiledLike; targetNodes: readonly string[] }>>();
+  const build = (nodes: readonly string[]) => {
+    const key = [...nodes].sort().join("\u0000");
+    let entry = compiled.get(key);
+    if (entry === undefined) compiled.set(key, (entry = buildFaulty(factory, context, fault, target, nodes, o)));
+    return entry;
+  };
+  const outcomes: TrialOutcome[] = [];
+  let firstTargets: readonly string[] | undefined;
+  const runTrial = async (trial: number) => {
+    const seed = o.seeds[trial]!;
+    const nodes =
+      mode === "random"
+        ? createRng(deriveSeed(seed, "placement")).shuffle(guardable).slice(0, Math.min(guardable.length, recommended.length))
+        : (placement ?? []);
+    const { graph, targetNodes } = await build(nodes);
+    firstTargets ??= targetNodes;
+    const outcome = await runOneTrial(graph, {
+      seed,
+      input: typeof options.input === "function" ? (options.input as (t: number) => unknown)(trial) : options.input,
+      fault,
+      targetNodes,
+      population,
+      final,
+      marker: options.marker,
+      config: options.config,
+      threadId: o.compile.checkpointer ? `chaos-${model}-${faultLabel(fault)}-${targetLabel(target)}-${mode}-${trial}` : undefined,
+    });
+    outcomes[trial] = outcome;
+    const done = ++run.progress.done;
+    options.onProgress?.(done, run.progress.total);
+    if (run.trials.size > 0) run.trials.emit(trialEvent(c, trial, seed, outcome, run.progress));
+  };
+  await pool(o.seeds.length, o.concurrency, runTrial);
+  return aggregate(outcomes, {
+    model,
+    fault: faultLabel(fault),
+    target: targetLabel(target),
+    targetNodes: (await [...compiled.values()][0])?.targetNodes ?? firstTargets ?? [],
+    guard: mode,
+    guardedNodes: mode === "random" ? Math.min(guardable.length, recommended.length) : (placement ?? []),
+    population,
+    baseline: run.baseline,
+  });
+}
+
+/** A fresh graph with the fault injected on `target` and guards on `nodes`, compiled. */
+async function buildFaulty(
+  factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
+  context: CampaignContext,
+  fault: Fault,
+  target: FaultTarget,
+  nodes: readonly string[],
+  o: Normalised,
+): Promise<{ graph: CompiledLike; targetNodes: readonly string[] }> {
+  const fresh = await factory(context);
+  let faulty: AnyStateGraph = injectFaults(fresh, { targets: [target], fault, ...o.fire });
+  const targetNodes = injectedFaults(faulty)[0]!.nodes;
+  for (const node of nodes) faulty = await o.guard!(faulty, node);
+  return { graph: faulty.compile(o.compile) as unknown as CompiledLike, targetNodes };
+}
+
+function trialEvent(c: Configuration, trial: number, seed: number, t: TrialOutcome, progress: Progress): CampaignTrialEvent {
+  return {
+    model: c.model,
+    fault: faultLabel(c.fault),
+    target: targetLabel(c.target),
+    guard: c.mode,
+    trial,
+    seed,
+    injected: t.injected,
+    infectionRate: t.rate,
+    blocked: t.blocked,
+    defended: t.defended,
+    safe: t.safe,
+    ...(t.error === undefined ? {} : { error: t.error }),
+    done: progress.done,
+    total: progress.total,
   };
 }
 

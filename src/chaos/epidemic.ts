@@ -105,12 +105,48 @@ export function simulateEpidemic(graph: Topology | object, options: EpidemicOpti
   const steps = options.steps ?? 50;
   const trials = options.trials ?? 1000;
   const seed = options.seed ?? 1;
-
   const residual = options.guardResidual ?? DEFAULT_GUARD_RESIDUAL;
   const analysis = analyzeTopology(topology, { beta, delta, guardResidual: residual, seeds: topology.nodes.length, cycles: false, guards: false });
+  if (topology.nodes.length === 0) throw invalidOption("simulateEpidemic", "graph", graph, "a topology or graph with at least one node");
+  const net = transmissionNetwork(topology, beta, delta, residual);
+  const seedsOf = resolveInitial(options.initial ?? "hub", topology, net.index, analysis);
+  const totals = runTrials(net, seedsOf, steps, trials, createRng(seed));
+
+  const { ids, n } = net;
+  const curve = Array.from(totals.prevalence, (v) => v / trials);
+  const everInfected: Record<string, number> = {};
+  for (let i = 0; i < n; i++) everInfected[ids[i]!] = totals.everCount[i]! / trials;
+  const R = analysis.R;
+  return {
+    rho: analysis.rho,
+    rhoEffective: analysis.rhoEffective,
+    R,
+    verdict: Math.abs(R - 1) < 1e-9 ? "at-threshold" : R < 1 ? "sub-threshold" : "epidemic",
+    initial: totals.firstInitial ?? [],
+    prevalence: curve,
+    meanField: meanField(n, net.inFrom, net.inBeta, net.nodeDelta, seedsOf(createRng(seed).fork("trial", 0)), steps),
+    finalPrevalence: curve[steps]!,
+    extinction: totals.extinct / trials,
+    attackRate: totals.attack / trials,
+    everInfected,
+    growth: totals.growthSum / trials,
+    predictedGrowth: 1 + delta * (R - 1),
+    params: { beta, delta, steps, trials, seed },
+  };
+}
+
+/** The graph as the simulation reads it: node ids, each node's δ, in-neighbours and each in-edge's transmission probability. */
+interface TransmissionNetwork {
+  readonly ids: readonly string[];
+  readonly n: number;
+  readonly index: Map<string, number>;
+  readonly nodeDelta: readonly number[];
+  readonly inFrom: readonly number[][];
+  readonly inBeta: readonly number[][];
+}
+
+function transmissionNetwork(topology: Topology, beta: number, delta: number, residual: number): TransmissionNetwork {
   const ids = topology.nodes.map((n) => n.id);
-  const n = ids.length;
-  if (n === 0) throw invalidOption("simulateEpidemic", "graph", graph, "a topology or graph with at least one node");
   const index = new Map(ids.map((id, i) => [id, i]));
   const nodeDelta = topology.nodes.map((node) => node.delta ?? delta);
   // In-neighbour lists with the transmission probability of each edge.
@@ -125,84 +161,88 @@ export function simulateEpidemic(graph: Topology | object, options: EpidemicOpti
     const factor = source.guard ? (source.guard.residual ?? residual) : source.role === "verifier" || source.role === "human" ? residual : 1;
     inBeta[t]!.push((e.beta ?? source.beta ?? beta) * factor);
   }
+  return { ids, n: ids.length, index, nodeDelta, inFrom, inBeta };
+}
 
-  const seedsOf = resolveInitial(options.initial ?? "hub", topology, index, analysis);
-  const rng = createRng(seed);
-  const prevalence = new Float64Array(steps + 1);
-  const everCount = new Float64Array(n);
-  let extinct = 0;
-  let attack = 0;
-  let growthSum = 0;
-  let firstInitial: string[] | undefined;
-  let state = new Uint8Array(n);
-  let next = new Uint8Array(n);
-  const ever = new Uint8Array(n);
+/** Sums over all trials (divided by the trial count by the caller). */
+interface TrialTotals {
+  readonly prevalence: Float64Array;
+  readonly everCount: Float64Array;
+  extinct: number;
+  attack: number;
+  growthSum: number;
+  firstInitial: string[] | undefined;
+}
 
+/** Runs `trials` stochastic SIS trials, each on its own fork of `rng`, and sums their figures. */
+function runTrials(net: TransmissionNetwork, seedsOf: (rng: Rng) => number[], steps: number, trials: number, rng: Rng): TrialTotals {
+  const { ids, n } = net;
+  const totals: TrialTotals = { prevalence: new Float64Array(steps + 1), everCount: new Float64Array(n), extinct: 0, attack: 0, growthSum: 0, firstInitial: undefined };
+  const buffers = { state: new Uint8Array(n), next: new Uint8Array(n), ever: new Uint8Array(n) };
   for (let trial = 0; trial < trials; trial++) {
     const trialRng = rng.fork("trial", trial);
-    state.fill(0);
-    ever.fill(0);
+    buffers.state.fill(0);
+    buffers.ever.fill(0);
     const initial = seedsOf(trialRng);
-    firstInitial ??= initial.map((i) => ids[i]!);
-    for (const i of initial) {
-      state[i] = 1;
-      ever[i] = 1;
-    }
-    let infected = initial.length;
-    prevalence[0]! += infected / n;
-    for (let t = 1; t <= steps; t++) {
-      if (infected === 0) break;
-      let count = 0;
-      for (let i = 0; i < n; i++) {
-        if (state[i] === 1) {
-          const stays = !trialRng.chance(nodeDelta[i]!);
-          next[i] = stays ? 1 : 0;
-        } else {
-          let escape = 1;
-          const from = inFrom[i]!;
-          const b = inBeta[i]!;
-          for (let k = 0; k < from.length; k++) if (state[from[k]!] === 1) escape *= 1 - b[k]!;
-          next[i] = escape < 1 && trialRng.next() >= escape ? 1 : 0;
-        }
-        if (next[i] === 1) {
-          count++;
-          ever[i] = 1;
-        }
-      }
-      if (t === 1) growthSum += count / initial.length;
-      [state, next] = [next, state];
-      infected = count;
-      prevalence[t]! += count / n;
-    }
-    if (infected === 0) extinct++;
+    totals.firstInitial ??= initial.map((i) => ids[i]!);
+    const infected = runTrial(net, initial, steps, trialRng, buffers, totals);
+    if (infected === 0) totals.extinct++;
     let everTotal = 0;
     for (let i = 0; i < n; i++) {
-      everTotal += ever[i]!;
-      everCount[i]! += ever[i]!;
+      everTotal += buffers.ever[i]!;
+      totals.everCount[i]! += buffers.ever[i]!;
     }
-    attack += everTotal / n;
+    totals.attack += everTotal / n;
   }
+  return totals;
+}
 
-  const curve = Array.from(prevalence, (v) => v / trials);
-  const everInfected: Record<string, number> = {};
-  for (let i = 0; i < n; i++) everInfected[ids[i]!] = everCount[i]! / trials;
-  const R = analysis.R;
-  return {
-    rho: analysis.rho,
-    rhoEffective: analysis.rhoEffective,
-    R,
-    verdict: Math.abs(R - 1) < 1e-9 ? "at-threshold" : R < 1 ? "sub-threshold" : "epidemic",
-    initial: firstInitial ?? [],
-    prevalence: curve,
-    meanField: meanField(n, inFrom, inBeta, nodeDelta, seedsOf(createRng(seed).fork("trial", 0)), steps),
-    finalPrevalence: curve[steps]!,
-    extinction: extinct / trials,
-    attackRate: attack / trials,
-    everInfected,
-    growth: growthSum / trials,
-    predictedGrowth: 1 + delta * (R - 1),
-    params: { beta, delta, steps, trials, seed },
-  };
+/** One trial from `initial`: up to `steps` synchronous steps; adds to the prevalence curve and growth; returns the infected count at the end. */
+function runTrial(
+  net: TransmissionNetwork,
+  initial: readonly number[],
+  steps: number,
+  rng: Rng,
+  buffers: { state: Uint8Array; next: Uint8Array; ever: Uint8Array },
+  totals: TrialTotals,
+): number {
+  const { n, nodeDelta, inFrom, inBeta } = net;
+  let { state, next } = buffers;
+  const { ever } = buffers;
+  for (const i of initial) {
+    state[i] = 1;
+    ever[i] = 1;
+  }
+  let infected = initial.length;
+  totals.prevalence[0]! += infected / n;
+  for (let t = 1; t <= steps; t++) {
+    if (infected === 0) break;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      if (state[i] === 1) {
+        const stays = !rng.chance(nodeDelta[i]!);
+        next[i] = stays ? 1 : 0;
+      } else {
+        let escape = 1;
+        const from = inFrom[i]!;
+        const b = inBeta[i]!;
+        for (let k = 0; k < from.length; k++) if (state[from[k]!] === 1) escape *= 1 - b[k]!;
+        next[i] = escape < 1 && rng.next() >= escape ? 1 : 0;
+      }
+      if (next[i] === 1) {
+        count++;
+        ever[i] = 1;
+      }
+    }
+    if (t === 1) totals.growthSum += count / initial.length;
+    [state, next] = [next, state];
+    infected = count;
+    totals.prevalence[t]! += count / n;
+  }
+  // The swapped arrays carry on into the next trial, as one pair of buffers.
+  buffers.state = state;
+  buffers.next = next;
+  return infected;
 }
 
 /** The paper's recurrence on infection probabilities, iterated deterministically. */

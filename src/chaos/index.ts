@@ -47,7 +47,7 @@ export {
   type ProviderFaultsOptions,
 } from "./provider-faults.js";
 export { measureInfection, type InfectionReport, type MeasureInfectionOptions } from "./infection.js";
-export { runCampaign } from "./campaign.js";
+export { createCampaign, runCampaign, type Campaign, type CampaignTrialEvent } from "./campaign.js";
 export type {
   CampaignContext,
   CampaignOptions,

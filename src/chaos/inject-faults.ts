@@ -89,76 +89,112 @@ export function injectFaults<B extends AnyStateGraph>(
   for (const r of resolved) for (const n of r.nodes) byNode.set(n, [...(byNode.get(n) ?? []), r]);
   for (const [name, faults] of byNode) {
     const spec = nodes[name]!;
-    const inner = spec.runnable;
-    const wrapped = RunnableLambda.from(async (state: unknown, config?: RunnableConfig) => {
-      const run = currentChaosRun() ?? fallbackRun();
-      const call = nextCall(run, `node\u0000${name}`);
-      const due = faults.filter((f) => isDue(f.plan, run, name, call));
-      const log = (f: InjectedFault, fired: boolean, extra: Partial<FaultEvent> = {}) => {
-        run.events.push({ node: name, kind: f.label, call, fired, ...extra });
-      };
-      // Faults before the call: latency, then provider errors.
-      for (const f of due) {
-        const fault = f.plan.fault;
-        if (fault.kind === "latency") {
-          const rng = streamFor(run, f.plan, name, call);
-          const ms = fault.ms + (fault.jitterMs ? rng.next() * fault.jitterMs : 0);
-          await sleep(ms, config?.signal);
-          log(f, true, { note: `delayed ${Math.round(ms)} ms` });
-        } else if (fault.kind === "provider-error" && fault.via === "node") {
-          log(f, true, { note: `node threw ${fault.error}` });
-          throw providerError(fault.error, `node "${name}"`);
-        }
-      }
-      const armedFault = due.find((f) => f.plan.fault.kind === "provider-error" && (f.plan.fault as { via?: string }).via !== "node");
-      let output: unknown;
-      if (armedFault) {
-        const fault = armedFault.plan.fault as Extract<typeof armedFault.plan.fault, { kind: "provider-error" }>;
-        const armed = {
-          node: name,
-          error: () => providerError(fault.error, `node "${name}"`),
-          every: (fault.modelCalls ?? "every") === "every",
-          thrown: 0,
-        };
-        try {
-          output = await withArmedProviderFault(run, armed, () => inner.invoke(state, config));
-        } finally {
-          log(
-            armedFault,
-            armed.thrown > 0,
-            armed.thrown > 0
-              ? { note: `${armed.thrown} model call(s) threw ${fault.error}` }
-              : { note: "no model wrapped with withProviderFaults was called in this node call; nothing thrown" },
-          );
-        }
-      } else {
-        output = await inner.invoke(state, config);
-      }
-      // Faults on the output.
-      for (const f of due) {
-        const kind = f.plan.fault.kind;
-        if (kind === "latency" || kind === "provider-error") continue;
-        const applied = applyOutputFault(output, f.plan.fault, {
-          node: name,
-          call,
-          entry: f.plan,
-          hasClaims: f.plan.claimsKey in channels,
-          hasMessages: f.plan.messagesKey in channels,
-          rng: streamFor(run, f.plan, name, call).fork("output"),
-        });
-        output = applied.output;
-        log(f, applied.fired, {
-          ...(applied.note !== undefined ? { note: applied.note } : {}),
-          ...(applied.taint !== undefined ? { taint: applied.taint } : {}),
-          ...(applied.claimIds !== undefined ? { claimIds: applied.claimIds } : {}),
-        });
-      }
-      return output;
-    }).withConfig({ runName: name });
+    const wrapped = faultyNode({ name, faults, inner: spec.runnable, channels, fallbackRun });
     copyNodes[name] = { ...spec, runnable: wrapped as unknown as NodeSpecLike["runnable"] };
   }
   injected.set(copy, resolved);
   return copy;
+}
+
+/** What one faulty node needs: its name, the faults aimed at it, the node it wraps. */
+interface FaultyNode {
+  readonly name: string;
+  readonly faults: readonly InjectedFault[];
+  readonly inner: NodeSpecLike["runnable"];
+  readonly channels: Record<string, unknown>;
+  /** The chaos run used outside `runWithChaos` (seeded from the plan). */
+  readonly fallbackRun: () => ChaosRun;
+}
+
+/** One node call within a chaos run: which call it is, the faults due, and the event log. */
+interface NodeCall {
+  readonly run: ChaosRun;
+  readonly call: number;
+  readonly due: readonly InjectedFault[];
+  readonly log: (f: InjectedFault, fired: boolean, extra?: Partial<FaultEvent>) => void;
+}
+
+/** The node `name` with its due faults applied: before the call (latency, errors), around it (armed provider errors), on its output. */
+function faultyNode(node: FaultyNode) {
+  const { name, faults, inner } = node;
+  return RunnableLambda.from(async (state: unknown, config?: RunnableConfig) => {
+    const run = currentChaosRun() ?? node.fallbackRun();
+    const call = nextCall(run, `node\u0000${name}`);
+    const nodeCall: NodeCall = {
+      run,
+      call,
+      due: faults.filter((f) => isDue(f.plan, run, name, call)),
+      log: (f, fired, extra = {}) => {
+        run.events.push({ node: name, kind: f.label, call, fired, ...extra });
+      },
+    };
+    await faultsBefore(name, nodeCall, config);
+    const output = await callWithArmedFault(name, nodeCall, () => inner.invoke(state, config));
+    return faultsOnOutput(node, nodeCall, output);
+  }).withConfig({ runName: name });
+}
+
+/** Faults before the call: latency, then provider errors thrown by the node itself. */
+async function faultsBefore(name: string, { run, call, due, log }: NodeCall, config: RunnableConfig | undefined): Promise<void> {
+  for (const f of due) {
+    const fault = f.plan.fault;
+    if (fault.kind === "latency") {
+      const rng = streamFor(run, f.plan, name, call);
+      const ms = fault.ms + (fault.jitterMs ? rng.next() * fault.jitterMs : 0);
+      await sleep(ms, config?.signal);
+      log(f, true, { note: `delayed ${Math.round(ms)} ms` });
+    } else if (fault.kind === "provider-error" && fault.via === "node") {
+      log(f, true, { note: `node threw ${fault.error}` });
+      throw providerError(fault.error, `node "${name}"`);
+    }
+  }
+}
+
+/** Runs the node; a provider-error fault aimed at its models is armed for the call (models wrapped with `withProviderFaults` throw). */
+async function callWithArmedFault(name: string, { run, due, log }: NodeCall, invoke: () => Promise<unknown>): Promise<unknown> {
+  const armedFault = due.find((f) => f.plan.fault.kind === "provider-error" && (f.plan.fault as { via?: string }).via !== "node");
+  if (!armedFault) return invoke();
+  const fault = armedFault.plan.fault as Extract<typeof armedFault.plan.fault, { kind: "provider-error" }>;
+  const armed = {
+    node: name,
+    error: () => providerError(fault.error, `node "${name}"`),
+    every: (fault.modelCalls ?? "every") === "every",
+    thrown: 0,
+  };
+  try {
+    return await withArmedProviderFault(run, armed, invoke);
+  } finally {
+    log(
+      armedFault,
+      armed.thrown > 0,
+      armed.thrown > 0
+        ? { note: `${armed.thrown} model call(s) threw ${fault.error}` }
+        : { note: "no model wrapped with withProviderFaults was called in this node call; nothing thrown" },
+    );
+  }
+}
+
+/** Faults on the output (falsehood, contradiction, empty, malformed), in plan order. */
+function faultsOnOutput({ name, channels }: FaultyNode, { run, call, due, log }: NodeCall, output: unknown): unknown {
+  for (const f of due) {
+    const kind = f.plan.fault.kind;
+    if (kind === "latency" || kind === "provider-error") continue;
+    const applied = applyOutputFault(output, f.plan.fault, {
+      node: name,
+      call,
+      entry: f.plan,
+      hasClaims: f.plan.claimsKey in channels,
+      hasMessages: f.plan.messagesKey in channels,
+      rng: streamFor(run, f.plan, name, call).fork("output"),
+    });
+    output = applied.output;
+    log(f, applied.fired, {
+      ...(applied.note !== undefined ? { note: applied.note } : {}),
+      ...(applied.taint !== undefined ? { taint: applied.taint } : {}),
+      ...(applied.claimIds !== undefined ? { claimIds: applied.claimIds } : {}),
+    });
+  }
+  return output;
 }
 
 /** The faults `injectFaults` put into `builder` (empty for a builder it did not make). */

@@ -16,26 +16,20 @@ import type { Callbacks } from "@langchain/core/callbacks/manager";
 import { dispatchCustomEvent } from "@langchain/core/callbacks/dispatch/web";
 import { RunnableLambda, type RunnableConfig } from "@langchain/core/runnables";
 import { isGraphBubbleUp } from "@langchain/langgraph";
+import type { FirebreakEventKind } from "../events.js";
 
 /**
- * What happened. Conventional payload keys (each becomes metadata `firebreak.<key>`):
- * - `guard` / `bicr`: `stage` ("buffer" | "isolate" | "challenge" | "recover" | …), `attempt`, `node`.
- * - `verdict`: `verdict` ("green" | "yellow" | "red"), `attempt`, `claimIds`, `origins`, `reason`.
- * - `breaker`: `state` ("closed" | "open" | "half-open"), `from`, `failingCheck`, `provider`.
- * - `claim`: `claimId`, `status`, `origin`.
- * - `rollback`: `checkpointId`, `reason`, `node`.
- * - `topology`: `rho`, `tier` (at graph start).
- * - `escalation`: `policy`, `attempt`, `claimIds`.
+ * The short name of an event the pack emits (`firebreak/<name>`); the catalogue with each
+ * payload type is `src/events.ts` (`FirebreakEvents`). Nothing else may be emitted.
  */
-export type FirebreakEventName =
-  | "guard"
-  | "bicr"
-  | "verdict"
-  | "breaker"
-  | "claim"
-  | "rollback"
-  | "topology"
-  | "escalation";
+export type FirebreakEventName = FirebreakEventKind;
+
+/**
+ * What the emit helpers accept: a catalogue name; any other string is only for this helper's
+ * own tests (test/tracing still emits made-up names), and the event-catalogue test fails when
+ * the pack's code emits a name the catalogue does not list.
+ */
+type EmittedName = FirebreakEventName | (string & {});
 
 /** The config an event is emitted with: a node's config, or any `RunnableConfig`. */
 export type FirebreakEventConfig = RunnableConfig & {
@@ -79,7 +73,7 @@ export function isGenuineFirebreakEvent(value: unknown): boolean {
  * await emitFirebreakEvent("breaker", { state: "open", failingCheck: "schema" }, config);
  */
 export async function emitFirebreakEvent(
-  name: FirebreakEventName,
+  name: EmittedName,
   payload: Record<string, unknown>,
   config?: FirebreakEventConfig,
   options: { readonly childRun?: boolean } = {},
@@ -120,7 +114,7 @@ export async function emitFirebreakEvent(
  *   (childConfig) => challenger.invoke(prompt, childConfig));
  */
 export async function withFirebreakRun<T>(
-  name: FirebreakEventName,
+  name: EmittedName,
   payload: Record<string, unknown>,
   config: FirebreakEventConfig | undefined,
   fn: (config: FirebreakEventConfig | undefined) => T | Promise<T>,
@@ -152,7 +146,7 @@ export async function withFirebreakRun<T>(
 
 /** `firebreak.*` metadata for an event: the event name plus each payload key, made attribute-safe. */
 export function toFirebreakMetadata(
-  name: FirebreakEventName | string,
+  name: EmittedName,
   payload: Record<string, unknown>,
 ): Record<string, FirebreakAttributeValue> {
   const out: Record<string, FirebreakAttributeValue> = { [`${FIREBREAK_PREFIX}event`]: name };
@@ -167,7 +161,7 @@ export function toFirebreakMetadata(
 function childRunConfig(
   config: FirebreakEventConfig,
   runName: string,
-  name: FirebreakEventName,
+  name: EmittedName,
   payload: Record<string, unknown>,
 ): RunnableConfig {
   // A caller-chosen runId belongs to the node's own run; the child must get a fresh one.
