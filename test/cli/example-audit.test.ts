@@ -1,23 +1,10 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createChallenger, createSupervisorWorkerGraph, guardNode } from "../../nodes/index.js";
 import { analyzeTopology } from "../../src/topology/index.js";
 import { scriptedModels } from "../../examples/supervisor-worker/models.js";
+import { firebreak } from "./support/firebreak-bin.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const bin = fileURLToPath(new URL("../../bin/firebreak.js", import.meta.url));
 const example = "examples/supervisor-worker/audit.ts:graph";
-
-/** Spawns the `firebreak` bin (what `npx firebreak` runs) in the repository root. */
-function firebreak(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 // The researcher's out-edge passes the BICR guard: scaled by the default residual 0.11.
 const RESIDUAL = 0.11;

@@ -1,19 +1,6 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const bin = fileURLToPath(new URL("../../bin/firebreak.js", import.meta.url));
-
-/** Spawns the `firebreak` bin in the repository root. */
-function firebreak(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { firebreak } from "./support/firebreak-bin.js";
 
 const broken = "test/cli/fixtures/broken";
 const graphs = "test/cli/fixtures/graphs.ts";

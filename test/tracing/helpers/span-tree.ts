@@ -1,28 +1,9 @@
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { outline } from "./outline.js";
 
-/** Spans of one trace as an indented outline: `name [KIND]`, children in start order. */
+/** Spans of one trace as an indented outline: `name [KIND]`, children in start order (see {@link outline}). */
 export function renderSpanTree(spans: readonly ReadableSpan[], filter: (s: ReadableSpan) => boolean = () => true): string {
-  const kept = spans.filter(filter);
-  const ids = new Set(kept.map((s) => s.spanContext().spanId));
-  const children = new Map<string | undefined, ReadableSpan[]>();
-  for (const span of kept) {
-    const parent = span.parentSpanContext?.spanId;
-    const key = parent !== undefined && ids.has(parent) ? parent : undefined;
-    children.set(key, [...(children.get(key) ?? []), span]);
-  }
-  const lines: string[] = [];
-  const walk = (parent: string | undefined, depth: number) => {
-    const list = [...(children.get(parent) ?? [])].sort(
-      (a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1],
-    );
-    for (const span of list) {
-      const kind = span.attributes["openinference.span.kind"];
-      lines.push(`${"  ".repeat(depth)}${span.name}${kind ? ` [${String(kind)}]` : ""}`);
-      walk(span.spanContext().spanId, depth + 1);
-    }
-  };
-  walk(undefined, 0);
-  return lines.join("\n");
+  return outline(spans, filter);
 }
 
 /** Names from the root down to `span`. */
