@@ -229,9 +229,10 @@ export class SemanticBreaker {
       if (pass > 0) await this.pause(pass, failures, request.signal);
       for (const circuit of this.circuits) {
         const before = circuit.state;
-        const outcome = circuit.shared
-          ? await this.tryShared(circuit, circuit.shared, request, attemptNo + 1)
-          : await this.tryLocal(circuit, request, attemptNo + 1);
+        const pending = circuit.shared
+          ? this.tryShared(circuit, circuit.shared, request, attemptNo + 1)
+          : this.tryLocal(circuit, request, attemptNo + 1);
+        const outcome = pending === undefined ? undefined : await pending;
         if (outcome === undefined) {
           if (pass === 0) skipped.push(this.statusOf(circuit));
           continue;
@@ -269,8 +270,12 @@ export class SemanticBreaker {
     throw new FailoverExhaustedError(failures, this.status(), lastError);
   }
 
-  /** One attempt through a local (cockatiel) circuit; `undefined` when the circuit keeps the call away. */
-  private async tryLocal(circuit: ProviderCircuit, request: RunRequest, no: number): Promise<AttemptOutcome | undefined> {
+  /**
+   * One attempt through a local (cockatiel) circuit; `undefined` (synchronously, no promise)
+   * when the circuit keeps the call away, or a promise of the outcome (`undefined` if cockatiel
+   * refused it after all).
+   */
+  private tryLocal(circuit: ProviderCircuit, request: RunRequest, no: number): Promise<AttemptOutcome | undefined> | undefined {
     const state = circuit.policy.state;
     // Half-open: the single probe is in flight, so go elsewhere rather than queue behind it.
     // Open with a fixed cool-down not yet over: skip without asking cockatiel.
@@ -281,17 +286,9 @@ export class SemanticBreaker {
     ) {
       return undefined;
     }
-    try {
-      return (await circuit.policy.execute(() =>
-        this.attemptOnce(circuit, request, no, circuit.policy.state === CircuitState.HalfOpen, false),
-      )) as AttemptOutcome;
-    } catch (error) {
-      // A neutral outcome (client error, caller abort, broken check, graph control flow)
-      // left the circuit untouched: neither a failure nor a success that resets the count.
-      if (error instanceof NeutralOutcome) return error.outcome;
-      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) return undefined;
-      throw error;
-    }
+    return (
+      circuit.policy.execute(() => this.attemptOnce(circuit, request, no, circuit.policy.state === CircuitState.HalfOpen, false)) as Promise<AttemptOutcome>
+    ).catch(localRejection);
   }
 
   /**
@@ -607,6 +604,18 @@ class TimeoutBatch {
 
 function expireBatch(batch: TimeoutBatch): void {
   batch.expire();
+}
+
+/**
+ * A local circuit's rejection: a neutral outcome (client error, caller abort, broken check,
+ * graph control flow) left the circuit untouched — neither a failure nor a success that resets
+ * the count; an open or isolated circuit refused the call (`undefined`: skipped); anything else
+ * is rethrown.
+ */
+function localRejection(error: unknown): AttemptOutcome | undefined {
+  if (error instanceof NeutralOutcome) return error.outcome;
+  if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) return undefined;
+  throw error;
 }
 
 /** The decision an attempt amounts to, from the circuit's state before it and now. */
