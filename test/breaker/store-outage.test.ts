@@ -91,6 +91,38 @@ describe("Redis circuit store: outage", () => {
     }
   }, 30_000);
 
+  it("a hung Redis delays the half-open probe's claim by the bound at most, then the process probes on local state", async () => {
+    const BOUND_MS = 50;
+    const hung = await startThrowawayRedis();
+    const store = createRedisCircuitStore({ url: hung.url, keyPrefix: uniquePrefix("hung"), timeoutMs: BOUND_MS });
+    const model = withSemanticBreaker(chatOpenAI(server), { name: "llm", trip: 1, halfOpenAfter: 200, store });
+    try {
+      expect(await store.ready()).toBe(true);
+      const t0 = performance.now();
+      await model.invoke("q");
+      const healthyMs = performance.now() - t0;
+      mode.bad = true;
+      await expect(model.invoke("q")).rejects.toMatchObject({ code: "CALL_FAILED" });
+      await waitUntil(() => model.breaker.status()[0]!.state === "open", 1_000, "open");
+      mode.bad = false;
+      hung.freeze(); // the socket stays open: only a timeout can tell
+      await new Promise((r) => setTimeout(r, 250)); // cool-down over: the next call claims the probe
+      const sent = server.requests.length;
+      const t1 = performance.now();
+      await model.invoke("q"); // the claim times out after BOUND_MS; this process probes by itself
+      const probeMs = performance.now() - t1;
+      expect(server.requests.length).toBe(sent + 1);
+      expect(probeMs).toBeGreaterThanOrEqual(BOUND_MS - 5);
+      expect(probeMs, `healthy call ${healthyMs.toFixed(1)} ms`).toBeLessThan(healthyMs + BOUND_MS + 150);
+      expect(model.breaker.status()[0]!.state).toBe("closed");
+    } finally {
+      mode.bad = false;
+      hung.thaw();
+      await store.close();
+      await hung.kill();
+    }
+  });
+
   it("reports an unreachable Redis once at start and serves on local state", async () => {
     const dead = await startThrowawayRedis();
     await dead.kill();

@@ -65,6 +65,10 @@ export interface ThrowawayRedis {
   kill(): Promise<void>;
   /** Starts a fresh server on the same port. */
   restart(): Promise<void>;
+  /** SIGSTOPs the server: connections stay open, nothing answers (a hung Redis). */
+  freeze(): void;
+  /** SIGCONTs a frozen server. */
+  thaw(): void;
 }
 
 /** Starts `redis-server --port <spare> --save "" --appendonly no` and waits for PING. */
@@ -101,6 +105,8 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
       await exited;
     },
     restart: start,
+    freeze: () => void child!.kill("SIGSTOP"),
+    thaw: () => void child!.kill("SIGCONT"),
   };
 }
 
