@@ -1,7 +1,8 @@
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+
+import { runTsChild } from "../support/child-process.js";
 
 /**
  * The snippets of the README and of the reference pages in docs/ are the files in
@@ -21,15 +22,9 @@ function expectedLines(source: string): string[] {
     .filter((x): x is string => x !== undefined);
 }
 
+/** Runs a snippet with `node --import tsx`, offline (no OpenAI key). */
 function run(file: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", file], { env: { ...process.env, OPENAI_API_KEY: "" } });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.stderr.on("data", (c) => (err += c));
-    child.on("close", (code) => resolve({ code, out, err }));
-  });
+  return runTsChild(file, { OPENAI_API_KEY: "" }).exited.then(({ code, stdout, stderr }) => ({ code, out: stdout, err: stderr }));
 }
 
 describe("README snippets", () => {
