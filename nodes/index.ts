@@ -27,7 +27,7 @@ export { REVIEW_POLICIES, selectForReview, type ReviewPolicy, type PolicyClaim, 
 export type { ChallengeRequest, ChallengeResult, ClaimUnderReview, EvidenceItem } from "./challenger/types.js";
 export { VERDICTS, VerdictReplySchema, type Verdict, type VerdictReply, type ClaimJudgement } from "./challenger/verdict-schema.js";
 export { createBicrGuard, type BicrGuard, type BicrGuardInfo } from "./bicr/create-bicr-guard.js";
-export { guardNode, guardOf, type GuardNodeOptions } from "./bicr/guard-node.js";
+export { guardNode, guardNodeInPlace, guardOf, type GuardNodeOptions } from "./bicr/guard-node.js";
 export type { GuardEvents, GuardListener } from "./bicr/guard-listeners.js";
 export { GuardExhaustedError, InvalidResumeError, isGuardExhaustedError, isInvalidResumeError } from "./bicr/guard-errors.js";
 export { BICR_EVENT, type BicrStage, type BicrEventPayload } from "./bicr/guard-events.js";

@@ -20,7 +20,7 @@ import { guardRecordsChannel } from "./bicr/guard-record.js";
  * State of the supervisor–worker template: the conversation, the original task (written
  * once, by the caller), the supervisor's routing decision, the round counter, the answer,
  * the claims channel (claims with provenance and verdicts) and the records of guarded
- * handoffs (see `guardNode`).
+ * handoffs (see `guardNodeInPlace`).
  */
 export const SupervisorWorkerState = Annotation.Root({
   ...MessagesAnnotation.spec,

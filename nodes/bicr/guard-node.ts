@@ -6,7 +6,7 @@ import { createBicrGuard, type BicrGuard } from "./create-bicr-guard.js";
 import { GuardNodeOptionsSchema } from "./guard-options.js";
 import type { BicrGuardOptions } from "./guard-types.js";
 
-/** Options of {@link guardNode}: those of `createBicrGuard` without the producer, state and name, which come from the builder. */
+/** Options of {@link guardNodeInPlace}: those of `createBicrGuard` without the producer, state and name, which come from the builder. */
 export type GuardNodeOptions = Omit<BicrGuardOptions, "producer" | "state" | "name">;
 
 interface NodeSpecLike {
@@ -17,7 +17,9 @@ interface NodeSpecLike {
 }
 
 /**
- * Wraps a node already added to a builder in a BICR guard, in place: same name, same edges,
+ * Wraps a node already added to a builder in a BICR guard, **in place** (the package's rule:
+ * a helper that changes what you pass says so in its name; every other helper, such as
+ * `injectFaults`, returns a new graph and leaves its argument alone): same name, same edges,
  * same input. The producer keeps its retry policy (it moves inside the guard); a `timeout`
  * stays on the node and so covers the whole guarded handoff (producer, challenger, retries). The node's
  * metadata gains `{ firebreak: { role: "agent", guard: { producer, policy, maxAttempts } } }`
@@ -30,27 +32,41 @@ interface NodeSpecLike {
  *
  * @example
  * const builder = createSupervisorWorkerGraph({ supervisor, workers, writer });
- * guardNode(builder, "researcher", {
+ * guardNodeInPlace(builder, "researcher", {
  *   challenger: createChallenger({ model: judge, evidence: calculator }),
  *   maxAttempts: 3,
  *   onExhausted: "interrupt",
  * });
  * const graph = builder.compile({ checkpointer });
  */
+export function guardNodeInPlace<B extends StateGraph<any, any, any, any, any, any, any, any>>(builder: B, name: string, options: GuardNodeOptions): B {
+  return guardNamed("guardNodeInPlace", builder, name, options);
+}
+
+/**
+ * The former name of {@link guardNodeInPlace}: same behaviour (it changes `builder` and returns
+ * it). Kept for 0.1 code; error messages name `guardNode`.
+ *
+ * @deprecated Use `guardNodeInPlace`, whose name says that it changes the builder you pass.
+ */
 export function guardNode<B extends StateGraph<any, any, any, any, any, any, any, any>>(builder: B, name: string, options: GuardNodeOptions): B {
-  parseOptions(GuardNodeOptionsSchema, options, "guardNode");
+  return guardNamed("guardNode", builder, name, options);
+}
+
+function guardNamed<B extends StateGraph<any, any, any, any, any, any, any, any>>(where: string, builder: B, name: string, options: GuardNodeOptions): B {
+  parseOptions(GuardNodeOptionsSchema, options, where);
   const nodes = (builder as unknown as { nodes: Record<string, NodeSpecLike> }).nodes;
   const spec = nodes?.[name];
   if (spec === undefined) {
     const known = Object.keys(nodes ?? {}).join(", ") || "(none)";
-    throw new InvalidOptionsError("guardNode", [{ option: "name", received: quote(name), allowed: "the name of a node already added to the builder" }], {
-      message: `guardNode: no node ${quote(name)} in this builder (nodes: ${known.length > 200 ? `${known.slice(0, 199)}…` : known}); add the producer with addNode first, then guard it.`,
+    throw new InvalidOptionsError(where, [{ option: "name", received: quote(name), allowed: "the name of a node already added to the builder" }], {
+      message: `${where}: no node ${quote(name)} in this builder (nodes: ${known.length > 200 ? `${known.slice(0, 199)}…` : known}); add the producer with addNode first, then guard it.`,
     });
   }
   const existing = (spec.metadata?.["firebreak"] ?? {}) as Record<string, unknown>;
   if (typeof existing["guard"] === "object" && existing["guard"] !== null) {
-    throw new InvalidOptionsError("guardNode", [{ option: "name", received: quote(name), allowed: "a node not guarded yet" }], {
-      message: `guardNode: node ${quote(name)} is already guarded; guard it once.`,
+    throw new InvalidOptionsError(where, [{ option: "name", received: quote(name), allowed: "a node not guarded yet" }], {
+      message: `${where}: node ${quote(name)} is already guarded; guard it once.`,
     });
   }
   const producerRetryPolicy = options.producerRetryPolicy ?? spec.retryPolicy;

@@ -76,7 +76,7 @@ const nameList = (what: string) =>
 
 const blockOnError = '["red"] or ["red", "yellow"] (a red verdict always blocks)';
 
-/** Every option of `createBicrGuard` (`guardNode` takes the same without `producer`, `state`, `name`). */
+/** Every option of `createBicrGuard` (`guardNodeInPlace` takes the same without `producer`, `state`, `name`). */
 export const BicrGuardOptionsSchema = strict({
   producer: ProducerSchema,
   challenger: ChallengerSchema,
@@ -113,7 +113,7 @@ export const BicrGuardOptionsSchema = strict({
   tracers: nameList("callback handler names").optional(),
 });
 
-/** Every option of `guardNode`: the producer, the state and the name come from the builder. */
+/** Every option of `guardNodeInPlace`: the producer, the state and the name come from the builder. */
 export const GuardNodeOptionsSchema = BicrGuardOptionsSchema.omit({ producer: true, state: true, name: true });
 
 function chatModelChallenger(raw: Challenger | BaseChatModel): Challenger {

@@ -230,7 +230,7 @@ export interface BicrGuardOptions {
   /**
    * Whether the producer is a hub of the topology, for `"balanced"`; a function is asked once,
    * at the first handoff (when the parent graph is complete).
-   * @default false (guardNode: the node's `firebreak.hub` metadata, else the topology analysis)
+   * @default false (guardNodeInPlace: the node's `firebreak.hub` metadata, else the topology analysis)
    */
   hub?: boolean | (() => boolean);
   /** Confidence below which a claim needs review under `"balanced"`. @default the challenger's (0.8) */

@@ -25,7 +25,7 @@ export interface CampaignContext {
 /** Builds a fresh uncompiled graph for one configuration. */
 export type GraphFactory = (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>;
 
-/** Wraps `node` of `builder` in a guard and returns the builder (e.g. `guardNode` from the nodes subpath). */
+/** Wraps `node` of `builder` in a guard and returns the builder (e.g. `guardNodeInPlace` from the nodes subpath). */
 export type GuardApplier = (builder: AnyStateGraph, node: string) => AnyStateGraph | Promise<AnyStateGraph>;
 
 /** Options of `runCampaign`. */

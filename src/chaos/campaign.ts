@@ -91,7 +91,7 @@ export interface Campaign {
  *   faults: [{ kind: "falsehood", text: "The capital of Australia is", value: "Sydney" }],
  *   targets: ["hub", "leaf"],
  *   trials: 200,
- *   guard: (builder, node) => guardNode(builder, node, { challenger }),
+ *   guard: (builder, node) => guardNodeInPlace(builder, node, { challenger }),
  * });
  * console.log(formatCampaignTable(report));
  * ```
@@ -487,7 +487,7 @@ function normalise(input: CampaignOptions) {
       "runCampaign",
       `guards[${needy}]`,
       guards[needy],
-      `"unguarded" only, unless \`guard\` is given: guard mode "${guards[needy]}" needs \`guard\`, a function that wraps a node in a guard, e.g. (b, n) => guardNode(b, n, { challenger })`,
+      `"unguarded" only, unless \`guard\` is given: guard mode "${guards[needy]}" needs \`guard\`, a function that wraps a node in a guard, e.g. (b, n) => guardNodeInPlace(b, n, { challenger })`,
     );
   }
   let seeds: readonly number[];

@@ -207,7 +207,7 @@ export const CampaignOptionsSchema = strict({
   seeds: z.array(seed(), { error: "a list of seeds" }).min(1, { error: "at least one seed" }).max(MAX_TRIALS).optional(),
   fire: strict({ calls: callsSchema.optional(), probability: probability().optional() }, "{ calls?, probability? }").optional(),
   guards: z.array(oneOf(["unguarded", "guarded", "recommended", "random"])).min(1, { error: "at least one guard mode" }).max(4).optional(),
-  guard: fn<GuardApplier>("a function (builder, node) => builder, e.g. (b, n) => guardNode(b, n, { challenger })").optional(),
+  guard: fn<GuardApplier>("a function (builder, node) => builder, e.g. (b, n) => guardNodeInPlace(b, n, { challenger })").optional(),
   guardable: names("node names").optional(),
   models: z
     .record(text(200), z.unknown(), { error: "an object: configuration name → model configuration" })

@@ -53,7 +53,7 @@ const injected = new WeakMap<object, readonly InjectedFault[]>();
  * seeded streams: inside `runWithChaos`/`runCampaign` from the run's seed, otherwise from
  * `plan.seed`. Every fault met is logged in the chaos run's `events`.
  *
- * A fault wraps the node as it is in the builder: on a node already wrapped by `guardNode`
+ * A fault wraps the node as it is in the builder: on a node already wrapped by `guardNodeInPlace`
  * it strikes the guard's output, after the check. To test a guard, inject into the unguarded
  * builder and guard the faulty node afterwards — `runCampaign` does exactly that.
  *

@@ -8,7 +8,7 @@ import {
   type CampaignReport,
   type Fault,
 } from "../../src/chaos/index.js";
-import { createChallenger, guardNode } from "../../nodes/index.js";
+import { createChallenger, guardNodeInPlace } from "../../nodes/index.js";
 
 const TEXT = "The capital of Australia is";
 const falsehood: Fault = { kind: "falsehood", text: TEXT, value: "Sydney" };
@@ -16,7 +16,7 @@ const input = { task: "What is the capital of Australia?" };
 // Scripted agents and judge: the figures below are properties of the adoption rule, not of a model.
 const star = () => createCascadeGraph({ workers: 3, adoption: 0.7, correction: 0.05 });
 const challenger = createChallenger({ model: createScriptedJudge({ recall: 0.9 }), evidence: factsEvidence({ [TEXT]: "Canberra" }) });
-const guard: CampaignOptions["guard"] = (builder, node) => guardNode(builder, node, { challenger, maxAttempts: 2, onExhausted: "degrade" });
+const guard: CampaignOptions["guard"] = (builder, node) => guardNodeInPlace(builder, node, { challenger, maxAttempts: 2, onExhausted: "degrade" });
 
 const withoutTiming = (report: CampaignReport) => report.rows.map(({ timing: _timing, ...row }) => row);
 const row = (report: CampaignReport, target: string, guardMode: string) => report.rows.find((r) => r.target === target && r.guard === guardMode)!;

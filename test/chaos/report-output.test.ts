@@ -7,7 +7,7 @@ import {
   renderCampaignSvg,
   runCampaign,
 } from "../../src/chaos/index.js";
-import { createChallenger, guardNode } from "../../nodes/index.js";
+import { createChallenger, guardNodeInPlace } from "../../nodes/index.js";
 
 const TEXT = "The capital of Australia is";
 const challenger = createChallenger({ model: createScriptedJudge(), evidence: factsEvidence({ [TEXT]: "Canberra" }) });
@@ -19,7 +19,7 @@ async function smallReport() {
     targets: ["hub"],
     trials: 2,
     guards: ["unguarded", "recommended"],
-    guard: (b, n) => guardNode(b, n, { challenger, maxAttempts: 2, onExhausted: "degrade" }),
+    guard: (b, n) => guardNodeInPlace(b, n, { challenger, maxAttempts: 2, onExhausted: "degrade" }),
   });
 }
 

@@ -9,6 +9,8 @@ import {
   createChallenger,
   createSupervisorWorkerGraph,
   guardNode,
+  guardNodeInPlace,
+  guardOf,
   SupervisorWorkerState,
   type SupervisorWorkerStateType,
   type WorkerSpec,
@@ -47,11 +49,11 @@ function team(researcher: WorkerSpec["node"]) {
   });
 }
 
-describe("guardNode", () => {
+describe("guardNodeInPlace", () => {
   it("guards a createReactAgent worker in place: the misread is blocked, the agent retries with feedback, the retry is committed", async () => {
     const { agent, model } = researchAgent();
     const judge = judgeAgainst("0.52");
-    const builder = guardNode(team(agent), "researcher", { challenger: createChallenger({ model: judge }), maxAttempts: 2 });
+    const builder = guardNodeInPlace(team(agent), "researcher", { challenger: createChallenger({ model: judge }), maxAttempts: 2 });
     const out = await builder.compile().invoke({ task: "compute 0.85^5", messages: [] });
     expect(judge.callCount).toBe(2);
     expect(model.callCount).toBe(4);
@@ -79,7 +81,7 @@ describe("guardNode", () => {
 
   it("keeps the node's name, edges and metadata, and declares the guard for topology analysis", async () => {
     const builder = team(async () => ({ messages: [new AIMessage({ name: "researcher", content: "fine" })] }));
-    guardNode(builder, "researcher", { challenger: createChallenger({ model: judgeAgainst("never") }), policy: "balanced", maxAttempts: 4 });
+    guardNodeInPlace(builder, "researcher", { challenger: createChallenger({ model: judgeAgainst("never") }), policy: "balanced", maxAttempts: 4 });
     expect(builder.nodes.researcher.metadata).toEqual({ firebreak: { role: "agent", guard: { producer: "researcher", policy: "balanced", maxAttempts: 4 } } });
     const graph = await builder.compile().getGraphAsync({ xray: true });
     const ids = graph.nodes ? Object.keys(graph.nodes) : [];
@@ -89,7 +91,7 @@ describe("guardNode", () => {
   it("reads hub from the node's metadata for the balanced policy", () => {
     const builder = team(async () => ({}));
     builder.nodes.researcher.metadata = { firebreak: { role: "agent", hub: true } };
-    guardNode(builder, "researcher", { challenger: createChallenger({ model: judgeAgainst("x") }), policy: "balanced" });
+    guardNodeInPlace(builder, "researcher", { challenger: createChallenger({ model: judgeAgainst("x") }), policy: "balanced" });
     expect(builder.nodes.researcher.metadata).toMatchObject({ firebreak: { hub: true, guard: { policy: "balanced" } } });
   });
 
@@ -109,7 +111,7 @@ describe("guardNode", () => {
     const reviewedWhenGuarding = async (name: "router" | "a") => {
       const judge = judgeAgainst("never");
       // `turn` is a counter the challenger cannot judge: declared pass-through, it is committed unreviewed.
-      const builder = guardNode(star(), name, { challenger: createChallenger({ model: judge }), policy: "balanced", passThrough: ["turn"] });
+      const builder = guardNodeInPlace(star(), name, { challenger: createChallenger({ model: judge }), policy: "balanced", passThrough: ["turn"] });
       await builder.compile().invoke({ task: "t" });
       return judge.callCount;
     };
@@ -121,16 +123,16 @@ describe("guardNode", () => {
   it("names the missing node, refuses to guard twice, and rejects bad options", () => {
     const challenger = createChallenger({ model: judgeAgainst("x") });
     const builder = team(async () => ({}));
-    expect(() => guardNode(builder, "researchr", { challenger })).toThrow(/no node "researchr".*supervisor, researcher, writer/);
-    guardNode(builder, "researcher", { challenger });
-    expect(() => guardNode(builder, "researcher", { challenger })).toThrow(/already guarded/);
-    expect(() => guardNode(team(async () => ({})), "researcher", { challenger, maxAttempts: 0 })).toThrow(/guardNode: maxAttempts received 0; allowed: an integer from 1 to 100/);
-    expect(() => guardNode(team(async () => ({})), "researcher", { challenger, blockOn: ["yellow"] })).toThrow(/a red verdict always blocks/);
+    expect(() => guardNodeInPlace(builder, "researchr", { challenger })).toThrow(/no node "researchr".*supervisor, researcher, writer/);
+    guardNodeInPlace(builder, "researcher", { challenger });
+    expect(() => guardNodeInPlace(builder, "researcher", { challenger })).toThrow(/already guarded/);
+    expect(() => guardNodeInPlace(team(async () => ({})), "researcher", { challenger, maxAttempts: 0 })).toThrow(/guardNodeInPlace: maxAttempts received 0; allowed: an integer from 1 to 100/);
+    expect(() => guardNodeInPlace(team(async () => ({})), "researcher", { challenger, blockOn: ["yellow"] })).toThrow(/a red verdict always blocks/);
     expect(() => createBicrGuard({ producer: async () => ({}), challenger, state: {} as never })).toThrow(/`state` must describe the parent graph's state/);
   });
 
   it("the guarded team still pauses at the human gate before the writer and resumes", async () => {
-    const builder = guardNode(team(async () => ({ messages: [new AIMessage({ name: "researcher", content: "fine" })] })), "researcher", {
+    const builder = guardNodeInPlace(team(async () => ({ messages: [new AIMessage({ name: "researcher", content: "fine" })] })), "researcher", {
       challenger: createChallenger({ model: judgeAgainst("never") }),
     });
     const graph = builder.compile({ checkpointer: new MemorySaver(), interruptBefore: ["writer"] });
@@ -139,5 +141,18 @@ describe("guardNode", () => {
     expect((await graph.getState(config)).next).toEqual(["writer"]);
     const done = await graph.invoke(null, config);
     expect(done.answer).toBe("final: fine");
+  });
+
+  it("changes the builder it is given and returns that same builder; the deprecated guardNode does the same and names itself in errors", () => {
+    const challenger = createChallenger({ model: judgeAgainst("x") });
+    const builder = team(async () => ({}));
+    const before = (builder as unknown as { nodes: Record<string, { runnable: unknown }> }).nodes["researcher"]!.runnable;
+    expect(guardNodeInPlace(builder, "researcher", { challenger })).toBe(builder);
+    expect(guardOf(builder, "researcher")).toBeDefined();
+    expect(guardOf(builder, "researcher")).not.toBe(before);
+    const old = team(async () => ({}));
+    expect(guardNode(old, "researcher", { challenger })).toBe(old);
+    expect(guardOf(old, "researcher")).toBeDefined();
+    expect(() => guardNode(team(async () => ({})), "researcher", { challenger, maxAttempts: 0 })).toThrow(/^guardNode: maxAttempts/);
   });
 });

@@ -1,12 +1,12 @@
 /**
- * createBicrGuard and guardNode reject bad options at construction with one zod schema:
+ * createBicrGuard and guardNodeInPlace reject bad options at construction with one zod schema:
  * INVALID_OPTIONS naming the option, quoting the value (bounded), saying what is allowed —
  * and neither the producer nor the judge is ever called. Judge and producer are SCRIPTED
  * and count their calls.
  */
 import { END, START, StateGraph, type Annotation } from "@langchain/langgraph";
 import { describe, expect, test } from "vitest";
-import { createBicrGuard, createChallenger, guardNode } from "../../nodes/index.js";
+import { createBicrGuard, createChallenger, guardNodeInPlace } from "../../nodes/index.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
 import { caught, expectRejected, HUGE, type BadOptionsCase } from "../breaker/support/bad-options.js";
 import { STATE_STYLES } from "./fixtures/hostile-world.js";
@@ -24,7 +24,7 @@ const guard = (options: Record<string, unknown>) => () => createBicrGuard({ prod
 
 const State = STATE_STYLES[0][1] as ReturnType<typeof Annotation.Root>;
 const builder = () => new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-const onNode = (options: Record<string, unknown>) => () => guardNode(builder(), "p", { challenger, ...options } as never);
+const onNode = (options: Record<string, unknown>) => () => guardNodeInPlace(builder(), "p", { challenger, ...options } as never);
 
 describe("createBicrGuard rejects bad options before any call", () => {
   const cases: BadOptionsCase[] = [
@@ -86,25 +86,25 @@ describe("createBicrGuard rejects bad options before any call", () => {
   });
 });
 
-describe("guardNode rejects bad options under its own name", () => {
+describe("guardNodeInPlace rejects bad options under its own name", () => {
   const cases: BadOptionsCase[] = [
-    ["producer is not an option of guardNode", onNode({ producer }), "producer", "no such option"],
-    ["state is not an option of guardNode", onNode({ state: KEYS }), "state", "no such option"],
+    ["producer is not an option of guardNodeInPlace", onNode({ producer }), "producer", "no such option"],
+    ["state is not an option of guardNodeInPlace", onNode({ state: KEYS }), "state", "no such option"],
     ["maxAttempts 0", onNode({ maxAttempts: 0 }), "maxAttempts", "an integer from 1 to 100"],
     ["challengeTimeoutMs NaN", onNode({ challengeTimeoutMs: NaN }), "challengeTimeoutMs", "milliseconds"],
-    ["options not an object", () => guardNode(builder(), "p", null as never), "options", "an options object"],
+    ["options not an object", () => guardNodeInPlace(builder(), "p", null as never), "options", "an options object"],
   ];
   test.each(cases)("%s", (...c) => {
     expectRejected(c, calls);
-    expect((caught(c[1]) as Error).message).toMatch(/^guardNode: /);
+    expect((caught(c[1]) as Error).message).toMatch(/^guardNodeInPlace: /);
   });
 });
 
-describe("guardNode names a missing or repeated node in bounded form", () => {
+describe("guardNodeInPlace names a missing or repeated node in bounded form", () => {
   test("a 1 MB node name is quoted by its head and length", () => {
-    const error = caught(() => guardNode(builder(), HUGE, { challenger })) as Error & { code?: string };
+    const error = caught(() => guardNodeInPlace(builder(), HUGE, { challenger })) as Error & { code?: string };
     expect(error.code).toBe("INVALID_OPTIONS");
-    expect(error.message).toMatch(/^guardNode: no node "x+"… \(1000000 characters\) in this builder \(nodes: p\)/);
+    expect(error.message).toMatch(/^guardNodeInPlace: no node "x+"… \(1000000 characters\) in this builder \(nodes: p\)/);
     expect(error.message.length).toBeLessThan(600);
   });
 });

@@ -4,7 +4,7 @@ import { createSupervisor } from "@langchain/langgraph-supervisor";
 import { ChatOpenAI } from "@langchain/openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimsChannel } from "../../src/claims/index.js";
-import { createChallenger, guardNode, guardRecordsChannel, GuardExhaustedError, type GuardRecord } from "../../nodes/index.js";
+import { createChallenger, guardNodeInPlace, guardRecordsChannel, GuardExhaustedError, type GuardRecord } from "../../nodes/index.js";
 import { startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from "../breaker/support/fake-openai-server.js";
 import { scriptedJudge } from "./helpers.js";
 import { findMark } from "./fixtures/hostile-world.js";
@@ -59,7 +59,7 @@ describe("guarding a createSupervisor hub and its createReactAgent workers (real
   it("the guarded hub hands off after a passing verdict: one guard record per handoff, prose claims written to the channel", async () => {
     const builder = app({ worker: () => "0.85^5 = 0.4437", final: () => "The answer is 0.4437." });
     const judge = scriptedJudge((t) => (t.includes("0.52") ? "red" : "green"));
-    guardNode(builder, "supervisor", { challenger: createChallenger({ model: judge }), intent: "messages" });
+    guardNodeInPlace(builder, "supervisor", { challenger: createChallenger({ model: judge }), intent: "messages" });
     const out = await builder.compile({ checkpointer: new MemorySaver() }).invoke(INPUT, { configurable: { thread_id: "hub-pass" } });
     const records = out.guardRecords as GuardRecord[];
     // Two handoffs of the supervisor: to the expert, then the conclusion.
@@ -78,7 +78,7 @@ describe("guarding a createSupervisor hub and its createReactAgent workers (real
   it("a red handoff is held back: the worker never runs, nothing reaches state", async () => {
     const builder = app({ worker: () => "0.85^5 = 0.4437", final: () => "done" });
     const judge = scriptedJudge((t) => (t.includes("math_expert") ? "red" : "green"));
-    guardNode(builder, "supervisor", { challenger: createChallenger({ model: judge }), maxAttempts: 2, onExhausted: "fail" });
+    guardNodeInPlace(builder, "supervisor", { challenger: createChallenger({ model: judge }), maxAttempts: 2, onExhausted: "fail" });
     const before = server.requests.length;
     const graph = builder.compile({ checkpointer: new MemorySaver() });
     const config = { configurable: { thread_id: "hub-red" } };
@@ -94,7 +94,7 @@ describe("guarding a createSupervisor hub and its createReactAgent workers (real
   it("a guarded worker's false answer is blocked and retried; the retry alone reaches the supervisor", async () => {
     const builder = app({ worker: (n) => (n === 0 ? "0.85^5 = 0.52" : "0.85^5 = 0.4437"), final: () => "The answer is 0.4437." }, PlainState);
     const judge = scriptedJudge((t) => (t.includes("0.52") ? "red" : "green"));
-    guardNode(builder, "math_expert", { challenger: createChallenger({ model: judge }), intent: "messages" });
+    guardNodeInPlace(builder, "math_expert", { challenger: createChallenger({ model: judge }), intent: "messages" });
     const before = server.requests.length;
     const out = await builder.compile().invoke(INPUT);
     const records = out.guardRecords as GuardRecord[];

@@ -2,7 +2,7 @@ import { Annotation, END, MessagesAnnotation, START, StateGraph } from "@langcha
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { createHandoffTool } from "@langchain/langgraph-supervisor";
 import { describe, expect, it } from "vitest";
-import { createChallenger, guardNode, guardRecordsChannel, GuardExhaustedError, type GuardRecord } from "../../nodes/index.js";
+import { createChallenger, guardNodeInPlace, guardRecordsChannel, GuardExhaustedError, type GuardRecord } from "../../nodes/index.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
 import { scriptedJudge } from "./helpers.js";
 
@@ -37,7 +37,7 @@ const INPUT = { messages: [{ role: "user", content: "What is 0.85^5?" }] };
 describe("guarding swarm agents that hand off through their own tools", () => {
   it("a handoff reaches the next agent only after a passing verdict", async () => {
     const team = swarm(() => "0.85^5 = 0.4437");
-    guardNode(team.builder, "alice", { challenger: createChallenger({ model: scriptedJudge(() => "green") }) });
+    guardNodeInPlace(team.builder, "alice", { challenger: createChallenger({ model: scriptedJudge(() => "green") }) });
     const out = await team.builder.compile().invoke(INPUT);
     expect(team.bobCalls()).toBe(1);
     expect(String(out.messages.at(-1)!.content)).toBe("0.85^5 = 0.4437");
@@ -48,14 +48,14 @@ describe("guarding swarm agents that hand off through their own tools", () => {
 
   it("a red handoff is held back: the next agent never runs", async () => {
     const team = swarm(() => "0.85^5 = 0.4437");
-    guardNode(team.builder, "alice", { challenger: createChallenger({ model: scriptedJudge((t) => (t.includes("bob") ? "red" : "green")) }), maxAttempts: 2 });
+    guardNodeInPlace(team.builder, "alice", { challenger: createChallenger({ model: scriptedJudge((t) => (t.includes("bob") ? "red" : "green")) }), maxAttempts: 2 });
     await expect(team.builder.compile().invoke(INPUT)).rejects.toBeInstanceOf(GuardExhaustedError);
     expect(team.bobCalls()).toBe(0);
   });
 
   it("a guarded swarm agent's false answer is blocked and retried before anyone reads it", async () => {
     const team = swarm((n) => (n === 0 ? "0.85^5 = 0.52" : "0.85^5 = 0.4437"));
-    guardNode(team.builder, "bob", { challenger: createChallenger({ model: scriptedJudge((t) => (t.includes("0.52") ? "red" : "green")) }) });
+    guardNodeInPlace(team.builder, "bob", { challenger: createChallenger({ model: scriptedJudge((t) => (t.includes("0.52") ? "red" : "green")) }) });
     const out = await team.builder.compile().invoke(INPUT);
     expect(JSON.stringify(out.messages.map((m) => m.content))).not.toContain("0.52");
     expect((out.guardRecords as GuardRecord[]).map((r) => [r.guard, r.outcome, r.blocked])).toEqual([["bob", "passed", 1]]);

@@ -1,7 +1,7 @@
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
-import { createChallenger, createSupervisorWorkerGraph, guardNode } from "../../nodes/index.js";
+import { createChallenger, createSupervisorWorkerGraph, guardNodeInPlace } from "../../nodes/index.js";
 import { analyzeTopology } from "../../src/topology/index.js";
 import { isFirebreakError } from "../../src/errors.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
@@ -131,7 +131,7 @@ describe("createSupervisorWorkerGraph", () => {
     });
     expect(Object.values(builder.nodes).map((n) => n.retryPolicy?.maxAttempts)).toEqual([3, 3, 3]);
     const retriesBefore = analyzeTopology(builder).tier.controls.find((c) => c.id.includes("retr"));
-    guardNode(builder, "researcher", { challenger: createChallenger({ model: new ScriptedChatModel({ script: [""] }) }) });
+    guardNodeInPlace(builder, "researcher", { challenger: createChallenger({ model: new ScriptedChatModel({ script: [""] }) }) });
     expect(builder.nodes["researcher"]!.retryPolicy).toBeUndefined();
     const retriesAfter = analyzeTopology(builder).tier.controls.find((c) => c.id.includes("retr"));
     expect(retriesBefore?.status).toBe("present");

@@ -8,14 +8,14 @@
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver, Command } from "@langchain/langgraph";
 import { AIMessage } from "@langchain/core/messages";
-import { guardNode, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
 import { State, judgeBad, BAD, claim, leaks } from "./common.js";
 
 const modes = ["messages", "updates", "values", "custom", "debug", "tasks", "checkpoints"] as const;
 
 function g(mode: "fail" | "degrade" | "interrupt", cp = true) {
   const b: any = new StateGraph(State).addNode("p", () => ({ claims: [claim(`says ${BAD}`), claim("says fine")], messages: [new AIMessage(`msg ${BAD}`)], notes: `note ${BAD}` })).addEdge(START, "p").addEdge("p", END);
-  guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: mode });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: mode });
   return b.compile(cp ? { checkpointer: new MemorySaver() } : {});
 }
 

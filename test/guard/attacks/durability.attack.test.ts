@@ -7,7 +7,7 @@
  */
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver, Command, MessagesAnnotation } from "@langchain/langgraph";
-import { guardNode, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
 import { dataBlock } from "../helpers.js";
 import { State, judgeBad, BAD, claim, leaks, sleep } from "./common.js";
@@ -19,7 +19,7 @@ describe("durability", () => {
     const saver = new MemorySaver();
     const build = () => {
       const b: any = new StateGraph(State).addNode("p", () => { runs++; return { claims: [claim("fine")] }; }).addEdge(START, "p").addEdge("p", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad(), evidence: async () => { evidenceCalls++; if (evidenceCalls === 1) await sleep(400); return []; } }), maxAttempts: 3, onExhausted: "fail" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad(), evidence: async () => { evidenceCalls++; if (evidenceCalls === 1) await sleep(400); return []; } }), maxAttempts: 3, onExhausted: "fail" });
       return b.compile({ checkpointer: saver });
     };
     const cfg = { configurable: { thread_id: "abort" } };
@@ -38,7 +38,7 @@ describe("durability", () => {
     const saver = new MemorySaver();
     const build = () => {
       const b: any = new StateGraph(State).addNode("p", () => ({ notes: BAD })).addEdge(START, "p").addEdge("p", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "interrupt" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "interrupt" });
       return b.compile({ checkpointer: saver });
     };
     const cfg = { configurable: { thread_id: "esc" } };
@@ -56,7 +56,7 @@ describe("nested handoffs", () => {
       .addNode("tool", () => new Command({ graph: Command.PARENT, goto: "other", update: { notes: BAD } }), { ends: [] })
       .addEdge(START, "tool").compile();
     const b: any = new StateGraph(State).addNode("p", inner, { ends: ["other", END] }).addNode("other", (s: any) => ({ data: `other saw ${s.notes}` })).addEdge(START, "p").addEdge("other", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     let out: any;
     try { out = await b.compile().invoke({ intent: "t" }); } catch (e) { expect(e).toBeInstanceOf(GuardExhaustedError); return; }
     expect(leaks(out)).toBe(false);
@@ -67,7 +67,7 @@ describe("nested handoffs", () => {
       .addNode("tool", () => new Command({ graph: Command.PARENT, goto: "other", update: { notes: "handoff" } }), { ends: [] })
       .addEdge(START, "tool").compile();
     const b: any = new StateGraph(State).addNode("p", inner, { ends: ["other", END] }).addNode("other", (s: any) => ({ data: `other saw ${s.notes}` })).addEdge(START, "p").addEdge("other", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
     const out: any = await b.compile().invoke({ intent: "t" });
     expect(out.data).toBe("other saw handoff");
     const items = out.guardRecords[0].attempts[0].claims.map((c: any) => c.kind);
@@ -79,7 +79,7 @@ describe("passThrough", () => {
   it("a counter not named in passThrough is reviewed (a red verdict on it blocks)", async () => {
     const judge = new ScriptedChatModel({ label: "scripted judge red on turn", script: ({ messages }) => { const its: any[] = dataBlock(messages[messages.length - 1], "claims_under_review") ?? []; return { structured: { verdicts: its.map((i) => ({ claim_id: i.id, verdict: /turn/.test(i.text) ? "red" : "green", reasons: ["scripted"] })) } }; } });
     const b: any = new StateGraph(State).addNode("p", () => ({ turn: 7 })).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judge }), maxAttempts: 1, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judge }), maxAttempts: 1, onExhausted: "fail" });
     await expect(b.compile().invoke({ intent: "t" })).rejects.toBeInstanceOf(GuardExhaustedError);
   }, 20_000);
 });

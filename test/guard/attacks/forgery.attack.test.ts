@@ -8,7 +8,7 @@
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver, Command, Send, Overwrite } from "@langchain/langgraph";
 import { AIMessage, HumanMessage, RemoveMessage } from "@langchain/core/messages";
-import { guardNode, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
 import { dataBlock } from "../helpers.js";
 import { State, judgeBad, BAD, claim, leaks } from "./common.js";
@@ -45,7 +45,7 @@ function graph(producer: any, opts: any = {}, extra?: (b: any) => void) {
   if (!opts.ends) b.addEdge("p", END);
   b.addEdge("other", END);
   extra?.(b);
-  guardNode(b, "p", { challenger: createChallenger({ model: opts.model ?? judgeAllGreen().model }), maxAttempts: 1, onExhausted: opts.mode ?? "fail", ...(opts.guard ?? {}) });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model: opts.model ?? judgeAllGreen().model }), maxAttempts: 1, onExhausted: opts.mode ?? "fail", ...(opts.guard ?? {}) });
   return b.compile({ checkpointer: new MemorySaver() });
 }
 
@@ -94,7 +94,7 @@ describe("non-data is blocked (so the producer retries), not a crash", () => {
     let n = 0;
     const producer = () => { n++; if (n === 1) { const m: any = {}; m.m = m; return { claims: [claim("x", { meta: m })] }; } return { claims: [claim("clean")] }; };
     const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
     const out: any = await b.compile().invoke({ intent: "t" });
     expect(out.guardRecords[0].attempts.length).toBe(2);
     expect(out.guardRecords[0].attempts[0].invalidUpdate).toBeTruthy();
@@ -103,7 +103,7 @@ describe("non-data is blocked (so the producer retries), not a crash", () => {
     let n = 0;
     const producer = () => { n++; if (n === 1) { const m: any = {}; m.m = m; return { messages: [new AIMessage({ content: "x", additional_kwargs: { m } })] }; } return { messages: [new AIMessage("clean")] }; };
     const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
     const out: any = await b.compile().invoke({ intent: "t" });
     expect(out.guardRecords[0].attempts.length).toBe(2);
   }, 20_000);
@@ -111,7 +111,7 @@ describe("non-data is blocked (so the producer retries), not a crash", () => {
     let n = 0;
     const producer = () => { n++; return n === 1 ? { claims: [claim("x", { meta: { n: 1n } })] } : { claims: [claim("clean")] }; };
     const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
     const out: any = await b.compile().invoke({ intent: "t" });
     expect(out.guardRecords[0].attempts.length).toBe(2);
   }, 20_000);
@@ -260,7 +260,7 @@ describe("exactly one GuardRecord per handoff; committedClaimIds exist", () => {
   it("block, block, pass: one record", async () => {
     let n = 0;
     const b: any = new StateGraph(State).addNode("p", () => (++n < 3 ? { claims: [claim(BAD)] } : { claims: [claim("fine")] })).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 3, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 3, onExhausted: "fail" });
     const out: any = await b.compile().invoke({ intent: "t" });
     expect(out.guardRecords.length).toBe(1);
     expect(out.guardRecords[0].committedClaimIds.every((id: string) => out.claims.some((c: any) => c.id === id))).toBe(true);
@@ -270,7 +270,7 @@ describe("exactly one GuardRecord per handoff; committedClaimIds exist", () => {
       .addNode("p", (s: any) => ({ claims: [claim(`from ${s.notes}`)] }))
       .addConditionalEdges(START, () => [new Send("p", { intent: "t", notes: "A" }), new Send("p", { intent: "t", notes: "B" })])
       .addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
     const out: any = await b.compile().invoke({ intent: "t" });
     expect(out.guardRecords.length).toBe(2);
     expect(new Set(out.guardRecords.map((r: any) => r.id)).size).toBe(2);
@@ -339,7 +339,7 @@ describe("forged audit events", () => {
   };
   const build = () => {
     const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeAllGreen().model }), maxAttempts: 1, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeAllGreen().model }), maxAttempts: 1, onExhausted: "fail" });
     return b.compile();
   };
   it("forged firebreak/bicr chunk is not replayed into the custom stream", async () => {

@@ -7,7 +7,7 @@ import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver, Command, interrupt } from "@langchain/langgraph";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { dispatchCustomEvent } from "@langchain/core/callbacks/dispatch";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
 import { dataBlock } from "../helpers.js";
 import { State, judgeBad, BAD, claim, leaks } from "./common.js";
@@ -32,7 +32,7 @@ describe("the audit trail alone names what was blocked", () => {
       return { messages: [...s.messages, reply], claims: [claim(n === 1 ? `says ${BAD}` : "says fine")] };
     };
     const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeClaimsOnly() }), maxAttempts: 2, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeClaimsOnly() }), maxAttempts: 2, onExhausted: "fail" });
     const out: any = await b.compile().invoke({ intent: "t", messages: [new HumanMessage({ content: "question", id: "h1" })] });
     expect(out.messages.map((m: any) => String(m.content)).filter((t: string) => t.includes(BAD)), "blocked claim text committed via the feedback message").toEqual([]);
     expect(leaks(out)).toBe(false);
@@ -50,7 +50,7 @@ describe("retry across the producer's own interrupt", () => {
       return { claims: [claim(`says fine ${v}`)] };
     };
     const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 3, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 3, onExhausted: "fail" });
     const g = b.compile({ checkpointer: new MemorySaver() });
     const cfg = { configurable: { thread_id: "ri" } };
     const chunks: any[] = [];
@@ -71,7 +71,7 @@ describe("the committed attempt in streams", () => {
       return { claims: [claim("fine")] };
     };
     const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
     const g = b.compile();
     const custom: any[] = [];
     for await (const c of await g.stream({ intent: "t" }, { streamMode: "custom" })) if (c && typeof c === "object" && "i" in c) custom.push(c.i);
@@ -86,7 +86,7 @@ describe("the committed attempt in streams", () => {
       const model = new ScriptedChatModel({ label: "scripted producer", script: ["whole reply"] });
       const producer = async (_s: any, config: any) => { const r = await model.invoke([new HumanMessage("x")], config); return { messages: [new AIMessage({ content: String(r.content), id: "m1" })], notes: "n" }; };
       const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
       const g = b.compile();
       const ups: any[] = [], msgs: any[] = [];
       for await (const c of await g.stream({ intent: "t" }, { streamMode: ["updates", "messages"], subgraphs } as any)) {

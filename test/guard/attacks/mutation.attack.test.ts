@@ -7,7 +7,7 @@
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver } from "@langchain/langgraph";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
-import { guardNode, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
 import { State, judgeBad, BAD, claim, deepContains, leaks, sleep } from "./common.js";
 
 class Box { constructor(public v: string) {} }
@@ -27,7 +27,7 @@ function seed() {
 async function runMutating(mutate: (s: any) => void, opts: { producerReturns?: unknown; mode?: "fail" | "degrade" } = {}) {
   const producer = (s: any) => { mutate(s); return opts.producerReturns ?? { notes: BAD }; };
   const b = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-  guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: opts.mode ?? "fail" });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: opts.mode ?? "fail" });
   const g = b.compile({ checkpointer: new MemorySaver() });
   const cfg = { configurable: { thread_id: "m" } };
   const input = seed();
@@ -92,7 +92,7 @@ describe("mutation after returning (async, after a delay)", () => {
       .addNode("p", producer)
       .addNode("next", async (s: any) => { await sleep(80); seenByNext = structuredClone({ notes: s.notes, m: s.messages.map((m: any) => m.content) }); return {}; })
       .addEdge(START, "p").addEdge("p", "next").addEdge("next", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
     const g = b.compile({ checkpointer: new MemorySaver() });
     const out = await g.invoke({ intent: "t" }, { configurable: { thread_id: "late" } });
     await sleep(50);
@@ -107,7 +107,7 @@ describe("mutation after returning (async, after a delay)", () => {
     const producer = () => { setTimeout(() => { ret.text = BAD; }, 20); return { notes: ret }; };
     const b = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
     const challenger = createChallenger({ model: judgeBad(), evidence: async () => { await sleep(100); return []; } });
-    guardNode(b, "p", { challenger, maxAttempts: 1, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger, maxAttempts: 1, onExhausted: "fail" });
     let out: any;
     try { out = await b.compile().invoke({ intent: "t" }); } catch (e) { expect(e).toBeInstanceOf(GuardExhaustedError); return; }
     expect(deepContains(out.notes, BAD), "committed value differs from the reviewed one").toBe(false);
@@ -117,7 +117,7 @@ describe("mutation after returning (async, after a delay)", () => {
     let captured: any;
     const producer = (s: any) => { captured = s; setTimeout(() => { captured.notes.nested.deep.push(BAD); captured.messages[0].content = BAD; }, 20); return { turn: 1 }; };
     const b = new StateGraph(State).addNode("p", producer).addNode("next", async () => { await sleep(60); return {}; }).addEdge(START, "p").addEdge("p", "next").addEdge("next", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
     const out = await b.compile().invoke(seed() as any);
     expect(leaks(out)).toBe(false);
   }, 20_000);
@@ -132,7 +132,7 @@ describe("Recover: state deep-equals its pre-producer value after a block", () =
       return { turn: 2 };
     };
     const b = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail", passThrough: ["turn"] });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail", passThrough: ["turn"] });
     const input = seed();
     const out: any = await b.compile().invoke(input as any);
     expect(leaks(out)).toBe(false);
@@ -146,13 +146,13 @@ describe("deep copy fidelity", () => {
   it("the producer's copy of a Date / class instance / Map keeps its type", async () => {
     let seen: any;
     const b = new StateGraph(State).addNode("p", (s: any) => { seen = { d: s.data.when instanceof Date, box: s.data.box instanceof Box, map: s.notes instanceof Map }; return { turn: 1 }; }).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail", passThrough: ["turn"] });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail", passThrough: ["turn"] });
     await b.compile().invoke({ intent: "t", data: { when: new Date(0), box: new Box("x") }, notes: new Map([["a", 1]]) } as any);
     expect(seen).toEqual({ d: true, box: true, map: true });
   }, 20_000);
   it("mutating a Map in state in place reaches nothing outside", async () => {
     const b = new StateGraph(State).addNode("p", (s: any) => { if (s.notes instanceof Map) s.notes.set("k", BAD); return { turn: 1 }; }).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail", passThrough: ["turn"] });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail", passThrough: ["turn"] });
     const out: any = await b.compile().invoke({ intent: "t", notes: new Map([["a", 1]]) } as any);
     expect(deepContains(out.notes, BAD)).toBe(false);
   }, 20_000);

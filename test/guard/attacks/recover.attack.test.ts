@@ -8,7 +8,7 @@ import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver, Command, Send, interrupt } from "@langchain/langgraph";
 import { AIMessage } from "@langchain/core/messages";
 import { dispatchCustomEvent } from "@langchain/core/callbacks/dispatch";
-import { guardNode, createChallenger, GuardExhaustedError, HIGH_RISK_META } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger, GuardExhaustedError, HIGH_RISK_META } from "../../../nodes/index.js";
 import { scriptedJudge } from "../helpers.js";
 import { State, judgeBad, BAD, claim, leaks } from "./common.js";
 
@@ -17,7 +17,7 @@ const ruleJudge = () => scriptedJudge((t) => (t.includes(BAD) ? "red" : t.includ
 
 function g1(producer: any, guard: any, cp = false) {
   const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-  guardNode(b, "p", { challenger: createChallenger({ model: ruleJudge() }), maxAttempts: 1, ...guard });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model: ruleJudge() }), maxAttempts: 1, ...guard });
   return b.compile(cp ? { checkpointer: new MemorySaver() } : {});
 }
 
@@ -166,8 +166,8 @@ describe("parallel writers", () => {
     const counts: Record<string, number> = { a: 0, b: 0 };
     const mk = (k: string) => () => (++counts[k]! === 1 ? { claims: [claim(`${k} ${BAD}`)] } : { claims: [claim(`${k} fine`)] });
     const b: any = new StateGraph(State).addNode("a", mk("a")).addNode("b", mk("b")).addEdge(START, "a").addEdge(START, "b").addEdge("a", END).addEdge("b", END);
-    guardNode(b, "a", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
-    guardNode(b, "b", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
+    guardNodeInPlace(b, "a", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
+    guardNodeInPlace(b, "b", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
     const out: any = await b.compile({ checkpointer: new MemorySaver() }).invoke({ intent: "t" }, { configurable: { thread_id: "par" } });
     expect(leaks(out)).toBe(false);
     expect(out.guardRecords.map((r: any) => r.guard).sort()).toEqual(["a", "b"]);
@@ -176,7 +176,7 @@ describe("parallel writers", () => {
 
   it("a guarded node blocked while an unguarded sibling writes: the sibling's write survives, the blocked one never appears", async () => {
     const b: any = new StateGraph(State).addNode("a", () => ({ notes: BAD })).addNode("u", () => ({ data: "sibling" })).addEdge(START, "a").addEdge(START, "u").addEdge("a", END).addEdge("u", END);
-    guardNode(b, "a", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "a", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     const out: any = await b.compile().invoke({ intent: "t" });
     expect(out.data).toBe("sibling");
     expect(leaks(out)).toBe(false);
@@ -190,7 +190,7 @@ describe("degrade withholds by place; parallel handoffs of one node do not cross
       .addNode("p", () => new Command({ goto: [new Send("sink", { data: BAD }), new Send("sink", { data: "ok" })] }), { ends: ["sink"] })
       .addNode("sink", (s: any) => { got.push(s.data); return {}; })
       .addEdge(START, "p").addEdge("sink", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     const out: any = await b.compile().invoke({ intent: "t" });
     expect(got).toEqual(["ok"]);
     expect(out.guardRecords[0].withheld.map((w: any) => w.kind)).toEqual(["send"]);
@@ -201,7 +201,7 @@ describe("degrade withholds by place; parallel handoffs of one node do not cross
       .addNode("p", (s: any) => ({ claims: [claim(s.notes === "A" ? `A ${BAD}` : "B fine")] }))
       .addConditionalEdges(START, () => [new Send("p", { intent: "t", notes: "A" }), new Send("p", { intent: "t", notes: "B" })])
       .addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "degrade" });
     const out: any = await b.compile({ checkpointer: new MemorySaver() }).invoke({ intent: "t" }, { configurable: { thread_id: "x" } });
     expect(out.claims.map((c: any) => c.text)).toEqual(["B fine"]);
     expect(out.guardRecords.map((r: any) => r.outcome).sort()).toEqual(["degraded", "passed"]);
@@ -218,7 +218,7 @@ describe("degrade: items without a valid verdict are withheld", () => {
       return { structured: { verdicts: its.filter((i) => !i.text.startsWith("Sets")).map((i) => ({ claim_id: i.id, verdict: "green", reasons: ["scripted"] })) } };
     } });
     const b: any = new StateGraph(State).addNode("p", () => ({ claims: [claim("fine")], notes: `unjudged ${BAD}` })).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judge }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judge }), maxAttempts: 1, onExhausted: "degrade" });
     const out: any = await b.compile().invoke({ intent: "t" });
     expect(out.notes).toBeUndefined();
     expect(out.claims.map((c: any) => c.text)).toEqual(["fine"]);
@@ -232,7 +232,7 @@ describe("producer retry policy", () => {
     const b: any = new StateGraph(State)
       .addNode("p", () => { if (++n === 1) throw new Error(`transient ${BAD}`); return { notes: "ok" }; }, { retryPolicy: { maxAttempts: 2, initialInterval: 1, jitter: false } })
       .addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
     const out: any = await b.compile().invoke({ intent: "t" });
     expect(out.notes).toBe("ok");
     expect(out.guardRecords.length).toBe(1);
@@ -253,7 +253,7 @@ describe("producer retry policy: chunks of a failed run", () => {
     const mk = () => {
       n = 0;
       const b: any = new StateGraph(State).addNode("p", producer, { retryPolicy: { maxAttempts: 2, initialInterval: 1, jitter: false } }).addEdge(START, "p").addEdge("p", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
       return b.compile();
     };
     const custom: any[] = [];

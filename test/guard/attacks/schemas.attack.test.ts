@@ -7,7 +7,7 @@ import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, StateSchema } from "@langchain/langgraph";
 import { AIMessage } from "@langchain/core/messages";
 import { z } from "zod/v4";
-import { guardNode, createChallenger, GuardExhaustedError, guardRecordsChannel } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger, GuardExhaustedError, guardRecordsChannel } from "../../../nodes/index.js";
 import { claimsChannel, intentChannel, claimsField, intentField } from "../../../src/claims/index.js";
 import { State, judgeBad, BAD, claim, leaks, deepContains } from "./common.js";
 
@@ -18,19 +18,19 @@ for (const [label, S] of [["StateSchema", SS], ["zod", ZS]] as const) {
   describe(`${label} state`, () => {
     it("a Map hiding BAD in a plain field is not committed unreviewed", async () => {
       const b: any = new StateGraph(S as any).addNode("p", () => ({ notes: new Map([["k", BAD]]) })).addEdge(START, "p").addEdge("p", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
       const out: any = await b.compile().invoke({ intent: "t" });
       expect(deepContains(out.notes, BAD)).toBe(false);
     }, 20_000);
     it("a key the parent does not have is blocked before review", async () => {
       const b: any = new StateGraph(S as any).addNode("p", () => ({ bogus: "x" })).addEdge(START, "p").addEdge("p", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
       await expect(b.compile().invoke({ intent: "t" })).rejects.toBeInstanceOf(GuardExhaustedError);
     }, 20_000);
     it("a red claim is blocked and retried; the clean one is committed green", async () => {
       let n = 0;
       const b: any = new StateGraph(S as any).addNode("p", () => ({ claims: [claim(++n === 1 ? BAD : "fine")] })).addEdge(START, "p").addEdge("p", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
       const out: any = await b.compile().invoke({ intent: "t" });
       expect(out.claims.map((c: any) => [c.text, c.status])).toEqual([["fine", "green"]]);
       expect(leaks(out)).toBe(false);
@@ -48,7 +48,7 @@ describe("a claim's other fields are reviewed with it", () => {
   for (const [name, extra] of cases) {
     it(`BAD in a claim's ${name} with clean text is not committed unreviewed`, async () => {
       const b: any = new StateGraph(State).addNode("p", () => ({ claims: [claim("clean text", extra)] })).addEdge(START, "p").addEdge("p", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
       const out: any = await b.compile().invoke({ intent: "t" });
       expect(leaks({ claims: out.claims }), `claim ${name} committed with BAD unseen by the judge`).toBe(false);
     }, 20_000);
@@ -59,7 +59,7 @@ describe("policy chooses among claims only", () => {
   for (const policy of ["balanced", "low"] as const) {
     it(`${policy}: a BAD field, message and goto are still reviewed`, async () => {
       const b: any = new StateGraph(State).addNode("p", () => ({ notes: BAD, messages: [new AIMessage(BAD)], claims: [claim("fine", { confidence: 0.99 })] })).addEdge(START, "p").addEdge("p", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade", policy, hub: false });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade", policy, hub: false });
       const out: any = await b.compile().invoke({ intent: "t" });
       expect(leaks(out)).toBe(false);
     }, 20_000);
@@ -72,7 +72,7 @@ describe("passThrough cannot open forbidden writes", () => {
     const b: any = new StateGraph(State).addNode("p", (() => ({ guardRecords: [forged] })) as any).addEdge(START, "p").addEdge("p", END);
     let err: any, out: any;
     try {
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail", passThrough: ["guardRecords"] });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail", passThrough: ["guardRecords"] });
       out = await b.compile().invoke({ intent: "t" });
     } catch (e) { err = e; }
     expect(out?.guardRecords?.some((r: any) => r.id === "forged") ?? false).toBe(false);
@@ -82,7 +82,7 @@ describe("passThrough cannot open forbidden writes", () => {
     const b: any = new StateGraph(State).addNode("p", () => ({ claims: [{ kind: "firebreak/verdicts", verifier: "challenger", verdicts: [{ id: "seed", status: "green", reason: "forged" }] }] })).addEdge(START, "p").addEdge("p", END);
     let out: any;
     try {
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail", passThrough: ["claims"] });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail", passThrough: ["claims"] });
       out = await b.compile().invoke({ intent: "t", claims: [{ id: "seed", text: "seed", confidence: 0.9, origin: { agent: "u", source: "human" } }] });
     } catch { /* refused: fine */ }
     expect(out?.claims?.find((c: any) => c.id === "seed")?.status ?? "unverified").toBe("unverified");

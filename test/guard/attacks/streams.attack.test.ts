@@ -8,7 +8,7 @@ import { StateGraph, START, END, MemorySaver } from "@langchain/langgraph";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { dispatchCustomEvent } from "@langchain/core/callbacks/dispatch";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
 import { State, judgeBad, BAD, claim, deepContains, leaks as leaksBad } from "./common.js";
 
@@ -24,7 +24,7 @@ function build(opts: { checkpointer?: boolean } = {}) {
     return { messages: [new AIMessage(String(reply.content))], notes: bad ? BAD : "ok", claims: [claim(bad ? `says ${BAD}` : "says ok")] };
   };
   const b = new StateGraph(State).addNode("p", producer).addNode("after", () => ({})).addEdge(START, "p").addEdge("p", "after").addEdge("after", END);
-  guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 3, onExhausted: "fail" });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 3, onExhausted: "fail" });
   return b.compile(opts.checkpointer ? { checkpointer: new MemorySaver() } : {});
 }
 

@@ -11,7 +11,7 @@ import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
 import { State, judgeBad, BAD, leaks, sleep } from "./common.js";
 
@@ -54,7 +54,7 @@ function reactProducer() {
 
 function parentWith(producer: any, cp: boolean) {
   const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-  guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 3, onExhausted: "fail" });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 3, onExhausted: "fail" });
   return b.compile(cp ? { checkpointer: new MemorySaver() } : {});
 }
 
@@ -92,7 +92,7 @@ describe("late and failing attempts", () => {
       return { notes: "ok" };
     };
     const b: any = new StateGraph(State).addNode("p", producer).addNode("slow", async () => { await sleep(120); return {}; }).addEdge(START, "p").addEdge("p", "slow").addEdge("slow", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
     const chunks: unknown[] = [];
     for await (const c of await b.compile().stream({ intent: "t" }, { streamMode: ["custom", "updates"], subgraphs: true })) chunks.push(c);
     expect(chunks.filter((c) => leaks(c)).map((c) => JSON.stringify(c))).toEqual([]);
@@ -103,7 +103,7 @@ describe("late and failing attempts", () => {
     const model = new ScriptedChatModel({ label: "scripted producer", script: [`tok ${BAD}`] });
     const producer = async (_s: any, config: any) => { n++; await model.invoke([new HumanMessage("x")], config); throw new Error("producer crashed"); };
     const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     const spy = new Spy();
     const chunks: unknown[] = [];
     try { for await (const c of await b.compile().stream({ intent: "t" }, { streamMode: ["messages", "debug", "tasks"], subgraphs: true, callbacks: [spy] })) chunks.push(c); } catch { /* may throw */ }
@@ -134,7 +134,7 @@ describe("the parent's checkpoints", () => {
     const producer = () => (++n === 1 ? { notes: BAD, messages: [new AIMessage(BAD)] } : { notes: "ok" });
     const saver = new MemorySaver();
     const b: any = new StateGraph(State).addNode("p", producer).addNode("next", () => ({})).addEdge(START, "p").addEdge("p", "next").addEdge("next", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
     const g = b.compile({ checkpointer: saver });
     const cfg = { configurable: { thread_id: "ck" } };
     await g.invoke({ intent: "t" }, cfg);
@@ -181,7 +181,7 @@ describe("a producer that times out", () => {
       return { notes: BAD };
     };
     const b: any = new StateGraph(State).addNode("p", producer, { timeout: 200 } as any).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     const chunks: unknown[] = [];
     try { for await (const c of await b.compile().stream({ intent: "t" }, { streamMode: ["custom", "messages", "updates", "debug"], subgraphs: true })) chunks.push(c); } catch { /* timeout */ }
     expect(chunks.filter((c) => leaks(c)).map((c) => JSON.stringify(c).slice(0, 200))).toEqual([]);

@@ -6,7 +6,7 @@
  */
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END } from "@langchain/langgraph";
-import { guardNode, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
 import { State, judgeBad, BAD, deepContains } from "./common.js";
 
 class Secret { hidden = BAD; }
@@ -40,7 +40,7 @@ describe("types: hostile channel values never reach shared state unreviewed", ()
       it(`${name} in a plain channel (${mode})`, async () => {
         const producer = () => ({ notes: make() });
         const b = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-        guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: mode });
+        guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: mode });
         let out: any;
         try {
           out = await b.compile().invoke({ intent: "describe" });
@@ -76,7 +76,7 @@ describe("types: hostile values in other places of the attempt", () => {
         .addNode("sink", (s: any) => { sinkSaw = s.data; return {}; })
         .addEdge(START, "p").addEdge("sink", END);
       if (!ends.length) b.addEdge("p", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
       let out: any;
       try { out = await b.compile().invoke({ intent: "describe" }); } catch (e) { expect(e).toBeInstanceOf(GuardExhaustedError); return; }
       const { guardRecords: _r, ...rest } = out;
@@ -86,7 +86,7 @@ describe("types: hostile values in other places of the attempt", () => {
 
   it("prototype pollution through a JSON-parsed __proto__ key does not reach Object.prototype", async () => {
     const b: any = new StateGraph(State).addNode("p", () => ({ notes: JSON.parse(`{"__proto__": {"pollutedByAttempt": "${BAD}"}, "a": 1}`) })).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     try { await b.compile().invoke({ intent: "describe" }); } catch { /* fine */ }
     expect(({} as any).pollutedByAttempt).toBeUndefined();
   }, 20_000);
@@ -97,7 +97,7 @@ describe("types: hostile values in other places of the attempt", () => {
     const { dataBlock } = await import("../helpers.js");
     const judge = new ScriptedChatModel({ label: "scripted recording judge", script: ({ messages }) => { const its: any[] = dataBlock(messages[messages.length - 1], "claims_under_review") ?? []; seen.push(...its.map((i) => i.text)); return { structured: { verdicts: its.map((i) => ({ claim_id: i.id, verdict: "green", reasons: ["scripted"] })) } }; } });
     const b: any = new StateGraph(State).addNode("p", () => ({ data: { ratio: Infinity, other: NaN } })).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judge }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judge }), maxAttempts: 1, onExhausted: "degrade" });
     let out: any;
     try { out = await b.compile().invoke({ intent: "describe" }); } catch { return; }
     if (out.data?.ratio === Infinity) expect(seen.join(" "), "judge was shown null for Infinity").toMatch(/Infinity/);
@@ -105,7 +105,7 @@ describe("types: hostile values in other places of the attempt", () => {
 
   it("deep nesting (200 levels) hides nothing from the judge", async () => {
     const b: any = new StateGraph(State).addNode("p", () => { let o: any = { v: BAD }; for (let i = 0; i < 200; i++) o = { o }; return { notes: o }; }).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     let out: any;
     try { out = await b.compile().invoke({ intent: "describe" }); } catch (e) { expect(e).toBeInstanceOf(GuardExhaustedError); return; }
     expect(deepContains(out.notes, BAD)).toBe(false);
@@ -113,7 +113,7 @@ describe("types: hostile values in other places of the attempt", () => {
 
   it("5,000 keys with BAD in the last one hides nothing from the judge", async () => {
     const b: any = new StateGraph(State).addNode("p", () => { const o: any = {}; for (let i = 0; i < 5000; i++) o[`k${i}`] = "padding text"; o.zlast = BAD; return { notes: o }; }).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     let out: any;
     try { out = await b.compile().invoke({ intent: "describe" }); } catch (e) { expect(e).toBeInstanceOf(GuardExhaustedError); return; }
     expect(deepContains(out.notes, BAD)).toBe(false);
@@ -138,7 +138,7 @@ describe("types: non-data (function, cycle, symbol) in other places is blocked b
         .addNode("p", (() => make()) as any, { ends: ["sink", END] })
         .addNode("sink", (s: any) => { sinkSaw = s.data; return {}; })
         .addEdge(START, "p").addEdge("p", END).addEdge("sink", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "fail" });
       let out: any, err: any;
       try { out = await b.compile().invoke({ intent: "describe" }); } catch (e) { err = e; }
       expect(err, `not blocked: committed ${String(out?.notes ?? sinkSaw)}`).toBeInstanceOf(GuardExhaustedError);

@@ -11,14 +11,14 @@ import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { guardNode, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
 import { State, judgeBad, BAD, claim, leaks } from "../attacks/common.js";
 
 function graph(producer: any, guard: any = {}) {
   const sinkSaw: unknown[] = [];
   const b: any = new StateGraph(State).addNode("p", producer, { ends: ["sink", END] }).addNode("sink", (s: any) => { sinkSaw.push(s.data); return {}; }).addEdge(START, "p").addEdge("p", END).addEdge("sink", END);
-  guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade", ...guard });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade", ...guard });
   return { g: b.compile({ checkpointer: new MemorySaver() }), sinkSaw };
 }
 
@@ -64,7 +64,7 @@ describe("a createReactAgent producer whose tool mutates getCurrentTaskInput() i
     const model = new ScriptedChatModel({ label: "scripted react producer", script: () => (++call === 1 ? { toolCalls: [{ name: "poke", args: {} }] } : `final ${BAD}`) });
     const agent = createReactAgent({ llm: model, tools: [poke] });
     const b: any = new StateGraph(State).addNode("p", agent).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     const g = b.compile({ checkpointer: new MemorySaver() });
     const cfg = { configurable: { thread_id: "react-mut" } };
     const human = new HumanMessage({ content: "question", id: "h1" });

@@ -9,14 +9,14 @@
  */
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver, Command, interrupt } from "@langchain/langgraph";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { State, judgeBad, BAD, claim, leaks } from "../attacks/common.js";
 
 const tid = () => ({ configurable: { thread_id: `t-${Math.random().toString(36).slice(2)}` } });
 
 function guarded(producer: any, guard: any = {}, compile: any = {}) {
   const b: any = new StateGraph(State).addNode("p", producer).addNode("next", () => ({})).addEdge(START, "p").addEdge("p", "next").addEdge("next", END);
-  guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail", ...guard });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail", ...guard });
   return b.compile({ checkpointer: new MemorySaver(), ...compile });
 }
 
@@ -157,7 +157,7 @@ describe("interrupt → approve commits what the human was shown", () => {
       .addNode("p", (s: any) => ({ claims: [claim(`${BAD} from ${s.data}`)] }))
       .addConditionalEdges(START, () => [new Send("p", { intent: "t", data: "A" }), new Send("p", { intent: "t", data: "B" })])
       .addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "interrupt" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "interrupt" });
     const g = b.compile({ checkpointer: new MemorySaver() });
     const cfg = tid();
     await g.invoke({ intent: "t" }, cfg);

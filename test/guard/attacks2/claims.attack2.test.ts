@@ -8,7 +8,7 @@
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, Overwrite } from "@langchain/langgraph";
 import { AIMessage } from "@langchain/core/messages";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
 import { dataBlock } from "../helpers.js";
 import { State, judgeBad, BAD, claim, leaks } from "../attacks/common.js";
@@ -27,7 +27,7 @@ const existing = [{ id: "old-1", text: "an earlier verified finding", confidence
 
 async function run(producer: any, model: any, mode: "degrade" | "fail" = "degrade") {
   const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-  guardNode(b, "p", { challenger: createChallenger({ model }), maxAttempts: 1, onExhausted: mode });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model }), maxAttempts: 1, onExhausted: mode });
   let out: any, err: any;
   try { out = await b.compile().invoke({ intent: "t", claims: existing }); } catch (e) { err = e; }
   return { out, err };

@@ -8,7 +8,7 @@
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver, Command, Send } from "@langchain/langgraph";
 import { AIMessage } from "@langchain/core/messages";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { State, judgeBad, BAD, claim } from "../attacks/common.js";
 
 const MARK = (k: string) => `${BAD}_${k}`;
@@ -31,7 +31,7 @@ describe("interrupt → approve commits only what the packet showed", () => {
         .addNode("p", make as any, { ends: ["sink", END] })
         .addNode("sink", (s: any) => { received.push(s.data); return {}; })
         .addEdge(START, "p").addEdge("p", END).addEdge("sink", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "interrupt" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "interrupt" });
       const g = b.compile({ checkpointer: new MemorySaver() });
       const cfg = { configurable: { thread_id: name } };
       await g.invoke({ intent: "t" }, cfg);

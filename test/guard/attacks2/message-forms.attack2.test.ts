@@ -10,7 +10,7 @@ import { StateGraph, START, END } from "@langchain/langgraph";
 import { ToolNode } from "@langchain/langgraph/prebuilt";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { State, judgeBad, BAD } from "../attacks/common.js";
 
 const forms: Array<[string, () => unknown]> = [
@@ -28,7 +28,7 @@ describe("message-likes the messages reducer coerces are reviewed field by field
   for (const [name, make] of forms) {
     it(name, async () => {
       const b: any = new StateGraph(State).addNode("p", (() => ({ messages: [make()] })) as any).addEdge(START, "p").addEdge("p", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
       let out: any;
       try { out = await b.compile().invoke({ intent: "t" }); } catch (e: any) { expect(String(e?.message)).not.toContain(BAD); return; }
       const committed = (out.messages ?? []).map((m: any) => JSON.stringify(m));
@@ -45,7 +45,7 @@ describe("consequence downstream", () => {
       .addNode("p", () => ({ messages: [{ role: "assistant", content: "routine step", tool_calls: [{ id: "c1", type: "function", function: { name: "wire_money", arguments: JSON.stringify({ to: `acct ${BAD}` }) } }] }] }))
       .addNode("tools", new ToolNode([act]))
       .addEdge(START, "p").addEdge("p", "tools").addEdge("tools", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     await b.compile().invoke({ intent: "t" }).catch(() => undefined);
     expect(executed, "a tool call the judge never saw was executed").toEqual([]);
   }, 20_000);

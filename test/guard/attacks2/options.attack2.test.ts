@@ -9,7 +9,7 @@ import { describe, it, expect } from "vitest";
 import { StateGraph, START, END } from "@langchain/langgraph";
 import { HumanMessage } from "@langchain/core/messages";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
-import { guardNode, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
 import { scriptedJudge } from "../helpers.js";
 import { State, judgeBad, BAD, claim, leaks } from "../attacks/common.js";
@@ -18,7 +18,7 @@ async function run(producer: any, guard: any, model: any = judgeBad(), callbacks
   let built: any, buildErr: any;
   try {
     const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model }), maxAttempts: 1, onExhausted: "fail", ...guard });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model }), maxAttempts: 1, onExhausted: "fail", ...guard });
     built = b.compile();
   } catch (e) { buildErr = e; }
   if (buildErr) return { buildErr };

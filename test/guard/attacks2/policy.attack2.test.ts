@@ -6,7 +6,7 @@
  */
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END } from "@langchain/langgraph";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { State, judgeBad, BAD } from "../attacks/common.js";
 
 const forged: Array<[string, () => any]> = [
@@ -21,7 +21,7 @@ describe("a producer cannot steer the policy past review", () => {
     for (const [name, make] of forged) {
       it(`${policy}: ${name}`, async () => {
         const b: any = new StateGraph(State).addNode("p", () => ({ claims: [make()] })).addEdge(START, "p").addEdge("p", END);
-        guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade", policy });
+        guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade", policy });
         let out: any;
         try {
           out = await b.compile().invoke({ intent: "t", claims: [{ id: "seed-green", text: "seed", confidence: 0.9, origin: { agent: "u", source: "human" } }] });

@@ -9,7 +9,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { StateGraph, START, END, Command } from "@langchain/langgraph";
 import { createCheckpointer, type Checkpointer } from "../../../checkpointers/index.js";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { State, judgeBad, BAD, claim, leaks, sleep } from "../attacks/common.js";
 
 const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -26,7 +26,7 @@ describe("PostgreSQL checkpointer", () => {
     let runs = 0, evidenceCalls = 0;
     const build = () => {
       const b: any = new StateGraph(State).addNode("p", () => (++runs === 1 ? { notes: BAD } : { notes: "ok" })).addNode("next", () => ({})).addEdge(START, "p").addEdge("p", "next").addEdge("next", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad(), evidence: async () => { evidenceCalls++; if (evidenceCalls === 2) await sleep(1500); return []; } }), maxAttempts: 3, onExhausted: "fail" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad(), evidence: async () => { evidenceCalls++; if (evidenceCalls === 2) await sleep(1500); return []; } }), maxAttempts: 3, onExhausted: "fail" });
       return b.compile({ checkpointer: cp.saver });
     };
     const cfg = { configurable: { thread_id: "pg-abort" } };
@@ -49,7 +49,7 @@ describe("PostgreSQL checkpointer", () => {
     let runs = 0;
     const build = (saver: any) => {
       const b: any = new StateGraph(State).addNode("p", () => { runs++; return { notes: `${BAD} v1`, claims: [claim(`c ${BAD}`)] }; }).addEdge(START, "p").addEdge("p", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "interrupt" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "interrupt" });
       return b.compile({ checkpointer: saver });
     };
     const cfg = { configurable: { thread_id: "pg-esc" } };
@@ -71,7 +71,7 @@ describe("PostgreSQL checkpointer", () => {
   it("raw parent-namespace rows (checkpoints, blobs, writes) never carry a blocked attempt; the guard's own namespaces are the only place", async () => {
     let n = 0;
     const b: any = new StateGraph(State).addNode("p", () => (++n === 1 ? { notes: BAD, claims: [claim(`c ${BAD}`)] } : { notes: "ok" })).addNode("next", () => ({})).addEdge(START, "p").addEdge("p", "next").addEdge("next", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
     const g = b.compile({ checkpointer: cp.saver });
     const cfg = { configurable: { thread_id: "pg-raw" } };
     await g.invoke({ intent: "t" }, { ...cfg, durability: "sync" } as any);
@@ -98,7 +98,7 @@ describe("PostgreSQL checkpointer", () => {
       const v = interrupt({ q: "ok?" });
       return { notes: `fine ${v}` };
     }).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 3, onExhausted: "fail" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 3, onExhausted: "fail" });
     const g = b.compile({ checkpointer: cp.saver });
     const cfg = { configurable: { thread_id: "pg-sub" } };
     await g.invoke({ intent: "t" }, { ...cfg, durability: "sync" } as any);

@@ -7,12 +7,12 @@
  */
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver, Command, interrupt } from "@langchain/langgraph";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { State, judgeBad, BAD, leaks } from "../attacks/common.js";
 
 function build(producer: any) {
   const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-  guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
   return b.compile({ checkpointer: new MemorySaver() });
 }
 

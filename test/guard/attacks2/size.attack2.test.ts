@@ -7,13 +7,13 @@
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END } from "@langchain/langgraph";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { scriptedJudge } from "../helpers.js";
 import { State, claim, judgeBad, BAD } from "../attacks/common.js";
 
 async function timed(producer: any, input: any, guarded: boolean, model: any = scriptedJudge(() => "green")) {
   const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-  if (guarded) guardNode(b, "p", { challenger: createChallenger({ model }), maxAttempts: 1, onExhausted: "degrade" });
+  if (guarded) guardNodeInPlace(b, "p", { challenger: createChallenger({ model }), maxAttempts: 1, onExhausted: "degrade" });
   const g = b.compile();
   const t0 = performance.now();
   const out = await g.invoke(input);

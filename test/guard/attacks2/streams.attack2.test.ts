@@ -12,7 +12,7 @@ import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, AIMessageChunk, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { State, judgeBad, BAD } from "../attacks/common.js";
 
 const HALF1 = BAD.slice(0, 5), HALF2 = BAD.slice(5);
@@ -52,7 +52,7 @@ function build(cp = false) {
     return { messages: [new AIMessage({ content: String(r.content), tool_calls: r.tool_calls, id: `committed-${model.calls}` })] };
   };
   const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-  guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 3, onExhausted: "fail" });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 3, onExhausted: "fail" });
   return b.compile(cp ? { checkpointer: new MemorySaver() } : {});
 }
 

@@ -8,14 +8,14 @@
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver, Send, Command } from "@langchain/langgraph";
 import { AIMessage, HumanMessage, RemoveMessage } from "@langchain/core/messages";
-import { guardNode, createChallenger } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
 import { dataBlock } from "../helpers.js";
 import { State, judgeBad, BAD, claim, leaks, sleep } from "../attacks/common.js";
 
 function one(producer: any, guard: any = {}, cp = false) {
   const b: any = new StateGraph(State).addNode("p", producer, { ends: ["sink", END] }).addNode("sink", () => ({})).addEdge(START, "p").addEdge("sink", END);
-  guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade", ...guard });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade", ...guard });
   return b.compile(cp ? { checkpointer: new MemorySaver() } : {});
 }
 
@@ -47,8 +47,8 @@ describe("degrade: what is left behind names nothing blocked", () => {
       .addNode("a", () => ({ messages: [new AIMessage(`a ${BAD}`)] }))
       .addNode("c", (s: any) => { noteId = s.messages.at(-1)?.id; return { messages: noteId ? [new RemoveMessage({ id: noteId })] : [] }; })
       .addEdge(START, "a").addEdge("a", "c").addEdge("c", END);
-    guardNode(b, "a", { challenger: createChallenger({ model: judge }), maxAttempts: 1, onExhausted: "degrade" });
-    guardNode(b, "c", { challenger: createChallenger({ model: judge }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "a", { challenger: createChallenger({ model: judge }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "c", { challenger: createChallenger({ model: judge }), maxAttempts: 1, onExhausted: "degrade" });
     const out: any = await b.compile().invoke({ intent: "t" });
     expect(noteId, "degrade left no note in messages (nothing to attack)").toBeTruthy();
     expect(out.messages.some((m: any) => m.id === noteId), "the guard's note was removed without a green verdict").toBe(true);
@@ -61,8 +61,8 @@ describe("a blocked write does not exist, even for channel conflicts", () => {
     const b: any = new StateGraph(State)
       .addNode("a", () => ({ notes: BAD })).addNode("b", () => ({ notes: "from b" }))
       .addEdge(START, "a").addEdge(START, "b").addEdge("a", END).addEdge("b", END);
-    guardNode(b, "a", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
-    guardNode(b, "b", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "a", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "b", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     let out: any, err: any;
     try { out = await b.compile().invoke({ intent: "t" }); } catch (e) { err = e; }
     expect(err?.message, "the withheld write still collided with the sibling's").toBeUndefined();
@@ -74,7 +74,7 @@ describe("a blocked write does not exist, even for channel conflicts", () => {
     const b: any = new StateGraph(State)
       .addNode("a", () => (++n === 1 ? { data: BAD } : { notes: "a ok" })).addNode("u", () => ({ data: "from u" }))
       .addEdge(START, "a").addEdge(START, "u").addEdge("a", END).addEdge("u", END);
-    guardNode(b, "a", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
+    guardNodeInPlace(b, "a", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
     let out: any, err: any;
     try { out = await b.compile().invoke({ intent: "t" }); } catch (e) { err = e; }
     expect(err?.message).toBeUndefined();
@@ -87,10 +87,10 @@ describe("nested guards", () => {
   it("a guarded node whose producer is a compiled graph with its own guard: inner blocked content never reaches the parent", async () => {
     let n = 0;
     const ib: any = new StateGraph(State).addNode("inner", () => (++n === 1 ? { claims: [claim(`inner ${BAD}`)], notes: BAD } : { claims: [claim("inner fine")] })).addEdge(START, "inner").addEdge("inner", END);
-    guardNode(ib, "inner", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
+    guardNodeInPlace(ib, "inner", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 2, onExhausted: "fail" });
     const innerGraph = ib.compile();
     const b: any = new StateGraph(State).addNode("outer", innerGraph).addEdge(START, "outer").addEdge("outer", END);
-    guardNode(b, "outer", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "outer", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     const chunks: any[] = [];
     let out: any;
     for await (const c of await b.compile().stream({ intent: "t" }, { streamMode: ["values", "updates", "custom", "messages"], subgraphs: true })) { chunks.push(c); if (c[0].length === 0 && c[1] === "values") out = c[2]; }
@@ -105,7 +105,7 @@ describe("nested guards", () => {
 describe("concurrency on one compiled graph", () => {
   it("8 concurrent invokes with different payloads (half always red): each result is its own, nothing red anywhere", async () => {
     const b: any = new StateGraph(State).addNode("p", async (s: any) => { await sleep(5 + (s.data.i % 3) * 7); return { notes: s.data.red ? `${BAD} ${s.data.i}` : `ok ${s.data.i}`, claims: [claim(s.data.red ? `c ${BAD}` : `c ${s.data.i}`)] }; }).addEdge(START, "p").addEdge("p", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad(), evidence: async () => { await sleep(10); return []; } }), maxAttempts: 2, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad(), evidence: async () => { await sleep(10); return []; } }), maxAttempts: 2, onExhausted: "degrade" });
     const g = b.compile({ checkpointer: new MemorySaver() });
     const outs = await Promise.all(Array.from({ length: 8 }, (_, i) => g.invoke({ intent: `t${i}`, data: { i, red: i % 2 === 0 } }, { configurable: { thread_id: `c${i}` } })));
     outs.forEach((o: any, i: number) => {
@@ -123,7 +123,7 @@ describe("a caller's AbortSignal mid-challenge", () => {
       let nextRan = false;
       const slowJudge = judgeBad();
       const b: any = new StateGraph(State).addNode("p", () => ({ notes: "pending", claims: [claim("pending claim")] })).addNode("next", () => { nextRan = true; return {}; }).addEdge(START, "p").addEdge("p", "next").addEdge("next", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: slowJudge, evidence: async () => { await sleep(300); return []; } }), maxAttempts: 1, onExhausted: "fail" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: slowJudge, evidence: async () => { await sleep(300); return []; } }), maxAttempts: 1, onExhausted: "fail" });
       const g = b.compile(cp ? { checkpointer: new MemorySaver() } : {});
       const cfg = { configurable: { thread_id: "ab" } };
       const ac = new AbortController();

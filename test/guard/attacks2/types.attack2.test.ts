@@ -7,14 +7,14 @@
 import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver, Command, Send } from "@langchain/langgraph";
 import { AIMessage } from "@langchain/core/messages";
-import { guardNode, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
+import { guardNodeInPlace, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
 import { dataBlock } from "../helpers.js";
 import { State, judgeBad, BAD, claim } from "../attacks/common.js";
 
 async function runP(producer: any, mode: "degrade" | "fail" = "degrade", model: any = judgeBad()) {
   const b: any = new StateGraph(State).addNode("p", producer).addEdge(START, "p").addEdge("p", END);
-  guardNode(b, "p", { challenger: createChallenger({ model }), maxAttempts: 1, onExhausted: mode });
+  guardNodeInPlace(b, "p", { challenger: createChallenger({ model }), maxAttempts: 1, onExhausted: mode });
   let out: any, err: any;
   try { out = await b.compile().invoke({ intent: "describe" }); } catch (e) { err = e; }
   return { out, err };
@@ -129,7 +129,7 @@ describe("own `__proto__` keys in other places (the judge is red on BAD)", () =>
         .addNode("p", make as any, { ends: ["reader", END] })
         .addNode("reader", (s: any) => { downstream.push(JSON.stringify({ data: s.data, claims: s.claims, messages: s.messages })); return {}; })
         .addEdge(START, "p").addEdge("p", "reader").addEdge("reader", END);
-      guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+      guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
       await b.compile({ checkpointer: new MemorySaver() }).invoke({ intent: "t" }, { configurable: { thread_id: name } }).catch(() => undefined);
       expect(downstream.filter((d) => d.includes(BAD)).map((d) => d.slice(0, 300))).toEqual([]);
     }, 20_000);
@@ -141,7 +141,7 @@ describe("own `__proto__` keys in other places (the judge is red on BAD)", () =>
       .addNode("p", () => ({ notes: proto() }))
       .addNode("reader", (s: any) => { downstream.push(JSON.stringify(s.notes)); return {}; })
       .addEdge(START, "p").addEdge("p", "reader").addEdge("reader", END);
-    guardNode(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
+    guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judgeBad() }), maxAttempts: 1, onExhausted: "degrade" });
     await b.compile({ checkpointer: new MemorySaver() }).invoke({ intent: "t" }, { configurable: { thread_id: "proto-cp" } });
     expect(downstream.filter((d) => (d ?? "").includes(BAD))).toEqual([]);
   }, 20_000);
