@@ -149,7 +149,9 @@ class RedisStore implements RedisCircuitStore, LinkHost {
 
   async close(): Promise<void> {
     this.closed = true;
+    // Outcomes still batched go out; from now on every circuit decides (and counts) locally.
     for (const set of this.links.values()) for (const link of set) link.flush();
+    for (const set of this.links.values()) for (const link of set) link.listener.away();
     const quit = async (c: Connection | undefined) => {
       try {
         await Promise.race([c?.quit(), new Promise((r) => setTimeout(r, this.timeoutMs * 5))]);

@@ -74,7 +74,10 @@ export class SharedCircuit implements LinkListener {
       this.claiming = false;
     }
     if (answer === "won" || answer === undefined) {
-      if (this.probing || this.inner === "closed") return this.inner === "closed" ? "attempt" : "skip";
+      // Won (this process holds the fleet's lease: it must report a result), or no answer in
+      // time (decide locally). A concurrent local probe cannot exist: gate() skips while claiming.
+      if (this.probing) return "skip";
+      if (answer === undefined && this.inner === "closed") return "attempt";
       this.beginProbe();
       return "probe";
     }
