@@ -75,6 +75,28 @@ describe("Redis circuit store (in-process fleet)", () => {
     expect(await redis.hget(`${prefix}{llm}:state`, "s")).toBe("open");
   });
 
+  it("counts a failure-rate rule over the fleet's last calls: trips above the share once the window holds minimumCalls", async () => {
+    const prefix = uniquePrefix("rate");
+    const [s1, s2] = [await store(prefix), await store(prefix)];
+    const p = provider();
+    const trip = { kind: "failure-rate" as const, threshold: 0.5, window: 4, minimumCalls: 4 };
+    const a = withSemanticBreaker(p.model, { name: "llm", trip, halfOpenAfter: 60_000, store: s1 });
+    const b = withSemanticBreaker(p.model, { name: "llm", trip, halfOpenAfter: 60_000, store: s2 });
+    const step = async (m: typeof a, mode: "good" | "bad") => {
+      p.state.mode = mode;
+      const r = await outcome(m.invoke("q"));
+      await new Promise((r) => setTimeout(r, 40)); // successes are batched for up to 20 ms
+      return r;
+    };
+    // good, bad, good, bad: 2 of the last 4 failed — not more than half: stays closed.
+    expect([await step(a, "good"), await step(b, "bad"), await step(a, "good"), await step(b, "bad")]).toEqual(["ok", "failed", "ok", "failed"]);
+    expect(await redis.lrange(`${prefix}{llm}:window`, 0, -1)).toEqual(["f", "s", "f", "s"]);
+    expect([a.breaker.status()[0]!.state, b.breaker.status()[0]!.state]).toEqual(["closed", "closed"]);
+    // One more bad answer: the window is bad, good, bad, bad (3 of 4) — the fleet opens.
+    expect(await step(a, "bad")).toBe("failed");
+    await waitUntil(() => a.breaker.status()[0]!.state === "open" && b.breaker.status()[0]!.state === "open", 1_000, "both open");
+  });
+
   it("one half-open probe across the fleet: the winner probes, the other refuses meanwhile, a good probe closes both", async () => {
     const prefix = uniquePrefix("probe");
     const [s1, s2] = [await store(prefix), await store(prefix)];
