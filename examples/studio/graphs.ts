@@ -10,7 +10,7 @@
  * starts is also traced to Phoenix; unset, this loads nothing and costs nothing.
  */
 import { Annotation, END, START, StateGraph, interrupt } from "@langchain/langgraph";
-import { setupTracing, topologyMetadata } from "../../src/tracing/index.js";
+import { setupTracing, topologyMetadata } from "langgraph-firebreak/tracing";
 import { buildExampleGraph } from "../supervisor-worker/graph.js";
 import { scriptedModels } from "../supervisor-worker/models.js";
 

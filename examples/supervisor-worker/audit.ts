@@ -10,7 +10,7 @@
  * cycles, and an effective ρ of √(2 · 0.11) because both workers' output passes a BICR guard.
  */
 import pg from "pg";
-import { BranchSafePostgresSaver } from "../../checkpointers/index.js";
+import { BranchSafePostgresSaver } from "langgraph-firebreak/checkpointers";
 import { buildExampleGraph } from "./graph.js";
 import { scriptedModels } from "./models.js";
 

@@ -1,4 +1,4 @@
-import type { ChallengeRequest, EvidenceItem } from "../../nodes/index.js";
+import type { ChallengeRequest, EvidenceItem } from "langgraph-firebreak/nodes";
 
 const POWER = /(\d+(?:\.\d+)?)\s*\^\s*(\d+)/g;
 

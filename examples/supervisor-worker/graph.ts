@@ -1,4 +1,4 @@
-import { createChallenger, createSupervisorWorkerGraph, guardNode } from "../../nodes/index.js";
+import { createChallenger, createSupervisorWorkerGraph, guardNode } from "langgraph-firebreak/nodes";
 import { calculatorEvidence } from "./evidence.js";
 import type { ExampleModels } from "./models.js";
 

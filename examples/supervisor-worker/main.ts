@@ -18,9 +18,9 @@ import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import type { BaseMessage } from "@langchain/core/messages";
 import { Command } from "@langchain/langgraph";
-import { createCheckpointer, durableConfig } from "../../checkpointers/index.js";
-import { renderFeedback, type BicrEventPayload, type EscalationPacket, type GuardFeedback } from "../../nodes/index.js";
-import { isFirebreakError } from "../../src/errors.js";
+import { createCheckpointer, durableConfig } from "langgraph-firebreak/checkpointers";
+import { renderFeedback, type BicrEventPayload, type EscalationPacket, type GuardFeedback } from "langgraph-firebreak/nodes";
+import { isFirebreakError } from "langgraph-firebreak";
 import { buildExampleGraph } from "./graph.js";
 import { EXAMPLE_TASK, exampleModels } from "./models.js";
 
