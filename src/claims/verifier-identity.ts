@@ -22,6 +22,7 @@ import { positionOf } from "./claims-index.js";
 import type { ResolvedClaimsOptions } from "./claims-options.js";
 import { InvalidClaimError, preview } from "./errors.js";
 import { batchPayload, fingerprint, seal, versionOf, type ClaimVersion } from "./seal.js";
+import { normalizeEvidence } from "./evidence.js";
 import { isClaimVerdicts } from "./verdicts.js";
 import { checkSealedBatch, currentTask, type Writer } from "./writing-task.js";
 import { currentNodeName } from "../internal/node-name.js";
@@ -82,12 +83,14 @@ export function signVerdicts(
     const claim = claimFor(v.id, stored, items, position === undefined ? 0 : position + 1);
     prints.push(claim === null ? null : fingerprint(claim));
     versions.push(claim === null ? null : versionOf(claim));
-    return { ...v, evidence: [...(v.evidence ?? [])] };
+    // Normalised as the channel parses them (evidence.ts), so the seal matches what it checks.
+    return { ...v, evidence: normalizeEvidence(v.evidence) };
   });
   // Bound to the task that seals it (see writing-task.ts): at node time only that task, or the named verifier's node, may write it.
   const task = currentTask();
   const { task: _stale, ...rest } = batch as ClaimVerdicts & { task?: string };
-  const body = { ...rest, at, verdicts, versions: versions.map((x) => x?.[0] ?? 0), ...(task === undefined ? {} : { task }) };
+  const fetched = rest.fetched === undefined ? {} : { fetched: normalizeEvidence(rest.fetched) };
+  const body = { ...rest, ...fetched, at, verdicts, versions: versions.map((x) => x?.[0] ?? 0), ...(task === undefined ? {} : { task }) };
   return { ...body, seal: seal(batchPayload(body, prints, versions)) } as SealedVerdicts;
 }
 
