@@ -107,19 +107,24 @@ export async function openEmbedded(options: ResolvedCheckpointerOptions): Promis
     };
   } catch (error) {
     await stopAll();
-    if (error instanceof CheckpointerError) throw error;
-    const fsError = toFsCheckpointerError(error, dataDir, doing);
-    if (fsError) throw fsError;
-    const probed = probeDataDir(dataDir);
-    const probedError = probed && toFsCheckpointerError(Object.assign(probed, { cause: error }), dataDir, doing);
-    if (probedError) throw probedError;
-    throw checkpointerError(
-      "CHECKPOINTER_SETUP",
-      `${doing} the embedded checkpointer database at ${dataDir} failed: ` +
-        `${error instanceof Error ? error.message : String(error)}. ` +
-        `If it was written by another PGlite version, open it with that version to export it, or point ` +
-        `\`dataDir\` elsewhere for a fresh one; or set DATABASE_URL to use a PostgreSQL server.`,
-      { cause: error },
-    );
+    throw openFailure(error, dataDir, doing);
   }
+}
+
+/** Why opening the embedded database failed, as a checkpointer error: the filesystem's reason when there is one. */
+function openFailure(error: unknown, dataDir: string, doing: string): CheckpointerError {
+  if (error instanceof CheckpointerError) return error;
+  const fsError = toFsCheckpointerError(error, dataDir, doing);
+  if (fsError) return fsError;
+  const probed = probeDataDir(dataDir);
+  const probedError = probed && toFsCheckpointerError(Object.assign(probed, { cause: error }), dataDir, doing);
+  if (probedError) return probedError;
+  return checkpointerError(
+    "CHECKPOINTER_SETUP",
+    `${doing} the embedded checkpointer database at ${dataDir} failed: ` +
+      `${error instanceof Error ? error.message : String(error)}. ` +
+      `If it was written by another PGlite version, open it with that version to export it, or point ` +
+      `\`dataDir\` elsewhere for a fresh one; or set DATABASE_URL to use a PostgreSQL server.`,
+    { cause: error },
+  );
 }
