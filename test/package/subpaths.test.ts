@@ -14,7 +14,7 @@ import { OPTIONAL_TYPE_PEERS } from "./consumer-spec.js";
 import { sourceOfBuilt, subpathsOf } from "../support/subpaths.js";
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
-const manifest = JSON.parse(readFileSync(root("package.json"), "utf8")) as { name: string; exports: Record<string, unknown> };
+const manifest = JSON.parse(readFileSync(root("package.json"), "utf8")) as { name: string; exports: Record<string, unknown>; files: string[] };
 const subpaths = subpathsOf(manifest);
 
 /** A tsconfig file read the way tsc reads it (comments allowed). */
@@ -68,6 +68,14 @@ describe("subpaths: package.json exports is the one list", () => {
       .map((s) => s.source.slice(2))
       .filter((source) => !middleware.includes(source) && !core.some((folder) => source.startsWith(`${folder}/`)));
     expect(unbuilt).toEqual([]);
+  });
+
+  it("the package ships every subpath's built folder and its sources (for source maps)", () => {
+    expect(manifest.files).toContain("dist");
+    const missing = subpaths
+      .map((s) => `${s.source.slice(2).split("/")[0]}/**/*.ts`)
+      .filter((glob) => !manifest.files.includes(glob));
+    expect(missing).toEqual([]);
   });
 
   it("the consumer test's optional-peer list names only exported subpaths", () => {
