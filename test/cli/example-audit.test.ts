@@ -9,6 +9,20 @@ const example = "examples/supervisor-worker/audit.ts:graph";
 // The researcher's out-edge passes the BICR guard: scaled by the default residual 0.11.
 const RESIDUAL = 0.11;
 
+/** The example's team with its scripted models, no guard placed yet. */
+function exampleTeam() {
+  const models = scriptedModels();
+  const team = createSupervisorWorkerGraph({
+    supervisor: models.supervisor,
+    workers: {
+      researcher: { description: "facts", model: models.researcher },
+      analyst: { description: "meaning", model: models.analyst },
+    },
+    writer: models.writer,
+  });
+  return { models, team };
+}
+
 describe("firebreak audit on the guarded supervisor–worker example", () => {
   it("reports ρ = √2 for two workers, a lower effective ρ because both workers are guarded, and passes", async () => {
     const { code, stdout, stderr } = await firebreak("audit", example);
@@ -53,15 +67,7 @@ describe("firebreak audit on the guarded supervisor–worker example", () => {
   });
 
   it("with only the researcher guarded, the supervisor ⇄ analyst loop is an unbounded relay and R > 1", () => {
-    const models = scriptedModels();
-    const team = createSupervisorWorkerGraph({
-      supervisor: models.supervisor,
-      workers: {
-        researcher: { description: "facts", model: models.researcher },
-        analyst: { description: "meaning", model: models.analyst },
-      },
-      writer: models.writer,
-    });
+    const { models, team } = exampleTeam();
     guardNode(team, "researcher", { challenger: createChallenger({ model: models.challenger }) });
     const report = analyzeTopology(team, { interruptBefore: ["writer"] });
     expect(report.rhoEffective).toBeCloseTo(Math.sqrt(1 + RESIDUAL), 9);
@@ -72,15 +78,7 @@ describe("firebreak audit on the guarded supervisor–worker example", () => {
   });
 
   it("the example without its guards fails the audit; guarding exactly what the audit recommends makes the same audit pass", () => {
-    const models = scriptedModels();
-    const team = createSupervisorWorkerGraph({
-      supervisor: models.supervisor,
-      workers: {
-        researcher: { description: "facts", model: models.researcher },
-        analyst: { description: "meaning", model: models.analyst },
-      },
-      writer: models.writer,
-    });
+    const { models, team } = exampleTeam();
     const before = analyzeTopology(team, { interruptBefore: ["writer"] });
     expect(before.ok).toBe(false);
     const names = (before.guards?.recommended ?? []).map((r) => r.node!);
