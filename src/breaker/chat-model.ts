@@ -18,7 +18,7 @@ import { RunnableBinding, type Runnable, type RunnableConfig } from "@langchain/
 import type { ModelProfile } from "@langchain/core/language_models/profile";
 import type { SerializableSchema } from "@langchain/core/utils/standard_schema";
 import type { ZodV3Like, ZodV4Like } from "@langchain/core/utils/types";
-import { FirebreakError } from "../internal/errors.js";
+import { InvalidOptionsError } from "../internal/options-schema.js";
 import { emitFirebreakEvent } from "../internal/events.js";
 import { answerText } from "./answer-text.js";
 import { TokenRecorder, childCallbacks, sealedCallbacks, wantsTokens } from "./sealed-callbacks.js";
@@ -149,9 +149,12 @@ export class SemanticBreakerChatModel extends BaseChatModel<Options, AIMessageCh
   override bindTools(tools: BindToolsInput[], kwargs?: Partial<Options>): RunnableBinding<BaseLanguageModelInput, AIMessageChunk, Options> {
     const runnables = this.resolved.models.map((model, index) => {
       if (typeof model?.bindTools !== "function") {
-        throw new FirebreakError(
-          "INVALID_OPTIONS",
-          `withSemanticBreaker: provider "${this.breaker.providerNames[index]}" has no bindTools(), so tools cannot be bound to the whole chain. Use tool-capable models or drop that fallback.`,
+        throw new InvalidOptionsError(
+          "withSemanticBreaker",
+          [{ option: index === 0 ? "model" : `fallbacks[${index - 1}]`, received: "a model without bindTools()", allowed: "a tool-capable chat model" }],
+          {
+            message: `withSemanticBreaker: provider "${this.breaker.providerNames[index]}" has no bindTools(), so tools cannot be bound to the whole chain. Use tool-capable models or drop that fallback.`,
+          },
         );
       }
       return model.bindTools(tools, kwargs as never) as Runnable<BaseLanguageModelInput, BaseMessage>;

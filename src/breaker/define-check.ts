@@ -3,7 +3,7 @@
  * at the first failure; synchronous checks never pay for a promise).
  */
 import { z } from "zod";
-import { FirebreakError } from "../internal/errors.js";
+import { InvalidOutputError } from "../internal/invalid-output-error.js";
 import { fn, parseOptions, strict, text } from "../internal/options-schema.js";
 import { quote } from "../internal/quote.js";
 
@@ -101,16 +101,16 @@ async function settleCheck(check: Check, verdict: CheckVerdict | PromiseLike<Che
  */
 function asVerdict(check: Check, verdict: unknown): CheckVerdict {
   if (typeof verdict === "object" && verdict !== null && (verdict as CheckVerdict).ok === false) return verdict as CheckVerdict;
-  throw new FirebreakError(
-    "INVALID_OPTIONS",
+  throw new InvalidOutputError(
+    { source: `check "${checkName(check)}"`, expected: "a verdict { ok: boolean, reason? }", received: quote(verdict) },
     `Check "${checkName(check)}" returned ${quote(verdict)} instead of a verdict { ok: boolean, reason? }. ` +
       `A bad verdict fails the call without counting against the provider.`,
   );
 }
 
-function checkThrew(check: Check, error: unknown): FirebreakError {
-  return new FirebreakError(
-    "INVALID_OPTIONS",
+function checkThrew(check: Check, error: unknown): InvalidOutputError {
+  return new InvalidOutputError(
+    { source: `check "${checkName(check)}"`, expected: "a verdict { ok: boolean, reason? }", received: `a thrown ${quote((error as Error)?.name ?? typeof error)}` },
     `Check "${checkName(check)}" threw instead of returning a verdict: ${quote((error as Error)?.message ?? error, 200)}. ` +
       `A check must return { ok: false, reason } for a bad answer; a throwing check fails the call without counting against the provider.`,
     { cause: error },
