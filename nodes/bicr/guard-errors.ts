@@ -35,8 +35,8 @@ export function isGuardExhaustedError(error: unknown): error is GuardExhaustedEr
 
 /**
  * Code `INVALID_RESUME`: an escalated guard was resumed with a value that is not an answer
- * (`{ action: "approve" | "reject" | "edit", … }`). The escalation is still pending: resume
- * the same thread again with a valid answer.
+ * (`{ action: "approve" | "reject" | "edit", … }`). Fix the code that answers escalations;
+ * LangGraph keeps the resume value with the interrupt, so resuming again replays it.
  */
 export class InvalidResumeError extends FirebreakError {
   override name = "InvalidResumeError";

@@ -1,6 +1,6 @@
 import { Command, MemorySaver } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
-import { GuardExhaustedError, HIGH_RISK_META, readGuardFeedback, type EscalationPacket } from "../../nodes/index.js";
+import { GuardExhaustedError, HIGH_RISK_META, isInvalidResumeError, readGuardFeedback, type EscalationPacket } from "../../nodes/index.js";
 import { isFirebreakError } from "../../src/errors.js";
 import { FALSE_TURN, guardedGraph, scriptedProducer, TRUE_TURN, type ParentValues } from "./fixtures.js";
 import { judgeAgainst, scriptedJudge } from "./helpers.js";
@@ -204,6 +204,16 @@ describe("the BICR guard: Buffer, Isolate, Challenge, Recover", () => {
       const { graph, config } = await escalated("bad-resume");
       const error = await graph.invoke(new Command({ resume: { action: "maybe" } }), config).catch((e: unknown) => e);
       expect(String((error as Error).message)).toMatch(/not an answer.*action: "approve"/);
+      // Its own class and code: a bad answer is not an options error.
+      expect(isInvalidResumeError(error)).toBe(true);
+      expect(error).toMatchObject({ code: "INVALID_RESUME", node: "researcher", received: '{"action":"maybe"}' });
+    });
+
+    it("a producer that returns something other than an update, a Command or nothing is an InvalidOutputError naming the node", async () => {
+      const graph = guardedGraph(() => 42, judgeAgainst("0.52")).compile();
+      const error = await graph.invoke({ task: "compute 0.85^5", messages: [] }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: "InvalidOutputError", code: "INVALID_OUTPUT", source: "researcher", received: "number" });
+      expect(String((error as Error).message)).toMatch(/Guard on node "researcher": the producer must return an update object or a Command, got number/);
     });
   });
 
