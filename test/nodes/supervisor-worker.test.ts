@@ -3,7 +3,7 @@ import { MemorySaver } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { createChallenger, createSupervisorWorkerGraph, guardNodeInPlace } from "../../nodes/index.js";
 import { analyzeTopology } from "../../src/topology/index.js";
-import { isFirebreakError } from "../../src/errors.js";
+import { isFirebreakError, isInvalidOutputError } from "../../src/errors.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
 
 // Scripted models stand in for model judgement in these tests.
@@ -31,6 +31,19 @@ function build(routes: string[], maxRounds?: number) {
 }
 
 describe("createSupervisorWorkerGraph", () => {
+  it("a router that names no worker fails the run with an InvalidOutputError listing the workers", async () => {
+    const m = team([]);
+    const builder = createSupervisorWorkerGraph({
+      supervisor: () => "nobody",
+      workers: { researcher: { description: "finds facts", model: m.researcher } },
+      writer: m.writer,
+    });
+    const error = await builder.compile().invoke({ task: "t", messages: [] }).catch((e: unknown) => e);
+    expect(isInvalidOutputError(error)).toBe(true);
+    expect(error).toMatchObject({ source: "supervisor", received: '"nobody"', expected: "one of researcher, writer" });
+    expect(String((error as Error).message)).toMatch(/Supervisor chose "nobody", which is not a worker of this graph/);
+  });
+
   it("routes through the workers the supervisor picks, then the writer answers", async () => {
     const { builder } = build(["researcher", "analyst", "writer"]);
     const graph = builder.compile();
