@@ -1,6 +1,6 @@
 /**
  * The one way every part of the pack reports a decision it took inside a run: a guard stage,
- * a challenger verdict, a breaker transition, a claim status change, a rollback.
+ * a challenger verdict, a breaker decision, a rollback — the names of `src/events.ts`'s catalogue.
  *
  * Each event becomes (a) a child run named `firebreak/<name>` under the node where it
  * happened, carrying `firebreak.*` metadata, so it lands in any LangChain tracer (LangSmith,
