@@ -67,6 +67,7 @@ export function signVerdicts(
   items: readonly unknown[] = [batch],
   index: number = items.indexOf(batch),
   now: () => Date = () => new Date(),
+  task: string | undefined = currentTask(),
 ): SealedVerdicts {
   const at = batch.at ?? now().toISOString();
   const end = index < 0 ? items.length : index;
@@ -87,7 +88,6 @@ export function signVerdicts(
     return { ...v, evidence: normalizeEvidence(v.evidence) };
   });
   // Bound to the task that seals it (see writing-task.ts): at node time only that task, or the named verifier's node, may write it.
-  const task = currentTask();
   const { task: _stale, ...rest } = batch as ClaimVerdicts & { task?: string };
   const fetched = rest.fetched === undefined ? {} : { fetched: normalizeEvidence(rest.fetched) };
   const body = { ...rest, ...fetched, at, verdicts, versions: versions.map((x) => x?.[0] ?? 0), ...(task === undefined ? {} : { task }) };
@@ -142,7 +142,7 @@ export function authorizeVerdicts(
     if (opts.verifiers !== undefined && !opts.verifiers.has(writer)) {
       throw fail(`one of the channel's verifiers (${preview([...opts.verifiers])}); add ${quote(writer, 60)} to \`verifiers\` if it is one`);
     }
-    const sealed = signVerdicts(item, current, items, i, opts.now);
+    const sealed = signVerdicts(item, current, items, i, opts.now, task ?? currentTask());
     // In place: LangGraph saves this very object, so the seal is persisted with the write.
     if (sealed.task === undefined) delete (item as { task?: string }).task;
     Object.assign(item as object, { at: sealed.at, versions: sealed.versions, seal: sealed.seal }, sealed.task === undefined ? {} : { task: sealed.task });

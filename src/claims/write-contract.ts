@@ -210,7 +210,7 @@ function checkClaims(value: unknown, ctx: Context, toParent: boolean): unknown {
   for (let i = 0; i < out.length; i++) {
     const item = out[i];
     if (!isClaimVerdicts(item) || (item as { seal?: unknown }).seal !== undefined) continue;
-    out[i] = signVerdicts(item, claims, out, i, opts.now);
+    out[i] = signVerdicts(item, claims, out, i, opts.now, ctx.task);
     sealedNow.add(out[i] as object);
     changed = true;
   }
