@@ -6,7 +6,8 @@
 import { parseArgs } from "node:util";
 import type { CreateCheckpointerOptions } from "../../checkpointers/checkpointer.js";
 import { isCheckpointerError } from "../../checkpointers/checkpointer-error.js";
-import { UsageError } from "./usage-error.js";
+import { isInvalidOptionsError } from "../internal/options-schema.js";
+import { UsageError, isUsageError } from "./usage-error.js";
 
 /** Where the command writes (the CLI's `CliIo`; every field optional). */
 export interface PruneIo {
@@ -87,7 +88,7 @@ export async function runPrune(argv: readonly string[], io: PruneIo = {}): Promi
   try {
     request = pruneRequest(values);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!isUsageError(error)) throw error;
     stderr(`firebreak prune: ${error.message}\n`);
     return 2;
   }
@@ -185,9 +186,13 @@ async function prune(
       await cp.close();
     }
   } catch (error) {
+    if (isInvalidOptionsError(error)) {
+      stderr(`firebreak prune: ${error.code}: ${error.message}\n`);
+      return 2;
+    }
     if (isCheckpointerError(error)) {
       stderr(`firebreak prune: ${error.code}${error.reason ? ` (${error.reason})` : ""}: ${error.message}\n`);
-      return error.code === "INVALID_OPTIONS" ? 2 : 1;
+      return 1;
     }
     throw error;
   }

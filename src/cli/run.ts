@@ -1,6 +1,6 @@
 /** The `firebreak` command line: dispatches sub-commands and maps errors to exit codes. */
 import { audit, AUDIT_HELP, type CliIo } from "./audit.js";
-import { UsageError } from "./usage-error.js";
+import { UsageError, isUsageError } from "./usage-error.js";
 
 const HELP = `Usage: firebreak <command> [options]
 
@@ -42,7 +42,7 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     if (command === "prune") return await (await import("./prune.js")).runPrune(rest, out);
     throw new UsageError(`Unknown command "${command}". Commands: audit, chaos, prune.`);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (isUsageError(error)) {
       // One line, whatever the parser said (Node's parseArgs writes some errors over several lines).
       out.stderr(`firebreak: ${error.message.replace(/\s*\n\s*/g, " ").trim()}\n`);
       return 2;
