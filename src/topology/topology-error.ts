@@ -1,5 +1,5 @@
 /** The error `assertTopology` and `compileWithFirebreak` throw when a topology rule fails. */
-import { FirebreakError, isFirebreakError } from "../internal/errors.js";
+import { FirebreakError, hasFirebreakCode } from "../internal/errors.js";
 import { formatPath, type TopologyFinding } from "./findings.js";
 
 /** A topology rule failed; `findings` holds every error finding as data. */
@@ -16,7 +16,7 @@ export class TopologyError extends FirebreakError {
 
 /** True for a {@link TopologyError}, even one thrown by another copy of the package. */
 export function isTopologyError(error: unknown): error is TopologyError {
-  return isFirebreakError(error) && error.code === "TOPOLOGY" && Array.isArray((error as { findings?: unknown }).findings);
+  return hasFirebreakCode(error, "TOPOLOGY");
 }
 
 function describe(findings: readonly TopologyFinding[], graph: string | undefined): string {

@@ -8,3 +8,4 @@ export { setupTracing, type TracingHandle } from "./setup-tracing.js";
 export type { TracingOptions, OtlpTracingOptions, LangfuseTracingOptions } from "./tracing-options.js";
 export { topologyMetadata, type TopologyMetadata } from "./topology-metadata.js";
 export { FIREBREAK_PREFIX as FIREBREAK_ATTRIBUTE_PREFIX } from "../internal/events.js";
+export { TracingError, isTracingError } from "./tracing-error.js";
