@@ -59,7 +59,8 @@ describe("workers: a worker killed mid-run", () => {
     expect((await victim.exited).signal).toBe("SIGKILL");
 
     const parked = await resultsOf(starts, q.events, 90_000);
-    expect(parked.map((r) => r.status)).toEqual(threads.map(() => "waiting"));
+    // Listed in full when not: a start job must never report a thread as past its gate.
+    expect(parked.filter((r) => r.status !== "waiting")).toEqual([]);
     expect(parked[0]).toMatchObject({ next: ["gate"], interrupts: [{ value: { question: "approve?" } }] });
     const resumes = await Promise.all(threads.map((t) => resumeRun(q.queue, { graph: "review", threadId: t.threadId, resume: { by: "ana" }, run: 1 })));
     const done = await resultsOf(resumes, q.events, 90_000);
