@@ -10,7 +10,7 @@ import type { RunKind } from "./job-id.js";
 export interface ThreadPosition {
   /** The latest checkpoint id, `null` for a thread without checkpoints. */
   readonly latest: string | null;
-  /** How many nodes are pending (`getState().next`). */
+  /** How many tasks the next step has (`getState().tasks`, including those whose writes were saved). */
   readonly pending: number;
   /** How many interrupts are pending (`getState().tasks[].interrupts`). */
   readonly interrupts: number;

@@ -33,9 +33,18 @@ export async function runJob(job: Job<RunJobData, RunResult>, graph: RunnableGra
   );
 }
 
+/**
+ * The tasks of the thread's next step. Not `snapshot.next`: it leaves out tasks whose writes
+ * were saved, so a thread whose worker died after its step's writes but before the step's
+ * checkpoint would look finished (`next: []`) while `invoke(null)` still has work to do.
+ */
+function pendingOf(snapshot: StateSnapshot): string[] {
+  return snapshot.tasks.map((t) => t.name);
+}
+
 /** Where a thread stands. */
 export function positionOf(snapshot: StateSnapshot, interruptBefore: unknown): ThreadPosition {
-  const next = snapshot.next ?? [];
+  const next = pendingOf(snapshot);
   const interrupts = snapshot.tasks.reduce((n, t) => n + (t.interrupts?.length ?? 0), 0);
   const gates = interruptBefore === "*" ? next : Array.isArray(interruptBefore) ? next.filter((n) => interruptBefore.includes(n)) : [];
   return {
@@ -49,7 +58,8 @@ export function positionOf(snapshot: StateSnapshot, interruptBefore: unknown): T
 /** The job's result from the thread's state after the run. */
 function resultOf(data: RunJobData, snapshot: StateSnapshot): RunResult {
   const { graph, threadId } = data;
-  if ((snapshot.next ?? []).length === 0) return { status: "done", graph, threadId, values: snapshot.values as Record<string, unknown> };
+  const next = pendingOf(snapshot);
+  if (next.length === 0) return { status: "done", graph, threadId, values: snapshot.values as Record<string, unknown> };
   const interrupts = snapshot.tasks.flatMap((t) => (t.interrupts ?? []).map((i) => ({ id: i.id, value: i.value })));
-  return { status: "waiting", graph, threadId, next: [...snapshot.next], interrupts };
+  return { status: "waiting", graph, threadId, next, interrupts };
 }
