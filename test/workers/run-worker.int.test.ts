@@ -58,6 +58,24 @@ describe("createRunWorker", () => {
     expect((await q.queue.getJobs(["completed"])).filter((j) => j.data.kind === "start")).toHaveLength(1);
   }, 60_000);
 
+  it("parks a thread at a static interruptBefore, and resumeRun continues past it once", async () => {
+    const State = Annotation.Root({ log: Annotation<string[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }) });
+    const graph = (saver: Checkpointer["saver"]) =>
+      new StateGraph(State)
+        .addNode("draft", () => ({ log: ["draft"] }))
+        .addNode("send", () => ({ log: ["send"] }))
+        .addEdge(START, "draft")
+        .addEdge("draft", "send")
+        .addEdge("send", END)
+        .compile({ checkpointer: saver, interruptBefore: ["send"] });
+    const q = await setup(1, { mail: graph });
+    const threadId = `${schema}-before`;
+    const [parked] = await resultsOf([await enqueueRun(q.queue, { graph: "mail", threadId, input: { log: ["in"] } })], q.events, 30_000);
+    expect(parked).toEqual({ status: "waiting", graph: "mail", threadId, next: ["send"], interrupts: [] });
+    const [done] = await resultsOf([await resumeRun(q.queue, { graph: "mail", threadId, resume: null, run: 1 })], q.events, 30_000);
+    expect(done).toMatchObject({ status: "done", values: { log: ["in", "draft", "send"] } });
+  }, 60_000);
+
   it("never runs one thread on two workers at once: the second run waits for the first and applies its input once", async () => {
     const spans: { run: number; from: number; to: number }[] = [];
     const State = Annotation.Root({ n: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }) });
