@@ -9,7 +9,7 @@ import type { ClaimsUpdate } from "../../src/claims/index.js";
 import { resolveClaimsOptions } from "../../src/claims/claims-options.js";
 import { precheckClaimsUpdate } from "../../src/claims/reduce-claims.js";
 import { currentTask, parentTask, sealingFor } from "../../src/claims/writing-task.js";
-import { FirebreakError, isFirebreakError } from "../../src/internal/errors.js";
+import { InvalidClaimError, isInvalidClaimError } from "../../src/claims/errors.js";
 import type { Verdict } from "../challenger/verdict-schema.js";
 import { storedClaims } from "./buffer.js";
 import { asList, extractClaims, fillClaimIds, isChannelClaim, stripFeedback, withVerdicts, type LabelledVerdict } from "./guard-claims.js";
@@ -213,12 +213,15 @@ function checkCommit(o: ResolvedGuard, name: string, parent: Record<string, unkn
     // The node-time check: the parent's reducer reuses its result for this very update (one full apply less per handoff).
     precheckClaimsUpdate(storedClaims(parent, o.keys.claimsKey), update, resolveClaimsOptions(o.claimsOptions), sealedHere);
   } catch (error) {
-    if (!isFirebreakError(error)) throw error;
-    throw new FirebreakError(
-      "INVALID_CLAIM",
-      `Guard on node "${name}": the claims channel would reject the commit (${error.message}). If the channel restricts verifiers, ` +
-        `add "${o.challenger.options.name}" (the challenger) and "${o.humanVerifier}" (human approvals) to its \`verifiers\`; nothing was written.`,
-      { cause: error },
+    if (!isInvalidClaimError(error)) throw error;
+    throw new InvalidClaimError(
+      { index: error.index, claimId: error.claimId, field: error.field, expected: error.expected, received: error.received, node: error.node ?? name, verifier: error.verifier },
+      {
+        cause: error,
+        context:
+          `Guard on node "${name}": the claims channel would reject the commit, so nothing was written (if the channel restricts verifiers, ` +
+          `add "${o.challenger.options.name}" (the challenger) and "${o.humanVerifier}" (human approvals) to its \`verifiers\`)`,
+      },
     );
   }
 }

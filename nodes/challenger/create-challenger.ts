@@ -5,7 +5,7 @@ import type { StructuredToolInterface } from "@langchain/core/tools";
 import { isGraphBubbleUp, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Claim } from "../../src/claims/claim-schema.js";
 import { signReview } from "../../src/claims/verifier-identity.js";
-import { FirebreakError } from "../../src/internal/errors.js";
+import { InvalidOutputError } from "../../src/internal/invalid-output-error.js";
 import { emitFirebreakEvent } from "../../src/internal/events.js";
 import { quote } from "../../src/internal/quote.js";
 import { parseChallengerOptions } from "./challenger-options.js";
@@ -185,7 +185,7 @@ export function createChallenger(options: ChallengerOptions): Challenger {
 
 function checkClaim(claim: ClaimUnderReview, index: number): ClaimUnderReview {
   if (typeof claim?.id !== "string" || claim.id.length === 0 || typeof claim.text !== "string") {
-    throw new FirebreakError("INVALID_OPTIONS", `challenger: claim ${index} needs a non-empty string id and a text, got ${quote(claim)}.`);
+    throw new InvalidOutputError({ source: "challenger", expected: "claims with a non-empty string id and a text", received: quote(claim) }, `challenger: claim ${index} needs a non-empty string id and a text, got ${quote(claim)}.`);
   }
   return { id: claim.id, text: claim.text, ...(claim.value === undefined ? {} : { value: claim.value }), ...(claim.details === undefined ? {} : { details: claim.details }) };
 }

@@ -1,4 +1,4 @@
-import { FirebreakError } from "../../src/internal/errors.js";
+import { InvalidOptionsError } from "../../src/internal/options-schema.js";
 
 /**
  * Which claims go to the challenger — the routing policies of arXiv:2603.04474:
@@ -48,7 +48,9 @@ export interface PolicyContext {
 /** Checks a policy name given by a caller. */
 export function assertReviewPolicy(value: unknown, where: string): ReviewPolicy {
   if (typeof value === "string" && (REVIEW_POLICIES as readonly string[]).includes(value)) return value as ReviewPolicy;
-  throw new FirebreakError("INVALID_OPTIONS", `${where}: policy must be one of ${REVIEW_POLICIES.map((p) => `"${p}"`).join(", ")}, got ${JSON.stringify(value)}.`);
+  throw new InvalidOptionsError(where, [{ option: "policy", received: JSON.stringify(value) ?? String(value), allowed: REVIEW_POLICIES.join(", ") }], {
+    message: `${where}: policy must be one of ${REVIEW_POLICIES.map((p) => `"${p}"`).join(", ")}, got ${JSON.stringify(value)}.`,
+  });
 }
 
 function normalise(text: string): string {

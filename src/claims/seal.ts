@@ -17,7 +17,7 @@
  */
 import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from "node:crypto";
 import type { ClaimSeal, ClaimValue } from "./claim-schema.js";
-import { FirebreakError } from "../internal/errors.js";
+import { InvalidOptionsError } from "../internal/options-schema.js";
 
 /** The environment variable holding the deployment's claims key. */
 export const CLAIMS_KEY_ENV = "FIREBREAK_CLAIMS_KEY";
@@ -36,10 +36,9 @@ function currentKey(): Key {
   let secret: Buffer;
   if (source === undefined) secret = randomBytes(32);
   else if (source.length < 32) {
-    throw new FirebreakError(
-      "INVALID_OPTIONS",
-      `${CLAIMS_KEY_ENV} must hold at least 32 characters of secret (e.g. \`openssl rand -hex 32\`), got ${source.length}.`,
-    );
+    throw new InvalidOptionsError(CLAIMS_KEY_ENV, [{ option: CLAIMS_KEY_ENV, received: `${source.length} characters`, allowed: "at least 32 characters" }], {
+      message: `${CLAIMS_KEY_ENV} must hold at least 32 characters of secret (e.g. \`openssl rand -hex 32\`), got ${source.length}.`,
+    });
   } else secret = Buffer.from(source, "utf8");
   const id = createHash("sha256").update("firebreak-claims-key\u0000").update(secret).digest("base64url").slice(0, 12);
   cached = { source, key: { id, secret: createSecretKey(secret) } };
