@@ -81,7 +81,7 @@ async function round(workers: number, schema: string): Promise<number> {
   const queueName = `bench-workers-${randomUUID().slice(0, 8)}`;
   const queue = new Queue<RunJobData, RunResult>(queueName, { connection: connectionOf(REDIS_URL) });
   const events = new QueueEvents(queueName, { connection: connectionOf(REDIS_URL) });
-  events.setMaxListeners(0); // each waitUntilFinished listens for the events' closing
+  queue.setMaxListeners(0); // each waitUntilFinished listens for the queue's closing
   await events.waitUntilReady();
   const children = await startWorkers(workers, queueName, schema);
   try {

@@ -14,7 +14,7 @@ export const unique = (prefix: string) => `${prefix}_${randomUUID().slice(0, 8)}
 export async function openQueue(name: string) {
   const queue = new Queue<RunJobData, RunResult>(name, { connection: REDIS });
   const events = new QueueEvents(name, { connection: REDIS });
-  events.setMaxListeners(0); // each waitUntilFinished listens for the events' closing
+  queue.setMaxListeners(0); // each waitUntilFinished listens for the queue's closing
   await events.waitUntilReady();
   return {
     queue,
