@@ -1,6 +1,6 @@
 // In-place mutation of objects after they were written, and odd types (getters, Proxy, prototype tricks).
 import { describe, expect, it } from "vitest";
-import { Harness, STYLES, add, origin, rejection, write } from "./harness.js";
+import { Harness, STYLES, add, rejection, write } from "./harness.js";
 import { batch, claim, doubted, notGreen, stillRed } from "./common.js";
 
 describe.each(STYLES)("mutation and odd types (%s)", (style) => {
