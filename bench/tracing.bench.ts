@@ -9,8 +9,8 @@ import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { median, percentile, printTable, sample } from "./lib/stats.js";
 import { emitFirebreakEvent } from "../src/internal/events.js";
 import { setupTracing, type TracingOptions } from "../src/tracing/index.js";
-import { buildTracedTeam } from "../test/tracing/helpers/traced-team.js";
-import { startOtlpReceiver } from "../test/tracing/helpers/otlp-receiver.js";
+import { buildTracedTeam } from "../test/tracing/support/traced-team.js";
+import { startOtlpReceiver } from "../test/tracing/support/otlp-receiver.js";
 
 const ROUNDS = 5;
 const RUNS_PER_ROUND = 20;

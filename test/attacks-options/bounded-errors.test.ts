@@ -7,7 +7,7 @@ import { defineCheck, nonEmpty, withSemanticBreaker } from "../../src/index.js";
 import { createChallenger } from "../../nodes/index.js";
 import { setupTracing } from "../../src/tracing/index.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
-import { MB, MESSAGE_MAX, expectInvalid, fieldsSize, run } from "./helpers.js";
+import { MB, MESSAGE_MAX, expectInvalid, fieldsSize, run } from "./support/outcomes.js";
 
 const scripted = () => new ScriptedChatModel({ script: ["fine answer here"], whenExhausted: "loop" });
 

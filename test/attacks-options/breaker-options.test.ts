@@ -29,7 +29,7 @@ import {
   run,
   throwingGetter,
   unprintable,
-} from "./helpers.js";
+} from "./support/outcomes.js";
 
 const scripted = () => new ScriptedChatModel({ script: ["fine answer here"], whenExhausted: "loop" });
 

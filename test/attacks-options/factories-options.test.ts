@@ -19,7 +19,7 @@ import {
   injectFaults,
 } from "../../src/chaos/index.js";
 import { ScriptedChatModel, scriptedJudge } from "../../src/testing/index.js";
-import { MB, expectInvalid, hugeKey, manyKeys, revokedProxy, run, throwingGetter } from "./helpers.js";
+import { MB, expectInvalid, hugeKey, manyKeys, revokedProxy, run, throwingGetter } from "./support/outcomes.js";
 
 const judge = () => scriptedJudge(() => "green");
 const scripted = () => new ScriptedChatModel({ script: ["ok answer"], whenExhausted: "loop" });

@@ -5,7 +5,7 @@ import { createBicrGuard, createChallenger, guardRecordsChannel } from "../../no
 import { createCascadeGraph, injectFaults } from "../../src/chaos/index.js";
 import { StateSchema } from "@langchain/langgraph";
 import { scriptedJudge } from "../../src/testing/index.js";
-import { MB, expectInvalid, hugeKey, revokedProxy, run, throwingGetter } from "./helpers.js";
+import { MB, expectInvalid, hugeKey, revokedProxy, run, throwingGetter } from "./support/outcomes.js";
 import { expect } from "vitest";
 
 const State = new StateSchema({ intent: intentChannel(), claims: claimsChannel(), guardRecords: guardRecordsChannel() });

@@ -11,7 +11,7 @@ import {
   type ClaimsUpdate,
   type ClaimsUpdateItem,
 } from "../../src/index.js";
-import { fixedClock } from "./fixtures.js";
+import { fixedClock } from "./support/builders.js";
 
 const AGENTS = ["a", "b", "c", "d"] as const;
 const VERIFIERS = ["v1", "v2", "a"] as const;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { claimVerdicts, reduceClaims, type Claim, type ClaimInput } from "../../src/index.js";
-import { fixedClock } from "./fixtures.js";
+import { fixedClock } from "./support/builders.js";
 
 /**
  * Issue 12, item 3: when a claim turns red (or yellow, or loses green), every claim derived

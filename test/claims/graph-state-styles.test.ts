@@ -13,7 +13,7 @@ import {
   type Claim,
   type ClaimsUpdate,
 } from "../../src/index.js";
-import { claim, fixedClock } from "./fixtures.js";
+import { claim, fixedClock } from "./support/builders.js";
 
 type Node = (state: { claims: Claim[] }) => { claims: ClaimsUpdate };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createHandoff, reduceClaims, reduceIntent } from "../../src/index.js";
-import { claim, fixedClock, reviewed } from "./fixtures.js";
+import { claim, fixedClock, reviewed } from "./support/builders.js";
 
 const intent = reduceIntent(null, { text: "Should we ship on Friday?", constraints: ["no weekend on-call"], setBy: "pm" }, fixedClock);
 const claims = reduceClaims(

@@ -10,7 +10,7 @@ import {
   lineage,
   reduceClaims,
 } from "../../src/index.js";
-import { claim, fixedClock } from "./fixtures.js";
+import { claim, fixedClock } from "./support/builders.js";
 
 //      r1 (researcher)     r2 (researcher, taint "planted")
 //       |        \         /

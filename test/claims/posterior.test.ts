@@ -9,7 +9,7 @@ import {
   reduceClaims,
   toPosterior,
 } from "../../src/index.js";
-import { claim, fixedClock } from "./fixtures.js";
+import { claim, fixedClock } from "./support/builders.js";
 
 const stored = reduceClaims(
   [],

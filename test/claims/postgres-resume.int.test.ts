@@ -16,7 +16,7 @@ import {
   type Claim,
   type ClaimsUpdate,
 } from "../../src/index.js";
-import { claim, fixedClock } from "./fixtures.js";
+import { claim, fixedClock } from "./support/builders.js";
 
 const url = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
 const schema = `claims_it_${process.pid}_${Date.now().toString(36)}`;

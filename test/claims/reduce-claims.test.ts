@@ -7,7 +7,7 @@ import {
   type Claim,
   type ClaimsUpdate,
 } from "../../src/index.js";
-import { claim, fixedClock, reviewed, T0 } from "./fixtures.js";
+import { claim, fixedClock, reviewed, T0 } from "./support/builders.js";
 
 /** The verifier named by the update's first verdict batch: these tests preview updates as written by that verifier's node. */
 function verifierOf(update: ClaimsUpdate): string | undefined {

@@ -2,7 +2,7 @@ import { Annotation, Command, END, MemorySaver, START, StateGraph, StateSchema }
 import { describe, expect, it } from "vitest";
 import { createChallenger, createSupervisorWorkerGraph, guardNode, guardRecordsChannel } from "../../nodes/index.js";
 import { claimsChannel, claimVerdicts, InvalidClaimError, withWriteContract, type Claim } from "../../src/index.js";
-import { scriptedJudge } from "../guard/helpers.js";
+import { scriptedJudge } from "../guard/support/judges.js";
 import { withKey, KEY_A, KEY_B } from "./resume-table.js";
 
 // Scripted judges stand in for model judgement throughout (labelled: scriptedJudge).

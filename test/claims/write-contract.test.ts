@@ -11,7 +11,7 @@ import {
   WriteContractError,
   type Claim,
 } from "../../src/index.js";
-import { claim, fixedClock } from "./fixtures.js";
+import { claim, fixedClock } from "./support/builders.js";
 import { GUARDED_NODE_KEY } from "../../src/internal/node-name.js";
 
 const State = Annotation.Root({

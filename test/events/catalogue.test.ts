@@ -10,8 +10,8 @@ import { describe, expect, it } from "vitest";
 import { BICR_EVENT } from "../../nodes/index.js";
 import { REJECTED_EVENT } from "../../src/breaker/chat-model.js";
 import { FIREBREAK_EVENTS, FirebreakEvents } from "../../src/index.js";
-import { guardedGraph, scriptedProducer, TRUE_TURN } from "../guard/fixtures.js";
-import { judgeAgainst } from "../guard/helpers.js";
+import { guardedGraph, scriptedProducer, TRUE_TURN } from "../guard/support/parent-graph.js";
+import { judgeAgainst } from "../guard/support/judges.js";
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {

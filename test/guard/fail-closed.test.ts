@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createChallenger, GuardExhaustedError, type Challenger } from "../../nodes/index.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
-import { dataBlock } from "./helpers.js";
-import { findMark, hostileGraph, INPUT, MARK, STATE_STYLES } from "./fixtures/hostile-world.js";
+import { dataBlock } from "./support/judges.js";
+import { findMark, hostileGraph, INPUT, MARK, STATE_STYLES } from "./support/hostile-world.js";
 
 // Every challenger here is scripted (a stand-in for a judging model), and each one misbehaves.
 // A review that is not complete must block the attempt, never let it pass as yellow.

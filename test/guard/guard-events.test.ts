@@ -1,8 +1,8 @@
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { describe, expect, it } from "vitest";
 import { BICR_EVENT, type BicrEventPayload } from "../../nodes/index.js";
-import { FALSE_TURN, guardedGraph, scriptedProducer, TRUE_TURN } from "./fixtures.js";
-import { judgeAgainst } from "./helpers.js";
+import { FALSE_TURN, guardedGraph, scriptedProducer, TRUE_TURN } from "./support/parent-graph.js";
+import { judgeAgainst } from "./support/judges.js";
 
 // Scripted models stand in for model judgement throughout.
 

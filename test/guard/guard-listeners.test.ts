@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { guardOf, type BicrEventPayload } from "../../nodes/index.js";
-import { FALSE_TURN, guardedGraph, scriptedProducer, TRUE_TURN } from "./fixtures.js";
-import { judgeAgainst } from "./helpers.js";
+import { FALSE_TURN, guardedGraph, scriptedProducer, TRUE_TURN } from "./support/parent-graph.js";
+import { judgeAgainst } from "./support/judges.js";
 
 // Scripted models stand in for model judgement throughout.
 const INPUT = { task: "compute 0.85^5", messages: [] };

@@ -17,7 +17,7 @@ import {
 } from "../../nodes/index.js";
 import { claimsChannel } from "../../src/claims/index.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
-import { judgeAgainst } from "./helpers.js";
+import { judgeAgainst } from "./support/judges.js";
 
 // Scripted models stand in for model judgement throughout.
 

@@ -2,9 +2,9 @@ import { END, START, StateGraph } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { createBicrGuard, createChallenger, selectForReview, type ReviewPolicy } from "../../nodes/index.js";
 import { claimVerdicts, withWriteContract } from "../../src/claims/index.js";
-import { ParentState, type ParentValues } from "./fixtures.js";
+import { ParentState, type ParentValues } from "./support/parent-graph.js";
 import { CHALLENGER_TAGS } from "../../nodes/index.js";
-import { dataBlock, scriptedJudge } from "./helpers.js";
+import { dataBlock, scriptedJudge } from "./support/judges.js";
 
 // Scripted models stand in for model judgement throughout.
 

@@ -2,8 +2,8 @@ import { AIMessage } from "@langchain/core/messages";
 import { Command, END, interrupt, MemorySaver, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { createBicrGuard, createChallenger, readGuardFeedback } from "../../nodes/index.js";
-import { FALSE_TURN, guardedGraph, ParentState, scriptedProducer, TRUE_TURN, type ParentValues } from "./fixtures.js";
-import { judgeAgainst } from "./helpers.js";
+import { FALSE_TURN, guardedGraph, ParentState, scriptedProducer, TRUE_TURN, type ParentValues } from "./support/parent-graph.js";
+import { judgeAgainst } from "./support/judges.js";
 
 // Scripted models stand in for model judgement throughout.
 

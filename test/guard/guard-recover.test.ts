@@ -2,8 +2,8 @@ import { Command, MemorySaver } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { GuardExhaustedError, HIGH_RISK_META, isInvalidResumeError, readGuardFeedback, type EscalationPacket } from "../../nodes/index.js";
 import { isFirebreakError } from "../../src/errors.js";
-import { FALSE_TURN, guardedGraph, scriptedProducer, TRUE_TURN, type ParentValues } from "./fixtures.js";
-import { judgeAgainst, scriptedJudge } from "./helpers.js";
+import { FALSE_TURN, guardedGraph, scriptedProducer, TRUE_TURN, type ParentValues } from "./support/parent-graph.js";
+import { judgeAgainst, scriptedJudge } from "./support/judges.js";
 
 // Scripted models stand in for model judgement throughout.
 

@@ -2,7 +2,7 @@ import { AIMessage } from "@langchain/core/messages";
 import { Command, MemorySaver } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { GuardExhaustedError } from "../../nodes/index.js";
-import { findMark, HOSTILE, hostileGraph, INPUT, MARK, STATE_STYLES } from "./fixtures/hostile-world.js";
+import { findMark, HOSTILE, hostileGraph, INPUT, MARK, STATE_STYLES } from "./support/hostile-world.js";
 
 // The judge is scripted (a stand-in for a model's judgement) and strict: anything carrying the
 // planted falsehood, and any removal of history, is red. Every hostile producer tries to get
@@ -89,7 +89,7 @@ describe("what the challenger is shown", () => {
       }),
       { onExhausted: "degrade" },
       // Scripted: red exactly for the claim "7".
-      (await import("./helpers.js")).scriptedJudge((t) => (t === "7" ? "red" : "green")),
+      (await import("./support/judges.js")).scriptedJudge((t) => (t === "7" ? "red" : "green")),
     );
     const out = await builder.compile().invoke(INPUT);
     expect(out.draft).toBe("Seven is a prime; 17 and 27 are not both prime.");

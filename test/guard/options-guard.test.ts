@@ -9,7 +9,7 @@ import { describe, expect, test } from "vitest";
 import { createBicrGuard, createChallenger, guardNodeInPlace } from "../../nodes/index.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
 import { caught, expectRejected, HUGE, type BadOptionsCase } from "../breaker/support/bad-options.js";
-import { STATE_STYLES } from "./fixtures/hostile-world.js";
+import { STATE_STYLES } from "./support/hostile-world.js";
 
 const judge = new ScriptedChatModel({ label: "scripted judge", script: () => ({ verdicts: [] }) as never });
 const challenger = createChallenger({ model: judge });

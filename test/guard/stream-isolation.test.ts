@@ -4,7 +4,7 @@ import { HumanMessage } from "@langchain/core/messages";
 import { MemorySaver, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { ScriptedChatModel } from "../../src/testing/index.js";
-import { findMark, HOSTILE, hostileGraph, INPUT, STATE_STYLES } from "./fixtures/hostile-world.js";
+import { findMark, HOSTILE, hostileGraph, INPUT, STATE_STYLES } from "./support/hostile-world.js";
 
 // The judge is scripted (a stand-in for a model's judgement). Streams must obey isolation: no
 // token, message or custom event of a blocked attempt reaches any stream mode, streamEvents v2

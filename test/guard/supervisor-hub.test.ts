@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimsChannel } from "../../src/claims/index.js";
 import { createChallenger, guardNodeInPlace, guardRecordsChannel, GuardExhaustedError, type GuardRecord } from "../../nodes/index.js";
 import { startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from "../breaker/support/fake-openai-server.js";
-import { scriptedJudge } from "./helpers.js";
-import { findMark } from "./fixtures/hostile-world.js";
+import { scriptedJudge } from "./support/judges.js";
+import { findMark } from "./support/hostile-world.js";
 
 // A real createSupervisor app: the supervisor and two createReactAgent workers are real
 // ChatOpenAI models talking to an OpenAI-compatible server on loopback. Only the challenger's

@@ -4,7 +4,7 @@ import { createHandoffTool } from "@langchain/langgraph-supervisor";
 import { describe, expect, it } from "vitest";
 import { createChallenger, guardNodeInPlace, guardRecordsChannel, GuardExhaustedError, type GuardRecord } from "../../nodes/index.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
-import { scriptedJudge } from "./helpers.js";
+import { scriptedJudge } from "./support/judges.js";
 
 // A swarm-style team: agents hand control to each other with Command.PARENT from their own
 // tools, with no supervisor. The agents' models and the judge are scripted (stand-ins for

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOtlpReceiver, type OtlpReceiver } from "../tracing/helpers/otlp-receiver.js";
+import { startOtlpReceiver, type OtlpReceiver } from "../tracing/support/otlp-receiver.js";
 
 // Starts `npm run studio`'s script (langgraph-cli dev, offline) on a free port and drives
 // the graphs of langgraph.json (gated_relay, supervisor_worker) through the LangGraph API,

@@ -5,8 +5,8 @@ import { createSupervisorWorkerGraph } from "../../nodes/index.js";
 import { withSemanticBreaker } from "../../src/breaker/index.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
 import { setupTracing, type TracingHandle } from "../../src/tracing/index.js";
-import { outline } from "./helpers/outline.js";
-import { ancestry } from "./helpers/span-tree.js";
+import { outline } from "./support/outline.js";
+import { ancestry } from "./support/span-tree.js";
 
 let tracing: TracingHandle | undefined;
 afterEach(async () => {

@@ -4,7 +4,7 @@ import type { Serialized } from "@langchain/core/load/serializable";
 import { RunnableLambda } from "@langchain/core/runnables";
 import { Annotation, Command, END, GraphInterrupt, MemorySaver, START, StateGraph, interrupt } from "@langchain/langgraph";
 import { emitFirebreakEvent, toFirebreakMetadata, withFirebreakRun } from "../../src/internal/events.js";
-import { scriptedTraceModel } from "./helpers/scripted-model.js";
+import { scriptedTraceModel } from "./support/scripted-model.js";
 
 /** A handler with the signature LangChain actually calls handleChainStart with. */
 class ChainStarts extends BaseCallbackHandler {

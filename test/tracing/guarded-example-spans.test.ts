@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildExampleGraph } from "../../examples/supervisor-worker/graph.js";
 import { EXAMPLE_TASK, scriptedModels } from "../../examples/supervisor-worker/models.js";
 import { setupTracing, type TracingHandle } from "../../src/tracing/index.js";
-import { outline } from "./helpers/outline.js";
-import { ancestry } from "./helpers/span-tree.js";
+import { outline } from "./support/outline.js";
+import { ancestry } from "./support/span-tree.js";
 
 // The guarded supervisor–worker example (examples/supervisor-worker) with its SCRIPTED
 // models: the researcher's first answer (0.85^5 ≈ 0.52) is false, the challenger — scripted

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { setupTracing, type TracingHandle } from "../../src/tracing/index.js";
 import type { FirebreakError } from "../../src/internal/errors.js";
-import { buildTracedTeam } from "./helpers/traced-team.js";
-import { deadEndpoint, startOtlpReceiver, type OtlpReceiver } from "./helpers/otlp-receiver.js";
+import { buildTracedTeam } from "./support/traced-team.js";
+import { deadEndpoint, startOtlpReceiver, type OtlpReceiver } from "./support/otlp-receiver.js";
 
 const LANGFUSE_PATH = "/api/public/otel/v1/traces";
 const receivers: OtlpReceiver[] = [];

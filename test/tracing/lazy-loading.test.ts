@@ -17,7 +17,7 @@ async function heavyPackagesLoaded(options: Record<string, unknown>): Promise<{ 
     for (const key of Object.keys(env)) if (key.startsWith("LANGFUSE_") || key.startsWith("PHOENIX_")) delete env[key];
     const { stdout } = await run(
       process.execPath,
-      ["--import", "tsx", "--import", "./test/tracing/helpers/record-loads.mjs", "test/tracing/helpers/load-probe.ts", JSON.stringify(options)],
+      ["--import", "tsx", "--import", "./test/tracing/support/record-loads.mjs", "test/tracing/support/load-probe.ts", JSON.stringify(options)],
       { env, cwd: process.cwd() },
     );
     const urls = await readFile(log, "utf8");

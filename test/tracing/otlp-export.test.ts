@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { setupTracing, type TracingHandle } from "../../src/tracing/index.js";
 import type { FirebreakError } from "../../src/internal/errors.js";
-import { buildTracedTeam } from "./helpers/traced-team.js";
-import { deadEndpoint, startOtlpReceiver, type DecodedSpan, type OtlpReceiver } from "./helpers/otlp-receiver.js";
+import { buildTracedTeam } from "./support/traced-team.js";
+import { deadEndpoint, startOtlpReceiver, type DecodedSpan, type OtlpReceiver } from "./support/otlp-receiver.js";
 
 let tracing: TracingHandle | undefined;
 let receiver: OtlpReceiver | undefined;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { trace } from "@opentelemetry/api";
 import { setupTracing, type TracingHandle } from "../../src/tracing/index.js";
 import { isFirebreakError } from "../../src/internal/errors.js";
-import { buildTracedTeam } from "./helpers/traced-team.js";
+import { buildTracedTeam } from "./support/traced-team.js";
 
 const handles: TracingHandle[] = [];
 async function track(handle: Promise<TracingHandle>) {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { setupTracing, type TracingHandle } from "../../src/tracing/index.js";
-import { buildTracedTeam } from "./helpers/traced-team.js";
-import { ancestry, only, renderSpanTree } from "./helpers/span-tree.js";
-import { scriptedTraceModel } from "./helpers/scripted-model.js";
+import { buildTracedTeam } from "./support/traced-team.js";
+import { ancestry, only, renderSpanTree } from "./support/span-tree.js";
+import { scriptedTraceModel } from "./support/scripted-model.js";
 
 let tracing: TracingHandle | undefined;
 afterEach(async () => {

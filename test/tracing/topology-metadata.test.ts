@@ -4,7 +4,7 @@ import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { afterEach, describe, expect, it } from "vitest";
 import { isFirebreakError } from "../../src/errors.js";
 import { setupTracing, topologyMetadata, type TracingHandle } from "../../src/tracing/index.js";
-import { only } from "./helpers/span-tree.js";
+import { only } from "./support/span-tree.js";
 
 const State = Annotation.Root({ text: Annotation<string>(), rounds: Annotation<number>() });
 

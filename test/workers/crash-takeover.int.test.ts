@@ -12,8 +12,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueRun, resumeRun } from "../../src/workers/index.js";
 import { runTsChild, waitForLine, type RunningChild } from "../support/child-process.js";
-import { buildRunGraph, createExecTable } from "./fixtures/run-graph.js";
-import { comparable, DATABASE_URL, dropSchema, openQueue, resultsOf, unique } from "./helpers.js";
+import { buildRunGraph, createExecTable } from "./support/run-graph.js";
+import { comparable, DATABASE_URL, dropSchema, openQueue, resultsOf, unique } from "./support/redis-postgres.js";
 
 const THREADS = 60;
 const CONCURRENCY = 4;

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCheckpointer, type Checkpointer } from "../../checkpointers/index.js";
 import { isInvalidOptionsError } from "../../src/index.js";
 import { createRunWorker, enqueueRun, resumeRun, runJobId, type RunWorker } from "../../src/workers/index.js";
-import { buildRunGraph } from "./fixtures/run-graph.js";
-import { DATABASE_URL, dropSchema, openQueue, resultsOf, unique } from "./helpers.js";
+import { buildRunGraph } from "./support/run-graph.js";
+import { DATABASE_URL, dropSchema, openQueue, resultsOf, unique } from "./support/redis-postgres.js";
 
 const schema = unique("wk_run");
 let cp: Checkpointer;

@@ -2,7 +2,7 @@ import { END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 
 import { claimVerdicts, withWriteContract, type Claim, type ClaimVerdict } from "../../../src/index.js";
-import { claim, settle, stateFor, STYLES, type Style } from "./helpers.js";
+import { claim, settle, stateFor, STYLES, type Style } from "./support/state-styles.js";
 
 type Review = { verdicts: ClaimVerdict[]; fetched?: string[] };
 

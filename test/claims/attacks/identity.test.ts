@@ -2,7 +2,7 @@ import { END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 
 import { claimVerdicts, InvalidClaimError, withWriteContract, type Claim } from "../../../src/index.js";
-import { chain, claim, settle, stateFor, STYLES, type NodeFn, type Style } from "./helpers.js";
+import { chain, claim, settle, stateFor, STYLES, type NodeFn, type Style } from "./support/state-styles.js";
 
 const producer: NodeFn = () => ({ claims: [claim("c1"), claim("c2")] });
 const greenBatch = (id = "c1", ev = "calc:1") => claimVerdicts("challenger", [{ id, status: "green", reason: "ok", evidence: [ev] }], { fetched: [ev] });

@@ -2,7 +2,7 @@ import { END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 
 import { claimVerdicts, InvalidClaimError, withWriteContract, type Claim, type ClaimVerdict } from "../../../src/index.js";
-import { claim, settle, stateFor, STYLES, type Style } from "./helpers.js";
+import { claim, settle, stateFor, STYLES, type Style } from "./support/state-styles.js";
 
 const v = (id: string, status: "green" | "yellow" | "red", evidence: string[]): ClaimVerdict => ({ id, status, reason: `${status} ${id}`, evidence });
 

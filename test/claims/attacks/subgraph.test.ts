@@ -2,7 +2,7 @@ import { END, START, StateGraph } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 
 import { claimVerdicts, type Claim } from "../../../src/index.js";
-import { claim, settle, stateFor, STYLES } from "./helpers.js";
+import { claim, settle, stateFor, STYLES } from "./support/state-styles.js";
 
 const green = () => claimVerdicts("challenger", [{ id: "c1", status: "green", reason: "ok", evidence: ["e:1"] }], { fetched: ["e:1"] });
 

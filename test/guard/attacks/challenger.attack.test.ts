@@ -11,7 +11,7 @@ import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { guardNodeInPlace, createChallenger, GuardExhaustedError, guardRecordsChannel } from "../../../nodes/index.js";
 import { claimsChannel } from "../../../src/claims/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { dataBlock, allPromptText } from "../helpers.js";
+import { dataBlock, allPromptText } from "../support/judges.js";
 import { State, BAD, claim, leaks, sleep, judgeBad } from "./common.js";
 
 function items(messages: any[]): any[] { return dataBlock(messages[messages.length - 1], "claims_under_review") ?? []; }

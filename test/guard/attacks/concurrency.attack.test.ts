@@ -6,7 +6,7 @@ import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver, Annotation, MessagesAnnotation } from "@langchain/langgraph";
 import { guardNodeInPlace, createChallenger, guardRecordsChannel } from "../../../nodes/index.js";
 import { claimsChannel } from "../../../src/claims/index.js";
-import { allPromptText } from "../helpers.js";
+import { allPromptText } from "../support/judges.js";
 import { State, judgeBad, BAD, claim, leaks, sleep } from "./common.js";
 
 describe("concurrent runs", () => {

@@ -9,7 +9,7 @@ import { describe, it, expect } from "vitest";
 import { StateGraph, START, END, MemorySaver, Command, MessagesAnnotation } from "@langchain/langgraph";
 import { guardNodeInPlace, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { dataBlock } from "../helpers.js";
+import { dataBlock } from "../support/judges.js";
 import { State, judgeBad, BAD, claim, leaks, sleep } from "./common.js";
 
 describe("durability", () => {

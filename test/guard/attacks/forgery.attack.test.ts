@@ -10,7 +10,7 @@ import { StateGraph, START, END, MemorySaver, Command, Send, Overwrite } from "@
 import { AIMessage, HumanMessage, RemoveMessage } from "@langchain/core/messages";
 import { guardNodeInPlace, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { dataBlock } from "../helpers.js";
+import { dataBlock } from "../support/judges.js";
 import { State, judgeBad, BAD, claim, leaks } from "./common.js";
 
 /** SCRIPTED judge that calls every item green, and records what it saw. */

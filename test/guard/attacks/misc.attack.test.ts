@@ -9,7 +9,7 @@ import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { dispatchCustomEvent } from "@langchain/core/callbacks/dispatch";
 import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { dataBlock } from "../helpers.js";
+import { dataBlock } from "../support/judges.js";
 import { State, judgeBad, BAD, claim, leaks } from "./common.js";
 
 /** SCRIPTED judge: red for a *claim* item mentioning BAD; message/field items judged on their own (a true report of a past block is green). */

@@ -9,7 +9,7 @@ import { StateGraph, START, END, MemorySaver, Command, Send, interrupt } from "@
 import { AIMessage } from "@langchain/core/messages";
 import { dispatchCustomEvent } from "@langchain/core/callbacks/dispatch";
 import { guardNodeInPlace, createChallenger, GuardExhaustedError, HIGH_RISK_META } from "../../../nodes/index.js";
-import { scriptedJudge } from "../helpers.js";
+import { scriptedJudge } from "../support/judges.js";
 import { State, judgeBad, BAD, claim, leaks } from "./common.js";
 
 const YELLOW = "MAYBE_UNSURE";
@@ -210,7 +210,7 @@ describe("degrade withholds by place; parallel handoffs of one node do not cross
 });
 
 import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { dataBlock } from "../helpers.js";
+import { dataBlock } from "../support/judges.js";
 describe("degrade: items without a valid verdict are withheld", () => {
   it("the judge omits the field item: the field is withheld, the green claim forwarded", async () => {
     const judge = new ScriptedChatModel({ label: "scripted partial judge", script: ({ messages }) => {

@@ -94,7 +94,7 @@ describe("types: hostile values in other places of the attempt", () => {
   it("NaN / Infinity are shown to the judge as themselves (or blocked), not as null", async () => {
     const seen: string[] = [];
     const { ScriptedChatModel } = await import("../../../src/testing/index.js");
-    const { dataBlock } = await import("../helpers.js");
+    const { dataBlock } = await import("../support/judges.js");
     const judge = new ScriptedChatModel({ label: "scripted recording judge", script: ({ messages }) => { const its: any[] = dataBlock(messages[messages.length - 1], "claims_under_review") ?? []; seen.push(...its.map((i) => i.text)); return { structured: { verdicts: its.map((i) => ({ claim_id: i.id, verdict: "green", reasons: ["scripted"] })) } }; } });
     const b: any = new StateGraph(State).addNode("p", () => ({ data: { ratio: Infinity, other: NaN } })).addEdge(START, "p").addEdge("p", END);
     guardNodeInPlace(b, "p", { challenger: createChallenger({ model: judge }), maxAttempts: 1, onExhausted: "degrade" });

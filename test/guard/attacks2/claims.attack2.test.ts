@@ -10,7 +10,7 @@ import { StateGraph, START, END, Overwrite } from "@langchain/langgraph";
 import { AIMessage } from "@langchain/core/messages";
 import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { dataBlock } from "../helpers.js";
+import { dataBlock } from "../support/judges.js";
 import { State, judgeBad, BAD, claim, leaks } from "../attacks/common.js";
 
 function recordingJudge(red: (item: any) => boolean) {

@@ -11,7 +11,7 @@ import { HumanMessage } from "@langchain/core/messages";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { guardNodeInPlace, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { scriptedJudge } from "../helpers.js";
+import { scriptedJudge } from "../support/judges.js";
 import { State, judgeBad, BAD, claim, leaks } from "../attacks/common.js";
 
 async function run(producer: any, guard: any, model: any = judgeBad(), callbacks?: any[]) {

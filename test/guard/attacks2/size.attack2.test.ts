@@ -8,7 +8,7 @@ import { describe, it, expect } from "vitest";
 import { StateGraph, START, END } from "@langchain/langgraph";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
-import { scriptedJudge } from "../helpers.js";
+import { scriptedJudge } from "../support/judges.js";
 import { State, claim, judgeBad, BAD } from "../attacks/common.js";
 
 async function timed(producer: any, input: any, guarded: boolean, model: any = scriptedJudge(() => "green")) {

@@ -10,7 +10,7 @@ import { StateGraph, START, END, MemorySaver, Send, Command } from "@langchain/l
 import { AIMessage, HumanMessage, RemoveMessage } from "@langchain/core/messages";
 import { guardNodeInPlace, createChallenger } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { dataBlock } from "../helpers.js";
+import { dataBlock } from "../support/judges.js";
 import { State, judgeBad, BAD, claim, leaks, sleep } from "../attacks/common.js";
 
 function one(producer: any, guard: any = {}, cp = false) {

@@ -9,7 +9,7 @@ import { StateGraph, START, END, MemorySaver, Command, Send } from "@langchain/l
 import { AIMessage } from "@langchain/core/messages";
 import { guardNodeInPlace, createChallenger, GuardExhaustedError } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { dataBlock } from "../helpers.js";
+import { dataBlock } from "../support/judges.js";
 import { State, judgeBad, BAD, claim } from "../attacks/common.js";
 
 async function runP(producer: any, mode: "degrade" | "fail" = "degrade", model: any = judgeBad()) {

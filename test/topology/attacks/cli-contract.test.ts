@@ -4,7 +4,7 @@
  * and chaos bounds checked up front. Every child is bounded and killed by PID.
  */
 import { describe, expect, it } from "vitest";
-import { FIX, cli, type CliResult } from "./fixtures/run-cli.js";
+import { FIX, cli, type CliResult } from "./support/run-cli.js";
 
 const lines = (s: string) => s.split("\n").filter((l) => l.trim() !== "");
 

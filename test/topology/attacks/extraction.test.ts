@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { analyzeTopology, extractTopology } from "../../../src/index.js";
 import { createChallenger, guardNode } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { END, START, Send, State, StateGraph, agentMeta, nestedTeams, step, supervisorApp, swarm, swarmNoEnds } from "./fixtures/apps.js";
+import { END, START, Send, State, StateGraph, agentMeta, nestedTeams, step, supervisorApp, swarm, swarmNoEnds } from "./support/apps.js";
 
 const PLASTIC = 1.324717957244746; // λ³ = λ + 1
 const mk = (names: string[]) => { const g: any = new StateGraph(State); for (const n of names) g.addNode(n, step, agentMeta); return g; };

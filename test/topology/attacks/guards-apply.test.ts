@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { analyzeTopology } from "../../../src/index.js";
 import { createChallenger, guardNode } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { END, START, State, StateGraph, agentMeta, nestedTeams, step, supervisorApp, swarm } from "./fixtures/apps.js";
+import { END, START, State, StateGraph, agentMeta, nestedTeams, step, supervisorApp, swarm } from "./support/apps.js";
 
 const challenger = () => createChallenger({ model: new ScriptedChatModel({ script: ["ok (scripted)"], label: "scripted:challenger" }) });
 

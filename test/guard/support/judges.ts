@@ -4,9 +4,9 @@
  * the claims from the prompt exactly as a real model would see them.
  */
 import type { BaseMessage } from "@langchain/core/messages";
-import { CHALLENGER_TAGS } from "../../nodes/index.js";
-import { isInvalidOptionsError } from "../../src/errors.js";
-import { readChallengeRequest, scriptedJudge as ruleJudge, type ReadChallengeRequest, type ScriptedChatModel } from "../../src/testing/index.js";
+import { CHALLENGER_TAGS } from "../../../nodes/index.js";
+import { isInvalidOptionsError } from "../../../src/errors.js";
+import { readChallengeRequest, scriptedJudge as ruleJudge, type ReadChallengeRequest, type ScriptedChatModel } from "../../../src/testing/index.js";
 
 const FIELD_OF_TAG: Readonly<Record<string, keyof ReadChallengeRequest>> = {
   [CHALLENGER_TAGS.intent]: "intent",

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { Queue, QueueEvents, type Job } from "bullmq";
 import pg from "pg";
-import type { RunJobData, RunResult } from "../../src/workers/index.js";
+import type { RunJobData, RunResult } from "../../../src/workers/index.js";
 
 export const DATABASE_URL = process.env.FIREBREAK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 export const REDIS = { host: "127.0.0.1", port: 6379 };

@@ -1,5 +1,5 @@
 /** Shared builders for the claims tests. */
-import { claimVerdicts, type ClaimInput, type ClaimsOptions, type ClaimVerdict, type ClaimVerdicts } from "../../src/index.js";
+import { claimVerdicts, type ClaimInput, type ClaimsOptions, type ClaimVerdict, type ClaimVerdicts } from "../../../src/index.js";
 
 /** A fixed clock, so filled-in timestamps are predictable. */
 export const T0 = "2026-03-01T09:00:00.000Z";

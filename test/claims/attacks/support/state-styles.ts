@@ -1,7 +1,7 @@
 import { Annotation, END, MemorySaver, START, StateGraph, StateSchema } from "@langchain/langgraph";
 import { z } from "zod/v4";
 
-import { claimsChannel, claimsField, type Claim, type ClaimsOptions } from "../../../src/index.js";
+import { claimsChannel, claimsField, type Claim, type ClaimsOptions } from "../../../../src/index.js";
 
 export type Style = "StateSchema" | "zod" | "Annotation";
 export const STYLES: Style[] = ["StateSchema", "zod", "Annotation"];

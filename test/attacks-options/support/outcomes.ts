@@ -1,6 +1,6 @@
 /** Shared helpers for the option attacks: run a factory, classify what it threw. */
 import { expect } from "vitest";
-import { isFirebreakError } from "../../src/index.js";
+import { isFirebreakError } from "../../../src/index.js";
 
 export const MB = "x".repeat(1_000_000);
 export const MESSAGE_MAX = 1000;

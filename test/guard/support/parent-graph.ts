@@ -5,9 +5,9 @@
  */
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { Annotation, END, MessagesAnnotation, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { claimsChannel, type ClaimInput } from "../../src/claims/index.js";
-import { createBicrGuard, createChallenger, guardRecordsChannel, type BicrGuardOptions } from "../../nodes/index.js";
-import type { ScriptedChatModel } from "../../src/testing/index.js";
+import { claimsChannel, type ClaimInput } from "../../../src/claims/index.js";
+import { createBicrGuard, createChallenger, guardRecordsChannel, type BicrGuardOptions } from "../../../nodes/index.js";
+import type { ScriptedChatModel } from "../../../src/testing/index.js";
 
 export const ParentState = Annotation.Root({
   ...MessagesAnnotation.spec,
