@@ -1,0 +1,108 @@
+// The Overwrite and in-place mutation routes on real PostgreSQL: what the forger wrote is what a fresh
+// saver reads back, and a fork from before the red verdict can be overwritten too.
+import { Overwrite } from "@langchain/langgraph";
+import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import pg from "pg";
+import { afterAll, describe, it } from "vitest";
+import { Harness, STYLES, add, rejection, write, type Style } from "./harness.js";
+import { batch, claim, doubted, notGreen, stillRed } from "./common.js";
+
+const URL = "postgres://postgres@127.0.0.1:5432/test";
+const schemas: string[] = [];
+const savers: PostgresSaver[] = [];
+async function saver(style: Style, schema?: string) {
+  const s0 = schema ?? `fb_atk3_${style}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
+  if (!schema) schemas.push(s0);
+  const s = PostgresSaver.fromConnString(URL, { schema: s0 });
+  savers.push(s);
+  await s.setup();
+  return { s, schema: s0 };
+}
+afterAll(async () => {
+  for (const s of savers) await s.end().catch(() => undefined);
+  const c = new pg.Client({ connectionString: URL });
+  await c.connect();
+  for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
+  await c.end();
+});
+
+/** The thread's claims as a fresh graph on a fresh saver reads them. */
+async function reread(style: Style, schema: string) {
+  const { s } = await saver(style, schema);
+  return new Harness(style, undefined, s).claims();
+}
+
+describe.each(STYLES)("PostgreSQL (%s)", (style) => {
+  // BROKEN: a producer's `new Overwrite(forged)` is saved to PostgreSQL as written: a fresh process reads c1
+  // green (StateSchema and zod; in Annotation.Root the wrapped producer is rejected).
+  (style === "annotation" ? it : it.fails)("a producer's Overwrite is not saved green", async () => {
+    const { s, schema } = await saver(style);
+    const h = new Harness(style, undefined, s);
+    await h.run("researcher", add(claim("c1")));
+    await h.run("challenger", write(batch(["c1"], "red")));
+    const forged = (await h.claims()).map((c: any) => ({ ...c, status: "green", requiresVerification: false }));
+    await rejection(() => h.run("researcher", () => ({ claims: new Overwrite(forged) })));
+    notGreen(await reread(style, schema), "c1");
+  });
+
+  // Held on PostgreSQL when the node writes nothing to the channel (no new channel version is saved).
+  it("in-place edits of the state are not saved (node returns {})", async () => {
+    const { s, schema } = await saver(style);
+    const h = new Harness(style, undefined, s);
+    await h.run("researcher", add(claim("c1"), claim("c2", ["c1"])));
+    await h.run("challenger", write(batch(["c1"], "red")));
+    await rejection(() =>
+      h.run("researcher", (st: any) => {
+        for (const c of st.claims) Object.assign(c, { status: "green", requiresVerification: false, confidence: 0.99 });
+        return {};
+      }),
+    );
+    const cs = await reread(style, schema);
+    notGreen(cs, "c1");
+    doubted(cs, "c2", 0);
+  });
+
+  // Held here: the fork's head read back c1 red (not green).
+  it("a fork from before the red verdict cannot be overwritten green", async () => {
+    const { s, schema } = await saver(style);
+    const h = new Harness(style, undefined, s);
+    await h.run("researcher", add(claim("c1")));
+    await h.run("challenger", write(batch(["c1"], "red")));
+    const history: any[] = [];
+    for await (const snap of h.graph.getStateHistory(h.cfg())) history.push(snap);
+    const old = history.find((x) => (x.values.claims ?? []).some((c: any) => c.id === "c1" && c.status !== "red"));
+    const forged = old.values.claims.map((c: any) => ({ ...c, status: "green", requiresVerification: false }));
+    await rejection(() => h.graph.updateState(old.config, { claims: new Overwrite(forged) }, "sneaky"));
+    notGreen(await reread(style, schema), "c1");
+  });
+
+  // BROKEN: a producer edits the claims in its state in place (c1 green, its descendant c2 unflagged at 0.99)
+  // and also adds an honest new claim: the channel's new version, saved to PostgreSQL, carries the edits and a
+  // fresh process reads c1 green (all three styles).
+  it.fails("in-place edits of the state are not saved when the node also adds a claim", async () => {
+    const { s, schema } = await saver(style);
+    const h = new Harness(style, undefined, s);
+    await h.run("researcher", add(claim("c1"), claim("c2", ["c1"])));
+    await h.run("challenger", write(batch(["c1"], "red")));
+    await rejection(() =>
+      h.run("researcher", (st: any) => {
+        for (const c of st.claims) Object.assign(c, { status: "green", requiresVerification: false, confidence: 0.99 });
+        return { claims: [claim("c3")] };
+      }),
+    );
+    const cs = await reread(style, schema);
+    notGreen(cs, "c1");
+    doubted(cs, "c2", 0);
+  });
+
+  it("graph input of a green copy on the same thread does not lift the red verdict (held)", async () => {
+    const { s, schema } = await saver(style);
+    const h = new Harness(style, undefined, s);
+    await h.run("researcher", add(claim("c1")));
+    await h.run("challenger", write(batch(["c1"], "green")));
+    const green = structuredClone(await h.claims());
+    await h.run("challenger", write(batch(["c1"], "red")));
+    await rejection(() => h.run("mallory", () => ({}), "t", { claims: green }));
+    stillRed(await reread(style, schema), "c1");
+  });
+});
