@@ -4,6 +4,7 @@
  * once, with the final state of a single-process run, and no node runs twice past a completed
  * checkpoint (executions counted in PostgreSQL by thread, node and step).
  */
+import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,7 +42,11 @@ describe("workers: a worker killed mid-run", () => {
   });
 
   it("leaves its jobs to the others: every thread finishes once, as in one process, and no finished node runs again", async () => {
-    const env = { QUEUE: queueName, SCHEMA: schema, DATABASE_URL, CONCURRENCY: String(CONCURRENCY), NODE_MS: "60", READY_FILE: readyFile, LEASE_MS: "6000" };
+    // One claims key for the fleet, as a deployment must have (docs/workers.md): a verdict sealed by
+    // the killed worker and saved as a pending write is then confirmed by the worker that takes over.
+    // Without it, it fails closed (the claim stays unverified): seen here before the key was shared.
+    const FIREBREAK_CLAIMS_KEY = randomBytes(32).toString("hex");
+    const env = { QUEUE: queueName, SCHEMA: schema, DATABASE_URL, CONCURRENCY: String(CONCURRENCY), NODE_MS: "60", READY_FILE: readyFile, LEASE_MS: "6000", FIREBREAK_CLAIMS_KEY };
     for (let i = 0; i < 3; i++) children.push(runTsChild(CHILD, env));
     for (const c of children) await waitForLine(readyFile, new RegExp(`^ready ${c.child.pid}$`), 60_000, c);
     const victim = children[0]!;
