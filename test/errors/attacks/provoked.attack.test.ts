@@ -4,11 +4,10 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { AIMessage } from "@langchain/core/messages";
 import { Annotation, Command, END, GraphInterrupt, MemorySaver, START, StateGraph, interrupt, isGraphBubbleUp, isGraphInterrupt } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import * as root from "langgraph-firebreak";
-import { createBicrGuard, createChallenger, guardNodeInPlace, guardRecordsChannel } from "langgraph-firebreak/nodes";
+import { createBicrGuard, createChallenger, guardRecordsChannel } from "langgraph-firebreak/nodes";
 import { assertThreadExists, createCheckpointer, rollbackTo } from "langgraph-firebreak/checkpointers";
 import { injectFaults } from "langgraph-firebreak/chaos";
 import { ScriptedChatModel, scriptedJudge } from "langgraph-firebreak/testing";
@@ -282,17 +281,31 @@ describe("chaos and topology errors", () => {
     const S = Annotation.Root({ claims: root.claimsChannel({ verifiers: ["challenger"] }), out: Annotation<string>() });
     return new StateGraph(S).addNode("a", () => ({ out: "a" })).addNode("b", () => ({ out: "b" })).addEdge(START, "a").addEdge("a", "b").addEdge("b", END);
   };
-  it("injectFaults with an unknown target is ChaosError naming the target", async () => {
-    const e = (await caught(() => injectFaults(builder() as never, [{ target: "nope", fault: { kind: "falsehood" } }] as never))) as Error & { code: string };
-    expect(root.isChaosError(e) || root.isInvalidOptionsError(e)).toBe(true);
-    if (root.isChaosError(e)) {
-      expect(e.code).toBe("CHAOS");
-      expect(e.message).toContain("nope");
-    }
+  const fault = { kind: "falsehood", text: "The capital of Australia is", value: "Sydney" };
+  it("injectFaults with an unknown target is ChaosError naming the target and the existing nodes", async () => {
+    const e = (await caught(() => injectFaults(builder() as never, { targets: "nope", fault } as never))) as Error & { code: string };
+    expect(root.isChaosError(e)).toBe(true);
+    expect(e.code).toBe("CHAOS");
+    expect(e.message).toContain("nope");
+    expect(e.message).toMatch(/\ba\b.*\bb\b/s);
+  });
+  it("injectFaults with { node } of an unknown node is ChaosError", async () => {
+    const e = await caught(() => injectFaults(builder() as never, { targets: { node: "ghost" }, fault } as never));
+    expect(root.isChaosError(e)).toBe(true);
   });
   it("injectFaults with a role no node has is ChaosError", async () => {
-    const e = (await caught(() => injectFaults(builder() as never, [{ target: { role: "nobody" }, fault: { kind: "falsehood" } }] as never))) as Error & { code: string };
-    expect(root.isChaosError(e) || root.isInvalidOptionsError(e)).toBe(true);
+    const e = (await caught(() => injectFaults(builder() as never, { targets: { role: "verifier" }, fault } as never))) as Error;
+    expect(root.isChaosError(e)).toBe(true);
+    expect(e.message).toMatch(/firebreakRole/);
+    // an unknown role name is an options error naming the allowed roles
+    const bad = (await caught(() => injectFaults(builder() as never, { targets: { role: "nobody" }, fault } as never))) as Error;
+    expect(root.isInvalidOptionsError(bad)).toBe(true);
+    expect(bad.message).toMatch(/agent.*verifier/);
+  });
+  it("injectFaults with a malformed plan is InvalidOptionsError, not ChaosError", async () => {
+    const e = await caught(() => injectFaults(builder() as never, [{ target: "a", fault }] as never));
+    expect(root.isInvalidOptionsError(e)).toBe(true);
+    expect(root.isChaosError(e)).toBe(false);
   });
 });
 
