@@ -1,8 +1,8 @@
 // Laundering the claims the in-place and Overwrite routes produce into another graph as input.
 import { describe, it } from "vitest";
 import { Overwrite } from "@langchain/langgraph";
-import { Harness, STYLES, add, rejection, write } from "./harness.js";
-import { batch, claim, notGreen } from "./common.js";
+import { Harness, STYLES, add, rejection, write } from "./support/harness.js";
+import { batch, claim, notGreen } from "./support/attack-kit.js";
 
 describe.each(STYLES)("handing forged claims on (%s)", (style) => {
   it("claims made green by an in-place edit arrive not green in another graph", async () => {

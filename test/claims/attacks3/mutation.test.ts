@@ -1,7 +1,7 @@
 // In-place mutation of objects after they were written, and odd types (getters, Proxy, prototype tricks).
 import { describe, expect, it } from "vitest";
-import { Harness, STYLES, add, rejection, write } from "./harness.js";
-import { batch, claim, doubted, notGreen, stillRed } from "./common.js";
+import { Harness, STYLES, add, rejection, write } from "./support/harness.js";
+import { batch, claim, doubted, notGreen, stillRed } from "./support/attack-kit.js";
 
 describe.each(STYLES)("mutation and odd types (%s)", (style) => {
   for (const node of ["sneaky", "researcher"]) {

@@ -1,8 +1,8 @@
 // LangGraph's `Overwrite` bypasses a channel's reducer. Does it bypass the claims channel's checks?
 import { describe, it } from "vitest";
 import { Command, Overwrite } from "@langchain/langgraph";
-import { Harness, STYLES, add, rejection, write } from "./harness.js";
-import { batch, claim, doubted, notGreen, stillRed } from "./common.js";
+import { Harness, STYLES, add, rejection, write } from "./support/harness.js";
+import { batch, claim, doubted, notGreen, stillRed } from "./support/attack-kit.js";
 
 // BROKEN: a node that is not a verifier returns `{ claims: new Overwrite(forged) }` (or the same inside a
 // Command's update) and LangGraph stores the array as is: a red claim becomes green, a green snapshot

@@ -4,8 +4,8 @@ import { Overwrite } from "@langchain/langgraph";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import pg from "pg";
 import { afterAll, describe, it } from "vitest";
-import { Harness, STYLES, add, rejection, write, type Style } from "./harness.js";
-import { batch, claim, doubted, notGreen, stillRed } from "./common.js";
+import { Harness, STYLES, add, rejection, write, type Style } from "./support/harness.js";
+import { batch, claim, doubted, notGreen, stillRed } from "./support/attack-kit.js";
 
 const URL = "postgres://postgres@127.0.0.1:5432/test";
 const schemas: string[] = [];

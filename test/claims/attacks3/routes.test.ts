@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { Annotation, Command, END, MemorySaver, Overwrite, START, Send, StateGraph, StateSchema } from "@langchain/langgraph";
 import { z } from "zod/v4";
 import { claimsChannel, claimsField } from "langgraph-firebreak";
-import { Harness, STYLES, add, rejection, write, type Style } from "./harness.js";
-import { batch, claim, notGreen, stillRed } from "./common.js";
+import { Harness, STYLES, add, rejection, write, type Style } from "./support/harness.js";
+import { batch, claim, notGreen, stillRed } from "./support/attack-kit.js";
 
 const stateOf = (style: Style, opts: any) =>
   style === "annotation"
@@ -57,6 +57,30 @@ describe.each(STYLES)("routes (%s)", (style) => {
     await h.run("challenger", write(batch(["c1"], "red")));
     const forged = (await h.claims()).map((c: any) => ({ ...c, status: "green", requiresVerification: false }));
     await rejection(() => h.run("mallory", () => ({}), "t", { claims: new Overwrite(forged) }));
+    notGreen(await h.claims(), "c1");
+  });
+
+  it("a caller's Command({ update: verdict batch }) as graph input is rejected", async () => {
+    const h = new Harness(style);
+    await h.run("researcher", add(claim("c1")));
+    h.route = ["mallory"];
+    h.plan.mallory = () => ({});
+    await rejection(() => h.graph.invoke(new Command({ update: { claims: batch(["c1"], "green") }, goto: "mallory" }), h.cfg()));
+    h.route = [];
+    notGreen(await h.claims(), "c1");
+  });
+
+  // BROKEN: a caller resuming/driving the thread with `new Command({ update: { claims: new Overwrite(forged) } })`
+  // replaces the channel: a red claim is green (Annotation.Root and StateSchema; zod state held).
+  (style === "zod" ? it : it.fails)("a caller's Command({ update: Overwrite }) as graph input does not make a red claim green", async () => {
+    const h = new Harness(style);
+    await h.run("researcher", add(claim("c1")));
+    await h.run("challenger", write(batch(["c1"], "red")));
+    const forged = (await h.claims()).map((c: any) => ({ ...c, status: "green", requiresVerification: false }));
+    h.route = ["mallory"];
+    h.plan.mallory = () => ({});
+    await rejection(() => h.graph.invoke(new Command({ update: { claims: new Overwrite(forged) }, goto: "mallory" }), h.cfg()));
+    h.route = [];
     notGreen(await h.claims(), "c1");
   });
 

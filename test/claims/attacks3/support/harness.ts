@@ -1,4 +1,4 @@
-// Attack harness: one graph per test, a fixed cast of nodes whose behaviour is set per run.
+// Attack harness (adapted from test/claims/attacks2): one graph per test, a fixed cast of nodes whose behaviour is set per run; adds look-alike attacker names.
 import { Annotation, END, MemorySaver, START, StateGraph, StateSchema, type BaseCheckpointSaver } from "@langchain/langgraph";
 import { z } from "zod/v4";
 import { claimsChannel, claimsField, withWriteContract } from "langgraph-firebreak";
