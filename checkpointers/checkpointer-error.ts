@@ -119,7 +119,12 @@ export function checkpointerError(code: CheckpointerErrorCode, message: string, 
  * any copy of the package. Never true for an `InvalidOptionsError`.
  */
 export function isCheckpointerError(error: unknown, code?: CheckpointerErrorCode): error is CheckpointerError {
-  return isFirebreakError(error) && Object.hasOwn(CLASSES, error.code) && (code === undefined || error.code === code);
+  if (!isFirebreakError(error)) return false;
+  try {
+    return Object.hasOwn(CLASSES, error.code) && (code === undefined || error.code === code);
+  } catch {
+    return false; // a branded look-alike whose `code` getter throws
+  }
 }
 
 /** True for a {@link CheckpointerUnreachableError}, even one thrown by another copy of the package. */

@@ -1,4 +1,4 @@
-import { FirebreakError, isFirebreakError } from "../internal/errors.js";
+import { FirebreakError, hasFirebreakCode } from "../internal/errors.js";
 import { quote } from "../internal/quote.js";
 
 /** Where and why a claims update was rejected; carried by {@link InvalidClaimError}. */
@@ -161,15 +161,15 @@ function isPlainData(value: unknown, depth: number, budget = { items: 200 }): bo
 
 /** True for an {@link InvalidClaimError}, even one thrown by another copy of the package. */
 export function isInvalidClaimError(error: unknown): error is InvalidClaimError {
-  return isFirebreakError(error) && error.code === "INVALID_CLAIM";
+  return hasFirebreakCode(error, "INVALID_CLAIM");
 }
 
 /** True for an {@link IntentAlreadySetError}, even one thrown by another copy of the package. */
 export function isIntentAlreadySetError(error: unknown): error is IntentAlreadySetError {
-  return isFirebreakError(error) && error.code === "INTENT_ALREADY_SET";
+  return hasFirebreakCode(error, "INTENT_ALREADY_SET");
 }
 
 /** True for a {@link WriteContractError}, even one thrown by another copy of the package. */
 export function isWriteContractError(error: unknown): error is WriteContractError {
-  return isFirebreakError(error) && error.code === "WRITE_CONTRACT";
+  return hasFirebreakCode(error, "WRITE_CONTRACT");
 }

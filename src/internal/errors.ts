@@ -46,11 +46,12 @@ export class FirebreakError extends Error {
 
 /** True for any firebreak error, even one thrown by another copy of the package. */
 export function isFirebreakError(error: unknown): error is FirebreakError {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    (error as Record<symbol, unknown>)[FIREBREAK_ERROR] === true
-  );
+  if (typeof error !== "object" || error === null) return false;
+  try {
+    return (error as Record<symbol, unknown>)[FIREBREAK_ERROR] === true && typeof (error as { code?: unknown }).code === "string";
+  } catch {
+    return false; // a revoked Proxy, or a getter that throws: not an error this package made
+  }
 }
 
 /**
@@ -58,5 +59,10 @@ export function isFirebreakError(error: unknown): error is FirebreakError {
  * every `isX` guard is built on (the brand, then the code; no duck typing).
  */
 export function hasFirebreakCode<C extends FirebreakErrorCode>(error: unknown, code: C): error is FirebreakError & { readonly code: C } {
-  return isFirebreakError(error) && error.code === code;
+  if (!isFirebreakError(error)) return false;
+  try {
+    return error.code === code;
+  } catch {
+    return false; // a branded look-alike whose `code` getter throws
+  }
 }
