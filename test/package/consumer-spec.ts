@@ -11,6 +11,7 @@ export const REQUIRED_PEERS = ["@langchain/core", "@langchain/langgraph"] as con
 export const OPTIONAL_TYPE_PEERS: Readonly<Record<string, readonly string[]>> = {
   "./tracing": ["@opentelemetry/api", "@opentelemetry/sdk-trace-base"],
   "./breaker/middleware": ["langchain"],
+  "./workers": ["bullmq"],
 };
 
 /**

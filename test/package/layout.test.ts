@@ -38,7 +38,7 @@ function staticPackages(meta: Metafile): Set<string> {
   return out;
 }
 
-const heavy = /^(pg|pg-[a-z]+|@electric-sql\/.*|@opentelemetry\/.*|@langfuse\/.*|@arizeai\/.*|@langchain\/openai|@langchain\/langgraph-checkpoint-postgres.*)$/;
+const heavy = /^(pg|pg-[a-z]+|ioredis|bullmq|@electric-sql\/.*|@opentelemetry\/.*|@langfuse\/.*|@arizeai\/.*|@langchain\/openai|@langchain\/langgraph-checkpoint-postgres.*)$/;
 
 describe("package layout", () => {
   it("the root import never loads pg, PGlite, OpenTelemetry, Langfuse or OpenAI", async () => {
