@@ -139,3 +139,24 @@ describe.each(STYLES)("mutation and odd types (%s)", (style) => {
     doubted(cs, "c2", 0);
   });
 });
+
+describe.each(STYLES)("in-place edits across an interrupt and resume (%s)", (style) => {
+  // BROKEN: a non-verifier edits the claims in its state in place, then calls interrupt(): the interrupt's
+  // checkpoint saves the edited objects (MemorySaver), and after resume c1 is green (all three styles).
+  it.fails("a node that edits the state in place before interrupt() cannot leave the claim green after resume", async () => {
+    const { interrupt, Command } = await import("@langchain/langgraph");
+    const h = new Harness(style);
+    await h.run("researcher", add(claim("c1")));
+    await h.run("challenger", write(batch(["c1"], "red")));
+    h.route = ["sneaky"];
+    h.plan.sneaky = (s: any) => {
+      for (const c of s.claims) Object.assign(c, { status: "green", requiresVerification: false });
+      interrupt("park");
+      return {};
+    };
+    await rejection(() => h.graph.invoke({}, h.cfg()));
+    await rejection(() => h.graph.invoke(new Command({ resume: "go" }), h.cfg()));
+    h.route = [];
+    notGreen(await h.claims(), "c1");
+  });
+});

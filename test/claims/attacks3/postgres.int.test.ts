@@ -95,6 +95,19 @@ describe.each(STYLES)("PostgreSQL (%s)", (style) => {
     doubted(cs, "c2", 0);
   });
 
+  // BROKEN: a producer returns a plain new claim and flips it green in a microtask after returning: PostgreSQL
+  // saves it green (never judged) and a fresh process reads it so (all three styles).
+  it.fails("a claim object flipped green in a microtask after the node returned is not saved green", async () => {
+    const { s, schema } = await saver(style);
+    const h = new Harness(style, undefined, s);
+    const obj: any = claim("c1");
+    await h.run("researcher", () => {
+      queueMicrotask(() => Object.assign(obj, { status: "green", requiresVerification: false }));
+      return { claims: [obj] };
+    });
+    notGreen(await reread(style, schema), "c1");
+  });
+
   it("graph input of a green copy on the same thread does not lift the red verdict (held)", async () => {
     const { s, schema } = await saver(style);
     const h = new Harness(style, undefined, s);
