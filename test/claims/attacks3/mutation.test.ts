@@ -141,8 +141,8 @@ describe.each(STYLES)("mutation and odd types (%s)", (style) => {
 });
 
 describe.each(STYLES)("in-place edits across an interrupt and resume (%s)", (style) => {
-  // BROKEN: a non-verifier edits the claims in its state in place, then calls interrupt(): the interrupt's
-  // checkpoint saves the edited objects (MemorySaver), and after resume c1 is green (all three styles).
+  // BROKEN: a non-verifier edits the claims in its state in place, then calls interrupt() and returns {} on
+  // resume: after the resume c1 is green in the saved state (MemorySaver, all three styles).
   it.fails("a node that edits the state in place before interrupt() cannot leave the claim green after resume", async () => {
     const { interrupt, Command } = await import("@langchain/langgraph");
     const h = new Harness(style);
