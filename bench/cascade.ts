@@ -26,7 +26,7 @@ import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
-import { createChallenger, guardNode } from "../nodes/index.js";
+import { createChallenger, guardNodeInPlace } from "../nodes/index.js";
 import {
   createCascadeGraph,
   createScriptedJudge,
@@ -75,7 +75,7 @@ function campaignOptions(challengerModel: BaseChatModel, trials: number, guards:
     trials,
     seed: PARAMS.seed,
     guards,
-    guard: (builder, node) => guardNode(builder, node, { challenger, maxAttempts: PARAMS.maxAttempts, onExhausted: "degrade" }),
+    guard: (builder, node) => guardNodeInPlace(builder, node, { challenger, maxAttempts: PARAMS.maxAttempts, onExhausted: "degrade" }),
   };
 }
 

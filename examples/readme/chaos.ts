@@ -1,4 +1,4 @@
-import { createChallenger, guardNode } from "langgraph-firebreak/nodes";
+import { createChallenger, guardNodeInPlace } from "langgraph-firebreak/nodes";
 import { createCascadeGraph, createScriptedJudge, factsEvidence, runCampaign } from "langgraph-firebreak/chaos";
 
 // Scripted agents adopt a teammate's answer with probability β; a scripted judge checks a fact table.
@@ -13,7 +13,7 @@ const report = await runCampaign(team, {
   trials: 20,
   seed: 7,
   guards: ["unguarded", "guarded"],
-  guard: (builder, node) => guardNode(builder, node, { challenger, onExhausted: "degrade" }),
+  guard: (builder, node) => guardNodeInPlace(builder, node, { challenger, onExhausted: "degrade" }),
 });
 for (const r of report.rows) console.log(`${r.target} ${r.guard}: infected ${(r.infectionRate * 100).toFixed(0)}%`);
 // → hub unguarded: infected 98%

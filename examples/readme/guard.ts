@@ -1,6 +1,6 @@
 import { END, START, StateGraph, StateSchema } from "@langchain/langgraph";
 import { claimsChannel, intentChannel } from "langgraph-firebreak";
-import { createChallenger, guardNode, guardRecordsChannel, readGuardFeedback } from "langgraph-firebreak/nodes";
+import { createChallenger, guardNodeInPlace, guardRecordsChannel, readGuardFeedback } from "langgraph-firebreak/nodes";
 import { scriptedJudge } from "langgraph-firebreak/testing";
 
 const State = new StateSchema({ intent: intentChannel(), claims: claimsChannel(), guardRecords: guardRecordsChannel() });
@@ -12,7 +12,7 @@ const researcher = (_state: unknown, config: object) => {
 const judge = scriptedJudge((claim) => (claim.text.endsWith("0.4437") ? "green" : "red")); // scripted stand-in for a model
 
 const builder = new StateGraph(State).addNode("researcher", researcher).addEdge(START, "researcher").addEdge("researcher", END);
-guardNode(builder, "researcher", { challenger: createChallenger({ model: judge }), maxAttempts: 3 });
+guardNodeInPlace(builder, "researcher", { challenger: createChallenger({ model: judge }), maxAttempts: 3 });
 const out = await builder.compile().invoke({ intent: "How often is a relay of five agents at 85% right?" });
 console.log(out.claims.map((c) => `${c.text} [${c.status}]`).join()); // → 0.85^5 = 0.4437 [green]  (the falsehood never reached shared state)
 console.log(out.guardRecords.map((r) => `${r.attempts.length} attempts, ${r.blocked} blocked`).join()); // → 2 attempts, 1 blocked

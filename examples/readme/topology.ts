@@ -1,6 +1,6 @@
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { analyzeTopology } from "langgraph-firebreak";
-import { createChallenger, guardNode } from "langgraph-firebreak/nodes";
+import { createChallenger, guardNodeInPlace } from "langgraph-firebreak/nodes";
 import { scriptedJudge } from "langgraph-firebreak/testing";
 
 // A supervisor with three workers, each reporting back.
@@ -15,6 +15,6 @@ console.log(report.rho.toFixed(4), report.verdict, report.relay.depth); // → 1
 console.log(report.guards!.recommended.map((g) => g.node).join()); // → supervisor
 
 const challenger = createChallenger({ model: scriptedJudge(() => "green") }); // scripted stand-in for a model
-for (const g of report.guards!.recommended) guardNode(team, g.node!, { challenger });
+for (const g of report.guards!.recommended) guardNodeInPlace(team, g.node!, { challenger });
 const after = analyzeTopology(team);
 console.log(after.ok, after.relay.depth, after.R.toFixed(2)); // → true 2 0.57  (now it passes)

@@ -1,4 +1,4 @@
-import { createChallenger, createSupervisorWorkerGraph, guardNode } from "langgraph-firebreak/nodes";
+import { createChallenger, createSupervisorWorkerGraph, guardNodeInPlace } from "langgraph-firebreak/nodes";
 import { calculatorEvidence } from "./evidence.js";
 import type { ExampleModels } from "./models.js";
 
@@ -24,6 +24,6 @@ export function buildExampleGraph(models: ExampleModels) {
   // on it: an unchecked loop is an unbounded relay (`firebreak audit` fails it). One challenger,
   // with the calculator as evidence, reviews both.
   const challenger = createChallenger({ model: models.challenger, evidence: calculatorEvidence });
-  const guarded = guardNode(builder, "researcher", { challenger, policy: "strict", maxAttempts: 3, onExhausted: "interrupt" });
-  return guardNode(guarded, "analyst", { challenger, policy: "strict", maxAttempts: 3, onExhausted: "interrupt" });
+  const guarded = guardNodeInPlace(builder, "researcher", { challenger, policy: "strict", maxAttempts: 3, onExhausted: "interrupt" });
+  return guardNodeInPlace(guarded, "analyst", { challenger, policy: "strict", maxAttempts: 3, onExhausted: "interrupt" });
 }

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { getHeapStatistics } from "node:v8";
-import { guardNode, type Challenger } from "../../nodes/index.js";
+import { guardNodeInPlace, type Challenger } from "../../nodes/index.js";
 import {
   formatCampaignTable,
   renderCampaignSvg,
@@ -197,7 +197,7 @@ async function loadGuardApplier(values: ChaosValues, io: CliIo, timeout: number)
   const loaded = await loadGuard(parseGraphReference(values.guard!, io.cwd), timeout);
   return loaded.kind === "applier"
     ? loaded.apply
-    : (builder, node) => guardNode(builder, node, { challenger: loaded.challenger as Challenger, maxAttempts, onExhausted });
+    : (builder, node) => guardNodeInPlace(builder, node, { challenger: loaded.challenger as Challenger, maxAttempts, onExhausted });
 }
 
 function progress(values: ChaosValues, io: CliIo): CampaignOptions["onProgress"] {

@@ -111,7 +111,7 @@ export interface TopologyReport {
   readonly seeds: readonly SeedReport[];
   /** Recognised supervisor–worker stars, nested ones included. */
   readonly patterns: readonly SupervisorWorkerPattern[];
-  /** Recommended guards (top-level node names `guardNode` accepts), or null when skipped. */
+  /** Recommended guards (top-level node names `guardNodeInPlace` accepts), or null when skipped. */
   readonly guards: GuardReport | null;
   readonly relay: RelayReport;
   readonly tier: TierReport;

@@ -145,7 +145,7 @@ export const GUARD_PRODUCER = Symbol.for("langgraph-firebreak.guard.producer");
 /**
  * The producer a BICR guard wraps: the guard's own `GUARD_PRODUCER` property when it has one,
  * else the resolved options held in the closure of the guard's `produce` node (`bufferStage(o)`
- * closes over `o`, whose `producer` is the node `guardNode` replaced). Undefined when neither
+ * closes over `o`, whose `producer` is the node `guardNodeInPlace` replaced). Undefined when neither
  * can be read; `walk` says why a closure walk could not.
  */
 export function guardProducer(guard: unknown): { producer?: unknown; walk?: ClosureWalk } {

@@ -301,7 +301,7 @@ function addNode(ctx: Context, lvl: Level, key: string, depth: number): void {
 }
 
 /**
- * A guarded node read through its guard: when the producer `guardNode` wrapped is a subgraph
+ * A guarded node read through its guard: when the producer `guardNodeInPlace` wrapped is a subgraph
  * that would be expanded unguarded (several agents at agent level, any subgraph at node level),
  * it is expanded under the same `node:` prefix and its nodes are marked as inside the guard, so
  * a guard scales the edges leaving the group and removes none. Returns false when the node

@@ -1,5 +1,5 @@
 /**
- * Internal: top-level groups. A guard is placed on what `guardNode(builder, name)` can wrap, a
+ * Internal: top-level groups. A guard is placed on what `guardNodeInPlace(builder, name)` can wrap, a
  * top-level node; the nodes of an expanded subgraph (`team:lead`, `team:w0`) belong to the
  * top-level node holding them (`team`). Guarding a group scales every edge that leaves it
  * (all out-edges of a one-node group); for relay depth a guarded group is one guarded agent.

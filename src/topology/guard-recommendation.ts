@@ -1,6 +1,6 @@
 /**
  * Internal: turns guard placement into the report's `guards` section and its findings. Every
- * recommended node is a top-level node, the name `guardNode(builder, name, …)` accepts.
+ * recommended node is a top-level node, the name `guardNodeInPlace(builder, name, …)` accepts.
  */
 import type { AnalysisSettings } from "./analysis-settings.js";
 import { fmt, short, TIE, type Cascade } from "./cascade.js";
@@ -132,7 +132,7 @@ function guardFindings(guards: GuardReport, c: Cascade, insideGuarded: readonly 
         c.R >= 1 - TIE || cuts > 0 ? "warning" : "info",
         `Guard ${unit === "node" ? "producers" : "edges"} ${short(names)}: R ${fmt(guards.rBefore)} → ${fmt(guards.rAfter)}, effective ρ ${fmt(guards.rhoBefore)} → ${fmt(guards.rhoAfter)} (residual ${guards.residual})${relay}.${cuts > 0 ? ` ${cuts} of them cut relay loops or chains (a guard counts as one agent and resets the chain).` : ""}${inner.length > 0 ? ` Subgraphs are guarded as the top-level node that holds them: ${inner.join(", ")}.` : ""}`,
         unit === "node"
-          ? `Wrap each listed node in a BICR guard: ${names.map((n) => `guardNode(builder, "${n}", { challenger })`).join("; ")} (langgraph-firebreak/nodes).`
+          ? `Wrap each listed node in a BICR guard: ${names.map((n) => `guardNodeInPlace(builder, "${n}", { challenger })`).join("; ")} (langgraph-firebreak/nodes).`
           : "Put a verifier node on each listed edge.",
         { path: names },
       ),
@@ -155,7 +155,7 @@ function guardFindings(guards: GuardReport, c: Cascade, insideGuarded: readonly 
         "warning",
         `Even after ${recommended.length} guard${recommended.length === 1 ? "" : "s"} R = ${fmt(guards.rAfter)} ≥ 1.${insideGuarded.length > 0 ? ` Guarded subgraphs (${short(insideGuarded)}) are checked where their output leaves them; the loops inside them are not.` : ""}`,
         insideGuarded.length > 0
-          ? "Guard inside those subgraphs (guardNode on the subgraph's own builder, before compiling it), or restructure: fewer feedback edges, fewer workers per hub, or lower β with structured handoffs."
+          ? "Guard inside those subgraphs (guardNodeInPlace on the subgraph's own builder, before compiling it), or restructure: fewer feedback edges, fewer workers per hub, or lower β with structured handoffs."
           : "Restructure: fewer feedback edges, fewer workers per hub, or lower β with structured handoffs.",
       ),
     );

@@ -5,7 +5,7 @@
  * a producer's outgoing weights by the guard's residual pass-through, so the first-order
  * drop for node i is (1 − r)·vᵢ·Σⱼ aᵢⱼuⱼ / (v·u).
  *
- * A guard is placed on what `guardNode(builder, name)` can wrap: a top-level node. Nodes of an
+ * A guard is placed on what `guardNodeInPlace(builder, name)` can wrap: a top-level node. Nodes of an
  * expanded subgraph (`team:lead`) belong to the top-level node holding them (`team`); guarding
  * it scales every edge that leaves the group. On small blocks ρ is solved again exactly after
  * each pick; on larger ones (over {@link BATCH_FROM} nodes) each round takes, from one pair of
@@ -21,7 +21,7 @@ import { leavesGroup as scales, topLevelGroups, type Groups } from "./groups.js"
 
 /** One recommended guard. */
 export interface GuardRecommendation {
-  /** The top-level node to wrap with `guardNode(builder, node, …)` (node unit). */
+  /** The top-level node to wrap with `guardNodeInPlace(builder, node, …)` (node unit). */
   readonly node?: string;
   /** The edge to put a verifier on (edge unit). */
   readonly edge?: readonly [source: string, target: string];

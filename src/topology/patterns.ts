@@ -39,7 +39,7 @@ export function findSupervisorWorker(g: IndexedGraph, components?: Components): 
   return out;
 }
 
-/** Supervisor–worker findings, each naming what `guardNode` can wrap. */
+/** Supervisor–worker findings, each naming what `guardNodeInPlace` can wrap. */
 export function patternFindings(patterns: readonly SupervisorWorkerPattern[], componentRho: (hub: string) => number | undefined): TopologyFinding[] {
   return patterns.map((p) => {
     const measured = componentRho(p.hub) ?? p.rhoClosedForm;
@@ -47,8 +47,8 @@ export function patternFindings(patterns: readonly SupervisorWorkerPattern[], co
     const cut = p.hub.indexOf(":");
     const fix =
       cut < 0
-        ? `Guard the hub: guardNode(builder, "${p.hub}", { challenger }) (one guard covers every handoff), or verify workers' results before they reach it.`
-        : `Guard the hub inside its subgraph (guardNode(subgraphBuilder, "${p.hub.slice(p.hub.lastIndexOf(":") + 1)}", …) before compiling it), or the whole team at the top level: guardNode(builder, "${p.hub.slice(0, cut)}", …).`;
+        ? `Guard the hub: guardNodeInPlace(builder, "${p.hub}", { challenger }) (one guard covers every handoff), or verify workers' results before they reach it.`
+        : `Guard the hub inside its subgraph (guardNodeInPlace(subgraphBuilder, "${p.hub.slice(p.hub.lastIndexOf(":") + 1)}", …) before compiling it), or the whole team at the top level: guardNodeInPlace(builder, "${p.hub.slice(0, cut)}", …).`;
     return finding(
       "SUPERVISOR_WORKER",
       "info",

@@ -295,7 +295,7 @@ let scratch = new Int32Array(0);
 export function relayFindings(relay: RelayReport, guards?: { readonly recommended: readonly { readonly node?: string; readonly reason: string }[]; readonly relay?: { readonly ok: boolean } } | null): TopologyFinding[] {
   const out: TopologyFinding[] = [];
   const cuts = guards?.relay?.ok ? guards.recommended.filter((r) => r.reason === "relay" && r.node !== undefined).map((r) => r.node!) : [];
-  const guardFix = cuts.length > 0 ? `Guard ${cuts.join(", ")} (see GUARDS_RECOMMENDED: ${cuts.map((n) => `guardNode(builder, "${n}", { challenger })`).join("; ")}), or ` : "";
+  const guardFix = cuts.length > 0 ? `Guard ${cuts.join(", ")} (see GUARDS_RECOMMENDED: ${cuts.map((n) => `guardNodeInPlace(builder, "${n}", { challenger })`).join("; ")}), or ` : "";
   if (relay.depth === "unbounded") {
     for (const cycle of relay.unboundedCycles) {
       out.push(

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { END, START, StateGraph, StateSchema } from "@langchain/langgraph";
 import { analyzeTopology, claimsChannel, compileWithFirebreak, intentChannel } from "../../src/index.js";
-import { createChallenger, createSupervisorWorkerGraph, guardNode, guardRecordsChannel } from "../../nodes/index.js";
+import { createChallenger, createSupervisorWorkerGraph, guardNodeInPlace, guardRecordsChannel } from "../../nodes/index.js";
 import { createCheckpointer } from "../../checkpointers/index.js";
 import { setupTracing } from "../../src/tracing/index.js";
 import {
@@ -56,8 +56,8 @@ const faultInner = scripted();
 const targets: Target[] = [
   { name: "createChallenger", call: (o) => createChallenger(o as never), valid: { model: judge() }, numeric: "maxClaims", text: "name" },
   {
-    name: "guardNode",
-    call: (o) => guardNode(researcherBuilder(), "researcher", o as never),
+    name: "guardNodeInPlace",
+    call: (o) => guardNodeInPlace(researcherBuilder(), "researcher", o as never),
     valid: { challenger: createChallenger({ model: judge() }), maxAttempts: 3, onExhausted: "fail" },
     numeric: "maxAttempts",
     text: "name",
@@ -182,11 +182,11 @@ const BROKEN: Record<string, string> = {
   // Was broken (fixed since): a revoked Proxy escapes as a raw TypeError (Cannot perform IsArray), not INVALID_OPTIONS
   "createChallenger / a revoked Proxy as options": "a revoked Proxy escapes as a raw TypeError (Cannot perform IsArray), not INVALID_OPTIONS",
   // Was broken (fixed since): 10 000 unknown keys: message bounded but error.problems lists all 10 000 (~1-4 MB)
-  "guardNode / 10 000 unknown keys": "10 000 unknown keys: message bounded but error.problems lists all 10 000 (~1-4 MB)",
+  "guardNodeInPlace / 10 000 unknown keys": "10 000 unknown keys: message bounded but error.problems lists all 10 000 (~1-4 MB)",
   // Was broken (fixed since): a throwing getter escapes raw (its own Error, 5000-char message echoed), not INVALID_OPTIONS
-  "guardNode / getter on maxAttempts throws": "a throwing getter escapes raw (its own Error, 5000-char message echoed), not INVALID_OPTIONS",
+  "guardNodeInPlace / getter on maxAttempts throws": "a throwing getter escapes raw (its own Error, 5000-char message echoed), not INVALID_OPTIONS",
   // Was broken (fixed since): a revoked Proxy escapes as a raw TypeError (Cannot perform IsArray), not INVALID_OPTIONS
-  "guardNode / a revoked Proxy as options": "a revoked Proxy escapes as a raw TypeError (Cannot perform IsArray), not INVALID_OPTIONS",
+  "guardNodeInPlace / a revoked Proxy as options": "a revoked Proxy escapes as a raw TypeError (Cannot perform IsArray), not INVALID_OPTIONS",
   // Was broken (fixed since): 10 000 unknown keys: message bounded but error.problems lists all 10 000 (~1-4 MB)
   "createSupervisorWorkerGraph / 10 000 unknown keys": "10 000 unknown keys: message bounded but error.problems lists all 10 000 (~1-4 MB)",
   // Was broken (fixed since): a throwing getter escapes raw (its own Error, 5000-char message echoed), not INVALID_OPTIONS

@@ -1,6 +1,6 @@
 import { Annotation, Command, END, MemorySaver, START, StateGraph, StateSchema } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
-import { createChallenger, createSupervisorWorkerGraph, guardNode, guardRecordsChannel } from "../../nodes/index.js";
+import { createChallenger, createSupervisorWorkerGraph, guardNodeInPlace, guardRecordsChannel } from "../../nodes/index.js";
 import { claimsChannel, claimVerdicts, InvalidClaimError, withWriteContract, type Claim } from "../../src/index.js";
 import { scriptedJudge } from "../guard/support/judges.js";
 import { withKey, KEY_A, KEY_B } from "./resume-table.js";
@@ -10,13 +10,13 @@ import { withKey, KEY_A, KEY_B } from "./resume-table.js";
 const C1 = { id: "c1", text: "The answer is 42", confidence: 0.9, origin: { agent: "researcher", source: "model" as const } };
 
 describe("who may verify: the declared verifiers, in every place a graph runs them", () => {
-  it("withWriteContract inside guardNode needs no extra options: the producer writes in the guarded node's name", async () => {
+  it("withWriteContract inside guardNodeInPlace needs no extra options: the producer writes in the guarded node's name", async () => {
     const State = new StateSchema({ claims: claimsChannel({ verifiers: ["challenger", "human"] }), guardRecords: guardRecordsChannel() });
     const builder = new StateGraph(State)
       .addNode("researcher", withWriteContract(() => ({ claims: [{ ...C1, origin: { source: "model" as const } }] as never }), { allowed: ["claims"] }))
       .addEdge(START, "researcher")
       .addEdge("researcher", END);
-    guardNode(builder, "researcher", { challenger: createChallenger({ model: scriptedJudge(() => "green") }) });
+    guardNodeInPlace(builder, "researcher", { challenger: createChallenger({ model: scriptedJudge(() => "green") }) });
     const out = await builder.compile().invoke({});
     expect(out.claims[0]).toMatchObject({ id: "c1", status: "green", origin: { agent: "researcher" }, verifiedBy: { verifier: "challenger" } });
   });
@@ -30,7 +30,7 @@ describe("who may verify: the declared verifiers, in every place a graph runs th
       },
       writer: () => ({ answer: "done" }),
     });
-    guardNode(builder, "researcher", { challenger: createChallenger({ model: scriptedJudge(() => "green") }) });
+    guardNodeInPlace(builder, "researcher", { challenger: createChallenger({ model: scriptedJudge(() => "green") }) });
     const out = await builder.compile().invoke({ task: "t" });
     expect(out.claims.find((c: Claim) => c.id === "c1")).toMatchObject({ status: "green", origin: { agent: "researcher" } });
   });
@@ -42,7 +42,7 @@ describe("who may verify: the declared verifiers, in every place a graph runs th
       .addNode("researcher", () => ({ claims: [C1, claimVerdicts("challenger", [{ id: "c1", status: "green", reason: "trust me", evidence: ["e1"] }], { fetched: ["e1"] })] }))
       .addEdge(START, "researcher")
       .addEdge("researcher", END);
-    guardNode(builder, "researcher", { challenger: createChallenger({ model: judge }), maxAttempts: 2, onExhausted: "degrade" });
+    guardNodeInPlace(builder, "researcher", { challenger: createChallenger({ model: judge }), maxAttempts: 2, onExhausted: "degrade" });
     const out = await builder.compile().invoke({});
     expect(out.claims.filter((c: Claim) => c.status === "green")).toEqual([]);
     expect(out.guardRecords[0]!.outcome).not.toBe("passed");
@@ -51,7 +51,7 @@ describe("who may verify: the declared verifiers, in every place a graph runs th
   it("a human's approval through the guard's escalation verifies as the guard's human verifier", async () => {
     const State = new StateSchema({ claims: claimsChannel({ verifiers: ["challenger", "human"] }), guardRecords: guardRecordsChannel() });
     const builder = new StateGraph(State).addNode("researcher", () => ({ claims: [C1] })).addEdge(START, "researcher").addEdge("researcher", END);
-    guardNode(builder, "researcher", { challenger: createChallenger({ model: scriptedJudge(() => "red") }), maxAttempts: 1, onExhausted: "interrupt" });
+    guardNodeInPlace(builder, "researcher", { challenger: createChallenger({ model: scriptedJudge(() => "red") }), maxAttempts: 1, onExhausted: "interrupt" });
     const graph = builder.compile({ checkpointer: new MemorySaver() });
     const config = { configurable: { thread_id: "human-approval" } };
     await graph.invoke({}, config);

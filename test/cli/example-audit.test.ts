@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createChallenger, createSupervisorWorkerGraph, guardNode } from "../../nodes/index.js";
+import { createChallenger, createSupervisorWorkerGraph, guardNodeInPlace } from "../../nodes/index.js";
 import { analyzeTopology } from "../../src/topology/index.js";
 import { scriptedModels } from "../../examples/supervisor-worker/models.js";
 import { firebreak } from "./support/firebreak-bin.js";
@@ -68,7 +68,7 @@ describe("firebreak audit on the guarded supervisor–worker example", () => {
 
   it("with only the researcher guarded, the supervisor ⇄ analyst loop is an unbounded relay and R > 1", () => {
     const { models, team } = exampleTeam();
-    guardNode(team, "researcher", { challenger: createChallenger({ model: models.challenger }) });
+    guardNodeInPlace(team, "researcher", { challenger: createChallenger({ model: models.challenger }) });
     const report = analyzeTopology(team, { interruptBefore: ["writer"] });
     expect(report.rhoEffective).toBeCloseTo(Math.sqrt(1 + RESIDUAL), 9);
     expect(report.verdict).toBe("epidemic");
@@ -84,7 +84,7 @@ describe("firebreak audit on the guarded supervisor–worker example", () => {
     const names = (before.guards?.recommended ?? []).map((r) => r.node!);
     expect(names.length).toBeGreaterThan(0);
     const challenger = createChallenger({ model: models.challenger });
-    for (const name of names) guardNode(team, name, { challenger });
+    for (const name of names) guardNodeInPlace(team, name, { challenger });
     const after = analyzeTopology(team, { interruptBefore: ["writer"] });
     expect(after.findings.filter((f) => f.severity === "error")).toEqual([]);
     expect(after.ok).toBe(true);

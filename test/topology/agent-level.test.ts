@@ -4,7 +4,7 @@ import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { createHandoffTool, createSupervisor } from "@langchain/langgraph-supervisor";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { createChallenger, createSupervisorWorkerGraph, guardNode } from "../../nodes/index.js";
+import { createChallenger, createSupervisorWorkerGraph, guardNodeInPlace } from "../../nodes/index.js";
 import { scriptedModels } from "../../examples/supervisor-worker/models.js";
 import { analyzeTopology, DEFAULT_GUARD_RESIDUAL, extractTopology, type TopologyReport } from "../../src/index.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
@@ -18,10 +18,10 @@ const supervisorOf = (workers: readonly string[], supervisorName = "supervisor")
 const nodeNames = (builder: unknown) => Object.keys((builder as { nodes: Record<string, unknown> }).nodes);
 const codes = (r: TopologyReport) => r.findings.map((f) => f.code);
 
-/** Applies every recommended guard with guardNode and returns the builder. */
+/** Applies every recommended guard with guardNodeInPlace and returns the builder. */
 function applyRecommendations<B>(builder: B, report: TopologyReport): B {
   const challenger = createChallenger({ model: model() });
-  for (const rec of report.guards!.recommended) guardNode(builder as never, rec.node!, { challenger });
+  for (const rec of report.guards!.recommended) guardNodeInPlace(builder as never, rec.node!, { challenger });
   return builder;
 }
 
@@ -88,13 +88,13 @@ describe("agent level: prebuilt agents read as agents, handoff tools as handoffs
       ...teams.map((_, t) => [`team_${t}:t${t}_lead`, k]),
     ]);
     expect(report.relay.depth).toBe("unbounded");
-    expect(report.findings.find((f) => f.code === "SUPERVISOR_WORKER" && f.node === "team_0:t0_lead")?.fix).toMatch(/guardNode\(builder, "team_0"/);
+    expect(report.findings.find((f) => f.code === "SUPERVISOR_WORKER" && f.node === "team_0:t0_lead")?.fix).toMatch(/guardNodeInPlace\(builder, "team_0"/);
     // Every recommendation is a top-level node of the builder.
     for (const rec of report.guards!.recommended) expect(nodeNames(top)).toContain(rec.node);
   });
 });
 
-describe("recommendations guardNode accepts, and that make the same audit pass", () => {
+describe("recommendations guardNodeInPlace accepts, and that make the same audit pass", () => {
   it("on a createSupervisor app: the hub, named as a top-level node at both levels", () => {
     const report = analyzeTopology(supervisorOf(["math", "research"]), { cycles: false });
     expect(report.ok).toBe(false);

@@ -54,7 +54,7 @@ describe("guard placement", () => {
       relay: { limit: 3, before: "unbounded", after: 2, ok: true },
     });
     const fix = report.findings.find((f) => f.code === "RELAY_UNBOUNDED")!.fix;
-    expect(fix).toContain('guardNode(builder, "a", { challenger })');
+    expect(fix).toContain('guardNodeInPlace(builder, "a", { challenger })');
   });
 
   it("ranks single edges by v_i·u_j in edge mode", () => {

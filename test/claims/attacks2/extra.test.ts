@@ -4,7 +4,7 @@ import { Annotation, END, MemorySaver, START, StateGraph, StateSchema } from "@l
 import { describe, expect, it } from "vitest";
 import { z } from "zod/v4";
 import { claimsChannel, claimsField, claimVerdicts, withWriteContract } from "langgraph-firebreak";
-import { createChallenger, guardNode } from "langgraph-firebreak/nodes";
+import { createChallenger, guardNodeInPlace } from "langgraph-firebreak/nodes";
 import { scriptedJudge } from "langgraph-firebreak/testing";
 import { Harness, STYLES, add, origin, rejection, write, type Style } from "./harness.js";
 
@@ -88,7 +88,7 @@ describe("guard (StateSchema)", () => {
       ],
     });
     const builder: any = new StateGraph(State).addNode("researcher", researcher).addEdge(START, "researcher").addEdge("researcher", END);
-    guardNode(builder, "researcher", { challenger: createChallenger({ model: scriptedJudge(() => "green") }), maxAttempts: 2, onExhausted: "degrade" } as any);
+    guardNodeInPlace(builder, "researcher", { challenger: createChallenger({ model: scriptedJudge(() => "green") }), maxAttempts: 2, onExhausted: "degrade" } as any);
     const g = builder.compile({ checkpointer: new MemorySaver() });
     const cfg = { configurable: { thread_id: "g" } };
     const seed = [{ ...c1, origin: origin("other") }];

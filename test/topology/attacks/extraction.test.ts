@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { analyzeTopology, extractTopology } from "../../../src/index.js";
-import { createChallenger, guardNode } from "../../../nodes/index.js";
+import { createChallenger, guardNodeInPlace } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
 import { END, START, Send, State, StateGraph, agentMeta, nestedTeams, step, supervisorApp, swarm, swarmNoEnds } from "./support/apps.js";
 
@@ -57,7 +57,7 @@ describe("attack: closed forms at agent level", () => {
     const r = analyzeTopology(supervisorApp(3));
     expect(r.relay.depth).toBe("unbounded");
     const app = supervisorApp(3);
-    guardNode(app as any, "supervisor", { challenger: createChallenger({ model: new ScriptedChatModel({ script: ["ok (scripted)"], label: "scripted:challenger" }) }) });
+    guardNodeInPlace(app as any, "supervisor", { challenger: createChallenger({ model: new ScriptedChatModel({ script: ["ok (scripted)"], label: "scripted:challenger" }) }) });
     const g = analyzeTopology(app);
     expect(g.relay.depth).toBe(2);
     expect(g.rhoEffective).toBeCloseTo(Math.sqrt(3 * 0.11), 9);

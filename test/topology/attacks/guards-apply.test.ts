@@ -1,11 +1,11 @@
 /**
- * Attack: "every recommended guard is a name guardNode accepts, and applying the
+ * Attack: "every recommended guard is a name guardNodeInPlace accepts, and applying the
  * recommendations makes the same audit pass" — on shapes other than the shipped example.
  * Scripted models only stand in for model judgement (labelled scripted).
  */
 import { describe, expect, it } from "vitest";
 import { analyzeTopology } from "../../../src/index.js";
-import { createChallenger, guardNode } from "../../../nodes/index.js";
+import { createChallenger, guardNodeInPlace } from "../../../nodes/index.js";
 import { ScriptedChatModel } from "../../../src/testing/index.js";
 import { END, START, State, StateGraph, agentMeta, nestedTeams, step, supervisorApp, swarm } from "./support/apps.js";
 
@@ -18,7 +18,7 @@ function applyAndReaudit(builder: any): { before: any; after: any; names: string
   for (const rec of before.guards?.recommended ?? []) {
     expect(rec.node, "recommendation must name a top-level node").toBeTypeOf("string");
     names.push(rec.node!);
-    guardNode(builder, rec.node!, { challenger: c }); // throws if the name is not accepted
+    guardNodeInPlace(builder, rec.node!, { challenger: c }); // throws if the name is not accepted
   }
   const after = analyzeTopology(builder);
   return { before, after, names };
@@ -93,7 +93,7 @@ describe("attack: applying the recommended guards makes the same audit pass", ()
     const app: any = supervisorApp(2);
     const before = analyzeTopology(app, { level: "node" });
     const c = challenger();
-    for (const rec of before.guards?.recommended ?? []) guardNode(app, rec.node!, { challenger: c });
+    for (const rec of before.guards?.recommended ?? []) guardNodeInPlace(app, rec.node!, { challenger: c });
     const after = analyzeTopology(app, { level: "node" });
     expect(failing(after)).toEqual([]);
   });
@@ -104,7 +104,7 @@ describe("attack: applying the recommended guards makes the same audit pass", ()
     const before = analyzeTopology(app);
     expect(before.rho).toBeCloseTo(Math.sqrt(5), 9);
     const c = challenger();
-    for (const rec of before.guards?.recommended ?? []) guardNode(app, rec.node!, { challenger: c });
+    for (const rec of before.guards?.recommended ?? []) guardNodeInPlace(app, rec.node!, { challenger: c });
     const after = analyzeTopology(app);
     // a guard scales edges; it removes none: the unweighted ρ(A) of the same app stays √(m + k)
     expect(after.rho).toBeCloseTo(Math.sqrt(5), 6);
@@ -117,12 +117,12 @@ describe("attack: what a guarded team's inner loops leave for the re-audit", () 
   it("nested teams 2×3 after guarding: R stays ≥ √3 from the teams' inner stars, and the warning says to guard inside them", () => {
     const app: any = nestedTeams(2, 3);
     const before = analyzeTopology(app);
-    for (const rec of before.guards?.recommended ?? []) guardNode(app, rec.node!, { challenger: challenger() });
+    for (const rec of before.guards?.recommended ?? []) guardNodeInPlace(app, rec.node!, { challenger: challenger() });
     const after = analyzeTopology(app);
     expect(after.R).toBeGreaterThanOrEqual(Math.sqrt(3) - 1e-9);
     const insufficient = after.findings.find((f: any) => f.code === "GUARDS_INSUFFICIENT");
     expect(insufficient?.message).toMatch(/Guarded subgraphs \(team_0, team_1\)/);
-    expect(insufficient?.fix).toMatch(/guardNode on the subgraph's own builder/);
+    expect(insufficient?.fix).toMatch(/guardNodeInPlace on the subgraph's own builder/);
     // Relay: each guarded team is one guarded agent, so no unverified loop is left.
     expect(failing(after)).toEqual([]);
   });

@@ -27,7 +27,7 @@ describe("patterns step", () => {
     const bare = patternFindings(patterns, () => undefined);
     expect(bare).toHaveLength(1);
     expect(bare[0]).toMatchObject({ code: "SUPERVISOR_WORKER", severity: "info", node: "hub" });
-    expect(bare[0]!.fix).toContain('guardNode(builder, "hub"');
+    expect(bare[0]!.fix).toContain('guardNodeInPlace(builder, "hub"');
     expect(bare[0]!.message).not.toContain("its component has");
     expect(patternFindings(patterns, () => 2.5)[0]!.message).toContain("its component has ρ = 2.5");
   });
