@@ -7,6 +7,9 @@ import { InvalidClaimError } from "./errors.js";
 import { authorizeVerdicts, writingNode } from "./verifier-identity.js";
 import { checkSubgraphVerdicts, currentTask } from "./writing-task.js";
 import { reducerChannel, reducerField, type ReducerChannel, type ReducerSpec } from "../internal/state-field.js";
+import { BinaryOperatorAggregate } from "@langchain/langgraph";
+import { freezeStored } from "./frozen.js";
+import { isOverwrite, overwriteRejected } from "./overwrite.js";
 
 /**
  * The claims channel: a LangGraph reducer field holding `Claim[]` and accepting
@@ -25,7 +28,10 @@ function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate
   return {
     reducer: (current, update) => applyClaimsUpdate(current, update, opts),
     initial: () => [],
-    valueSchema: ClaimsStateSchema,
+    // LangGraph validates an `Overwrite`'s value with the value schema (StateSchema and zod
+    // state, in the writing node, for graph input and `updateState`) and then stores it without
+    // calling the reducer: the claims channel refuses it there.
+    valueSchema: refuseOverwrite(ClaimsStateSchema, opts),
     key: opts.key,
     precheck: (update, current) => {
       // Identity: the writing node is known here (LangGraph's config), so a verdict batch it
@@ -61,7 +67,7 @@ function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate
  * or a guard — and LangGraph 1.7 keeps a rejected write in the checkpoint's pending writes
  * and re-applies it on every resume: wrap claim-writing nodes with `withWriteContract` so
  * the check runs inside the node, or use a `StateSchema`. LangGraph's `new Overwrite(value)`
- * bypasses the reducer and therefore every rule here: keep it for restoring a snapshot.
+ * would bypass the reducer: the channel rejects it whole (`InvalidClaimError` on field `claims`).
  *
  * @example
  * ```ts
@@ -75,8 +81,41 @@ function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate
  */
 export function claimsChannel(options?: ClaimsOptions): ClaimsChannel {
   const opts = resolveClaimsOptions(options);
-  const channel = reducerChannel(specFor(opts));
-  return Object.assign(channel, { claimsOptions: opts }) as ClaimsChannel;
+  const spec = specFor(opts);
+  // The Annotation.Root form is this very channel: a subclass that refuses `Overwrite` (the
+  // base class stores it without the reducer) and freezes what it loads from a checkpoint.
+  const channel = Object.assign(new ClaimsAggregate(spec.reducer, spec.initial, opts), reducerChannel(spec));
+  return Object.assign(channel, { claimsOptions: opts }) as unknown as ClaimsChannel;
+}
+
+/** Wraps the stored value's schema so that validating it — what LangGraph does to an `Overwrite` — rejects. */
+function refuseOverwrite<S extends z.ZodType<Claim[]>>(schema: S, opts: ResolvedClaimsOptions): S {
+  return schema.superRefine(() => {
+    throw overwriteRejected(opts);
+  }) as unknown as S;
+}
+
+/** LangGraph's `BinaryOperatorAggregate` for the claims: every update goes through the reducer. */
+class ClaimsAggregate extends BinaryOperatorAggregate<Claim[], ClaimsUpdate> {
+  constructor(
+    operator: (current: Claim[], update: ClaimsUpdate) => Claim[],
+    initial: () => Claim[],
+    private readonly claimsOpts: ResolvedClaimsOptions,
+  ) {
+    super(operator, initial);
+  }
+
+  override fromCheckpoint(checkpoint?: Claim[]): this {
+    const base = super.fromCheckpoint(checkpoint);
+    const channel = Object.assign(new ClaimsAggregate(this.operator, this.initialValueFactory!, this.claimsOpts), base);
+    if (Array.isArray(channel.value)) freezeStored(channel.value);
+    return channel as this;
+  }
+
+  override update(values: ClaimsUpdate[]): boolean {
+    for (const value of values) if (isOverwrite(value)) throw overwriteRejected(this.claimsOpts);
+    return super.update(values);
+  }
 }
 
 /**
@@ -95,7 +134,7 @@ export function claimsChannel(options?: ClaimsOptions): ClaimsChannel {
  */
 export function claimsField(options?: ClaimsOptions): ClaimsField {
   const opts = resolveClaimsOptions(options, "claimsField");
-  return reducerField(specFor(opts), ClaimsStateSchema.clone()) as unknown as ClaimsField;
+  return reducerField(specFor(opts), refuseOverwrite(ClaimsStateSchema.clone(), opts)) as unknown as ClaimsField;
 }
 
 /**

@@ -5,6 +5,8 @@ import { InvalidClaimError, preview } from "./errors.js";
 import { importClaim, isHandedOn, reconcileClaim } from "./hand-on.js";
 import { addNewClaim, checkNewClaimShape } from "./new-claim.js";
 import { Transaction } from "./transaction.js";
+import { isOverwrite, overwriteRejected } from "./overwrite.js";
+import { freezeStored } from "./frozen.js";
 import { isClaimVerdicts } from "./verdicts.js";
 
 export { YELLOW_CAP, effectiveConfidence } from "./doubt.js";
@@ -98,6 +100,8 @@ export function precheckClaimsUpdate(
 ): Claim[] {
   // `sealedNow`: batches the caller sealed a moment ago in the same synchronous call (nothing
   // could alter them since), so their seals need no second HMAC here.
+  // The channel's own array (a node's input state): frozen, so an edit in place throws in the node.
+  freezeStored(current);
   const result = applyUpdate(current, update, options, sealedNow === undefined ? {} : { sealedNow });
   if (typeof update === "object" && update !== null) {
     memo.set(update, { base: current, options, items: Array.isArray(update) ? update.slice() : undefined, result });
@@ -112,6 +116,7 @@ export function applyClaimsUpdate(
   options: ResolvedClaimsOptions,
 ): Claim[] {
   const base = current ?? [];
+  freezeStored(base); // loaded from a checkpoint: from now on nobody edits it in place
   if (typeof update === "object" && update !== null) {
     const hit = memo.get(update);
     if (hit !== undefined) {
@@ -129,6 +134,7 @@ export function applyClaimsUpdate(
  */
 export function checkClaimsUpdateShape(update: ClaimsUpdate, options: ResolvedClaimsOptions): void {
   if (update === undefined || update === null) return;
+  if (isOverwrite(update)) throw overwriteRejected(options);
   const items: readonly unknown[] = Array.isArray(update) ? update : [update];
   for (let i = 0; i < items.length; i++) {
     const item = objectItem(items[i], i);
@@ -166,6 +172,7 @@ function sameItems(items: readonly unknown[] | undefined, update: object): boole
  * one pending transaction → committed as the new array. Any step that throws rejects the whole update.
  */
 function applyUpdate(current: readonly Claim[], update: ClaimsUpdate, opts: ResolvedClaimsOptions, context: ReduceContext = {}): Claim[] {
+  if (isOverwrite(update)) throw overwriteRejected(opts);
   const items = itemsOf(update);
   if (items.length === 0) return current as Claim[];
   const txn = new Transaction(current, opts, context);

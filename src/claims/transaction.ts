@@ -11,6 +11,7 @@ import { effectiveConfidence } from "./doubt.js";
 import { InvalidClaimError, preview } from "./errors.js";
 import type { ReduceContext } from "./reduce-claims.js";
 import type { ClaimVersion } from "./seal.js";
+import { storedClaim } from "./frozen.js";
 
 /** The pending effect of one update: appended claims and in-place replacements. */
 export class Transaction {
@@ -122,10 +123,13 @@ export class Transaction {
   commit(): Claim[] {
     if (this.added.length === 0 && this.replaced.size === 0) return this.current as Claim[];
     // One exact-size allocation: slice-then-push would copy a large array twice.
-    const next = this.current.concat(this.added);
-    for (const [position, claim] of this.replaced) next[position] = claim;
+    // What the channel stores is frozen deep copies: a node cannot edit it in place, and no object
+    // a node returned is kept (a later edit of it changes nothing stored).
+    const added = this.added.map(storedClaim);
+    const next = this.current.concat(added);
+    for (const [position, claim] of this.replaced) next[position] = storedClaim(claim);
     deriveIndex(this.current, next);
-    return next;
+    return Object.freeze(next) as Claim[];
   }
 }
 

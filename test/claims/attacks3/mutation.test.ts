@@ -8,7 +8,7 @@ describe.each(STYLES)("mutation and odd types (%s)", (style) => {
     // BROKEN: a non-verifier (wrapped in withWriteContract or not) sets status green, requiresVerification
     // false, confidence 0.99 on the claim objects in its input state and returns {}: the channel's stored
     // objects are those, so the checkpoint saves c1 green and its red-rooted descendant unflagged.
-    it.fails(`${node}: mutating the claims in its state in place turns a red claim green`, async () => {
+    (style === "annotation" ? it : it.fails)(`${node}: mutating the claims in its state in place turns a red claim green`, async () => {
       const h = new Harness(style);
       await h.run("researcher", add(claim("c1"), claim("c2", ["c1"])));
       await h.run("challenger", write(batch(["c1"], "red")));
@@ -24,7 +24,7 @@ describe.each(STYLES)("mutation and odd types (%s)", (style) => {
     });
 
     // BROKEN: the same in-place edit is seen as green by the next node of the run.
-    it.fails(`${node}: mutating a claim in place lets the next node in the run see it green`, async () => {
+    (style === "annotation" ? it : it.fails)(`${node}: mutating a claim in place lets the next node in the run see it green`, async () => {
       const h = new Harness(style);
       await h.run("researcher", add(claim("c1")));
       await h.run("challenger", write(batch(["c1"], "red")));
@@ -143,7 +143,7 @@ describe.each(STYLES)("mutation and odd types (%s)", (style) => {
 describe.each(STYLES)("in-place edits across an interrupt and resume (%s)", (style) => {
   // BROKEN: a non-verifier edits the claims in its state in place, then calls interrupt() and returns {} on
   // resume: after the resume c1 is green in the saved state (MemorySaver, all three styles).
-  it.fails("a node that edits the state in place before interrupt() cannot leave the claim green after resume", async () => {
+  (style === "annotation" ? it : it.fails)("a node that edits the state in place before interrupt() cannot leave the claim green after resume", async () => {
     const { interrupt, Command } = await import("@langchain/langgraph");
     const h = new Harness(style);
     await h.run("researcher", add(claim("c1")));
