@@ -5,7 +5,8 @@
  * `onUnavailable` and `onRecovered` return a disposable; nothing is built when nobody listens,
  * and a listener that throws never fails the checkpoint call.
  */
-import { EventEmitter, type IDisposable } from "cockatiel";
+import type { IDisposable } from "cockatiel";
+import { Listeners } from "../src/internal/listeners.js";
 import { isCheckpointerError, type CheckpointerError } from "./checkpointer-error.js";
 
 /** Payload of `onRecovered`. */
@@ -26,8 +27,8 @@ export interface CheckpointerEvents {
 
 /** Tracks availability from the outcomes of the saver's calls. */
 export class Availability implements CheckpointerEvents {
-  readonly #unavailable = new EventEmitter<CheckpointerError>();
-  readonly #recovered = new EventEmitter<CheckpointerRecovered>();
+  readonly #unavailable = new Listeners<CheckpointerError>({ label: "the checkpointer's onUnavailable" });
+  readonly #recovered = new Listeners<CheckpointerRecovered>({ label: "the checkpointer's onRecovered" });
   #down: { readonly since: number; readonly error: CheckpointerError } | undefined;
   readonly onUnavailable = this.#unavailable.addListener;
   readonly onRecovered = this.#recovered.addListener;
@@ -42,21 +43,13 @@ export class Availability implements CheckpointerEvents {
     const down = this.#down;
     if (down === undefined) return;
     this.#down = undefined;
-    if (this.#recovered.size > 0) safely(() => this.#recovered.emit({ downMs: Date.now() - down.since, error: down.error }));
+    if (this.#recovered.size > 0) this.#recovered.emit({ downMs: Date.now() - down.since, error: down.error });
   }
 
   /** A call failed with `error` (already mapped); only an unreachable database changes the state. */
   failed(error: unknown): void {
     if (this.#down !== undefined || !isCheckpointerError(error, "CHECKPOINTER_UNREACHABLE")) return;
     this.#down = { since: Date.now(), error };
-    if (this.#unavailable.size > 0) safely(() => this.#unavailable.emit(error));
-  }
-}
-
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch {
-    // A listener's own bug must not fail the checkpoint call it observes.
+    if (this.#unavailable.size > 0) this.#unavailable.emit(error);
   }
 }

@@ -26,6 +26,8 @@ export interface BicrEventPayload extends Record<string, unknown> {
  * Emits a `firebreak/bicr` event: a child run with `firebreak.*` metadata for the tracers inside
  * the (sealed) guard, and — through the guard's sink — the guard's listeners (`onStage`, …),
  * a custom event (`streamEvents`) and a custom-stream chunk on the parent node's streams.
+ * The parent side gets no child run (`childRun: false`): a stage's run carries the blocked
+ * attempt, which the seal shows to tracers only (docs/events.md, the guard exception).
  */
 export async function emitBicr(payload: BicrEventPayload, config: RunnableConfig | undefined): Promise<void> {
   await emitFirebreakEvent("bicr", payload, config);

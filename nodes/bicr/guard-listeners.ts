@@ -7,7 +7,8 @@
  * the run (LangGraph's control flow excepted).
  */
 import { isGraphBubbleUp } from "@langchain/langgraph";
-import { EventEmitter, type IDisposable } from "cockatiel";
+import type { IDisposable } from "cockatiel";
+import { Listeners } from "../../src/internal/listeners.js";
 import type { BicrEventPayload, BicrStage } from "./guard-events.js";
 
 /** A listener of guard events. */
@@ -35,21 +36,21 @@ const BY_STAGE: Partial<Record<BicrStage, keyof GuardEventEmitters>> = {
 };
 
 interface GuardEventEmitters {
-  readonly stage: EventEmitter<BicrEventPayload>;
-  readonly verdict: EventEmitter<BicrEventPayload>;
-  readonly rollback: EventEmitter<BicrEventPayload>;
-  readonly escalation: EventEmitter<BicrEventPayload>;
-  readonly commit: EventEmitter<BicrEventPayload>;
+  readonly stage: Listeners<BicrEventPayload>;
+  readonly verdict: Listeners<BicrEventPayload>;
+  readonly rollback: Listeners<BicrEventPayload>;
+  readonly escalation: Listeners<BicrEventPayload>;
+  readonly commit: Listeners<BicrEventPayload>;
 }
 
 /** The emitters behind one guard's {@link GuardEvents}; the guard's stages call `notify`. */
 export class GuardListeners implements GuardEvents {
   readonly #emitters: GuardEventEmitters = {
-    stage: new EventEmitter(),
-    verdict: new EventEmitter(),
-    rollback: new EventEmitter(),
-    escalation: new EventEmitter(),
-    commit: new EventEmitter(),
+    stage: guardList("onStage"),
+    verdict: guardList("onVerdict"),
+    rollback: guardList("onRollback"),
+    escalation: guardList("onEscalation"),
+    commit: guardList("onCommit"),
   };
   readonly onStage = this.#emitters.stage.addListener;
   readonly onVerdict = this.#emitters.verdict.addListener;
@@ -60,17 +61,12 @@ export class GuardListeners implements GuardEvents {
   /** Hands a stage's payload to its listeners. */
   notify(payload: BicrEventPayload): void {
     const specific = BY_STAGE[payload.stage];
-    this.#emit(this.#emitters.stage, payload);
-    if (specific !== undefined) this.#emit(this.#emitters[specific], payload);
+    this.#emitters.stage.emit(payload);
+    if (specific !== undefined) this.#emitters[specific].emit(payload);
   }
+}
 
-  #emit(emitter: EventEmitter<BicrEventPayload>, payload: BicrEventPayload): void {
-    if (emitter.size === 0) return;
-    try {
-      emitter.emit(payload);
-    } catch (error) {
-      // A listener's own bug must not fail the handoff it observes.
-      if (isGraphBubbleUp(error)) throw error;
-    }
-  }
+/** Each listener is called in isolation; only LangGraph's control flow (an interrupt) passes through. */
+function guardList(method: string): Listeners<BicrEventPayload> {
+  return new Listeners({ label: `the guard's ${method}`, rethrow: isGraphBubbleUp });
 }

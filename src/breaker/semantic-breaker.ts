@@ -4,9 +4,10 @@
  * policy, the single retry owner, and the listeners.
  */
 import { setMaxListeners } from "node:events";
-import { BrokenCircuitError, CircuitState, EventEmitter, IsolatedCircuitError, type IDisposable } from "cockatiel";
+import { BrokenCircuitError, CircuitState, IsolatedCircuitError, type IDisposable } from "cockatiel";
 import type { BaseMessage } from "@langchain/core/messages";
 import { isFirebreakError } from "../internal/errors.js";
+import { Listeners } from "../internal/listeners.js";
 import { invalidOption } from "../internal/options-schema.js";
 import { CircuitOpenError, FailoverExhaustedError } from "./breaker-errors.js";
 import { classifyFailure, failsOver, isCountedKind } from "./classify-failure.js";
@@ -148,11 +149,11 @@ export interface RunResult {
  */
 export class SemanticBreaker {
   private readonly circuits: readonly ProviderCircuit[];
-  private readonly stateChangeEmitter = new EventEmitter<StateChangeEvent>();
-  private readonly breakEmitter = new EventEmitter<BreakEvent>();
-  private readonly resetEmitter = new EventEmitter<ProviderStatus>();
-  private readonly halfOpenEmitter = new EventEmitter<ProviderStatus>();
-  private readonly rejectedEmitter = new EventEmitter<AttemptFailure>();
+  private readonly stateChangeEmitter = new Listeners<StateChangeEvent>({ label: "the breaker's onStateChange" });
+  private readonly breakEmitter = new Listeners<BreakEvent>({ label: "the breaker's onBreak" });
+  private readonly resetEmitter = new Listeners<ProviderStatus>({ label: "the breaker's onReset" });
+  private readonly halfOpenEmitter = new Listeners<ProviderStatus>({ label: "the breaker's onHalfOpen" });
+  private readonly rejectedEmitter = new Listeners<AttemptFailure>({ label: "the breaker's onRejected" });
   private statesCache: string | undefined;
   /** Per-attempt timeouts (absent when `timeoutMs` is 0). */
   private readonly timeouts: AttemptTimeouts | undefined;

@@ -5,7 +5,8 @@
  * probability, defence success, safe completion and the token and latency overhead.
  */
 import { isGraphInterrupt } from "@langchain/langgraph";
-import { EventEmitter, type IDisposable } from "cockatiel";
+import type { IDisposable } from "cockatiel";
+import { Listeners } from "../internal/listeners.js";
 import { analyzeTopology, extractTopology, type Topology } from "../topology/index.js";
 import type {
   CampaignContext,
@@ -120,7 +121,7 @@ export function createCampaign(
   options: CampaignOptions,
 ): Campaign {
   const o = normalise(options);
-  const trials = new EventEmitter<CampaignTrialEvent>();
+  const trials = new Listeners<CampaignTrialEvent>({ label: "the campaign's onTrial" });
   let started = false;
   return {
     onTrial: trials.addListener,
@@ -163,7 +164,7 @@ async function execute(
   factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
   options: CampaignOptions,
   o: Normalised,
-  trials: EventEmitter<CampaignTrialEvent>,
+  trials: Listeners<CampaignTrialEvent>,
 ): Promise<CampaignReport> {
   const started = performance.now();
   const rows: CampaignRow[] = [];
@@ -234,7 +235,7 @@ async function runConfiguration(
   c: Configuration,
   options: CampaignOptions,
   o: Normalised,
-  run: { baseline: { tokens: number; medianMs: number } | undefined; progress: Progress; trials: EventEmitter<CampaignTrialEvent> },
+  run: { baseline: { tokens: number; medianMs: number } | undefined; progress: Progress; trials: Listeners<CampaignTrialEvent> },
 ): Promise<CampaignRow> {
   const { model, context, fault, target, mode, probe } = c;
   const { guardable, recommended, population, final } = probe;

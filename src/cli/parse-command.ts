@@ -24,10 +24,8 @@ export function parseCommand<const O extends Options>(
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
   } catch (error) {
-    // Name the graph when exactly one <module>:<export> can be told apart from the options.
-    const loose = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options });
-    const graph = loose.positionals.length === 1 ? loose.positionals[0] : undefined;
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\nRun "firebreak ${command} --help".`, graph);
+    // The failing place is the flag, not the <module>:<export>: the message names the flag only.
+    throw new UsageError(`${optionProblem(error)}\nRun "firebreak ${command} --help".`);
   }
   const { values, positionals } = parsed;
   if ((values as Record<string, unknown>)["help"]) {
@@ -42,4 +40,19 @@ export function parseCommand<const O extends Options>(
     );
   }
   return { values, target: positionals[0]! };
+}
+
+/**
+ * One sentence for a `parseArgs` error. Node's unknown-option text goes on about positionals
+ * and ends in an unclosed quote, so that one is rewritten; the others are short already.
+ */
+export function optionProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const flag = /'([^']*)'/.exec(message)?.[1];
+    if (flag !== undefined) return `Unknown option '${flag}'.`;
+  }
+  const first = message.split("\n")[0]!.trim();
+  return /[.!?]$/.test(first) ? first : `${first}.`;
 }

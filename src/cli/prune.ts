@@ -8,6 +8,7 @@ import type { CreateCheckpointerOptions } from "../../checkpointers/checkpointer
 import { isCheckpointerError } from "../../checkpointers/checkpointer-error.js";
 import { isInvalidOptionsError } from "../internal/options-schema.js";
 import { UsageError, isUsageError } from "./usage-error.js";
+import { optionProblem } from "./parse-command.js";
 
 /** Where the command writes (the CLI's `CliIo`; every field optional). */
 export interface PruneIo {
@@ -77,7 +78,7 @@ export async function runPrune(argv: readonly string[], io: PruneIo = {}): Promi
   try {
     ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: PRUNE_OPTIONS }));
   } catch (error) {
-    stderr(`firebreak prune: ${error instanceof Error ? error.message : String(error)}\nRun "firebreak prune --help".\n`);
+    stderr(`firebreak prune: ${optionProblem(error)}\nRun "firebreak prune --help".\n`);
     return 2;
   }
   if (values.help) {

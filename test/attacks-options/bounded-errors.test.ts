@@ -36,7 +36,7 @@ describe("bounded option errors for huge nested values", () => {
 });
 
 describe("bounded call-time errors", () => {
-  it("a check that throws a 1 MB error: INVALID_OPTIONS naming the check, bounded", async () => {
+  it("a check that throws a 1 MB error: INVALID_OUTPUT naming the check, bounded", async () => {
     const inner = scripted();
     const model = withSemanticBreaker(inner, {
       checks: [
@@ -47,7 +47,7 @@ describe("bounded call-time errors", () => {
     });
     const outcome = await run(() => model.invoke("q"));
     const e = outcome.error as Error & Record<string, unknown>;
-    expect(e.code).toBe("INVALID_OPTIONS");
+    expect(e.code).toBe("INVALID_OUTPUT");
     expect(e.message).toContain("exploding");
     expect(e.message.length).toBeLessThan(MESSAGE_MAX);
     expect(fieldsSize(e)).toBeLessThan(20_000);
@@ -63,11 +63,11 @@ describe("bounded call-time errors", () => {
     expect(JSON.stringify(e.failures ?? []).length).toBeLessThan(5_000);
   });
 
-  it("a check that returns no verdict: INVALID_OPTIONS naming the check, nothing counted", async () => {
+  it("a check that returns no verdict: INVALID_OUTPUT naming the check, nothing counted", async () => {
     const model = withSemanticBreaker(scripted(), { checks: [defineCheck("silent", () => undefined as never)], trip: 1 });
     const outcome = await run(() => model.invoke("q"));
     const e = outcome.error as Error & Record<string, unknown>;
-    expect(e.code).toBe("INVALID_OPTIONS");
+    expect(e.code).toBe("INVALID_OUTPUT");
     expect(e.message).toContain("silent");
     expect(model.breaker.status()[0]!.state).toBe("closed");
   });

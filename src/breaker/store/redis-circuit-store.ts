@@ -3,7 +3,8 @@
  * and key prefix. ioredis (an optional peer) is imported on first use, never at module load.
  */
 import { randomUUID } from "node:crypto";
-import { EventEmitter, type IDisposable } from "cockatiel";
+import type { IDisposable } from "cockatiel";
+import { Listeners } from "../../internal/listeners.js";
 import type { CircuitLink, CircuitStore, LinkListener, LinkSpec, StoreEvent } from "./circuit-store.js";
 import { RedisLink, type LinkHost } from "./redis-link.js";
 import { CLAIM_SCRIPT, PROBE_DONE_SCRIPT, RECORD_SCRIPT, SYNC_SCRIPT } from "./redis-scripts.js";
@@ -64,8 +65,8 @@ class RedisStore implements RedisCircuitStore, LinkHost {
   readonly timeoutMs: number;
   readonly probeLeaseMs: number;
   readonly token = randomUUID();
-  private readonly unavailable = new EventEmitter<StoreEvent>();
-  private readonly recovered = new EventEmitter<StoreEvent>();
+  private readonly unavailable = new Listeners<StoreEvent>({ label: "the Redis circuit store's onUnavailable" });
+  private readonly recovered = new Listeners<StoreEvent>({ label: "the Redis circuit store's onRecovered" });
   readonly onUnavailable = this.unavailable.addListener;
   readonly onRecovered = this.recovered.addListener;
   private readonly links = new Map<string, Set<RedisLink>>();

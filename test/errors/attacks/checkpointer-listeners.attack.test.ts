@@ -58,11 +58,7 @@ describe("checkpointer listeners under attack (embedded PGlite)", () => {
     expect((await g.invoke({ log: [] }, durableConfig(`up-${++n}`))).log).toEqual(["a", "b"]);
   });
 
-  // BROKEN (at commit a0d923e): with a throwing onUnavailable/onRecovered listener registered first, the other
-  // listeners hear nothing (heard stays []): checkpointers/availability.ts emits through cockatiel's EventEmitter inside
-  // safely(), so the first throw stops the dispatch and is swallowed. An uncommitted working-tree change
-  // (src/internal/listeners.ts) made it hold while these tests were written; flip to it() once that lands.
-  it.fails("a throwing checkpointer listener does not silence the other listeners", async () => {
+  it("a throwing checkpointer listener does not silence the other listeners", async () => {
     const cp = await fresh();
     const g = graphOn(cp);
     const heard: string[] = [];

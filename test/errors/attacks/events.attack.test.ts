@@ -172,9 +172,7 @@ describe("guard listeners", () => {
     expect(seen).toEqual(["commit#1"]);
   });
 
-  // BROKEN: calling dispose() twice on the first registration also removes the second registration of the
-  // same function (after s1.dispose(); s1.dispose() the next run hears nothing) — dispose is not idempotent.
-  it.fails("dispose() is idempotent: disposing one registration twice leaves the other registration", async () => {
+  it("dispose() is idempotent: disposing one registration twice leaves the other registration", async () => {
     const b = guardedBuilder();
     const guard = guardOf(b, "researcher")!;
     const seen: string[] = [];
@@ -198,10 +196,7 @@ describe("guard listeners", () => {
     expect(out.draft).toBe("0.85^5 is about 0.44!");
   });
 
-  // BROKEN: a guard listener registered after a throwing one is never called (seen stays []): one throwing
-  // listener silences every later listener of the same event, although docs/events.md says a throwing
-  // listener never breaks what it observes (cockatiel calls each listener).
-  it.fails("a throwing listener does not stop the other listeners", async () => {
+  it("a throwing listener does not stop the other listeners", async () => {
     const b = guardedBuilder();
     const guard = guardOf(b, "researcher")!;
     const seen: string[] = [];
@@ -288,9 +283,7 @@ describe("breaker listeners", () => {
     expect(seen).not.toContain("reset");
   });
 
-  // BROKEN: a breaker onRejected listener that throws makes model.invoke reject with the listener's own
-  // Error("listener bug") (thrown from SemanticBreaker.reject), although a fallback answered "fine".
-  it.fails("a throwing breaker listener never breaks the call", async () => {
+  it("a throwing breaker listener never breaks the call", async () => {
     const primary = new ScriptedChatModel({ script: [{ text: "" }] } as never);
     const backup = new ScriptedChatModel({ script: [{ text: "fine" }] } as never);
     const model = root.withSemanticBreaker(primary, { name: "primary", fallbacks: [{ model: backup, name: "backup" }], trip: 2, halfOpenAfter: 60_000, checks: [root.nonEmpty()] } as never) as any;
@@ -326,9 +319,7 @@ describe("campaign listeners", () => {
     expect(seen).toEqual([1, 1, 2]);
   });
 
-  // BROKEN: a throwing onTrial listener rejects campaign.run() with the listener's Error("bug")
-  // (thrown from runTrial in src/chaos/campaign.ts); docs/events.md: a listener that throws never breaks the run.
-  it.fails("onTrial: a throwing listener does not break the campaign", async () => {
+  it("onTrial: a throwing listener does not break the campaign", async () => {
     const star = () => createCascadeGraph({ workers: 3, adoption: 0.7, correction: 0.05 });
     const campaign = createCampaign(star, { input: { task: "capital?" }, faults: [{ kind: "falsehood", text: "The capital of Australia is", value: "Sydney" }], targets: ["hub"], trials: 2, seed: 3 } as never);
     const seen: number[] = [];
