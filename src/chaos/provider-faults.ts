@@ -62,6 +62,10 @@ const SPECS: Record<ProviderErrorKind, { name: string; status: number | undefine
 
 /** Builds the provider-shaped error for `kind`; `where` names the node or model for the message. */
 export function providerError(kind: ProviderErrorKind, where = "a model call"): ProviderFaultError {
+  // From JS or a cast an unknown kind would otherwise fail inside the constructor as a bare TypeError.
+  if (typeof kind !== "string" || !Object.hasOwn(SPECS, kind)) {
+    throw invalidOption("providerError", "kind", kind, Object.keys(SPECS).map((k) => `"${k}"`).join(", "));
+  }
   return new ProviderFaultError(kind, where);
 }
 
