@@ -28,7 +28,8 @@ export interface ReduceContext {
 
 /**
  * Applies one claims update to the stored claims and returns the new array (or `current`
- * itself when nothing changed). Pure: `current` is never mutated. This is the channel's
+ * itself when nothing changed). Pure: `current` is never mutated. The new array and the claims
+ * it adds or replaces are frozen deep copies (what the channel stores cannot be edited in place). This is the channel's
  * reducer; call it directly to preview what an update would do.
  *
  * Rules, checked for the whole update before anything is applied:
