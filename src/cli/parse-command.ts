@@ -24,8 +24,11 @@ export function parseCommand<const O extends Options>(
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
   } catch (error) {
-    // The failing place is the flag, not the <module>:<export>: the message names the flag only.
-    throw new UsageError(`${optionProblem(error)}\nRun "firebreak ${command} --help".`);
+    // docs/topology.md: every stderr line names the <module>:<export> when exactly one can be told
+    // apart from the options ("firebreak: <module>:<export>: <cause>"); the cause names the flag.
+    const loose = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options });
+    const graph = loose.positionals.length === 1 ? loose.positionals[0] : undefined;
+    throw new UsageError(`${optionProblem(error)}\nRun "firebreak ${command} --help".`, graph);
   }
   const { values, positionals } = parsed;
   if ((values as Record<string, unknown>)["help"]) {

@@ -21,6 +21,7 @@ import { branchTargets } from "./extract-branches.js";
 import { finding, type TopologyFinding } from "./findings.js";
 import { readFirebreakInfo, isFirebreakRole, type FirebreakNodeInfo, type FirebreakRole } from "./roles.js";
 import type { AnalysisLevel, EdgeKind, RoleSource, Topology, TopologyEdge, TopologyNode } from "./topology.js";
+import { InvalidOptionsError } from "../internal/options-schema.js";
 
 const START = "__start__";
 const END = "__end__";
@@ -129,7 +130,9 @@ const KIND_RANK: Record<EdgeKind, number> = { direct: 0, "fan-in": 1, conditiona
 export function extractTopology(graph: unknown, options: ExtractTopologyOptions = {}): Topology {
   const resolved = resolve(graph);
   if (!resolved) {
-    throw new TypeError(`expected a StateGraph, a compiled graph or an agent with a .graph, got ${describe(graph)}`);
+    throw new InvalidOptionsError("extractTopology", [{ option: "graph", received: describe(graph), allowed: "a StateGraph, a compiled graph or an agent with a .graph" }], {
+      message: `extractTopology: expected a StateGraph, a compiled graph or an agent with a .graph, got ${describe(graph)}.`,
+    });
   }
   const level: AnalysisLevel = options.level === "node" ? "node" : "agent";
   const ctx: Context = {

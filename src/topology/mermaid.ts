@@ -5,6 +5,7 @@
  */
 import type { TopologyReport } from "./analyze.js";
 import type { Topology } from "./topology.js";
+import { InvalidOptionsError } from "../internal/options-schema.js";
 
 /** Options of {@link topologyToMermaid}. */
 export interface MermaidOptions {
@@ -28,6 +29,9 @@ export function topologyToMermaid(
   report?: TopologyReport,
   options: MermaidOptions = {},
 ): string {
+  if (typeof topology !== "object" || topology === null || !Array.isArray(topology.nodes) || !Array.isArray(topology.edges)) {
+    throw new InvalidOptionsError("topologyToMermaid", [{ option: "topology", received: topology === null ? "null" : typeof topology, allowed: "a Topology from extractTopology" }]);
+  }
   const ids = mermaidIds();
   const marks = highlights(report, options);
   const lines: string[] = ["%%{init: {'flowchart': {'curve': 'linear'}}}%%", "graph TD;"];
