@@ -5,7 +5,6 @@ const State = new StateSchema({ claims: claimsChannel({ verifiers: ["challenger"
 const graph = (node: string, update: () => object) => new StateGraph(State).addNode(node, update).addEdge(START, node).addEdge(node, END).compile();
 const origin = { agent: "researcher", source: "model" as const };
 
-// An unchecked figure, and a claim built on it.
 const { claims } = await graph("researcher", () => ({
   claims: [
     { id: "c1", text: "0.85^5 is about 0.52", confidence: 0.9, origin },
@@ -14,7 +13,6 @@ const { claims } = await graph("researcher", () => ({
 })).invoke({});
 console.log(claims.map((c) => `${c.id}:${c.requiresVerification}:${c.confidence}`).join(" ")); // → c1:false:0.9 c2:true:0.9  (doubt flows down, capped by the parent)
 
-// Only the node declared as verifier labels a claim.
 const red = () => ({ claims: claimVerdicts("challenger", [{ id: "c1", status: "red", reason: "0.85^5 = 0.4437", evidence: ["calc:1"] }], { fetched: ["calc:1"] }) });
 const checked = await graph("challenger", red).invoke({ claims });
 console.log(checked.claims.map((c) => `${c.id}:${c.status}:${c.confidence}`).join(" ")); // → c1:red:0.9 c2:unverified:0

@@ -4,7 +4,6 @@ import { createChallenger, guardNodeInPlace, guardRecordsChannel, readGuardFeedb
 import { scriptedJudge } from "langgraph-firebreak/testing";
 
 const State = new StateSchema({ intent: intentChannel(), claims: claimsChannel(), guardRecords: guardRecordsChannel() });
-// A producer that slips first, and corrects itself once it reads the guard's feedback.
 const researcher = (_state: unknown, config: object) => {
   const text = readGuardFeedback(config) ? "0.85^5 = 0.4437" : "0.85^5 = 0.52";
   return { claims: [{ text, confidence: 0.9, origin: { agent: "researcher", source: "model" as const } }] };

@@ -3,7 +3,6 @@ import { analyzeTopology } from "langgraph-firebreak";
 import { createChallenger, guardNodeInPlace } from "langgraph-firebreak/nodes";
 import { scriptedJudge } from "langgraph-firebreak/testing";
 
-// A supervisor with three workers, each reporting back.
 const step = () => ({});
 const team = new StateGraph(Annotation.Root({ next: Annotation<string>() }))
   .addNode("supervisor", step).addNode("a", step).addNode("b", step).addNode("c", step)
