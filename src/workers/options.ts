@@ -3,6 +3,7 @@
  * schema each, parsed once, failing with `InvalidOptionsError` naming the option.
  */
 import type { StateSnapshot } from "@langchain/langgraph";
+import type { RunnableConfig } from "@langchain/core/runnables";
 import { z } from "zod";
 import type { Checkpointer } from "../../checkpointers/checkpointer.js";
 import { fn, integer, parseOptions, strict, text, timerMs } from "../internal/options-schema.js";
@@ -15,10 +16,9 @@ export const DEFAULT_RUN_QUEUE = "firebreak-runs";
  * members the worker uses are named, so any compiled `StateGraph` fits.
  */
 export interface RunnableGraph {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- compiled graphs are generic in their input
-  invoke(input: any, config?: any): Promise<unknown>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  getState(config: any): Promise<StateSnapshot>;
+  // Method syntax: parameters compare both ways, so any compiled graph (generic in its input) fits.
+  invoke(input: unknown, config?: RunnableConfig): Promise<unknown>;
+  getState(config: RunnableConfig): Promise<StateSnapshot>;
   /** The static gates (`compile({ interruptBefore })`). */
   readonly interruptBefore?: unknown;
   /** The saver the graph was compiled with; the worker needs one. */

@@ -59,7 +59,9 @@ describe("a fleet of 4 processes on one Redis circuit store", () => {
       expect(await states(), `after ${i + 1} bad answers in total`).toEqual(["closed", "closed", "closed", "closed"]);
     }
     expect((await fleet[TRIP - 1]!.send<CallReply>("call")).result).toBe("failed");
-    await waitUntil(() => everyState("open"), 2_000, "every process sees the fleet's circuit open");
+    // Convergence, not speed: the trip's propagation time (2–3 ms on loopback) is measured by
+    // `npm run bench -- breaker`; a loaded CI machine may take longer to schedule four processes.
+    await waitUntil(() => everyState("open"), 10_000, "every process sees the fleet's circuit open");
     expect(server.requests.length - degradedFrom).toBe(TRIP);
     for (const m of fleet) expect((await m.send<CallReply>("call")).result).toBe("refused");
     expect(server.requests.length - degradedFrom).toBe(TRIP);
@@ -71,7 +73,7 @@ describe("a fleet of 4 processes on one Redis circuit store", () => {
     let results = (await Promise.all(fleet.map((m) => m.send<CallReply>("call")))).map((r) => r.result);
     expect(server.requests.length - before).toBe(1);
     expect(results.sort()).toEqual(["failed", "refused", "refused", "refused"]);
-    await waitUntil(() => everyState("open"), 2_000, "the failed probe re-opens every circuit");
+    await waitUntil(() => everyState("open"), 10_000, "the failed probe re-opens every circuit");
 
     // Recovered: again one probe; it succeeds and every circuit closes.
     await sleep(COOL_DOWN_MS + 200);
@@ -80,7 +82,7 @@ describe("a fleet of 4 processes on one Redis circuit store", () => {
     results = (await Promise.all(fleet.map((m) => m.send<CallReply>("call")))).map((r) => r.result);
     expect(server.requests.length - before).toBe(1);
     expect(results.sort()).toEqual(["ok", "refused", "refused", "refused"]);
-    await waitUntil(() => everyState("closed"), 2_000, "every circuit closes");
+    await waitUntil(() => everyState("closed"), 10_000, "every circuit closes");
     behaviour = { kind: "good" };
     before = server.requests.length;
     for (const m of fleet) expect((await m.send<CallReply>("call")).result).toBe("ok");
