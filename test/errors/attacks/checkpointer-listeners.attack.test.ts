@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 /**
  * Checkpointer listeners (docs/events.md): onUnavailable on the first CHECKPOINTER_UNREACHABLE after a
  * success, onRecovered on the next success; a throwing listener never breaks the run or the other
@@ -50,12 +51,12 @@ describe("checkpointer listeners under attack (embedded PGlite)", () => {
     const g = graphOn(cp);
     cp.onUnavailable(() => { throw new Error("listener bug"); });
     cp.onRecovered(() => { throw new Error("listener bug"); });
-    await g.invoke({ log: [] }, durableConfig(`ok-${++n}`));
+    await g.invoke({ log: [] }, durableConfig(`ok-${++n}-${randomUUID()}`));
     const outage = refuseConnections(cp);
-    const err = await g.invoke({ log: [] }, durableConfig(`down-${++n}`)).catch((e: unknown) => e);
+    const err = await g.invoke({ log: [] }, durableConfig(`down-${++n}-${randomUUID()}`)).catch((e: unknown) => e);
     outage.restore();
     expect(root.isCheckpointerUnreachableError(err)).toBe(true);
-    expect((await g.invoke({ log: [] }, durableConfig(`up-${++n}`))).log).toEqual(["a", "b"]);
+    expect((await g.invoke({ log: [] }, durableConfig(`up-${++n}-${randomUUID()}`))).log).toEqual(["a", "b"]);
   });
 
   it("a throwing checkpointer listener does not silence the other listeners", async () => {
@@ -68,12 +69,12 @@ describe("checkpointer listeners under attack (embedded PGlite)", () => {
       cp.onUnavailable((e) => heard.push(`down:${e.code}:${e.reason}`)),
       cp.onRecovered((r) => heard.push(`up:${typeof r.downMs}`)),
     ];
-    await g.invoke({ log: [] }, durableConfig(`ok-${++n}`));
+    await g.invoke({ log: [] }, durableConfig(`ok-${++n}-${randomUUID()}`));
     const outage = refuseConnections(cp);
-    const err = await g.invoke({ log: [] }, durableConfig(`down-${++n}`)).catch((e: unknown) => e);
+    const err = await g.invoke({ log: [] }, durableConfig(`down-${++n}-${randomUUID()}`)).catch((e: unknown) => e);
     outage.restore();
     expect(root.isCheckpointerUnreachableError(err)).toBe(true);
-    const out = await g.invoke({ log: [] }, durableConfig(`up-${++n}`));
+    const out = await g.invoke({ log: [] }, durableConfig(`up-${++n}-${randomUUID()}`));
     expect(out.log).toEqual(["a", "b"]);
     expect(heard).toEqual(["down:CHECKPOINTER_UNREACHABLE:refused", "up:number"]);
     for (const s of subs) s.dispose();
@@ -85,7 +86,7 @@ describe("checkpointer listeners under attack (embedded PGlite)", () => {
     const heard: string[] = [];
     const a = cp.onUnavailable(() => heard.push("down"));
     const b = cp.onRecovered(() => heard.push("up"));
-    await g.invoke({ log: [] }, durableConfig(`ok-${++n}`));
+    await g.invoke({ log: [] }, durableConfig(`ok-${++n}-${randomUUID()}`));
     const outage = refuseConnections(cp);
     await g.invoke({ log: [] }, durableConfig(`d1-${++n}`)).catch(() => undefined);
     await g.invoke({ log: [] }, durableConfig(`d2-${++n}`)).catch(() => undefined);
@@ -105,7 +106,7 @@ describe("checkpointer listeners under attack (embedded PGlite)", () => {
     const cp = await fresh();
     const g = graphOn(cp);
     const bad = [cp.onUnavailable(() => { throw new Error("listener bug"); }), cp.onRecovered(() => { throw new Error("listener bug"); })];
-    await g.invoke({ log: [] }, durableConfig(`ok-${++n}`));
+    await g.invoke({ log: [] }, durableConfig(`ok-${++n}-${randomUUID()}`));
     let outage = refuseConnections(cp);
     await g.invoke({ log: [] }, durableConfig(`d-${++n}`)).catch(() => undefined);
     outage.restore();
