@@ -1,4 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { invalidOption } from "../src/internal/options-schema.js";
 
 /**
  * The durability the pack recommends for every run that must survive a crash: `"sync"`.
@@ -19,7 +20,8 @@ export type Durability = "sync" | "async" | "exit";
 
 /**
  * A run config for `thread_id` with the crash-safe durability (`"sync"`). Extra fields
- * (callbacks, `recursionLimit`, more `configurable` keys) are merged in.
+ * (callbacks, `recursionLimit`, more `configurable` keys) are merged in. A `threadId` that is
+ * not a non-empty string is an `InvalidOptionsError`.
  *
  * @example
  * ```ts
@@ -31,6 +33,9 @@ export function durableConfig(
   threadId: string,
   extra: LangGraphRunnableConfig = {},
 ): LangGraphRunnableConfig & { durability: typeof FIREBREAK_DURABILITY } {
+  if (typeof threadId !== "string" || threadId === "") {
+    throw invalidOption("durableConfig", "threadId", threadId, 'a non-empty string (the thread to run or resume, e.g. "order-42")');
+  }
   return {
     ...extra,
     configurable: { ...extra.configurable, thread_id: threadId },

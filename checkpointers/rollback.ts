@@ -4,7 +4,8 @@ import { emitFirebreakEvent } from "../src/internal/events.js";
 import type { RollbackEventPayload } from "../src/events.js";
 import { checkpointerError } from "./checkpointer-error.js";
 import type { CheckpointedGraph } from "./graph-like.js";
-import { requireThreadId } from "./threads.js";
+import { invalidOption } from "../src/internal/options-schema.js";
+import { requireGraph, requireThreadId } from "./threads.js";
 
 /**
  * Which earlier checkpoint to roll back to. History is searched newest first and the
@@ -23,6 +24,22 @@ export interface RollbackResult {
   readonly target: StateSnapshot;
   /** Config of the new head checkpoint (the fork); `invoke(null, config)` continues from it. */
   readonly config: RunnableConfig;
+}
+
+const TARGET_FORMS =
+  '{ beforeNode: "<node name>" }, { step: <integer ≥ -1> }, { checkpointId: "<id>" } or a predicate (snapshot) => boolean';
+
+/** Throws an `InvalidOptionsError` unless `target` is one of the {@link RollbackTarget} forms. */
+function checkTarget(target: unknown): asserts target is RollbackTarget {
+  if (typeof target === "function") return;
+  const t = target as Partial<Record<string, unknown>> | null;
+  const keys = typeof t === "object" && t !== null ? Object.keys(t) : [];
+  const ok =
+    keys.length === 1 &&
+    ((keys[0] === "beforeNode" && typeof t!.beforeNode === "string" && t!.beforeNode !== "") ||
+      (keys[0] === "step" && Number.isInteger(t!.step) && (t!.step as number) >= -1) ||
+      (keys[0] === "checkpointId" && typeof t!.checkpointId === "string" && t!.checkpointId !== ""));
+  if (!ok) throw invalidOption("rollbackTo", "target", target, TARGET_FORMS);
 }
 
 function describeTarget(target: RollbackTarget): string {
@@ -50,7 +67,9 @@ function matcher(target: RollbackTarget): (s: StateSnapshot) => boolean {
  * Emits a `firebreak/rollback` event (`RollbackEventPayload`: thread, source and fork checkpoint
  * ids, step, next nodes) with `config`'s callbacks and writer: with tracing on it is a
  * `firebreak/rollback` span. Throws a `CheckpointNotFoundError` (`CHECKPOINT_NOT_FOUND`),
- * naming the thread and the target, when nothing matches.
+ * naming the thread and the target, when nothing matches, and an `InvalidOptionsError`
+ * (`INVALID_OPTIONS`) when `graph` is not a compiled graph, `config` has no thread id or
+ * `target` is none of the {@link RollbackTarget} forms.
  *
  * @example
  * ```ts
@@ -63,7 +82,9 @@ export async function rollbackTo(
   config: RunnableConfig,
   target: RollbackTarget,
 ): Promise<RollbackResult> {
+  requireGraph(graph, "rollbackTo", ["getStateHistory", "updateState"]);
   const threadId = requireThreadId(config, "rollbackTo");
+  checkTarget(target);
   const matches = matcher(target);
   const { checkpoint_id: _ignored, ...configurable } = config.configurable ?? {};
   let found: StateSnapshot | undefined;

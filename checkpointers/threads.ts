@@ -1,6 +1,6 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StateSnapshot } from "@langchain/langgraph";
-import { InvalidOptionsError } from "../src/internal/options-schema.js";
+import { InvalidOptionsError, invalidOption } from "../src/internal/options-schema.js";
 import { checkpointerError } from "./checkpointer-error.js";
 import { type CheckpointedGraph, threadIdOf } from "./graph-like.js";
 
@@ -17,6 +17,17 @@ export function requireThreadId(config: RunnableConfig, caller: string): string 
 }
 
 /**
+ * Throws an `InvalidOptionsError` (`INVALID_OPTIONS`) naming `caller` when `graph` is not a compiled
+ * graph: an object with the methods `caller` uses (`getState`, `getStateHistory`, `updateState`).
+ */
+export function requireGraph(graph: unknown, caller: string, methods: readonly (keyof CheckpointedGraph)[]): asserts graph is CheckpointedGraph {
+  const missing = methods.find((m) => typeof (graph as Partial<Record<string, unknown>> | null | undefined)?.[m] !== "function");
+  if (missing !== undefined) {
+    throw invalidOption(caller, "graph", graph, `a compiled graph (graph.compile({ checkpointer })) with a ${missing} method`);
+  }
+}
+
+/**
  * Returns the thread's latest snapshot, or throws `THREAD_NOT_FOUND` when the thread has
  * no checkpoint at all. Use it before `invoke(null, config)`: LangGraph treats a resume of
  * an unknown thread as an empty run and returns silently, which hides a mistyped id.
@@ -29,6 +40,7 @@ export function requireThreadId(config: RunnableConfig, caller: string): string 
  * ```
  */
 export async function assertThreadExists(graph: CheckpointedGraph, config: RunnableConfig): Promise<StateSnapshot> {
+  requireGraph(graph, "assertThreadExists", ["getState"]);
   const threadId = requireThreadId(config, "assertThreadExists");
   const snapshot = await graph.getState(config);
   if (snapshot.createdAt === undefined && snapshot.config.configurable?.["checkpoint_id"] === undefined) {

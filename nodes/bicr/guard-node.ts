@@ -110,6 +110,9 @@ function isHub(builder: unknown, name: string): boolean {
  * const sub = guardOf(builder, "researcher")!.onVerdict((e) => console.log(e.verdict, e.claimIds));
  */
 export function guardOf(builder: StateGraph<any, any, any, any, any, any, any, any>, name: string): BicrGuard | undefined {
+  if (typeof builder !== "object" || builder === null) {
+    throw new InvalidOptionsError("guardOf", [{ option: "builder", received: quote(builder), allowed: "the StateGraph builder guardNodeInPlace was given" }]);
+  }
   const spec = (builder as unknown as { nodes?: Record<string, NodeSpecLike> }).nodes?.[name];
   const runnable = spec?.runnable as Partial<BicrGuard> | undefined;
   return typeof runnable?.onVerdict === "function" && typeof runnable.firebreak === "object" ? (runnable as BicrGuard) : undefined;

@@ -2,6 +2,7 @@ import type { Claim } from "./claim-schema.js";
 import { positionOf } from "./claims-index.js";
 import type { Intent } from "./intent.js";
 import { toPosterior, type PosteriorClaim } from "./posterior.js";
+import { invalidOption } from "../internal/options-schema.js";
 
 /** Options of {@link createHandoff}. */
 export interface HandoffOptions {
@@ -59,6 +60,7 @@ export function createHandoff(
   to: string,
   options: HandoffOptions = {},
 ): Handoff {
+  if (typeof state !== "object" || state === null) throw invalidOption("createHandoff", "state", state, "the graph state object (with its claims and intent channels)");
   const all = (state[options.claimsKey ?? "claims"] ?? []) as readonly Claim[];
   const intent = (state[options.intentKey ?? "intent"] ?? null) as Intent | null;
   const selected = options.scope === "all" ? all : senderLineage(all, from);

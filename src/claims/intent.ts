@@ -3,6 +3,7 @@ import { z } from "zod/v4";
 import { IntentAlreadySetError } from "./errors.js";
 import { fromZodError } from "./reduce-claims.js";
 import { reducerChannel, reducerField, type ReducerChannel, type ReducerSpec } from "../internal/state-field.js";
+import { invalidOption } from "../internal/options-schema.js";
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -98,6 +99,7 @@ function specFor(options: IntentOptions): ReducerSpec<Intent | null, IntentUpdat
  * ```
  */
 export function intentChannel(options: IntentOptions = {}): ReducerChannel<Intent | null, IntentUpdate> {
+  if (typeof options !== "object" || options === null) throw invalidOption("intentChannel", "options", options, "an options object ({ now?, key? }) or nothing");
   return reducerChannel(specFor(options));
 }
 

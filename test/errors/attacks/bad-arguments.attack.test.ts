@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as root from "langgraph-firebreak";
 import { createChallenger, guardNodeInPlace, guardOf } from "langgraph-firebreak/nodes";
 import { assertThreadExists, durableConfig, pruneCheckpoints, rollbackTo, runExclusive } from "langgraph-firebreak/checkpointers";
-import { createCampaign, createRng, measureInfection, simulateEpidemic, withProviderFaults } from "langgraph-firebreak/chaos";
+import { createCampaign, createRng, deriveSeed, measureInfection, simulateEpidemic, withProviderFaults } from "langgraph-firebreak/chaos";
 import { setupTracing } from "langgraph-firebreak/tracing";
 import { scriptedJudge } from "langgraph-firebreak/testing";
 
@@ -27,6 +27,14 @@ async function error(f: () => unknown): Promise<unknown> {
   return undefined;
 }
 const cfg = { configurable: { thread_id: "t" } };
+/** The error is an InvalidOptionsError whose message names the function and whose `option` is the argument. */
+function namesIt(e: unknown, where: string, option: string): void {
+  expect(root.isInvalidOptionsError(e), String(e)).toBe(true);
+  const err = e as root.InvalidOptionsError;
+  expect(err.message.startsWith(`${where}: `), err.message).toBe(true);
+  expect(err.option).toBe(option);
+  expect(err.allowed.length).toBeGreaterThan(0);
+}
 
 describe("held: bad arguments that are InvalidOptionsError", () => {
   const held: Array<[string, () => unknown]> = [
@@ -47,32 +55,27 @@ describe("held: bad arguments that are InvalidOptionsError", () => {
   });
 });
 
-describe("broken: bad arguments that escape as TypeError or are accepted", () => {
-  // BROKEN: rollbackTo(graph, config, null) throws TypeError "Cannot use 'in' operator to search for 'beforeNode' in null".
-  it.fails("rollbackTo with a null target is InvalidOptionsError", async () => {
+describe("bad arguments that once escaped as TypeError or were accepted", () => {
+  it("rollbackTo with a null target is InvalidOptionsError", async () => {
     const g = await threadGraph();
-    expect(root.isInvalidOptionsError(await error(() => rollbackTo(g as never, cfg, null as never)))).toBe(true);
+    namesIt(await error(() => rollbackTo(g as never, cfg, null as never)), "rollbackTo", "target");
   });
-  // BROKEN: rollbackTo(graph, config, { foo: 1 }) is CheckpointNotFoundError saying 'is checkpoint "undefined"',
-  // i.e. a malformed target is reported as a missing checkpoint instead of an options error naming the target forms.
-  it.fails("rollbackTo with a target of none of the documented forms is InvalidOptionsError", async () => {
+  it("rollbackTo with a target of none of the documented forms is InvalidOptionsError", async () => {
     const g = await threadGraph();
     const e = await error(() => rollbackTo(g as never, cfg, { foo: 1 } as never));
-    expect(root.isInvalidOptionsError(e)).toBe(true);
+    namesIt(e, "rollbackTo", "target");
     expect(String((e as Error).message)).not.toContain('"undefined"');
+    for (const form of ["beforeNode", "step", "checkpointId", "predicate"]) expect((e as root.InvalidOptionsError).allowed).toContain(form);
   });
-  // BROKEN: rollbackTo(null, ...) throws TypeError "Cannot read properties of null (reading 'getStateHistory')".
-  it.fails("rollbackTo with no graph is InvalidOptionsError", async () => {
-    expect(root.isInvalidOptionsError(await error(() => rollbackTo(null as never, cfg, { step: 0 } as never)))).toBe(true);
+  it("rollbackTo with no graph is InvalidOptionsError", async () => {
+    namesIt(await error(() => rollbackTo(null as never, cfg, { step: 0 } as never)), "rollbackTo", "graph");
   });
-  // BROKEN: assertThreadExists(null, ...) throws TypeError "Cannot read properties of null (reading 'getState')".
-  it.fails("assertThreadExists with no graph is InvalidOptionsError", async () => {
-    expect(root.isInvalidOptionsError(await error(() => assertThreadExists(null as never, cfg)))).toBe(true);
+  it("assertThreadExists with no graph is InvalidOptionsError", async () => {
+    namesIt(await error(() => assertThreadExists(null as never, cfg)), "assertThreadExists", "graph");
   });
-  // BROKEN: durableConfig("") and durableConfig(42) return a config (thread_id "" / 42) instead of rejecting the thread id.
-  it.fails("durableConfig with an empty or non-string thread id is InvalidOptionsError", async () => {
-    expect(root.isInvalidOptionsError(await error(() => durableConfig("")))).toBe(true);
-    expect(root.isInvalidOptionsError(await error(() => durableConfig(42 as never)))).toBe(true);
+  it("durableConfig with an empty or non-string thread id is InvalidOptionsError", async () => {
+    namesIt(await error(() => durableConfig("")), "durableConfig", "threadId");
+    namesIt(await error(() => durableConfig(42 as never)), "durableConfig", "threadId");
   });
   // docs/topology.md: analyzeTopology never throws on what it is given; a non-graph is an error finding, never a pass.
   it("analyzeTopology of something that is not a graph reports it as an error finding and does not pass", async () => {
@@ -88,22 +91,25 @@ describe("broken: bad arguments that escape as TypeError or are accepted", () =>
   it("topologyToMermaid(null) is InvalidOptionsError", async () => {
     expect(root.isInvalidOptionsError(await error(() => root.topologyToMermaid(null as never)))).toBe(true);
   });
-  // BROKEN: guardOf(null, "a") throws TypeError "Cannot read properties of null (reading 'nodes')".
-  it.fails("guardOf(null) is InvalidOptionsError (or undefined), never a TypeError", async () => {
-    const e = await error(() => guardOf(null as never, "a"));
-    expect(e === undefined || root.isInvalidOptionsError(e)).toBe(true);
+  it("guardOf(null) is InvalidOptionsError, never a TypeError", async () => {
+    namesIt(await error(() => guardOf(null as never, "a")), "guardOf", "builder");
   });
-  // BROKEN: createHandoff(null, "a", "b") throws TypeError "Cannot read properties of null (reading 'claims')".
-  it.fails("createHandoff(null, …) is InvalidOptionsError", async () => {
-    expect(root.isInvalidOptionsError(await error(() => root.createHandoff(null as never, "a", "b")))).toBe(true);
+  it("createHandoff(null, …) is InvalidOptionsError", async () => {
+    namesIt(await error(() => root.createHandoff(null as never, "a", "b")), "createHandoff", "state");
   });
-  // BROKEN: intentChannel(42) is accepted silently (options must be an object).
-  it.fails("intentChannel(42) is InvalidOptionsError", async () => {
-    expect(root.isInvalidOptionsError(await error(() => root.intentChannel(42 as never)))).toBe(true);
+  it("intentChannel(42) is InvalidOptionsError", async () => {
+    namesIt(await error(() => root.intentChannel(42 as never)), "intentChannel", "options");
   });
-  // BROKEN: createRng("x") returns an rng (seed "x") instead of rejecting a non-numeric seed.
-  it.fails("createRng with a non-number seed is InvalidOptionsError", async () => {
-    expect(root.isInvalidOptionsError(await error(() => createRng("x" as never)))).toBe(true);
+  // createRng takes `number | string` (its TSDoc: a string seed is hashed with deriveSeed), so "x" is a
+  // seed; a seed of any other type is the options error.
+  it("createRng with a seed that is neither a number nor a string is InvalidOptionsError", async () => {
+    for (const seed of [null, undefined, true, {}, [1], 10n]) {
+      namesIt(await error(() => createRng(seed as never)), "createRng", "seed");
+    }
+  });
+  it("createRng with a string seed is the documented hashed seed, not an error", () => {
+    expect(createRng("x").seed).toBe(deriveSeed("x"));
+    expect(createRng("x").next()).toBe(createRng("x").next());
   });
 });
 
