@@ -7,7 +7,7 @@ import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
 import { ChatGenerationChunk } from "@langchain/core/outputs";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
-import { InvalidOptionsError } from "../internal/options-schema.js";
+import { InvalidOptionsError, invalidOption, MAX_TIMER_MS } from "../internal/options-schema.js";
 
 /** One reply of a scripted model. */
 export type ScriptedReply =
@@ -29,6 +29,18 @@ export type ScriptedReply =
        * for a provider's HTTP error, e.g. `Object.assign(new Error("overloaded"), { status: 503 })`).
        */
       error?: unknown;
+      /**
+       * Wait this long (milliseconds) before answering or failing, as a slow provider would. The
+       * call's abort signal (`invoke(input, { signal })`, a `timeout`, a breaker's attempt timeout)
+       * ends the wait early: the call then rejects with the signal's reason.
+       */
+      delayMs?: number;
+      /**
+       * Never answer: the call stays pending until its abort signal fires, then rejects with the
+       * signal's reason (as `fetch` does). A call without a signal stays pending for ever, so give
+       * hanging calls a signal or a timeout. Other fields are ignored.
+       */
+      hang?: true;
     };
 
 /** What a script function sees for each call. */
@@ -68,9 +80,19 @@ interface SharedState {
  * labelled "scripted". It supports `bindTools` and the default `withStructuredOutput`
  * (structured replies become calls to the bound tool) and records every prompt it received.
  *
+ * For plumbing tests (circuit breakers, timeouts, retries) a reply can also fail (`{ error }`),
+ * report token usage (`{ usage }`), answer late (`{ delayMs }`) or hang until the call is
+ * aborted (`{ hang: true }`); a script function sees the call's index and messages.
+ *
  * @example
  * const model = new ScriptedChatModel({ script: ["Paris is the capital of France."] });
  * await model.invoke("What is the capital of France?");
+ *
+ * @example
+ * // First call: a provider outage (HTTP 503); second: hangs until the caller's signal aborts; then answers.
+ * const flaky = new ScriptedChatModel({
+ *   script: [{ error: Object.assign(new Error("overloaded"), { status: 503 }) }, { hang: true }, "fine answer"],
+ * });
  */
 export class ScriptedChatModel extends BaseChatModel {
   static override lc_name() {
@@ -116,12 +138,13 @@ export class ScriptedChatModel extends BaseChatModel {
 
   async _generate(
     messages: BaseMessage[],
-    _options: this["ParsedCallOptions"],
+    options: this["ParsedCallOptions"],
     runManager?: CallbackManagerForLLMRun,
   ): Promise<ChatResult> {
     const call = this.shared.calls++;
     this.shared.prompts.push(messages);
     const reply = this.replyFor({ messages, call, tools: this.boundTools });
+    if (typeof reply === "object" && reply !== null) await waitAsScripted(reply, options.signal);
     if (typeof reply === "object" && reply !== null && "error" in reply && reply.error !== undefined) throw reply.error;
     const message = this.toMessage(reply, call);
     if (typeof message.content === "string" && message.content.length > 0) {
@@ -196,6 +219,31 @@ export class ScriptedChatModel extends BaseChatModel {
       })),
     });
   }
+}
+
+/**
+ * Waits as a reply asks: for ever (`hang`) or `delayMs`, either cut short by `signal`, which then
+ * rejects with its reason. Resolves at once for a reply that asks neither.
+ */
+function waitAsScripted(reply: { readonly hang?: true; readonly delayMs?: number }, signal: AbortSignal | undefined): Promise<void> {
+  const hang = reply.hang === true;
+  const { delayMs } = reply;
+  if (delayMs !== undefined && !(typeof delayMs === "number" && delayMs >= 0 && delayMs <= MAX_TIMER_MS)) {
+    return Promise.reject(invalidOption("ScriptedChatModel", "script reply delayMs", delayMs, `a number of milliseconds from 0 to ${MAX_TIMER_MS}`));
+  }
+  if (!hang && !(delayMs !== undefined && delayMs > 0)) return Promise.resolve();
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = hang ? undefined : setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, reply.delayMs);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 function toolName(tool: BindToolsInput): string {

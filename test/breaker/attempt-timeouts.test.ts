@@ -7,12 +7,11 @@
  */
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
 import { FailoverExhaustedError, withSemanticBreaker } from "../../src/index.js";
-import { ScriptedChatModel } from "./support/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/index.js";
 
-/** SCRIPTED: never answers and ignores its abort signal. */
+/** SCRIPTED: never answers and ignores its abort signal (ScriptedChatModel's `hang` listens to it, as fetch does). */
 class DeafHang extends BaseChatModel {
   signals: Array<AbortSignal | undefined> = [];
   _llmType(): string {
@@ -28,21 +27,10 @@ class DeafHang extends BaseChatModel {
  * SCRIPTED: answers after 5 ms, listening to its signal meanwhile (as fetch does), except to
  * the prompt "hang", where it waits for its signal.
  */
-class HangsOnRequest extends BaseChatModel {
-  _llmType(): string {
-    return "hangs-on-request";
-  }
-  async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"]): Promise<ChatResult> {
-    if (messages[0]?.content === "hang") {
-      await new Promise((_, reject) => options.signal?.addEventListener("abort", () => reject(options.signal!.reason), { once: true }));
-    }
-    const listener = () => undefined;
-    options.signal?.addEventListener("abort", listener);
-    await new Promise((r) => setTimeout(r, 5));
-    options.signal?.removeEventListener("abort", listener);
-    return { generations: [{ text: "fine answer", message: new AIMessage("fine answer") }] };
-  }
-}
+const hangsOnRequest = () =>
+  new ScriptedChatModel({
+    script: ({ messages }) => (messages[0]?.content === "hang" ? { hang: true } : { text: "fine answer", delayMs: 5 }),
+  });
 
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
 const warnings: Error[] = [];
@@ -66,7 +54,7 @@ describe("attempt timeouts", () => {
   });
 
   test("a finished call leaves no timer holding the process open", async () => {
-    const model = withSemanticBreaker(new ScriptedChatModel(() => "fine answer"), { timeoutMs: 60_000 });
+    const model = withSemanticBreaker(new ScriptedChatModel({ script: ["fine answer"] }), { timeoutMs: 60_000 });
     const before = timers();
     for (let i = 0; i < 20; i++) await model.invoke("q");
     expect(timers()).toBe(before);
@@ -74,7 +62,7 @@ describe("attempt timeouts", () => {
 
   test("200 concurrent attempts share the batch's signal without a listener-leak warning, and a caller's abort still reaches only its own call", async () => {
     process.on("warning", onWarning);
-    const model = withSemanticBreaker(new HangsOnRequest({}), { timeoutMs: 60_000, trip: 10 });
+    const model = withSemanticBreaker(hangsOnRequest(), { timeoutMs: 60_000, trip: 10 });
     const controller = new AbortController();
     const first = model.invoke("hang", { signal: controller.signal }).catch((e: unknown) => e);
     const rest = Array.from({ length: 199 }, () => model.invoke("q"));
@@ -93,21 +81,8 @@ describe("attempt timeouts", () => {
     // timed out when that batch's timer fires, after less than its own timeoutMs.
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
-      const slow = new ScriptedChatModel(() => "fine answer");
-      const delays = [0, 120];
-      let n = 0;
-      const model = withSemanticBreaker(
-        new (class extends BaseChatModel {
-          _llmType(): string {
-            return "scripted-delays";
-          }
-          async _generate(): Promise<ChatResult> {
-            await new Promise((r) => setTimeout(r, delays[n++] ?? 0));
-            return slow._generate([], {} as never);
-          }
-        })({}),
-        { timeoutMs: 200, trip: 10 },
-      );
+      const slow = new ScriptedChatModel({ script: [{ text: "fine answer" }, { text: "fine answer", delayMs: 120 }] });
+      const model = withSemanticBreaker(slow, { timeoutMs: 200, trip: 10 });
       await model.invoke("first");
       await new Promise((r) => setTimeout(r, 150));
       // Under the first attempt's batch this one would be cut at ~205 ms after the first began (~55 ms in).

@@ -8,7 +8,8 @@ import {
   type BreakEvent,
   type ProviderStatus,
 } from "../../src/index.js";
-import { ScriptedChatModel, httpError } from "./support/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/index.js";
+import { httpError } from "./support/http-error.js";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -19,7 +20,7 @@ const fail = async (p: Promise<unknown>) => p.then(() => undefined, (e: unknown)
 describe("trip rules", () => {
   test("a failure-rate rule waits for its minimum volume, then opens on the rate", async () => {
     // good, bad, good, bad, … : a 50% failure rate.
-    const model = withSemanticBreaker(new ScriptedChatModel((n) => (n % 2 === 0 ? "fine answer" : "")), {
+    const model = withSemanticBreaker(new ScriptedChatModel({ script: ["fine answer", ""], whenExhausted: "loop" }), {
       checks: [nonEmpty()],
       trip: { kind: "failure-rate", threshold: 0.4, window: 10, minimumCalls: 8 },
     });
@@ -32,7 +33,7 @@ describe("trip rules", () => {
   });
 
   test("a consecutive rule is reset by a good answer", async () => {
-    const model = withSemanticBreaker(new ScriptedChatModel((n) => (n === 2 ? "fine answer" : "")), { trip: 3 });
+    const model = withSemanticBreaker(new ScriptedChatModel({ script: ["", "", "fine answer", ""] }), { trip: 3 });
     const states: string[] = [];
     for (let i = 0; i < 6; i++) {
       await model.invoke("q").catch(() => undefined);
@@ -44,7 +45,7 @@ describe("trip rules", () => {
 
   test("a backoff cool-down grows after each failed probe", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    const model = withSemanticBreaker(new ScriptedChatModel(() => httpError(503)), {
+    const model = withSemanticBreaker(new ScriptedChatModel({ script: [{ error: httpError(503) }] }), {
       trip: 1,
       halfOpenAfter: new ExponentialBackoff({ initialDelay: 1_000, maxDelay: 60_000, exponent: 2, generator: noJitterGenerator }),
     });
@@ -67,7 +68,7 @@ describe("listeners", () => {
   test("onBreak carries the tripping failure, onHalfOpen and onReset follow, and dispose stops delivery", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     let healthy = false;
-    const model = withSemanticBreaker(new ScriptedChatModel(() => (healthy ? "fine answer" : httpError(500))), { trip: 1, halfOpenAfter: 1_000 });
+    const model = withSemanticBreaker(new ScriptedChatModel({ script: () => (healthy ? "fine answer" : { error: httpError(500) }) }), { trip: 1, halfOpenAfter: 1_000 });
     const breaks: BreakEvent[] = [];
     const halfOpens: ProviderStatus[] = [];
     const resets: ProviderStatus[] = [];
@@ -93,15 +94,15 @@ describe("listeners", () => {
 
 describe("what does not count against a provider", () => {
   test("a caller's abort is rethrown, not counted, and not failed over", async () => {
-    const backup = new ScriptedChatModel(() => "backup answer");
-    const model = withSemanticBreaker(new ScriptedChatModel(() => "hang"), { trip: 1, fallbacks: [backup] });
+    const backup = new ScriptedChatModel({ script: ["backup answer"] });
+    const model = withSemanticBreaker(new ScriptedChatModel({ script: [{ hang: true }] }), { trip: 1, fallbacks: [backup] });
     const controller = new AbortController();
     const pending = fail(model.invoke("q", { signal: controller.signal }));
     setTimeout(() => controller.abort(new Error("user cancelled")), 5);
     const error = await pending;
     expect((error as Error).message).toMatch(/user cancelled|abort/i);
     expect(error).not.toBeInstanceOf(FailoverExhaustedError);
-    expect(backup.calls).toBe(0);
+    expect(backup.callCount).toBe(0);
     expect(model.breaker.status()[0]!.state).toBe("closed");
   });
 
@@ -109,7 +110,7 @@ describe("what does not count against a provider", () => {
     const broken = () => {
       throw new TypeError("bug in my check");
     };
-    const model = withSemanticBreaker(new ScriptedChatModel(() => "fine answer"), { trip: 1, checks: [broken] });
+    const model = withSemanticBreaker(new ScriptedChatModel({ script: ["fine answer"] }), { trip: 1, checks: [broken] });
     const error = (await fail(model.invoke("q"))) as Error;
     expect(error.message).toMatch(/^Check "broken" threw instead of returning a verdict: "bug in my check"/);
     expect(model.breaker.status()[0]!.state).toBe("closed");
@@ -118,30 +119,32 @@ describe("what does not count against a provider", () => {
 
 describe("operations", () => {
   test("isolate holds a provider open by hand until disposed", async () => {
-    const primary = new ScriptedChatModel(() => "primary answer");
-    const model = withSemanticBreaker(primary, { fallbacks: [new ScriptedChatModel(() => "backup answer")] });
+    const primary = new ScriptedChatModel({ script: ["primary answer"] });
+    const model = withSemanticBreaker(primary, { fallbacks: [new ScriptedChatModel({ script: ["backup answer"] })] });
     const hold = model.breaker.isolate(0);
     expect((await model.invoke("q")).content).toBe("backup answer");
     hold.dispose();
     expect((await model.invoke("q")).content).toBe("primary answer");
-    expect(primary.calls).toBe(1);
+    expect(primary.callCount).toBe(1);
   });
 
   test("batch and withConfig go through the breaker", async () => {
-    const primary = new ScriptedChatModel((n) => (n < 2 ? "" : "primary answer"));
-    const model = withSemanticBreaker(primary, { trip: 2, fallbacks: [new ScriptedChatModel(() => "backup answer")] });
+    const primary = new ScriptedChatModel({ script: ["", "", "primary answer"] });
+    const model = withSemanticBreaker(primary, { trip: 2, fallbacks: [new ScriptedChatModel({ script: ["backup answer"] })] });
     const answers = await model.withConfig({ tags: ["mine"] }).batch(["a", "b", "c"], { maxConcurrency: 1 });
     expect(answers.map((a) => a.content)).toEqual(["backup answer", "backup answer", "backup answer"]);
-    expect(primary.calls).toBe(2); // open after two empty answers: the third call skips it
+    expect(primary.callCount).toBe(2); // open after two empty answers: the third call skips it
   });
 
   test("structured output on a provider without bindTools says which provider and what to do", () => {
-    const model = withSemanticBreaker(new ScriptedChatModel(() => "{}"), { name: "scripted" });
+    // The public scripted model binds tools; this one stands for a provider without bindTools().
+    const toolless = Object.assign(new ScriptedChatModel({ script: ["{}"] }), { bindTools: undefined });
+    const model = withSemanticBreaker(toolless, { name: "scripted" });
     expect(() => model.withStructuredOutput({ type: "object", properties: {} })).toThrow(/provider "scripted" has no bindTools\(\)/);
   });
 
   test("invalid options are reported with what to do", () => {
-    const m = new ScriptedChatModel(() => "x");
+    const m = new ScriptedChatModel({ script: ["x"] });
     expect(() => withSemanticBreaker(m, { trip: { kind: "failure-rate", threshold: 2, window: 10 } })).toThrow(
       "withSemanticBreaker: trip.threshold received 2; allowed: a number strictly between 0 and 1 (a share, e.g. 0.5).",
     );

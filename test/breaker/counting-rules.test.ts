@@ -17,7 +17,7 @@ import {
 } from "../../src/index.js";
 import { startFakeOpenAI, type Behaviour, type FakeOpenAI } from "./support/fake-openai-server.js";
 import { chatOpenAI } from "./support/models.js";
-import { ScriptedChatModel } from "./support/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/index.js";
 
 let primary: FakeOpenAI;
 let backup: FakeOpenAI;
@@ -145,14 +145,12 @@ describe("neither: client errors and caller aborts leave the circuit exactly as 
   });
 
   test("LangGraph control flow (an interrupt) is rethrown untouched and not counted (SCRIPTED model)", async () => {
-    const interrupting = new ScriptedChatModel(() => {
-      throw new GraphInterrupt([{ value: "approve?" }]);
-    });
-    const backupModel = new ScriptedChatModel(() => "backup answer");
+    const interrupting = new ScriptedChatModel({ script: [{ error: new GraphInterrupt([{ value: "approve?" }]) }] });
+    const backupModel = new ScriptedChatModel({ script: ["backup answer"] });
     const model = withSemanticBreaker(interrupting, { trip: 1, fallbacks: [backupModel] });
     const error = await settle(model.invoke("q"));
     expect(isGraphBubbleUp(error)).toBe(true);
-    expect(backupModel.calls).toBe(0);
+    expect(backupModel.callCount).toBe(0);
     expect(model.breaker.status()[0]!.state).toBe("closed");
   });
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { withSemanticBreaker } from "../../src/index.js";
-import { ScriptedChatModel, httpError } from "./support/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/index.js";
+import { httpError } from "./support/http-error.js";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -30,8 +31,8 @@ const summary = (m: Record<string, unknown>) => ({
 describe("breaker decisions as firebreak/breaker runs", () => {
   test("a transport failure that trips, then the half-open probe that closes the circuit again, are each one decision", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    const primary = new ScriptedChatModel((n) => (n === 0 ? httpError(503) : "recovered answer"));
-    const backup = new ScriptedChatModel(() => "backup answer");
+    const primary = new ScriptedChatModel({ script: [{ error: httpError(503) }, "recovered answer"] });
+    const backup = new ScriptedChatModel({ script: ["backup answer"] });
     const model = withSemanticBreaker(primary, { name: "primary", fallbacks: [{ model: backup, name: "backup" }], trip: 1, halfOpenAfter: 1_000 });
     const recorder = new DecisionRecorder();
     await model.invoke("q", { callbacks: [recorder] });
@@ -49,7 +50,7 @@ describe("breaker decisions as firebreak/breaker runs", () => {
   });
 
   test("a rejected answer that does not trip is a decision that leaves the circuit closed", async () => {
-    const model = withSemanticBreaker(new ScriptedChatModel((n) => (n === 0 ? "" : "fine answer")), { name: "primary", trip: 3, retry: { attempts: 1, delayMs: 0 } });
+    const model = withSemanticBreaker(new ScriptedChatModel({ script: ["", "fine answer"] }), { name: "primary", trip: 3, retry: { attempts: 1, delayMs: 0 } });
     const recorder = new DecisionRecorder();
     await model.invoke("q", { callbacks: [recorder] });
     expect(recorder.decisions.map((d) => summary(d.metadata))).toEqual([
@@ -60,7 +61,7 @@ describe("breaker decisions as firebreak/breaker runs", () => {
   });
 
   test("without callbacks the call still fails over and its answer reports the circuits after the call", async () => {
-    const model = withSemanticBreaker(new ScriptedChatModel(() => ""), { name: "primary", fallbacks: [new ScriptedChatModel(() => "backup")], trip: 1 });
+    const model = withSemanticBreaker(new ScriptedChatModel({ script: [""] }), { name: "primary", fallbacks: [new ScriptedChatModel({ script: ["backup"] })], trip: 1 });
     const answer = await model.invoke("q");
     expect(answer.content).toBe("backup");
     expect(answer.response_metadata["firebreak.breaker.statesAfter"]).toMatch(/^primary=open,/);
@@ -68,7 +69,7 @@ describe("breaker decisions as firebreak/breaker runs", () => {
 
   test('a streamMode "custom" writer passed in the call options receives each decision as a chunk', async () => {
     const chunks: unknown[] = [];
-    const model = withSemanticBreaker(new ScriptedChatModel(() => ""), { name: "primary", fallbacks: [new ScriptedChatModel(() => "backup")], trip: 1 });
+    const model = withSemanticBreaker(new ScriptedChatModel({ script: [""] }), { name: "primary", fallbacks: [new ScriptedChatModel({ script: ["backup"] })], trip: 1 });
     await model.invoke("q", { writer: (chunk: unknown) => chunks.push(chunk) } as never);
     expect(chunks).toEqual([
       {

@@ -15,7 +15,7 @@ import {
   type LinkSpec,
 } from "../../src/index.js";
 import { RedisLink, type LinkHost } from "../../src/breaker/store/redis-link.js";
-import { ScriptedChatModel } from "./support/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/index.js";
 
 /** A scripted shared store: records what the circuit asks, answers claims as told. */
 function scriptedStore() {
@@ -56,8 +56,7 @@ afterEach(() => vi.useRealTimers());
 describe("shared circuit (scripted store)", () => {
   it("asks the store nothing before a call while closed, and records each outcome after it", async () => {
     const { store, log, state } = scriptedStore();
-    const answers = [good, ""];
-    const model = new ScriptedChatModel((n) => answers[n % 2]!);
+    const model = new ScriptedChatModel({ script: [good, ""], whenExhausted: "loop" });
     const m = withSemanticBreaker(model, { name: "p", trip: 5, store });
     state.listener!.back(); // the store is up
     expect(await outcome(m.invoke("q"))).toBe("ok");
@@ -68,14 +67,14 @@ describe("shared circuit (scripted store)", () => {
 
   it("the fleet's word opens the circuit (calls refused, nothing sent) and closes it again", async () => {
     const { store, state } = scriptedStore();
-    const model = new ScriptedChatModel(() => good);
+    const model = new ScriptedChatModel({ script: [good] });
     const m = withSemanticBreaker(model, { name: "p", store });
     const seen: string[] = [];
     m.breaker.onStateChange((e) => seen.push(`${e.from}->${e.state}`));
     state.listener!.back();
     state.listener!.fleet({ state: "open", remainingMs: 10_000 });
     expect(await outcome(m.invoke("q"))).toBe("open");
-    expect(model.calls).toBe(0);
+    expect(model.callCount).toBe(0);
     state.listener!.fleet({ state: "closed", remainingMs: 0 });
     expect(await outcome(m.invoke("q"))).toBe("ok");
     expect(seen).toEqual(["closed->open", "open->closed"]);
@@ -83,7 +82,7 @@ describe("shared circuit (scripted store)", () => {
 
   it("while the store is away, counts with the trip rule locally, and reports the open time when it is back", async () => {
     const { store, state, log } = scriptedStore();
-    const model = new ScriptedChatModel(() => "");
+    const model = new ScriptedChatModel({ script: [""] });
     const m = withSemanticBreaker(model, { name: "p", trip: 2, halfOpenAfter: 30_000, store });
     state.listener!.back();
     state.listener!.away();
@@ -100,7 +99,7 @@ describe("shared circuit (scripted store)", () => {
   it("after the cool-down: a won claim probes and reports; a claim someone else won refuses; no answer probes locally", async () => {
     const { store, state, log } = scriptedStore();
     let answer = "";
-    const model = new ScriptedChatModel(() => answer);
+    const model = new ScriptedChatModel({ script: () => answer });
     const m = withSemanticBreaker(model, { name: "p", trip: 1, halfOpenAfter: 1_000, store });
     state.listener!.back();
     state.listener!.fleet({ state: "open", remainingMs: 1_000 });
@@ -108,7 +107,7 @@ describe("shared circuit (scripted store)", () => {
     state.claim = { state: "half-open", remainingMs: 5_000 };
     expect(await outcome(m.invoke("q"))).toBe("open");
     expect(m.breaker.status()[0]!.state).toBe("half-open");
-    expect(model.calls).toBe(0);
+    expect(model.callCount).toBe(0);
     vi.setSystemTime(1_007_000); // the other process's lease ran out
     state.claim = "won";
     expect(await outcome(m.invoke("q"))).toBe("failed"); // the probe, still bad

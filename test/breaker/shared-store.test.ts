@@ -13,7 +13,7 @@ import {
   type RedisCircuitStore,
   type StoreEvent,
 } from "../../src/index.js";
-import { ScriptedChatModel } from "./support/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/index.js";
 import { SHARED_REDIS_URL, deleteUnder, inspector, keysUnder, uniquePrefix, waitUntil } from "./support/redis.js";
 
 let redis: Redis;
@@ -40,7 +40,7 @@ async function store(keyPrefix: string, extra: Record<string, unknown> = {}): Pr
 /** A scripted model whose answers follow a mutable mode: "good" answers, "bad" answers empty (fails nonEmpty). */
 function provider() {
   const state = { mode: "good" as "good" | "bad" };
-  const model = new ScriptedChatModel(() => (state.mode === "good" ? "Paris is the capital of France." : ""));
+  const model = new ScriptedChatModel({ script: () => (state.mode === "good" ? "Paris is the capital of France." : "") });
   return { model, state };
 }
 
@@ -68,10 +68,10 @@ describe("Redis circuit store (in-process fleet)", () => {
     expect([a.breaker.status()[0]!.state, b.breaker.status()[0]!.state]).toEqual(["closed", "closed"]);
     expect(await outcome(b.invoke("q"))).toBe("failed"); // the 4th bad answer of the fleet
     await waitUntil(() => a.breaker.status()[0]!.state === "open" && b.breaker.status()[0]!.state === "open", 1_000, "both open");
-    const calls = p.model.calls;
+    const calls = p.model.callCount;
     expect(await outcome(a.invoke("q"))).toBe("open");
     expect(await outcome(b.invoke("q"))).toBe("open");
-    expect(p.model.calls).toBe(calls);
+    expect(p.model.callCount).toBe(calls);
     expect(await redis.hget(`${prefix}{llm}:state`, "s")).toBe("open");
   });
 
@@ -111,7 +111,7 @@ describe("Redis circuit store (in-process fleet)", () => {
       }
     }
     const mode = { bad: true };
-    const model = new Slow(() => (mode.bad ? "" : "Paris is the capital of France."));
+    const model = new Slow({ script: () => (mode.bad ? "" : "Paris is the capital of France.") });
     const opts = { name: "llm", trip: 1, halfOpenAfter: 300 };
     const a = withSemanticBreaker(model, { ...opts, store: s1 });
     const b = withSemanticBreaker(model, { ...opts, store: s2 });

@@ -6,9 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { createRedisCircuitStore, localCircuitStore, withSemanticBreaker, type CircuitStore } from "../../src/index.js";
 import { expectRejected, type BadOptionsCase } from "./support/bad-options.js";
-import { ScriptedChatModel } from "./support/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/index.js";
 
-const model = new ScriptedChatModel(() => "Paris is the capital of France.");
+const model = new ScriptedChatModel({ script: ["Paris is the capital of France."] });
 const url = "redis://127.0.0.1:6379";
 /** A shared store that never connects (its link is never used: construction fails first). */
 const fakeShared: CircuitStore = { scope: "shared", link: () => { throw new Error("must not link"); } };
@@ -43,7 +43,7 @@ const cases: BadOptionsCase[] = [
 ];
 
 describe("createRedisCircuitStore options", () => {
-  it.each(cases)("rejects %s", (...c) => expectRejected(c, () => model.calls));
+  it.each(cases)("rejects %s", (...c) => expectRejected(c, () => model.callCount));
 
   it("the local store is the default and takes any trip rule", async () => {
     const m = withSemanticBreaker(model, { store: localCircuitStore, trip: { kind: "failure-rate-over-time", threshold: 0.5, durationMs: 1_000 } });

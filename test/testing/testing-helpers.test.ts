@@ -1,6 +1,7 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { isInvalidOptionsError } from "../../src/index.js";
 import { z } from "zod";
 import { createChallenger } from "../../nodes/index.js";
 import { ScriptedChatModel, readChallengeRequest, scriptedJudge } from "../../src/testing/index.js";
@@ -57,5 +58,81 @@ describe("langgraph-firebreak/testing", () => {
     expect(reply.content).toBe("ok");
     expect(reply.usage_metadata).toEqual({ input_tokens: 12, output_tokens: 3, total_tokens: 15 });
     expect(model.callCount).toBe(2);
+  });
+
+  /** "pending", or how the promise settled, once queued callbacks have run (no clock involved). */
+  async function stateOf(p: Promise<unknown>): Promise<"pending" | "resolved" | "rejected"> {
+    let state: "pending" | "resolved" | "rejected" = "pending";
+    p.then(() => (state = "resolved"), () => (state = "rejected"));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    return state;
+  }
+
+  it("ScriptedChatModel { hang: true } stays pending until the call's signal aborts, then rejects with its reason (invoke and stream)", async () => {
+    const model = new ScriptedChatModel({ script: [{ hang: true }, { hang: true }, "after"], maxRetries: 0 });
+    const controller = new AbortController();
+    const pending = model.invoke("q", { signal: controller.signal });
+    expect(await stateOf(pending)).toBe("pending");
+    const reason = new Error("user cancelled");
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+
+    const streamController = new AbortController();
+    const streamed = (async () => {
+      for await (const _chunk of await model.stream("q", { signal: streamController.signal })) void _chunk;
+    })();
+    expect(await stateOf(streamed)).toBe("pending");
+    streamController.abort(new Error("stream cancelled"));
+    await expect(streamed).rejects.toThrow("stream cancelled");
+    expect((await model.invoke("q")).content).toBe("after");
+    expect(model.callCount).toBe(3);
+  });
+
+  it("ScriptedChatModel { hang: true } on an already aborted signal rejects at once", async () => {
+    const model = new ScriptedChatModel({ script: [{ hang: true }], maxRetries: 0 });
+    const reason = new Error("already gone");
+    await expect(model.invoke("q", { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+  });
+
+  describe("ScriptedChatModel { delayMs }", () => {
+    afterEach(() => void vi.useRealTimers());
+
+    it("answers (or fails) only once delayMs has passed on the timers", async () => {
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      const boom = new Error("late failure");
+      const model = new ScriptedChatModel({ script: [{ text: "late", delayMs: 100 }, { error: boom, delayMs: 50 }], maxRetries: 0 });
+      const answer = model.invoke("q");
+      await vi.advanceTimersByTimeAsync(99);
+      expect(await stateOf(answer)).toBe("pending");
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await answer).content).toBe("late");
+      const failure = model.invoke("q").catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(49);
+      expect(await stateOf(failure)).toBe("pending");
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await failure).toBe(boom);
+    });
+
+    it("is cut short by the call's signal, which rejects with its reason and leaves no timer", async () => {
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      const model = new ScriptedChatModel({ script: [{ text: "late", delayMs: 60_000 }], maxRetries: 0 });
+      const controller = new AbortController();
+      const pending = model.invoke("q", { signal: controller.signal });
+      expect(await stateOf(pending)).toBe("pending");
+      expect(vi.getTimerCount()).toBe(1);
+      const reason = new Error("timed out by the caller");
+      controller.abort(reason);
+      await expect(pending).rejects.toBe(reason);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it("rejects a delayMs that is not a number of milliseconds Node's timers honour", async () => {
+      for (const delayMs of [-1, Number.NaN, 2 ** 31, "5"]) {
+        const model = new ScriptedChatModel({ script: [{ text: "x", delayMs: delayMs as number }], maxRetries: 0 });
+        const e = await model.invoke("q").catch((err: unknown) => err);
+        expect(isInvalidOptionsError(e), String(delayMs)).toBe(true);
+        expect((e as Error).message).toMatch(/^ScriptedChatModel: script reply delayMs received/);
+      }
+    });
   });
 });
