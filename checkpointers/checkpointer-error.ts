@@ -1,4 +1,5 @@
 import { FirebreakError, hasFirebreakCode, isFirebreakError, type FirebreakErrorCode } from "../src/internal/errors.js";
+import { invalidOption } from "../src/internal/options-schema.js";
 
 /** Codes a checkpointer error can carry: one per subclass of {@link CheckpointerError}. */
 export type CheckpointerErrorCode = Extract<
@@ -39,11 +40,13 @@ export type CheckpointerFaultReason =
  */
 export abstract class CheckpointerError extends FirebreakError {
   override name = "CheckpointerError";
+  declare readonly code: CheckpointerErrorCode;
   /** The finer cause, when known; see {@link CheckpointerFaultReason}. */
   readonly reason: CheckpointerFaultReason | undefined;
 
-  protected constructor(code: CheckpointerErrorCode, message: string, options?: CheckpointerErrorOptions) {
-    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
+  /** Each subclass takes `(message, options)`; its code is the one {@link checkpointerError} maps to it. */
+  constructor(message: string, options?: CheckpointerErrorOptions) {
+    super(codeOfClass(new.target), message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.reason = options?.reason;
   }
 }
@@ -60,45 +63,30 @@ export interface CheckpointerErrorOptions {
 export class CheckpointerUnreachableError extends CheckpointerError {
   override name = "CheckpointerUnreachableError";
   declare readonly code: "CHECKPOINTER_UNREACHABLE";
-  constructor(message: string, options?: CheckpointerErrorOptions) {
-    super("CHECKPOINTER_UNREACHABLE", message, options);
-  }
 }
 
 /** Code `CHECKPOINTER_AUTH`: the database refused the credentials or the role lacks a privilege. */
 export class CheckpointerAuthError extends CheckpointerError {
   override name = "CheckpointerAuthError";
   declare readonly code: "CHECKPOINTER_AUTH";
-  constructor(message: string, options?: CheckpointerErrorOptions) {
-    super("CHECKPOINTER_AUTH", message, options);
-  }
 }
 
 /** Code `CHECKPOINTER_SETUP`: tables, the data directory, a setup lock or a thread claim could not be prepared. */
 export class CheckpointerSetupError extends CheckpointerError {
   override name = "CheckpointerSetupError";
   declare readonly code: "CHECKPOINTER_SETUP";
-  constructor(message: string, options?: CheckpointerErrorOptions) {
-    super("CHECKPOINTER_SETUP", message, options);
-  }
 }
 
 /** Code `THREAD_NOT_FOUND`: the thread has no checkpoint (or the config names no thread). */
 export class ThreadNotFoundError extends CheckpointerError {
   override name = "ThreadNotFoundError";
   declare readonly code: "THREAD_NOT_FOUND";
-  constructor(message: string, options?: CheckpointerErrorOptions) {
-    super("THREAD_NOT_FOUND", message, options);
-  }
 }
 
 /** Code `CHECKPOINT_NOT_FOUND`: a rollback or fork target is not in the thread's history. */
 export class CheckpointNotFoundError extends CheckpointerError {
   override name = "CheckpointNotFoundError";
   declare readonly code: "CHECKPOINT_NOT_FOUND";
-  constructor(message: string, options?: CheckpointerErrorOptions) {
-    super("CHECKPOINT_NOT_FOUND", message, options);
-  }
 }
 
 const CLASSES = {
@@ -108,6 +96,15 @@ const CLASSES = {
   THREAD_NOT_FOUND: ThreadNotFoundError,
   CHECKPOINT_NOT_FOUND: CheckpointNotFoundError,
 } as const satisfies Record<CheckpointerErrorCode, new (message: string, options?: CheckpointerErrorOptions) => CheckpointerError>;
+
+/** The code of a checkpointer class (or of the class it extends): the inverse of {@link CLASSES}. */
+function codeOfClass(target: unknown): CheckpointerErrorCode {
+  for (let c = target; typeof c === "function" && c !== CheckpointerError; c = Object.getPrototypeOf(c) as unknown) {
+    const code = (Object.keys(CLASSES) as CheckpointerErrorCode[]).find((k) => CLASSES[k] === c);
+    if (code !== undefined) return code;
+  }
+  throw invalidOption("CheckpointerError", "class", (target as { name?: unknown } | null)?.name, "one of its five subclasses or a class extending one (CheckpointerUnreachableError, CheckpointerAuthError, CheckpointerSetupError, ThreadNotFoundError, CheckpointNotFoundError)");
+}
 
 /** The checkpointer error of class `code` (for code that classifies a fault, then throws it). */
 export function checkpointerError(code: CheckpointerErrorCode, message: string, options?: CheckpointerErrorOptions): CheckpointerError {
@@ -127,27 +124,18 @@ export function isCheckpointerError(error: unknown, code?: CheckpointerErrorCode
   }
 }
 
+/** The `isX` guard of one checkpointer class: its brand and its code, so another copy's errors pass too. */
+function guardOf<E extends CheckpointerError>(code: E["code"]): (error: unknown) => error is E {
+  return (error: unknown): error is E => hasFirebreakCode(error, code);
+}
+
 /** True for a {@link CheckpointerUnreachableError}, even one thrown by another copy of the package. */
-export function isCheckpointerUnreachableError(error: unknown): error is CheckpointerUnreachableError {
-  return hasFirebreakCode(error, "CHECKPOINTER_UNREACHABLE");
-}
-
+export const isCheckpointerUnreachableError = guardOf<CheckpointerUnreachableError>("CHECKPOINTER_UNREACHABLE");
 /** True for a {@link CheckpointerAuthError}, even one thrown by another copy of the package. */
-export function isCheckpointerAuthError(error: unknown): error is CheckpointerAuthError {
-  return hasFirebreakCode(error, "CHECKPOINTER_AUTH");
-}
-
+export const isCheckpointerAuthError = guardOf<CheckpointerAuthError>("CHECKPOINTER_AUTH");
 /** True for a {@link CheckpointerSetupError}, even one thrown by another copy of the package. */
-export function isCheckpointerSetupError(error: unknown): error is CheckpointerSetupError {
-  return hasFirebreakCode(error, "CHECKPOINTER_SETUP");
-}
-
+export const isCheckpointerSetupError = guardOf<CheckpointerSetupError>("CHECKPOINTER_SETUP");
 /** True for a {@link ThreadNotFoundError}, even one thrown by another copy of the package. */
-export function isThreadNotFoundError(error: unknown): error is ThreadNotFoundError {
-  return hasFirebreakCode(error, "THREAD_NOT_FOUND");
-}
-
+export const isThreadNotFoundError = guardOf<ThreadNotFoundError>("THREAD_NOT_FOUND");
 /** True for a {@link CheckpointNotFoundError}, even one thrown by another copy of the package. */
-export function isCheckpointNotFoundError(error: unknown): error is CheckpointNotFoundError {
-  return hasFirebreakCode(error, "CHECKPOINT_NOT_FOUND");
-}
+export const isCheckpointNotFoundError = guardOf<CheckpointNotFoundError>("CHECKPOINT_NOT_FOUND");

@@ -116,6 +116,24 @@ describe("error classes and their guards", () => {
     expect(error.reason).toBe("refused");
   });
 
+  it("a checkpointer class takes its code from the class it is or extends; CheckpointerError itself has no code to give", () => {
+    class MyThreadGone extends ThreadNotFoundError {}
+    const mine = new MyThreadGone("gone", { reason: "not-found" });
+    expect([mine.code, mine.name, mine.reason, isThreadNotFoundError(mine), isCheckpointerError(mine, "THREAD_NOT_FOUND")]).toEqual(["THREAD_NOT_FOUND", "ThreadNotFoundError", "not-found", true, true]);
+    for (const [Class, code] of [[CheckpointerUnreachableError, "CHECKPOINTER_UNREACHABLE"], [CheckpointerAuthError, "CHECKPOINTER_AUTH"], [CheckpointerSetupError, "CHECKPOINTER_SETUP"], [ThreadNotFoundError, "THREAD_NOT_FOUND"], [CheckpointNotFoundError, "CHECKPOINT_NOT_FOUND"]] as const) {
+      expect(new Class("m").code).toBe(code);
+    }
+    class Direct extends root.CheckpointerError {}
+    let thrown: unknown;
+    try {
+      new Direct("m");
+    } catch (e) {
+      thrown = e;
+    }
+    expect(isInvalidOptionsError(thrown), String(thrown)).toBe(true);
+    expect((thrown as Error).message).toMatch(/^CheckpointerError: class received "Direct"; allowed: one of its five subclasses/);
+  });
+
   it("guards work on the shared brand (another copy of the package), not on instanceof or duck typing", () => {
     for (const { code, guard, name } of table) {
       const foreign = { [Symbol.for("langgraph-firebreak.error")]: true, code };
