@@ -8,6 +8,7 @@ import { type Checkpointer, type CheckpointerError, durableConfig, rollbackTo } 
 import { FirebreakEvents, type RollbackEventPayload } from "../../src/events.js";
 import { checkpointerBackends, uniqueName } from "../support/backends.js";
 import { linearGraph } from "../support/graphs.js";
+import { refuseConnections } from "./support/refuse-connections.js";
 
 class Recorder extends BaseCallbackHandler {
   name = "recorder";
@@ -19,25 +20,6 @@ class Recorder extends BaseCallbackHandler {
   override handleCustomEvent(name: string, data: unknown) {
     this.custom.push({ name, data });
   }
-}
-
-/** Makes every new connection and query of the pool fail as if the server refused it, until `restore()`. */
-function refuseConnections(cp: Checkpointer): { restore(): void } {
-  const pool = cp.pool as unknown as { connect: (...a: unknown[]) => unknown; query: (...a: unknown[]) => unknown };
-  const { connect, query } = pool;
-  const refused = () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
-  pool.connect = (...args: unknown[]) => {
-    const cb = args.find((a) => typeof a === "function") as ((e: Error) => void) | undefined;
-    if (cb) return void process.nextTick(() => cb(refused()));
-    return Promise.reject(refused());
-  };
-  pool.query = () => Promise.reject(refused());
-  return {
-    restore() {
-      pool.connect = connect;
-      pool.query = query;
-    },
-  };
 }
 
 describe.each(checkpointerBackends())("checkpointer events on $name", (backend) => {

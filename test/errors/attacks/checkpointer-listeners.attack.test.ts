@@ -11,19 +11,7 @@ import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as root from "langgraph-firebreak";
 import { createCheckpointer, durableConfig, type Checkpointer } from "langgraph-firebreak/checkpointers";
-
-function refuseConnections(cp: Checkpointer): { restore(): void } {
-  const pool = cp.pool as unknown as { connect: (...a: unknown[]) => unknown; query: (...a: unknown[]) => unknown };
-  const { connect, query } = pool;
-  const refused = () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
-  pool.connect = (...args: unknown[]) => {
-    const cb = args.find((a) => typeof a === "function") as ((e: Error) => void) | undefined;
-    if (cb) return void process.nextTick(() => cb(refused()));
-    return Promise.reject(refused());
-  };
-  pool.query = () => Promise.reject(refused());
-  return { restore() { pool.connect = connect; pool.query = query; } };
-}
+import { refuseConnections } from "../../checkpointers/support/refuse-connections.js";
 
 const S = Annotation.Root({ log: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) });
 const graphOn = (cp: Checkpointer) =>
