@@ -10,7 +10,11 @@ import type { BicrEventPayload } from "../nodes/bicr/guard-events.js";
 
 /** Event names by what emits them; compare `event.name` (or a custom-stream chunk's `name`) with these. */
 export const FirebreakEvents = {
-  /** Every guard stage (buffer, challenge, isolate, recover, escalate, commit): {@link BicrEventPayload}. */
+  /**
+   * Every guard stage (buffer, challenge, isolate, recover, escalate, commit), and stage `effect`
+   * whenever an `effectTool` side effect changes status (deferred, applied, pending, executed,
+   * dropped, kept, compensated, compensation-failed): {@link BicrEventPayload}.
+   */
   bicr: "firebreak/bicr",
   /** A challenger node's verdicts on a batch of claims: {@link VerdictEventPayload}. */
   verdict: "firebreak/verdict",

@@ -11,3 +11,4 @@ export * from "./events.js";
 export * from "./claims/index.js";
 export * from "./breaker/index.js";
 export * from "./topology/index.js";
+export * from "./effects/index.js";

@@ -3,7 +3,10 @@
  * everything its attempt would do to the parent is kept in the guard's private channels as
  * review items.
  */
-import { isParentCommand, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { isGraphBubbleUp, isParentCommand, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { handoffScope, threadOf } from "../../src/effects/effect-key.js";
+import { EFFECT_RECORDER_KEY, EffectRecorder } from "../../src/effects/effect-recorder.js";
+import { emitEffect, undoAttempt } from "./guard-effects.js";
 import { reduceClaims, type Claim, type ClaimsUpdate } from "../../src/claims/index.js";
 import { isFirebreakError } from "../../src/internal/errors.js";
 import { GUARDED_NODE_KEY } from "../../src/internal/node-name.js";
@@ -27,6 +30,25 @@ async function runProducer(producer: GuardProducer, view: Record<string, unknown
     return readProducerOutput(raw, name);
   } catch (error) {
     if (isParentCommand(error)) return fromCommand(error.command, true);
+    throw error;
+  }
+}
+
+/**
+ * Runs the attempt; when the producer throws (other than LangGraph's control flow), the effects
+ * it already applied are undone, latest first, before the error goes on: nothing half-applied.
+ */
+async function producerWithEffects(o: ResolvedGuard, recorder: EffectRecorder, name: string, config: LangGraphRunnableConfig, run: () => Promise<ProducerOutput>): Promise<ProducerOutput> {
+  try {
+    return await run();
+  } catch (error) {
+    const applied = recorder.close();
+    if (isGraphBubbleUp(error) || applied.length === 0) throw error;
+    const undone = await undoAttempt(o, applied, name, config);
+    const failed = undone.filter((e) => e.status === "compensation-failed");
+    if (failed.length > 0 && error instanceof Error) {
+      error.message += ` [firebreak guard on "${name}": the attempt's effects could not all be undone: ${failed.map((e) => `${e.tool} (key ${e.key}): ${e.error}`).join("; ")}]`;
+    }
     throw error;
   }
 }
@@ -78,7 +100,11 @@ export function bufferStage(o: ResolvedGuard) {
     const own = snapshot(parent);
     const view = feedback ? injectFeedback(own, feedback, o.feedback, o.keys.messagesKey) : own;
     const held: HeldEvent[] = [];
-    const returned = await runProducer(o.producer, view, attemptConfig(config, held, { [GUARDED_NODE_KEY]: name, ...(feedback ? { [GUARD_FEEDBACK_KEY]: feedback } : {}) }), name);
+    // The attempt's effects (effectTool) record themselves here, never in what the producer returns.
+    const recorder = new EffectRecorder({ guard: name, attempt, scope: handoffScope(config), ...(threadOf(config) === undefined ? {} : { threadId: threadOf(config)! }) });
+    const extra = { [GUARDED_NODE_KEY]: name, [EFFECT_RECORDER_KEY]: recorder, ...(feedback ? { [GUARD_FEEDBACK_KEY]: feedback } : {}) };
+    const returned = await producerWithEffects(o, recorder, name, config, () => runProducer(o.producer, view, attemptConfig(config, held, extra), name));
+    const effects = recorder.close();
     // What is reviewed is what is committed: a copy the producer cannot change after returning it.
     const output = { ...returned, update: snapshot(returned.update), goto: snapshot(returned.goto) };
     const update = fillClaimIds(dropEchoes(stripFeedback(output.update, o.keys.messagesKey), parent, o.keys), o.keys.claimsKey, name);
@@ -108,6 +134,7 @@ export function bufferStage(o: ResolvedGuard) {
       { guard: name, attempt, maxAttempts: o.maxAttempts, stage: "buffer", claimIds: buffer.claims.map((c) => c.id), ...(buffer.invalid === undefined ? {} : { invalid: buffer.invalid }) },
       config,
     );
-    return { bicr_attempt: attempt, bicr_buffer: buffer };
+    for (const entry of effects) await emitEffect(o, name, entry, config);
+    return { bicr_attempt: attempt, bicr_buffer: buffer, ...(effects.length === 0 ? {} : { bicr_effects: [...s.bicr_effects, ...effects] }) };
   };
 }

@@ -13,6 +13,7 @@ import { InvalidClaimError, isInvalidClaimError } from "../../src/claims/errors.
 import type { Verdict } from "../challenger/verdict-schema.js";
 import { storedClaims } from "./buffer.js";
 import { asList, extractClaims, fillClaimIds, isChannelClaim, stripFeedback, withVerdicts, type LabelledVerdict } from "./guard-claims.js";
+import { emitEffect, settle } from "./guard-effects.js";
 import { emitBicr } from "./guard-events.js";
 import { producerName, type ResolvedGuard } from "./guard-options.js";
 import { guardRecord, itemKind } from "./guard-record.js";
@@ -233,6 +234,8 @@ export function commitStage(o: ResolvedGuard) {
     const buffer = s.bicr_buffer!;
     // The guard's subgraph runs inside the parent's task: its verdicts are sealed for that task.
     const plan = await planCommit(o, s, review, attempts, name, parentTask(currentTask(config)));
+    // The attempt's effects: pending (run by the outbox) and kept when committed as it is, else dropped.
+    const effects = settle(s.bicr_effects, buffer.attempt, plan.result === "passed" || plan.result === "approved");
     const record = guardRecord({
       guard: name,
       policy: o.policy,
@@ -244,6 +247,7 @@ export function commitStage(o: ResolvedGuard) {
       droppedClaimIds: plan.dropped,
       highRiskClaimIds: plan.highRisk,
       withheld: plan.withheld,
+      effects: effects.ledger,
     });
     const final: Record<string, unknown> = { ...plan.update };
     if (o.hasClaims && final[o.keys.claimsKey] !== undefined) checkCommit(o, name, parentValues(s, o.parentKeys), final[o.keys.claimsKey] as ClaimsUpdate, plan.sealedHere);
@@ -255,7 +259,8 @@ export function commitStage(o: ResolvedGuard) {
       { guard: name, attempt: buffer.attempt, maxAttempts: o.maxAttempts, stage: "commit", outcome: plan.result, blocked: record.blocked, committedClaimIds: plan.committed, record },
       config,
     );
+    for (const entry of effects.changed) await emitEffect(o, name, entry, config);
     const committed: Committed = { update: final, goto: plan.goto, toParent: buffer.toParent, held: plan.replayHeld ? buffer.held : [] };
-    return { bicr_commit: committed };
+    return { bicr_commit: committed, ...(effects.ledger.length === 0 ? {} : { bicr_effects: effects.ledger }) };
   };
 }

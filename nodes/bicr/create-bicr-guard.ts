@@ -14,7 +14,8 @@ import { escalateStage } from "./escalate.js";
 import { resolveGuard } from "./guard-options.js";
 import { guardAnnotations, type Committed, type GuardState } from "./guard-state.js";
 import type { BicrGuardOptions } from "./guard-types.js";
-import { route, sealConfig, type HeldEvent } from "./isolate.js";
+import { sealConfig, type HeldEvent } from "./isolate.js";
+import { OUTBOX_NODE, outboxStage, routeAfterChallenge, routeAfterUndo, routeToOutbox, UNDO_NODE, undoStage } from "./guard-effects.js";
 import { GuardListeners, type GuardEvents } from "./guard-listeners.js";
 import { recoverStage } from "./recover.js";
 
@@ -81,13 +82,18 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
   graph.addNode("commit", ((s: GuardState, config: LangGraphRunnableConfig) => commit(s, s.bicr_review!, s.bicr_attempts, config)) as never, {
     metadata: { firebreak: { role: "router" } },
   });
+  // Side effects (effectTool): a blocked attempt's compensations, a committed attempt's outbox.
+  graph.addNode(UNDO_NODE, undoStage(o) as never, { metadata: { firebreak: { role: "router" } } });
+  graph.addNode(OUTBOX_NODE, outboxStage(o) as never, { metadata: { firebreak: { role: "router" } } });
   graph.addEdge(START, "produce");
   graph.addEdge("produce", "challenge");
   // Isolate: a pass commits from the challenge node; a block never leaves the subgraph.
-  graph.addConditionalEdges("challenge", ((s: GuardState) => route(s, o.maxAttempts)) as never, ["recover", "escalate", END]);
+  graph.addConditionalEdges("challenge", ((s: GuardState) => routeAfterChallenge(s, o.maxAttempts)) as never, ["recover", "escalate", UNDO_NODE, OUTBOX_NODE, END]);
+  graph.addConditionalEdges(UNDO_NODE, ((s: GuardState) => routeAfterUndo(s, o.maxAttempts)) as never, [UNDO_NODE, "recover", "escalate"]);
   graph.addEdge("recover", "produce");
   graph.addEdge("escalate", "commit");
-  graph.addEdge("commit", END);
+  graph.addConditionalEdges("commit", routeToOutbox as never, [OUTBOX_NODE, END]);
+  graph.addConditionalEdges(OUTBOX_NODE, routeToOutbox as never, [OUTBOX_NODE, END]);
   const compiled = graph.compile({ name: o.name ? `bicr:${o.name}` : "bicr" });
   const run = compiled.invoke.bind(compiled);
   // The guard's node: runs the subgraph sealed (no parent stream, tracers only) and returns the

@@ -8,6 +8,8 @@ import { z } from "zod/v4";
 import { readIntent } from "../challenger/intent.js";
 import { isChannelClaim } from "./guard-claims.js";
 import { GuardExhaustedError, InvalidResumeError } from "./guard-errors.js";
+import type { EffectEntry } from "../../src/effects/effect-types.js";
+import { emitEffect, settle } from "./guard-effects.js";
 import { emitBicr } from "./guard-events.js";
 import { producerName, type ResolvedGuard } from "./guard-options.js";
 import { guardRecord } from "./guard-record.js";
@@ -40,7 +42,10 @@ export function escalationPacket(fields: {
   attempts: readonly AttemptRecord[];
   buffer: Buffered;
   review: Review;
+  effects?: readonly EffectEntry[];
 }): EscalationPacket {
+  const effects = fields.effects ?? [];
+  const uncompensated = effects.filter((e) => e.status === "compensation-failed");
   return {
     kind: "firebreak/guard-escalation",
     producer: fields.producer,
@@ -48,6 +53,8 @@ export function escalationPacket(fields: {
     attempts: [...fields.attempts],
     proposedUpdate: fields.buffer.update,
     evidence: [...fields.review.evidence],
+    ...(effects.length === 0 ? {} : { effects: [...effects] }),
+    ...(uncompensated.length === 0 ? {} : { uncompensated }),
     actions: ["approve", "reject", "edit"],
   };
 }
@@ -59,7 +66,10 @@ export function escalateStage(o: ResolvedGuard) {
     const buffer = s.bicr_buffer!;
     const base = { guard: name, attempt: buffer.attempt, maxAttempts: o.maxAttempts };
     if (o.onExhausted === "fail") {
+      const effects = settle(s.bicr_effects, buffer.attempt, false);
+      for (const entry of effects.changed) await emitEffect(o, name, entry, config);
       const record = guardRecord({
+        effects: effects.ledger,
         guard: name,
         policy: o.policy,
         maxAttempts: o.maxAttempts,
@@ -81,6 +91,7 @@ export function escalateStage(o: ResolvedGuard) {
       attempts: s.bicr_attempts,
       buffer,
       review: s.bicr_review!,
+      effects: s.bicr_effects,
     });
     // interrupt() re-runs this node from the top on resume: everything above is pure.
     const answer = parseResume(interrupt(packet), name);

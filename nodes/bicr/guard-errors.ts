@@ -21,11 +21,18 @@ export class GuardExhaustedError extends FirebreakError {
     super(
       "GUARD_EXHAUSTED",
       `Guard on node "${record.guard}" blocked all ${record.attempts.length} attempt(s); last attempt: ${detail.replace(/[.\s]+$/, "")}. ` +
-        `Nothing reached shared state. Fix the producer or its evidence, raise maxAttempts, or set onExhausted to "interrupt" (human review, needs a checkpointer) or "degrade".`,
+        `Nothing reached shared state.${uncompensatedText(record)} Fix the producer or its evidence, raise maxAttempts, or set onExhausted to "interrupt" (human review, needs a checkpointer) or "degrade".`,
     );
     this.node = record.guard;
     this.record = record;
   }
+}
+
+/** The effects whose compensation failed (they are still in the world), as a sentence, or nothing. */
+function uncompensatedText(record: GuardRecord): string {
+  const failed = (record.effects ?? []).filter((e) => e.status === "compensation-failed");
+  if (failed.length === 0) return "";
+  return ` But ${failed.length} side effect(s) could not be undone: ${failed.map((e) => `${e.tool} (key ${e.key}): ${e.error ?? "compensation failed"}`).join("; ")}; undo them by hand.`;
 }
 
 /** True for a {@link GuardExhaustedError}, even one thrown by another copy of the package. */

@@ -6,14 +6,17 @@ import { guardSink } from "./isolate.js";
 export const BICR_EVENT = "firebreak/bicr";
 
 /** The stages a guard reports, in the order a handoff goes through them. */
-export type BicrStage = "buffer" | "challenge" | "isolate" | "recover" | "escalate" | "commit";
+export type BicrStage = "buffer" | "challenge" | "isolate" | "recover" | "escalate" | "commit" | "effect";
 
 /**
  * The payload of a `firebreak/bicr` event (JSON). Always `guard`, `stage`, `attempt` and
  * `maxAttempts`; `buffer` adds `claimIds`, `challenge` adds `verdicts` and `blocked` (plus
  * the filterable {@link verdictAttributes}: `verdict`, `claimIds`, `redClaimIds`, `origins`),
  * `isolate` adds `decision`, `recover` adds the `feedback` package, `escalate` adds `mode`
- * (and `resolution`), `commit` adds the `outcome` and the full `record`.
+ * (and `resolution`), `commit` adds the `outcome` and the full `record`. `effect` (a side effect
+ * of an `effectTool` changed status) adds `effect` (`deferred`, `applied`, `pending`, `executed`,
+ * `dropped`, `kept`, `compensated`, `compensation-failed`), `tool`, `mode`, `key`, `toolCallId`
+ * (and `error`).
  */
 export interface BicrEventPayload extends Record<string, unknown> {
   readonly guard: string;

@@ -38,6 +38,11 @@ export function renderFeedback(feedback: GuardFeedback): string {
       for (const ev of item.evidence) lines.push(`  evidence ${ev.id}: ${ev.content}`);
     }
   }
+  if (feedback.undoneEffects && feedback.undoneEffects.length > 0) {
+    lines.push(
+      `Its side effects were not kept: ${feedback.undoneEffects.map((e) => `${e.tool} ${JSON.stringify(e.input)} (${e.status === "dropped" ? "never ran" : "undone"})`).join("; ")}. Call a tool again only if the revision still needs it.`,
+    );
+  }
   lines.push(
     `Revise your answer: correct or drop these claims, and do not repeat them. ` +
       (feedback.remainingAttempts > 1

@@ -1,3 +1,4 @@
+import type { EffectEntry } from "../../src/effects/effect-types.js";
 import { z } from "zod/v4";
 import { reducerChannel, type ReducerChannel } from "../../src/internal/state-field.js";
 import type { ReviewPolicy } from "../challenger/review-policy.js";
@@ -76,6 +77,7 @@ export function guardRecord(fields: {
   droppedClaimIds?: readonly string[];
   highRiskClaimIds?: readonly string[];
   withheld?: readonly WithheldItem[];
+  effects?: readonly EffectEntry[];
 }): GuardRecord {
   const taints = new Set<string>();
   for (const attempt of fields.attempts) {
@@ -97,5 +99,6 @@ export function guardRecord(fields: {
     withheld: [...(fields.withheld ?? [])],
     blockedTaints: [...taints].sort(),
     at: new Date().toISOString(),
+    ...(fields.effects === undefined || fields.effects.length === 0 ? {} : { effects: [...fields.effects] }),
   };
 }

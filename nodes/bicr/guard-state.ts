@@ -11,12 +11,13 @@ import { InvalidOptionsError } from "../../src/internal/options-schema.js";
 import type { ChallengeResult } from "../challenger/types.js";
 import type { AttemptRecord, BufferedClaim, EscalationResume, GuardFeedback, ParentStateSource } from "./guard-types.js";
 import type { HeldEvent } from "./isolate.js";
+import type { EffectEntry } from "../../src/effects/effect-types.js";
 
 /** The private channels of the guard subgraph. */
-export const PRIVATE_KEYS = ["bicr_attempt", "bicr_buffer", "bicr_review", "bicr_attempts", "bicr_feedback", "bicr_outcome", "bicr_commit"] as const;
+export const PRIVATE_KEYS = ["bicr_attempt", "bicr_buffer", "bicr_review", "bicr_attempts", "bicr_feedback", "bicr_outcome", "bicr_commit", "bicr_effects"] as const;
 
 /** The node names of the guard subgraph. */
-export const GUARD_NODES = ["produce", "challenge", "recover", "escalate", "commit"] as const;
+export const GUARD_NODES = ["produce", "challenge", "recover", "escalate", "commit", "bicr_undo", "bicr_outbox"] as const;
 
 /** The producer's held-back output (Buffer). */
 export interface Buffered {
@@ -67,6 +68,8 @@ export interface GuardState extends Record<string, unknown> {
   bicr_feedback: GuardFeedback | null;
   bicr_outcome: Outcome | null;
   bicr_commit: Committed | null;
+  /** Every effect of the handoff's attempts (`effectTool`), with where it is (deferred, executed, compensated…). */
+  bicr_effects: EffectEntry[];
 }
 
 /** The parent's keys, from whatever describes its state. */
@@ -128,6 +131,7 @@ export function guardAnnotations(parentKeys: readonly string[]) {
     bicr_feedback: lastValue<GuardFeedback | null>(() => null),
     bicr_outcome: lastValue<Outcome | null>(() => null),
     bicr_commit: commit,
+    bicr_effects: lastValue<EffectEntry[]>(() => []),
   });
   const output = Annotation.Root({ bicr_commit: commit });
   return { input, state, output };

@@ -1,3 +1,4 @@
+import type { EffectEntry } from "../../src/effects/effect-types.js";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { LangGraphRunnableConfig, RetryPolicy } from "@langchain/langgraph";
@@ -108,6 +109,8 @@ export interface GuardFeedback {
   readonly invalidUpdate?: string;
   /** Set when the attempt was blocked because it could not be fully reviewed. */
   readonly incompleteReview?: string;
+  /** The blocked attempt's side effects that were not kept: deferred ones dropped, compensated ones undone. */
+  readonly undoneEffects?: readonly { readonly tool: string; readonly status: string; readonly input: unknown }[];
 }
 
 /** Puts feedback where the producer will read it; returns the state the producer receives. */
@@ -184,6 +187,12 @@ export interface GuardRecord {
   readonly blockedTaints: readonly string[];
   /** ISO time the handoff ended. */
   readonly at: string;
+  /**
+   * The handoff's side effects (`effectTool`), every attempt's, with where each ended: `executed`
+   * or `kept` (committed), `dropped` or `compensated` (blocked), `compensation-failed` (escalated),
+   * `pending` until the outbox ran it. Absent when the producer made none.
+   */
+  readonly effects?: readonly EffectEntry[];
 }
 
 /** The value a `"interrupt"` escalation hands to the human (the `interrupt()` payload). */
@@ -199,6 +208,10 @@ export interface EscalationPacket {
   readonly proposedUpdate: Record<string, unknown>;
   /** The evidence the challenger consulted on the last attempt. */
   readonly evidence: readonly EvidenceItem[];
+  /** The handoff's side effects so far (absent when none): the last attempt's deferred ones run only on `approve`. */
+  readonly effects?: readonly EffectEntry[];
+  /** Effects whose compensation failed: they could not be undone and are still in the world. */
+  readonly uncompensated?: readonly EffectEntry[];
   /** How to answer: `new Command({ resume: { action, … } })`. */
   readonly actions: readonly ["approve", "reject", "edit"];
 }

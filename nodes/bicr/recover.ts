@@ -4,6 +4,7 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { EvidenceItem } from "../challenger/types.js";
+import { emitEffect, settle } from "./guard-effects.js";
 import { emitBicr } from "./guard-events.js";
 import { producerName, type ResolvedGuard } from "./guard-options.js";
 import type { Buffered, GuardState, Review } from "./guard-state.js";
@@ -37,11 +38,16 @@ export function feedbackFor(name: string, buffer: Buffered, review: Review, maxA
 export function recoverStage(o: ResolvedGuard) {
   return async (s: GuardState, config: LangGraphRunnableConfig) => {
     const name = producerName(o, config);
-    const feedback = feedbackFor(name, s.bicr_buffer!, s.bicr_review!, o.maxAttempts);
+    // The blocked attempt's deferred effects are dropped (its compensated ones were undone by bicr_undo).
+    const effects = settle(s.bicr_effects, s.bicr_buffer!.attempt, false);
+    for (const entry of effects.changed) await emitEffect(o, name, entry, config);
+    const undone = effects.ledger.filter((e) => e.attempt === s.bicr_buffer!.attempt && (e.status === "dropped" || e.status === "compensated"));
+    const base = feedbackFor(name, s.bicr_buffer!, s.bicr_review!, o.maxAttempts);
+    const feedback: GuardFeedback = undone.length === 0 ? base : { ...base, undoneEffects: undone.map((e) => ({ tool: e.tool, status: e.status, input: e.input })) };
     await emitBicr(
       { guard: name, attempt: feedback.attempt, maxAttempts: o.maxAttempts, stage: "recover", discarded: true, failed: feedback.failed.map((f) => f.claimId), feedback },
       config,
     );
-    return { bicr_feedback: feedback, bicr_buffer: null, bicr_review: null };
+    return { bicr_feedback: feedback, bicr_buffer: null, bicr_review: null, ...(effects.changed.length === 0 ? {} : { bicr_effects: effects.ledger }) };
   };
 }

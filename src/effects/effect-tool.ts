@@ -1,0 +1,94 @@
+/**
+ * `effectTool`: a LangChain tool whose call changes the world (a row, a ticket, a message), made
+ * safe under a BICR guard. Outside a guard it simply runs. Inside a guarded producer it defers
+ * (outbox) or runs and records its compensation (saga), through the attempt's recorder.
+ */
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { tool, type StructuredToolInterface } from "@langchain/core/tools";
+import { threadOf, unguardedKey } from "./effect-key.js";
+import { checkEffectOptions } from "./effect-options.js";
+import { recorderOf, type EffectRecorder } from "./effect-recorder.js";
+import { registerEffect } from "./effect-registry.js";
+import type { EffectContext, EffectToolOptions } from "./effect-types.js";
+
+/** The text a deferred effect returns to the agent. */
+export function scheduledText(name: string, key: string): string {
+  return `scheduled: ${name} will run once this step passes review (idempotency key ${key}); do not call it again for the same request.`;
+}
+
+/** A value as JSON for the checkpoint (what cannot be serialized is kept as its text). */
+export function asJson(value: unknown): unknown {
+  if (value === undefined) return null;
+  try {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return { unserializable: String(value) };
+  }
+}
+
+function toolCallIdOf(config: RunnableConfig | undefined): string | undefined {
+  const id = (config as { toolCall?: { id?: unknown } } | undefined)?.toolCall?.id;
+  return typeof id === "string" && id.length > 0 ? id : undefined;
+}
+
+async function runGuarded(o: EffectToolOptions, recorder: EffectRecorder, input: unknown, config: RunnableConfig): Promise<unknown> {
+  if (recorder.closed) throw new Error(`effectTool "${o.name}": called after its guarded attempt ended (a call left running by the producer); nothing was done.`);
+  const toolCallId = toolCallIdOf(config) ?? recorder.nextCallId(o.name);
+  const { guard, attempt, threadId } = recorder.where;
+  const derived = recorder.keyFor(toolCallId);
+  const key = o.idempotencyKey ? o.idempotencyKey({ tool: o.name, input, toolCallId, ...(threadId === undefined ? {} : { threadId }), guard, attempt, derived }) : derived;
+  const base = { key, tool: o.name, mode: o.mode, attempt, toolCallId, input: asJson(input) };
+  if (o.mode === "defer") {
+    recorder.record({ ...base, status: "deferred" });
+    return scheduledText(o.name, key);
+  }
+  const ctx: EffectContext = { idempotencyKey: key, toolCallId, ...(threadId === undefined ? {} : { threadId }), guard, attempt, guarded: true, phase: "run", config };
+  // A run that throws did nothing to undo (or undid itself): nothing is recorded and the error reaches the agent.
+  const result = await o.run(input, ctx);
+  recorder.record({ ...base, result: asJson(result), status: "applied" });
+  return result;
+}
+
+async function runUnguarded(o: EffectToolOptions, input: unknown, config: RunnableConfig): Promise<unknown> {
+  const toolCallId = toolCallIdOf(config);
+  const threadId = threadOf(config);
+  const derived = unguardedKey(threadId, toolCallId);
+  const id = toolCallId ?? derived;
+  const key = o.idempotencyKey ? o.idempotencyKey({ tool: o.name, input, toolCallId: id, ...(threadId === undefined ? {} : { threadId }), derived }) : derived;
+  return o.run(input, { idempotencyKey: key, toolCallId: id, ...(threadId === undefined ? {} : { threadId }), guarded: false, phase: "run", config });
+}
+
+/**
+ * Creates a side-effecting LangChain tool (a `StructuredTool`, for `createReactAgent`,
+ * `createAgent`, `ToolNode` or a plain node: `await publish.invoke(args, config)`).
+ *
+ * - Outside a guard, `run` runs.
+ * - In a guarded producer, `mode: "defer"` records the call and returns a "scheduled" text; it
+ *   runs after the attempt passes, in call order, as part of the commit, and is dropped (named
+ *   in the record and the feedback) when the attempt is blocked.
+ * - `mode: "compensate"` runs at once and records `compensate`, which the guard runs (latest
+ *   first) when the attempt is blocked; a compensation that fails escalates (`onExhausted`).
+ *
+ * `run` and `compensate` get an idempotency key, derived from thread, guarded handoff, attempt
+ * and tool call, the same after a restart: hand it to the external system so a re-run is a no-op.
+ * Throws {@link InvalidOptionsError} for wrong options (e.g. `compensate` missing in compensate mode).
+ *
+ * @example
+ * const publish = effectTool({
+ *   name: "publish", description: "Publish the report", schema: z.object({ text: z.string() }),
+ *   mode: "defer",
+ *   run: ({ text }, { idempotencyKey }) => db.query("INSERT … ON CONFLICT (key) DO NOTHING", [idempotencyKey, text]),
+ * });
+ */
+export function effectTool<I = any, O = unknown>(options: EffectToolOptions<I, O>): StructuredToolInterface {
+  checkEffectOptions(options);
+  const o = { ...options } as EffectToolOptions;
+  registerEffect(o);
+  return tool(
+    async (input: unknown, config: RunnableConfig) => {
+      const recorder = recorderOf(config);
+      return recorder === undefined ? runUnguarded(o, input, config) : runGuarded(o, recorder, input, config);
+    },
+    { name: o.name, description: o.description, schema: o.schema as never },
+  ) as unknown as StructuredToolInterface;
+}

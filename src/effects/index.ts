@@ -1,0 +1,4 @@
+/** Side effects under the BICR guard: an outbox for what can wait, compensation for what cannot. */
+export { effectTool } from "./effect-tool.js";
+export { EFFECT_RECORDER_KEY } from "./effect-recorder.js";
+export type { EffectContext, EffectEntry, EffectMode, EffectStatus, EffectToolOptions, IdempotencyKeyParts } from "./effect-types.js";
