@@ -45,7 +45,8 @@ export function escalationPacket(fields: {
   effects?: readonly EffectEntry[];
 }): EscalationPacket {
   const effects = fields.effects ?? [];
-  const uncompensated = effects.filter((e) => e.status === "compensation-failed");
+  // Still in the world: the compensations that failed, and those not tried after the first failure.
+  const uncompensated = effects.filter((e) => e.status === "compensation-failed" || (e.status === "applied" && e.attempt === fields.buffer.attempt));
   return {
     kind: "firebreak/guard-escalation",
     producer: fields.producer,

@@ -30,9 +30,10 @@ export class GuardExhaustedError extends FirebreakError {
 
 /** The effects whose compensation failed (they are still in the world), as a sentence, or nothing. */
 function uncompensatedText(record: GuardRecord): string {
-  const failed = (record.effects ?? []).filter((e) => e.status === "compensation-failed");
+  const last = record.attempts.length;
+  const failed = (record.effects ?? []).filter((e) => e.status === "compensation-failed" || (e.status === "applied" && e.attempt === last));
   if (failed.length === 0) return "";
-  return ` But ${failed.length} side effect(s) could not be undone: ${failed.map((e) => `${e.tool} (key ${e.key}): ${e.error ?? "compensation failed"}`).join("; ")}; undo them by hand.`;
+  return ` But ${failed.length} side effect(s) could not be undone: ${failed.map((e) => `${e.tool} (key ${e.key}): ${e.error ?? "not undone after an earlier compensation failed"}`).join("; ")}; undo them by hand.`;
 }
 
 /** True for a {@link GuardExhaustedError}, even one thrown by another copy of the package. */

@@ -206,6 +206,24 @@ describe("compensated effects (saga)", () => {
     expect(packet.uncompensated).toMatchObject([{ tool: ticket.name, input: { title: "stuck 1" }, error: "the ticket service refused to close the ticket" }]);
   });
 
+  it("a failed compensation stops the undoing: the earlier effect, not tried, is listed as not undone too", async () => {
+    const first = ticketTool(endpoint.url);
+    const second = ticketTool(endpoint.url, { compensateFails: () => true });
+    const producer = producerSaying(9, async (_a, config) => {
+      await first.invoke({ title: "first" }, config);
+      await second.invoke({ title: "second" }, config);
+    });
+    const error = await guardedGraph(producer, judgeAgainst("0.52"), { maxAttempts: 2, onExhausted: "fail" }).compile().invoke(INPUT).catch((e: unknown) => e);
+    expect(isGuardExhaustedError(error)).toBe(true);
+    const effects = (error as { record: { effects: { tool: string; status: string }[] } }).record.effects;
+    expect(effects.map((e) => [e.tool, e.status])).toEqual([
+      [first.name, "applied"],
+      [second.name, "compensation-failed"],
+    ]);
+    expect((error as Error).message).toContain(`2 side effect(s) could not be undone: ${first.name} (key `);
+    expect((error as Error).message).toContain("not undone after an earlier compensation failed");
+  });
+
   it("a compensation that fails under onExhausted \"fail\" throws GuardExhaustedError naming the effect", async () => {
     const ticket = ticketTool(endpoint.url, { compensateFails: () => true });
     const producer = producerSaying(9, async (_a, config) => void (await ticket.invoke({ title: "fail mode" }, config)));

@@ -11,8 +11,10 @@ export const PG_URL = process.env["FB_TEST_PG_URL"] ?? "postgres://postgres@127.
 
 /** A throw-away table `fx_<uuid>` in the shared database: one row per idempotency key. */
 export class Table {
-  readonly name = `fx_${randomUUID().replaceAll("-", "")}`;
   readonly pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
+
+  /** A new table name, or an existing table's (a child process opening the parent's table). */
+  constructor(readonly name = `fx_${randomUUID().replaceAll("-", "")}`) {}
 
   async create(): Promise<this> {
     await this.pool.query(`CREATE TABLE ${this.name} (key text PRIMARY KEY, body text NOT NULL, created timestamptz NOT NULL DEFAULT now())`);
