@@ -7,7 +7,7 @@ import { CHALLENGER_TAGS, createChallenger } from "../../nodes/index.js";
 import { claimsChannel, intentChannel } from "../../src/claims/index.js";
 import { isFirebreakError } from "../../src/errors.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
-import { allPromptText, dataBlock, judgeAgainst, scriptedJudge } from "./support/judges.js";
+import { allPromptText, dataBlock, judgeAgainst, scriptedJudge } from "../guard/support/judges.js";
 
 // Scripted models stand in for model judgement throughout.
 
