@@ -9,6 +9,7 @@ import { checkSubgraphVerdicts, currentTask } from "./writing-task.js";
 import { reducerChannel, reducerField, type ReducerChannel, type ReducerSpec } from "../internal/state-field.js";
 import { BinaryOperatorAggregate } from "@langchain/langgraph";
 import { freezeStored } from "./frozen.js";
+import { freezeOnLoad } from "./load-freeze.js";
 import { isOverwrite, overwriteRejected } from "./overwrite.js";
 
 /**
@@ -26,7 +27,7 @@ export type ClaimsField = ReducedZodChannel<typeof ClaimsStateSchema, z.ZodType<
 
 function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate> {
   return {
-    reducer: (current, update) => applyClaimsUpdate(current, update, opts),
+    reducer: freezeOnLoad((current: Claim[], update: ClaimsUpdate) => applyClaimsUpdate(current, update, opts)),
     initial: () => [],
     // LangGraph validates an `Overwrite`'s value with the value schema (StateSchema and zod
     // state, in the writing node, for graph input and `updateState`) and then stores it without
@@ -148,5 +149,5 @@ export function claimsField(options?: ClaimsOptions): ClaimsField {
  */
 export function claimsReducer(options?: ClaimsOptions): (current: Claim[], update: ClaimsUpdate) => Claim[] {
   const opts = resolveClaimsOptions(options, "claimsReducer");
-  return (current, update) => applyClaimsUpdate(current, update, opts);
+  return freezeOnLoad((current: Claim[], update: ClaimsUpdate) => applyClaimsUpdate(current, update, opts));
 }

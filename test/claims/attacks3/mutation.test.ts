@@ -5,10 +5,10 @@ import { batch, claim, doubted, notGreen, stillRed } from "./support/attack-kit.
 
 describe.each(STYLES)("mutation and odd types (%s)", (style) => {
   for (const node of ["sneaky", "researcher"]) {
-    // BROKEN: a non-verifier (wrapped in withWriteContract or not) sets status green, requiresVerification
-    // false, confidence 0.99 on the claim objects in its input state and returns {}: the channel's stored
-    // objects are those, so the checkpoint saves c1 green and its red-rooted descendant unflagged.
-    (style === "annotation" ? it : it.fails)(`${node}: mutating the claims in its state in place turns a red claim green`, async () => {
+    // Was broken in StateSchema and zod state (LangGraph's plain channel handed nodes the loaded, unfrozen
+    // claims): a non-verifier set c1 green in place, returned {}, and the checkpoint saved it. Claims loaded
+    // from a checkpoint are now frozen in every style, so the edit throws in the node.
+    it(`${node}: mutating the claims in its state in place turns a red claim green`, async () => {
       const h = new Harness(style);
       await h.run("researcher", add(claim("c1"), claim("c2", ["c1"])));
       await h.run("challenger", write(batch(["c1"], "red")));
@@ -23,8 +23,8 @@ describe.each(STYLES)("mutation and odd types (%s)", (style) => {
       doubted(cs, "c2", 0);
     });
 
-    // BROKEN: the same in-place edit is seen as green by the next node of the run.
-    (style === "annotation" ? it : it.fails)(`${node}: mutating a claim in place lets the next node in the run see it green`, async () => {
+    // Was broken in StateSchema and zod state: the same in-place edit was seen green by the next node.
+    it(`${node}: mutating a claim in place lets the next node in the run see it green`, async () => {
       const h = new Harness(style);
       await h.run("researcher", add(claim("c1")));
       await h.run("challenger", write(batch(["c1"], "red")));
@@ -35,18 +35,22 @@ describe.each(STYLES)("mutation and odd types (%s)", (style) => {
     });
   }
 
-  // BROKEN: the node returns a plain new claim and flips `status`/`requiresVerification` on the same object
-  // in a microtask after returning: the check has passed, the channel stores that very object, and the
-  // claim is saved green (never judged), in all three styles.
-  it.fails("mutating the object a node returned, in a microtask after returning, does not change the stored claim", async () => {
+  // The node returns a plain new claim and flips `status`/`requiresVerification` on the same object in a
+  // microtask after returning, i.e. before LangGraph applies the step's writes. The reducer reads the object
+  // then, sees a new claim that claims to be green, and rejects the write whole (fail closed): the claim is
+  // never stored green. (Copying at the moment the node returns is LangGraph's, not the channel's, step.)
+  it("mutating the object a node returned, in a microtask after returning, never stores it green", async () => {
     const h = new Harness(style);
     const obj: any = claim("c1");
-    await h.run("researcher", () => {
-      queueMicrotask(() => Object.assign(obj, { status: "green", requiresVerification: false }));
-      return { claims: [obj] };
-    });
+    const error = await h
+      .run("researcher", () => {
+        queueMicrotask(() => Object.assign(obj, { status: "green", requiresVerification: false }));
+        return { claims: [obj] };
+      })
+      .then(() => undefined, (e: unknown) => e);
     const st = await h.graph.getState(h.cfg());
-    notGreen(st.values.claims, "c1");
+    expect((st.values.claims ?? []).find((c: any) => c.id === "c1")?.status).not.toBe("green");
+    if (error !== undefined) expect(String(error)).toMatch(/claim "c1".*field "status"/s);
   });
 
   it("mutating the object a node returned, in a later timer, does not change the stored claim", async () => {
@@ -141,9 +145,9 @@ describe.each(STYLES)("mutation and odd types (%s)", (style) => {
 });
 
 describe.each(STYLES)("in-place edits across an interrupt and resume (%s)", (style) => {
-  // BROKEN: a non-verifier edits the claims in its state in place, then calls interrupt() and returns {} on
-  // resume: after the resume c1 is green in the saved state (MemorySaver, all three styles).
-  (style === "annotation" ? it : it.fails)("a node that edits the state in place before interrupt() cannot leave the claim green after resume", async () => {
+  // Was broken: a non-verifier edited the claims in its state in place, called interrupt() and returned {} on
+  // resume: after the resume c1 was green in the saved state (MemorySaver, all three styles).
+  it("a node that edits the state in place before interrupt() cannot leave the claim green after resume", async () => {
     const { interrupt, Command } = await import("@langchain/langgraph");
     const h = new Harness(style);
     await h.run("researcher", add(claim("c1")));
