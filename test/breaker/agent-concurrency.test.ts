@@ -1,24 +1,17 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { tool } from "@langchain/core/tools";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { z } from "zod/v4";
 import { nonEmpty, repetition, withSemanticBreaker, type StateChangeEvent } from "../../src/index.js";
-import { GOOD_ANSWER, startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai-server.js";
+import { GOOD_ANSWER, type FakeOpenAI } from "./support/fake-openai-server.js";
 import { chatOpenAI } from "./support/models.js";
+import { serverPairEachTest } from "./support/server-pair.js";
 
 let primary: FakeOpenAI;
 let backup: FakeOpenAI;
 const BACKUP_ANSWER = "Backup: it is sunny in Paris today.";
 
-beforeEach(async () => {
-  primary = await startFakeOpenAI();
-  backup = await startFakeOpenAI(() => ({ kind: "good", content: BACKUP_ANSWER }));
-});
-
-afterEach(async () => {
-  vi.useRealTimers();
-  await Promise.all([primary.close(), backup.close()]);
-});
+serverPairEachTest((s) => ({ primary, backup } = s), BACKUP_ANSWER);
 
 const checks = [nonEmpty(), repetition()];
 

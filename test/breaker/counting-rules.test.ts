@@ -4,7 +4,7 @@
  * answers are the server's). A neutral outcome must neither trip the circuit nor reset a
  * consecutive count the way a good answer does.
  */
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { GraphInterrupt, isGraphBubbleUp } from "@langchain/langgraph";
 import {
   CircuitOpenError,
@@ -15,22 +15,15 @@ import {
   repetition,
   withSemanticBreaker,
 } from "../../src/index.js";
-import { startFakeOpenAI, type Behaviour, type FakeOpenAI } from "./support/fake-openai-server.js";
+import type { Behaviour, FakeOpenAI } from "./support/fake-openai-server.js";
 import { chatOpenAI } from "./support/models.js";
+import { serverPairEachTest } from "./support/server-pair.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
 
 let primary: FakeOpenAI;
 let backup: FakeOpenAI;
 
-beforeEach(async () => {
-  primary = await startFakeOpenAI();
-  backup = await startFakeOpenAI(() => ({ kind: "good", content: "Backup: Paris is the capital of France." }));
-});
-
-afterEach(async () => {
-  vi.useRealTimers();
-  await Promise.all([primary.close(), backup.close()]);
-});
+serverPairEachTest((s) => ({ primary, backup } = s), "Backup: Paris is the capital of France.");
 
 const checks = [nonEmpty(), repetition()];
 const BAD: Behaviour = { kind: "garbage" };

@@ -1,23 +1,17 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createAgent, tool } from "langchain";
 import { z } from "zod/v4";
 import { createBreakerMiddleware } from "../../src/breaker/middleware.js";
 import { CircuitOpenError, nonEmpty, repetition, type AttemptFailure } from "../../src/index.js";
-import { startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai-server.js";
+import type { FakeOpenAI } from "./support/fake-openai-server.js";
 import { chatOpenAI } from "./support/models.js";
+import { serverPairEachTest } from "./support/server-pair.js";
 
 let primary: FakeOpenAI;
 let backup: FakeOpenAI;
 const BACKUP_ANSWER = "Backup: it is sunny in Paris today.";
 
-beforeEach(async () => {
-  primary = await startFakeOpenAI();
-  backup = await startFakeOpenAI(() => ({ kind: "good", content: BACKUP_ANSWER }));
-});
-
-afterEach(async () => {
-  await Promise.all([primary.close(), backup.close()]);
-});
+serverPairEachTest((s) => ({ primary, backup } = s), BACKUP_ANSWER);
 
 const getWeather = tool(async ({ city }: { city: string }) => `sunny in ${city}`, {
   name: "get_weather",

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import {
   CircuitOpenError,
   FailoverExhaustedError,
@@ -13,21 +13,14 @@ import {
   type StateChangeEvent,
 } from "../../src/index.js";
 import { z } from "zod/v4";
-import { GOOD_ANSWER, startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai-server.js";
+import { GOOD_ANSWER, type FakeOpenAI } from "./support/fake-openai-server.js";
 import { chatOpenAI } from "./support/models.js";
+import { serverPairEachTest } from "./support/server-pair.js";
 
 let primary: FakeOpenAI;
 let backup: FakeOpenAI;
 
-beforeEach(async () => {
-  primary = await startFakeOpenAI();
-  backup = await startFakeOpenAI(() => ({ kind: "good", content: "Backup: Paris is the capital of France." }));
-});
-
-afterEach(async () => {
-  vi.useRealTimers();
-  await Promise.all([primary.close(), backup.close()]);
-});
+serverPairEachTest((s) => ({ primary, backup } = s), "Backup: Paris is the capital of France.");
 
 const cheapChecks = [nonEmpty(), repetition()];
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
@@ -11,21 +11,15 @@ import {
   repetition,
   withSemanticBreaker,
 } from "../../src/index.js";
-import { GARBAGE, GOOD_ANSWER, USAGE, startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai-server.js";
+import { GARBAGE, GOOD_ANSWER, USAGE, type FakeOpenAI } from "./support/fake-openai-server.js";
 import { chatOpenAI } from "./support/models.js";
+import { serverPairEachTest } from "./support/server-pair.js";
 
 let primary: FakeOpenAI;
 let backup: FakeOpenAI;
 const BACKUP_ANSWER = "Backup says: Paris is the capital of France.";
 
-beforeEach(async () => {
-  primary = await startFakeOpenAI();
-  backup = await startFakeOpenAI(() => ({ kind: "good", content: BACKUP_ANSWER }));
-});
-
-afterEach(async () => {
-  await Promise.all([primary.close(), backup.close()]);
-});
+serverPairEachTest((s) => ({ primary, backup } = s), BACKUP_ANSWER);
 
 const checks = [nonEmpty(), repetition()];
 

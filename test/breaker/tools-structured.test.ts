@@ -1,23 +1,17 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { AIMessageChunk } from "@langchain/core/messages";
 import { RunnableBinding } from "@langchain/core/runnables";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod/v4";
 import { nonEmpty, schema, withSemanticBreaker, SemanticBreakerChatModel } from "../../src/index.js";
-import { startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai-server.js";
+import type { FakeOpenAI } from "./support/fake-openai-server.js";
 import { chatOpenAI } from "./support/models.js";
+import { serverPairEachTest } from "./support/server-pair.js";
 
 let primary: FakeOpenAI;
 let backup: FakeOpenAI;
 
-beforeEach(async () => {
-  primary = await startFakeOpenAI();
-  backup = await startFakeOpenAI();
-});
-
-afterEach(async () => {
-  await Promise.all([primary.close(), backup.close()]);
-});
+serverPairEachTest((s) => ({ primary, backup } = s));
 
 const getWeather = tool(async ({ city }: { city: string }) => `sunny in ${city}`, {
   name: "get_weather",
