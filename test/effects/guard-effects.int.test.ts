@@ -206,6 +206,19 @@ describe("compensated effects (saga)", () => {
     expect(packet.uncompensated).toMatchObject([{ tool: ticket.name, input: { title: "stuck 1" }, error: "the ticket service refused to close the ticket" }]);
   });
 
+  it('a compensation that fails under onExhausted "degrade" degrades at once; the record shows the failed compensation', async () => {
+    const ticket = ticketTool(endpoint.url, { compensateFails: () => true });
+    let attempts = 0;
+    const producer = producerSaying(9, async (attempt, config) => {
+      attempts = attempt;
+      await ticket.invoke({ title: "degraded" }, config);
+    });
+    const out = await guardedGraph(producer, judgeAgainst("0.52"), { maxAttempts: 3, onExhausted: "degrade" }).compile().invoke(INPUT);
+    expect(attempts).toBe(1);
+    expect(out.guardRecords[0]).toMatchObject({ outcome: "degraded" });
+    expect(out.guardRecords[0]!.effects!.map((e) => [e.tool, e.status, e.error])).toEqual([[ticket.name, "compensation-failed", "the ticket service refused to close the ticket"]]);
+  });
+
   it("a failed compensation stops the undoing: the earlier effect, not tried, is listed as not undone too", async () => {
     const first = ticketTool(endpoint.url);
     const second = ticketTool(endpoint.url, { compensateFails: () => true });
