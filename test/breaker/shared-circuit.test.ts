@@ -6,7 +6,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
-  isCircuitOpenError,
   withSemanticBreaker,
   type CircuitLink,
   type CircuitStore,
@@ -16,6 +15,7 @@ import {
 } from "../../src/index.js";
 import { RedisLink, type LinkHost } from "../../src/breaker/store/redis-link.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
+import { outcome } from "./support/outcome.js";
 
 /** A scripted shared store: records what the circuit asks, answers claims as told. */
 function scriptedStore() {
@@ -38,14 +38,6 @@ function scriptedStore() {
 }
 
 const good = "Paris is the capital of France.";
-async function outcome(call: Promise<unknown>): Promise<"ok" | "open" | "failed"> {
-  try {
-    await call;
-    return "ok";
-  } catch (error) {
-    return isCircuitOpenError(error) ? "open" : "failed";
-  }
-}
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ["Date"] });

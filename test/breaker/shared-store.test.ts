@@ -8,12 +8,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import {
   createRedisCircuitStore,
-  isCircuitOpenError,
   withSemanticBreaker,
   type RedisCircuitStore,
   type StoreEvent,
 } from "../../src/index.js";
 import { ScriptedChatModel } from "../../src/testing/index.js";
+import { outcome } from "./support/outcome.js";
 import { SHARED_REDIS_URL, deleteUnder, inspector, keysUnder, uniquePrefix, waitUntil } from "./support/redis.js";
 
 let redis: Redis;
@@ -44,14 +44,6 @@ function provider() {
   return { model, state };
 }
 
-async function outcome(call: Promise<unknown>): Promise<"ok" | "open" | "failed"> {
-  try {
-    await call;
-    return "ok";
-  } catch (error) {
-    return isCircuitOpenError(error) ? "open" : "failed";
-  }
-}
 
 describe("Redis circuit store (in-process fleet)", () => {
   it("two breakers on one store count bad answers together: trip 4 opens both after two bad answers each", async () => {
