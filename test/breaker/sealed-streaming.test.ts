@@ -34,6 +34,13 @@ afterEach(async () => {
 const guarded = (stream: "buffer" | "passthrough" = "buffer") =>
   withSemanticBreaker(chatOpenAI(primary), { checks: [nonEmpty(), repetition()], fallbacks: [chatOpenAI(backup)], stream });
 
+/** A one-node graph whose node answers with `model`. */
+const agentGraph = (model: ReturnType<typeof guarded>) =>
+  new StateGraph(MessagesAnnotation)
+    .addNode("agent", async (state) => ({ messages: [await model.invoke(state.messages)] }))
+    .addEdge("__start__", "agent")
+    .compile();
+
 /**
  * SCRIPTED: a provider that streams inside invoke(), emitting each word as a token on its
  * own run, as ChatOpenAI does with `streaming: true` (which cannot run offline here: it
@@ -137,11 +144,7 @@ describe('stream: "buffer" — streamEvents v2', () => {
   });
 
   test("inside a LangGraph graph: the same, and the graph's output is the accepted answer", async () => {
-    const model = guarded();
-    const graph = new StateGraph(MessagesAnnotation)
-      .addNode("agent", async (state) => ({ messages: [await model.invoke(state.messages)] }))
-      .addEdge("__start__", "agent")
-      .compile();
+    const graph = agentGraph(guarded());
     const events: StreamEvent[] = [];
     for await (const event of graph.streamEvents({ messages: [{ role: "user", content: "q" }] }, { version: "v2" })) events.push(event);
     const seen = modelEvents(events);
@@ -155,11 +158,7 @@ describe('stream: "buffer" — streamEvents v2', () => {
   });
 
   test('graph.stream with streamMode ["messages", "updates"] carries no token of the rejected answer', async () => {
-    const model = guarded();
-    const graph = new StateGraph(MessagesAnnotation)
-      .addNode("agent", async (state) => ({ messages: [await model.invoke(state.messages)] }))
-      .addEdge("__start__", "agent")
-      .compile();
+    const graph = agentGraph(guarded());
     const tokens: string[] = [];
     const chunks: unknown[] = [];
     for await (const [mode, chunk] of await graph.stream({ messages: [{ role: "user", content: "q" }] }, { streamMode: ["messages", "updates"] })) {
