@@ -6,9 +6,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { afterAll, describe, expect, it } from "vitest";
 import { createCheckpointer, durableConfig } from "../../../checkpointers/index.js";
+import { abcGraph } from "../support/abc-graph.js";
 import { settle, within } from "./support.js";
 
 const base = mkdtempSync(join(tmpdir(), "atk-emb-"));
@@ -105,7 +105,6 @@ describe("embedded default", () => {
     childPid = child.pid!;
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
-    const State = Annotation.Root({ log: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) });
     const mk = (n: string) => () => ({ log: [`${n}:${process.pid}`] });
     const saved = process.env.DATABASE_URL;
     delete process.env.DATABASE_URL;
@@ -119,15 +118,7 @@ describe("embedded default", () => {
     expect(cp.backend).toBe("embedded");
     expect(lines.join("\n")).toContain(dataDir);
     try {
-      const graph = new StateGraph(State)
-        .addNode("a", mk("a"))
-        .addNode("b", mk("b"))
-        .addNode("c", mk("c"))
-        .addEdge(START, "a")
-        .addEdge("a", "b")
-        .addEdge("b", "c")
-        .addEdge("c", END)
-        .compile({ checkpointer: cp.saver });
+      const graph = abcGraph(mk).compile({ checkpointer: cp.saver });
       const out = await graph.invoke(null, durableConfig(thread));
       expect(out.log).toEqual([`a:${childPid}`, `b:${process.pid}`, `c:${process.pid}`]);
     } finally {

@@ -1,9 +1,9 @@
 // Attacks on fault handling: a throw-away cluster stopped mid-write, a proxy that freezes, stalls,
 // silently drops connections, and swallows the answer to a COMMIT.
 import { randomUUID } from "node:crypto";
-import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCheckpointer, durableConfig, type Checkpointer } from "../../../checkpointers/index.js";
+import { abcGraph } from "../support/abc-graph.js";
 import { createCluster, HostileProxy, renderings, settle, sleep, within, type Cluster } from "./support.js";
 
 const PW = "FaultPw9Secret";
@@ -32,20 +32,12 @@ afterAll(async () => {
 
 const runs: Record<string, number> = {};
 let hook: ((node: string) => Promise<void> | void) | undefined;
-const State = Annotation.Root({ log: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) });
 const node = (name: string) => async () => {
   runs[name] = (runs[name] ?? 0) + 1;
   if (hook) await hook(name);
   return { log: [name] };
 };
-const builder = new StateGraph(State)
-  .addNode("a", node("a"))
-  .addNode("b", node("b"))
-  .addNode("c", node("c"))
-  .addEdge(START, "a")
-  .addEdge("a", "b")
-  .addEdge("b", "c")
-  .addEdge("c", END);
+const builder = abcGraph(node);
 
 async function open(url: string, extra: object = {}) {
   const cp = await createCheckpointer({ url, log: () => {}, connectTimeoutMs: 2000, statementTimeoutMs: 1500, ...extra });
