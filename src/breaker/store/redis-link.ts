@@ -1,6 +1,7 @@
 /**
  * One provider's link to the Redis circuit store: outcomes batched and sent without waiting
- * (failures at the end of the event-loop turn, successes within 20 ms),
+ * (failures at the end of the event-loop turn, successes within 20 ms), each with its age so
+ * Redis counts them in the order they happened,
  * the probe claim (the only bounded wait), probe results, re-sync, and the filter that keeps
  * an older reply from undoing a newer state (generations).
  */
@@ -11,7 +12,10 @@ const MAX_BATCH = 512;
 /**
  * Successes wait up to this long to share one script call with later outcomes; a failure is
  * sent at the end of the current event-loop turn (it may trip the fleet). One script call per
- * success would cost ~70 µs of CPU a call; a success only resets a count, so it may arrive late.
+ * success would cost ~70 µs of CPU a call. A success may therefore arrive after failures that
+ * other processes saw later (more so on a starved event loop): every outcome is sent with its
+ * age, and the store orders a `consecutive` count by when outcomes happened, not when they
+ * arrived (a late success used to reset later failures: the fleet never opened).
  */
 export const SUCCESS_FLUSH_MS = 20;
 
@@ -34,6 +38,8 @@ export interface LinkHost {
 export class RedisLink implements CircuitLink {
   readonly keys: readonly [string, string, string];
   private pending = "";
+  /** When each pending outcome happened (`performance.now()`, monotonic), same order. */
+  private pendingAt: number[] = [];
   /** A `setImmediate` flush is pending (after a failure). */
   private scheduled = false;
   /** A delayed flush of successes is pending. */
@@ -59,6 +65,7 @@ export class RedisLink implements CircuitLink {
   record(failed: boolean): void {
     if (!this.host.up || this.broken) return;
     this.pending += failed ? "f" : "s";
+    this.pendingAt.push(performance.now());
     if (this.pending.length >= MAX_BATCH) this.flush();
     else if (failed && !this.scheduled) {
       this.scheduled = true;
@@ -78,10 +85,13 @@ export class RedisLink implements CircuitLink {
     }
     const outcomes = this.pending;
     if (outcomes.length === 0 || !this.host.up) return;
+    const now = performance.now();
+    const ages = this.pendingAt.map((at) => Math.max(0, Math.round(now - at))).join(",");
     this.pending = "";
+    this.pendingAt = [];
     const { channel } = this.host;
     this.host
-      .run("fbRecord", this.keys, [outcomes, ...this.ruleArgs, this.spec.coolDownMs(), channel, this.spec.provider])
+      .run("fbRecord", this.keys, [outcomes, ...this.ruleArgs, this.spec.coolDownMs(), channel, this.spec.provider, ages])
       .then((reply) => this.apply(reply), (error) => this.failed(error));
   }
 
@@ -113,10 +123,13 @@ export class RedisLink implements CircuitLink {
       .then((reply) => this.apply(reply), (error) => this.failed(error));
   }
 
-  /** Pushes this process's view and adopts the fleet's (on connect, after an outage). @internal */
+  /**
+   * Pushes this process's view and adopts the fleet's (on connect, after an outage). Outcomes
+   * recorded while the store was up but not sent before it went away follow the sync (their
+   * ages keep them in order). @internal
+   */
   sync(): Promise<void> {
     this.lastGeneration = -1; // a restarted Redis starts its generations again
-    this.pending = "";
     const { openForMs } = this.listener.back();
     return this.host
       .run("fbSync", this.keys, [Math.ceil(openForMs), this.host.channel, this.spec.provider])
@@ -124,6 +137,7 @@ export class RedisLink implements CircuitLink {
         (reply) => {
           this.broken = false;
           this.apply(reply);
+          if (this.pending.length > 0) this.flush();
         },
         (error) => this.failed(error),
       );
@@ -139,6 +153,7 @@ export class RedisLink implements CircuitLink {
 
   dispose(): void {
     this.pending = "";
+    this.pendingAt = [];
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.host.detach(this);

@@ -6,7 +6,9 @@
  * grows at every transition, so a process never lets an older reply undo a newer message.
  *
  * Keys of one provider (all in one hash slot): `KEYS[1]` the state hash (`s` state, `u`
- * open-until in server ms, `c` consecutive failures, `g` generation), `KEYS[2]` the
+ * open-until in server ms, `c` consecutive failures, `g` generation; for a `consecutive` rule
+ * also `ls`, when the newest success happened, and `ft`, when each counted failure happened,
+ * both in server ms), `KEYS[2]` the
  * failure-rate window (a list of `f`/`s`), `KEYS[3]` the probe lease (`SET NX PX`).
  * A key holding anything else is reported as `FIREBREAK_CORRUPT <key> <what>`, never read as
  * "closed".
@@ -50,8 +52,20 @@ local function announce(channel, provider, state, ms, g)
   redis.call('PUBLISH', channel, cjson.encode({p = provider, s = state, ms = ms, g = g}))
 end
 local function set_open(now, ms, g)
-  redis.call('HSET', KEYS[1], 's', 'open', 'u', string.format('%d', now + ms), 'c', '0', 'g', string.format('%d', g))
+  redis.call('HSET', KEYS[1], 's', 'open', 'u', string.format('%d', now + ms), 'c', '0', 'ft', '', 'g', string.format('%d', g))
   redis.call('DEL', KEYS[2])
+end
+local function read_run()
+  local v = redis.call('HMGET', KEYS[1], 'ls', 'ft')
+  local ls = tonumber(v[1] or '0')
+  if ls == nil then return nil, 'has an unreadable field (ls=' .. tostring(v[1]) .. ')' end
+  local ft = {}
+  for x in string.gmatch(v[2] or '', '%S+') do
+    local t = tonumber(x)
+    if t == nil then return nil, 'has an unreadable field (ft=' .. tostring(v[2]) .. ')' end
+    ft[#ft + 1] = t
+  end
+  return ls, ft
 end
 local function finish(s, u, g, now)
   local v = view(s, u, g, now)
@@ -62,7 +76,8 @@ end
 
 /**
  * `record`: ARGV = outcomes ("f"/"s" in order), rule kind ("c" consecutive / "r" rate),
- * threshold, window, minimumCalls, first cool-down ms, channel, provider.
+ * threshold, window, minimumCalls, first cool-down ms, channel, provider, and each outcome's
+ * age in ms when sent (comma-separated, same order; a `consecutive` rule orders by it).
  */
 export const RECORD_SCRIPT = `${PRELUDE}
 local s, u, c, g = read_state()
@@ -72,11 +87,34 @@ if s == 'open' then return finish(s, u, g, now) end
 local outcomes, kind, threshold = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local tripped = false
 if kind == 'c' then
+  -- Counted in the order the outcomes happened (now - age), not the order they arrived: a
+  -- success resets only the failures that happened before it, and a failure older than the
+  -- newest success is not counted. ft holds the times of the counted failures, ascending.
+  local ls, ft = read_run()
+  if ls == nil then return corrupt(KEYS[1], ft) end
+  local ages = {}
+  for x in string.gmatch(ARGV[9] or '', '%d+') do ages[#ages + 1] = tonumber(x) end
   for i = 1, #outcomes do
-    if string.sub(outcomes, i, i) == 'f' then c = c + 1 else c = 0 end
-    if c >= threshold then tripped = true break end
+    local t = now - (ages[i] or 0)
+    if string.sub(outcomes, i, i) == 'f' then
+      if t >= ls then
+        local at = #ft + 1
+        while at > 1 and ft[at - 1] > t do at = at - 1 end
+        table.insert(ft, at, t)
+        if #ft >= threshold then tripped = true break end
+      end
+    else
+      if t > ls then ls = t end
+      local kept = {}
+      for _, f in ipairs(ft) do if f > t then kept[#kept + 1] = f end end
+      ft = kept
+    end
   end
-  if not tripped then redis.call('HSET', KEYS[1], 'c', string.format('%d', c)) end
+  if not tripped then
+    local times = {}
+    for i, f in ipairs(ft) do times[i] = string.format('%d', f) end
+    redis.call('HSET', KEYS[1], 'c', string.format('%d', #ft), 'ls', string.format('%d', ls), 'ft', table.concat(times, ' '))
+  end
 else
   local bad = check_window()
   if bad then return corrupt(KEYS[2], bad) end
@@ -121,7 +159,8 @@ if s == nil then return corrupt(KEYS[1], u) end
 local now = now_ms()
 redis.call('DEL', KEYS[3])
 if ARGV[1] == '1' then
-  redis.call('HSET', KEYS[1], 's', 'closed', 'u', '0', 'c', '0', 'g', string.format('%d', g + 1))
+  -- failures that happened before the fleet closed (sent late) are not counted against it
+  redis.call('HSET', KEYS[1], 's', 'closed', 'u', '0', 'c', '0', 'ft', '', 'ls', string.format('%d', now), 'g', string.format('%d', g + 1))
   redis.call('DEL', KEYS[2])
   announce(ARGV[3], ARGV[4], 'closed', 0, g + 1)
   return {'closed', 0, g + 1}
