@@ -5,6 +5,7 @@
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { tool, type StructuredToolInterface } from "@langchain/core/tools";
+import { asJson } from "./effect-json.js";
 import { threadOf, unguardedKey } from "./effect-key.js";
 import { checkEffectOptions } from "./effect-options.js";
 import { recorderOf, type EffectRecorder } from "./effect-recorder.js";
@@ -14,16 +15,6 @@ import type { EffectContext, EffectToolOptions } from "./effect-types.js";
 /** The text a deferred effect returns to the agent. */
 export function scheduledText(name: string, key: string): string {
   return `scheduled: ${name} will run once this step passes review (idempotency key ${key}); do not call it again for the same request.`;
-}
-
-/** A value as JSON for the checkpoint (what cannot be serialized is kept as its text). */
-export function asJson(value: unknown): unknown {
-  if (value === undefined) return null;
-  try {
-    return JSON.parse(JSON.stringify(value)) as unknown;
-  } catch {
-    return { unserializable: String(value) };
-  }
 }
 
 function toolCallIdOf(config: RunnableConfig | undefined): string | undefined {

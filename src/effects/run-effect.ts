@@ -3,7 +3,7 @@
  * compensated effect of a blocked attempt), with the key it was recorded under.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { asJson } from "./effect-tool.js";
+import { asJson } from "./effect-json.js";
 import { effectNamed } from "./effect-registry.js";
 import type { EffectContext, EffectEntry, EffectToolOptions } from "./effect-types.js";
 import { threadOf } from "./effect-key.js";

@@ -7,7 +7,7 @@ import { AIMessage } from "@langchain/core/messages";
 import { Command, MemorySaver, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isGuardExhaustedError, isInvalidOptionsError } from "../../src/errors.js";
-import { effectTool, type EffectContext } from "../../src/effects/index.js";
+import { EFFECT_RECORDER_KEY, effectTool, type EffectContext } from "../../src/effects/index.js";
 import { guardedGraph, type ParentValues } from "../guard/support/parent-graph.js";
 import { judgeAgainst } from "../guard/support/judges.js";
 import { publishTool, ticketTool, unique } from "./support/tools.js";
@@ -322,6 +322,14 @@ describe("misuse", () => {
     expect(out.guardRecords[0]!.attempts[0]!.blocked).toBe(true);
     expect(calls).toEqual([]);
     expect(out.guardRecords[0]!.effects).toBeUndefined();
+  });
+
+  it("a recorder the guard did not make is not honoured: the call is not recorded in any guard's ledger", async () => {
+    const calls: EffectContext[] = [];
+    const publish = publishTool(table, calls);
+    const fake = { record: () => {}, closed: false, where: { guard: "researcher", attempt: 1, scope: "" }, keyFor: () => "forged", nextCallId: () => "x", close: () => [] };
+    await publish.invoke({ text: "fake recorder" }, { configurable: { [EFFECT_RECORDER_KEY]: fake } });
+    expect(calls.map((c) => c.guarded)).toEqual([false]); // ran as outside a guard
   });
 
   it("a custom idempotencyKey is what run receives", async () => {
