@@ -120,6 +120,19 @@ describe("deferred effects (outbox)", () => {
     expect(out.guardRecords[0]!.effects!.map((e) => e.status)).toEqual(["executed"]);
   });
 
+  it("a human reject drops the last attempt's deferred effect", async () => {
+    const calls: EffectContext[] = [];
+    const publish = publishTool(table, calls);
+    const producer = producerSaying(9, async (attempt, config) => void (await publish.invoke({ text: `rejected ${attempt}` }, config)));
+    const graph = guardedGraph(producer, judgeAgainst("0.52"), { maxAttempts: 1, onExhausted: "interrupt" }).compile({ checkpointer: new MemorySaver() });
+    const config = { configurable: { thread_id: unique("reject") } };
+    await graph.invoke(INPUT, config);
+    const out = await graph.invoke(new Command({ resume: { action: "reject" } }), config);
+    expect(calls).toEqual([]);
+    expect(out.guardRecords[0]).toMatchObject({ outcome: "rejected" });
+    expect(out.guardRecords[0]!.effects!.map((e) => e.status)).toEqual(["dropped"]);
+  });
+
   it("a deferred effect that throws after the commit fails the handoff; resuming runs it with the same key, once", async () => {
     let failures = 1;
     const tries: string[] = [];
