@@ -42,15 +42,26 @@ afterEach(() => {
 
 describe("attempt timeouts", () => {
   test("a provider that ignores its signal still times out, after at least timeoutMs, and its signal is aborted", async () => {
-    const deaf = new DeafHang({});
-    const model = withSemanticBreaker(deaf, { timeoutMs: 80, trip: 10 });
-    const started = performance.now();
-    const error = (await model.invoke("q").catch((e: unknown) => e)) as FailoverExhaustedError;
-    const took = performance.now() - started;
-    expect(error.failures[0]).toMatchObject({ kind: "timeout", reason: "attempt timed out after 80 ms" });
-    expect(took).toBeGreaterThanOrEqual(79);
-    expect(took).toBeLessThan(1_000);
-    expect(deaf.signals[0]?.aborted).toBe(true);
+    // Fake timers: "after at least timeoutMs" is checked on the timers the breaker arms, not on the
+    // machine's load.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const deaf = new DeafHang({});
+      const model = withSemanticBreaker(deaf, { timeoutMs: 80, trip: 10 });
+      let settled = false;
+      const call = model.invoke("q").catch((e: unknown) => e).finally(() => (settled = true));
+      for (let i = 0; i < 100 && deaf.signals.length === 0; i++) await vi.advanceTimersByTimeAsync(0);
+      expect(deaf.signals).toHaveLength(1); // the attempt has started: its timer is armed
+      await vi.advanceTimersByTimeAsync(79);
+      expect(settled).toBe(false);
+      expect(deaf.signals[0]?.aborted).toBe(false);
+      await vi.advanceTimersByTimeAsync(2); // timeoutMs plus the batch width (1 % of 80 ms, at least 1 ms)
+      const error = (await call) as FailoverExhaustedError;
+      expect(error.failures[0]).toMatchObject({ kind: "timeout", reason: "attempt timed out after 80 ms" });
+      expect(deaf.signals[0]?.aborted).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test("a finished call leaves no timer holding the process open", async () => {
