@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { createCheckpointer, durableConfig, rollbackTo } from "langgraph-firebreak/checkpointers";
 
@@ -10,7 +9,7 @@ const builder = new StateGraph(State)
 
 const checkpointer = await createCheckpointer(); // DATABASE_URL, else an embedded PGlite in .firebreak/
 const graph = builder.compile({ checkpointer: checkpointer.saver, interruptBefore: ["writer"] });
-const config = durableConfig(randomUUID()); // a crash loses at most the node in flight
+const config = durableConfig(`draft-${Date.now()}`); // a crash loses at most the node in flight
 
 await graph.invoke({ draft: "" }, config);
 console.log((await graph.getState(config)).next); // → [ 'writer' ]  (the human gate)

@@ -10,10 +10,10 @@ const team = new StateGraph(Annotation.Root({ next: Annotation<string>() }))
   .addEdge("a", "supervisor").addEdge("b", "supervisor").addEdge("c", "supervisor");
 
 const report = analyzeTopology(team);
-console.log(report.rho.toFixed(4), report.verdict, report.relay.depth); // → 1.7321 epidemic unbounded  (√3; agents loop unverified)
+console.log(report.rho.toFixed(4), report.verdict, report.relay.depth); // → 1.7321 epidemic unbounded  (√3)
 console.log(report.guards!.recommended.map((g) => g.node).join()); // → supervisor
 
-const challenger = createChallenger({ model: scriptedJudge(() => "green") }); // scripted stand-in for a model
+const challenger = createChallenger({ model: scriptedJudge(() => "green") });
 for (const g of report.guards!.recommended) guardNodeInPlace(team, g.node!, { challenger });
 const after = analyzeTopology(team);
-console.log(after.ok, after.relay.depth, after.R.toFixed(2)); // → true 2 0.57  (now it passes)
+console.log(after.ok, after.relay.depth, after.R.toFixed(2)); // → true 2 0.57
