@@ -10,6 +10,8 @@
  * starts is also traced to Phoenix; unset, this loads nothing and costs nothing.
  */
 import { Annotation, END, START, StateGraph, interrupt } from "@langchain/langgraph";
+import { nonEmpty, withSemanticBreaker } from "langgraph-firebreak";
+import { ScriptedChatModel } from "langgraph-firebreak/testing";
 import { setupTracing, topologyMetadata } from "langgraph-firebreak/tracing";
 import { buildExampleGraph } from "../supervisor-worker/graph.js";
 import { scriptedModels } from "../supervisor-worker/models.js";
@@ -68,3 +70,29 @@ const guardedTeam = buildExampleGraph(scriptedModels()).compile({ interruptBefor
  * tier 2), which the tracing puts on the graph's span.
  */
 export const supervisorWorker = guardedTeam.withConfig({ metadata: { ...topologyMetadata(guardedTeam) } });
+
+/**
+ * The semantic circuit breaker inside the server: a SCRIPTED degraded provider (HTTP 200-style
+ * empty answers) behind `withSemanticBreaker`, failing over to a scripted backup. Two bad answers
+ * open the primary's circuit; the breaker lives in the server process, so its state carries from
+ * one run to the next, as it would in a deployment.
+ */
+const breakerModel = withSemanticBreaker(new ScriptedChatModel({ script: [""], whenExhausted: "loop" }), {
+  name: "primary",
+  checks: [nonEmpty()],
+  fallbacks: [{ model: new ScriptedChatModel({ script: ["0.85^5 ≈ 0.4437"], whenExhausted: "loop" }), name: "backup" }],
+  trip: 2,
+});
+
+/** State of the breaker graph: the question, the answer, and the circuits after the call. */
+export const BreakerState = Annotation.Root({ question: Annotation<string>(), answer: Annotation<string>(), circuits: Annotation<string>() });
+
+/** One node asking the breaker-wrapped model; `circuits` shows each provider's state after the call. */
+export const breakerFailover = new StateGraph(BreakerState)
+  .addNode("ask", async (state, config) => {
+    const reply = await breakerModel.invoke(state.question, config);
+    return { answer: String(reply.content), circuits: breakerModel.breaker.status().map((p) => `${p.provider}:${p.state}`).join(" ") };
+  })
+  .addEdge(START, "ask")
+  .addEdge("ask", END)
+  .compile({ name: "breaker_failover" });

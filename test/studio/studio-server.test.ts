@@ -116,7 +116,7 @@ function transcript(values: Record<string, unknown>): string {
 describe("LangGraph Studio dev server (npm run studio)", () => {
   it("serves the graphs of langgraph.json", async () => {
     const assistants = await api<{ graph_id: string }[]>("POST", "/assistants/search", {});
-    expect(assistants.map((a) => a.graph_id)).toEqual(expect.arrayContaining(["gated_relay", "supervisor_worker"]));
+    expect(assistants.map((a) => a.graph_id)).toEqual(expect.arrayContaining(["gated_relay", "supervisor_worker", "breaker_failover"]));
   });
 
   it("runs the guarded supervisor_worker to its human gate before the writer, resumes it, and reads the final answer", async () => {
@@ -151,6 +151,19 @@ describe("LangGraph Studio dev server (npm run studio)", () => {
       expect(final.values.answer).toBe(done.answer);
       expect(transcript(final.values)).toMatch(/\[writer\] About 44%/);
     });
+  });
+
+  it("runs the semantic circuit breaker unchanged: bad answers fail over to the backup, and the circuit opens after two", async () => {
+    const ask = async () => {
+      const { thread_id } = await api<{ thread_id: string }>("POST", "/threads", {});
+      return api<{ answer?: string; circuits?: string }>("POST", `/threads/${thread_id}/runs/wait`, { assistant_id: "breaker_failover", input: { question: "What is 0.85^5?" } });
+    };
+    const first = await ask();
+    expect(first.answer).toBe("0.85^5 ≈ 0.4437"); // the empty answer never reached the state
+    expect(first.circuits).toBe("primary:closed backup:closed");
+    const second = await ask();
+    expect(second.answer).toBe("0.85^5 ≈ 0.4437");
+    expect(second.circuits).toBe("primary:open backup:closed");
   });
 
   it("runs gated_relay to its human gate, resumes it with an approval, and returns the published draft", () =>
