@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { startFakeOpenAI, type Behaviour, type FakeOpenAI } from "./support/fake-openai-server.js";
-import { startFleet, type FleetMember } from "./fixtures/fleet-members.js";
+import { startFleet, type FleetMember } from "./store/support/fleet-members.js";
 import { SHARED_REDIS_URL, deleteUnder, inspector, uniquePrefix, waitUntil } from "./support/redis.js";
 
 const TRIP = 4;
