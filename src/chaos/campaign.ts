@@ -24,22 +24,7 @@ import { TrialRecorder } from "./trial-recorder.js";
 import { invalidOption, parseOptions } from "../internal/options-schema.js";
 import { CampaignOptionsSchema } from "./chaos-options.js";
 import { ChaosError } from "./chaos-error.js";
-
-interface TrialOutcome {
-  injected: boolean;
-  rate: number;
-  full: boolean;
-  finalInfected: boolean;
-  blocked: boolean;
-  defended: boolean;
-  safe: boolean;
-  error?: string;
-  tokens: number;
-  estimated: boolean;
-  ms: number;
-  infected: readonly string[];
-  seedInfected: boolean;
-}
+import type { ConfigurationKey, TrialDispatch, TrialOutcome, TrialResult, TrialRunner } from "./campaign-dispatch.js";
 
 /** One finished trial, as {@link Campaign.onTrial} reports it. */
 export interface CampaignTrialEvent {
@@ -120,6 +105,18 @@ export function createCampaign(
   factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
   options: CampaignOptions,
 ): Campaign {
+  return createDispatchedCampaign(factory, options, undefined);
+}
+
+/**
+ * Internal: a campaign whose trials `dispatch` runs elsewhere (workers); without it, here.
+ * Rows are aggregated from the outcomes in trial order either way. @internal
+ */
+export function createDispatchedCampaign(
+  factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
+  options: CampaignOptions,
+  dispatch: TrialDispatch | undefined,
+): Campaign {
   const o = normalise(options);
   const trials = new Listeners<CampaignTrialEvent>({ label: "the campaign's onTrial" });
   let started = false;
@@ -128,7 +125,7 @@ export function createCampaign(
     run: async () => {
       if (started) throw new ChaosError("createCampaign: run() was called twice; create a new campaign for a second run.");
       started = true;
-      return execute(factory, options, o, trials);
+      return execute(createTrialRunner(factory, options), options, o, { trials, dispatch });
     },
   };
 }
@@ -146,6 +143,7 @@ interface Probe {
 
 /** One (model, fault, target, guard mode) configuration. */
 interface Configuration {
+  readonly key: ConfigurationKey;
   readonly model: string;
   readonly context: CampaignContext;
   readonly fault: Fault;
@@ -161,26 +159,26 @@ interface Progress {
 }
 
 async function execute(
-  factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
+  runner: CampaignTrialRunner,
   options: CampaignOptions,
   o: Normalised,
-  trials: Listeners<CampaignTrialEvent>,
+  on: { trials: Listeners<CampaignTrialEvent>; dispatch: TrialDispatch | undefined },
 ): Promise<CampaignReport> {
   const started = performance.now();
   const rows: CampaignRow[] = [];
   let first: Probe | undefined;
   let last: Probe | undefined;
   const progress: Progress = { done: 0, total: o.modelNames.length * o.faults.length * o.targets.length * o.guards.length * o.seeds.length };
-  for (const model of o.modelNames) {
-    const context: CampaignContext = { model, modelValue: o.models[model] };
-    const probe = await probeConfiguration(factory, context, options, o);
+  for (const [m, model] of o.modelNames.entries()) {
+    const probe = await runner.probe(m);
     first ??= probe;
     last = probe;
-    for (const fault of o.faults) {
-      for (const target of o.targets) {
+    for (const [f, fault] of o.faults.entries()) {
+      for (const [t, target] of o.targets.entries()) {
         let baseline: { tokens: number; medianMs: number } | undefined;
-        for (const mode of o.guards) {
-          const row = await runConfiguration(factory, { model, context, fault, target, mode, probe }, options, o, { baseline, progress, trials });
+        for (const [g, mode] of o.guards.entries()) {
+          const c: Configuration = { key: { model: m, fault: f, target: t, guard: g }, model, context: contextOf(o, m), fault, target, mode, probe };
+          const row = await runConfiguration(runner, c, options, o, { baseline, progress, ...on });
           if (mode === "unguarded") baseline = { tokens: row.meanTokens, medianMs: row.timing.medianMs };
           rows.push(row);
         }
@@ -229,61 +227,107 @@ async function probeConfiguration(
   };
 }
 
-/** Runs every seed of one configuration (graphs built once per guard placement) and aggregates its row. */
+/** Runs every seed of one configuration (here, or through `dispatch`) and aggregates its row in trial order. */
 async function runConfiguration(
-  factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
+  runner: CampaignTrialRunner,
   c: Configuration,
   options: CampaignOptions,
   o: Normalised,
-  run: { baseline: { tokens: number; medianMs: number } | undefined; progress: Progress; trials: Listeners<CampaignTrialEvent> },
+  run: {
+    baseline: { tokens: number; medianMs: number } | undefined;
+    progress: Progress;
+    trials: Listeners<CampaignTrialEvent>;
+    dispatch: TrialDispatch | undefined;
+  },
 ): Promise<CampaignRow> {
-  const { model, context, fault, target, mode, probe } = c;
-  const { guardable, recommended, population, final } = probe;
-  const placement = placementFor(mode, guardable, recommended);
-  const compiled = new Map<string, Promise<{ graph: CompiledLike; targetNodes: readonly string[] }>>();
-  const build = (nodes: readonly string[]) => {
-    const key = [...nodes].sort().join("\u0000");
-    let entry = compiled.get(key);
-    if (entry === undefined) compiled.set(key, (entry = buildFaulty(factory, context, fault, target, nodes, o)));
-    return entry;
-  };
+  const { model, fault, target, mode, probe } = c;
+  const { guardable, recommended, population } = probe;
   const outcomes: TrialOutcome[] = [];
-  let firstTargets: readonly string[] | undefined;
-  const runTrial = async (trial: number) => {
-    const seed = o.seeds[trial]!;
-    const nodes =
-      mode === "random"
-        ? createRng(deriveSeed(seed, "placement")).shuffle(guardable).slice(0, Math.min(guardable.length, recommended.length))
-        : (placement ?? []);
-    const { graph, targetNodes } = await build(nodes);
-    firstTargets ??= targetNodes;
-    const outcome = await runOneTrial(graph, {
-      seed,
-      input: typeof options.input === "function" ? (options.input as (t: number) => unknown)(trial) : options.input,
-      fault,
-      targetNodes,
-      population,
-      final,
-      marker: options.marker,
-      config: options.config,
-      threadId: o.compile.checkpointer ? `chaos-${model}-${faultLabel(fault)}-${targetLabel(target)}-${mode}-${trial}` : undefined,
-    });
-    outcomes[trial] = outcome;
+  let targetNodes: readonly string[] | undefined;
+  const report = (trial: number, result: TrialResult) => {
+    if (outcomes[trial] !== undefined) return; // a batch retried after its worker died
+    outcomes[trial] = result.outcome;
+    targetNodes ??= result.targetNodes;
     const done = ++run.progress.done;
     options.onProgress?.(done, run.progress.total);
-    if (run.trials.size > 0) run.trials.emit(trialEvent(c, trial, seed, outcome, run.progress));
+    if (run.trials.size > 0) run.trials.emit(trialEvent(c, trial, o.seeds[trial]!, result.outcome, run.progress));
   };
-  await pool(o.seeds.length, o.concurrency, runTrial);
+  if (run.dispatch) await run.dispatch(c.key, o.seeds.length, report);
+  else await pool(o.seeds.length, o.concurrency, async (trial) => report(trial, await runner.run(c.key, trial)));
+  const missing = o.seeds.findIndex((_, i) => outcomes[i] === undefined);
+  if (missing >= 0) throw new ChaosError(`runCampaign: trial ${missing} of ${model}/${faultLabel(fault)}/${targetLabel(target)}/${mode} reported no outcome; its workers did not finish it.`);
+  const placement = placementFor(mode, guardable, recommended);
   return aggregate(outcomes, {
     model,
     fault: faultLabel(fault),
     target: targetLabel(target),
-    targetNodes: (await [...compiled.values()][0])?.targetNodes ?? firstTargets ?? [],
+    targetNodes: targetNodes ?? [],
     guard: mode,
     guardedNodes: mode === "random" ? Math.min(guardable.length, recommended.length) : (placement ?? []),
     population,
     baseline: run.baseline,
   });
+}
+
+/** A {@link TrialRunner} that also answers each model configuration's probe (cached). */
+interface CampaignTrialRunner extends TrialRunner {
+  probe(model: number): Promise<Probe>;
+}
+
+/**
+ * Internal: runs single trials of a campaign, named by configuration indices and trial number.
+ * Probes and compiled graphs (one per guard placement) are built once and kept. Used by the
+ * campaign itself and by a worker that runs trials for a campaign elsewhere. @internal
+ */
+export function createTrialRunner(
+  factory: (context: CampaignContext) => AnyStateGraph | Promise<AnyStateGraph>,
+  options: CampaignOptions,
+): CampaignTrialRunner {
+  const o = normalise(options);
+  const probes = new Map<number, Promise<Probe>>();
+  const builds = new Map<string, Promise<{ graph: CompiledLike; targetNodes: readonly string[] }>>();
+  const probe = (m: number) => once(probes, m, () => probeConfiguration(factory, contextOf(o, m), options, o));
+  return {
+    trials: o.seeds.length,
+    probe,
+    async run(key, trial) {
+      const [model, fault, target, mode] = [o.modelNames[key.model], o.faults[key.fault], o.targets[key.target], o.guards[key.guard]];
+      const seed = o.seeds[trial];
+      if (model === undefined || fault === undefined || target === undefined || mode === undefined || seed === undefined) {
+        throw new ChaosError(`runCampaign: no trial ${trial} of configuration ${JSON.stringify(key)} in this campaign; the campaign's options differ from the ones it was dispatched with.`);
+      }
+      const { guardable, recommended, population, final } = await probe(key.model);
+      const nodes =
+        mode === "random"
+          ? createRng(deriveSeed(seed, "placement")).shuffle(guardable).slice(0, Math.min(guardable.length, recommended.length))
+          : (placementFor(mode, guardable, recommended) ?? []);
+      const id = `${key.model}/${key.fault}/${key.target}/${key.guard}/${[...nodes].sort().join("\u0000")}`; // per configuration, as before
+      const { graph, targetNodes } = await once(builds, id, () => buildFaulty(factory, contextOf(o, key.model), fault, target, nodes, o));
+      const outcome = await runOneTrial(graph, {
+        seed,
+        input: typeof options.input === "function" ? (options.input as (t: number) => unknown)(trial) : options.input,
+        fault,
+        targetNodes,
+        population,
+        final,
+        marker: options.marker,
+        config: options.config,
+        threadId: o.compile.checkpointer ? `chaos-${model}-${faultLabel(fault)}-${targetLabel(target)}-${mode}-${trial}` : undefined,
+      });
+      return { outcome, targetNodes };
+    },
+  };
+}
+
+function contextOf(o: Normalised, model: number): CampaignContext {
+  const name = o.modelNames[model]!;
+  return { model: name, modelValue: o.models[name] };
+}
+
+function once<K, V>(cache: Map<K, Promise<V>>, key: K, make: () => Promise<V>): Promise<V> {
+  let entry = cache.get(key);
+  if (entry === undefined) cache.set(key, (entry = make()));
+  return entry;
 }
 
 /** A fresh graph with the fault injected on `target` and guards on `nodes`, compiled. */

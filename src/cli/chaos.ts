@@ -6,25 +6,10 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { getHeapStatistics } from "node:v8";
-import { guardNodeInPlace, type Challenger } from "../../nodes/index.js";
-import {
-  formatCampaignTable,
-  renderCampaignSvg,
-  runCampaign,
-  type AnyStateGraph,
-  type CampaignOptions,
-  type CampaignReport,
-  type GuardApplier,
-  type GuardMode,
-} from "../chaos/index.js";
-import { isExtractableGraph } from "../topology/index.js";
+import { formatCampaignTable, renderCampaignSvg, runCampaign, type CampaignOptions, type CampaignReport } from "../chaos/index.js";
 import type { CliIo } from "./audit.js";
-import { importExport, loadGuard, parseFault, parseTarget } from "./chaos-args.js";
-import { DEFAULT_LOAD_TIMEOUT_MS, MAX_LOAD_TIMEOUT_MS, parseGraphReference, referenceLabel } from "./load-graph.js";
-import { parseDecimal, parseWhole } from "./numbers.js";
-import { parseCommand, type CommandValues } from "./parse-command.js";
-import { forGraph, UsageError } from "./usage-error.js";
+import { prepareCampaign, type ChaosValues } from "./chaos-plan.js";
+import { isServe, runOnWorkers, serveTrials } from "./chaos-workers.js";
 
 export const CHAOS_HELP = `Usage: firebreak chaos <module>[:<export>] [options]
 
@@ -73,131 +58,31 @@ Output:
 Loading:
   --load-timeout <ms>     time allowed to import each module (default 30000)
 
+Workers (optional peer bullmq; the table is the same as a local run's for the same seed):
+  --workers <redis-url>   run the trials as BullMQ jobs on trial workers, started on each
+                          machine (same checkout) with: firebreak chaos --serve <redis-url>
+  --queue <name>          the BullMQ queue (default firebreak-chaos; the same on both sides)
+  --batch <n>             trials per job (default 10)
+
 Bounds (checked before anything runs): --trials ≤ 10000, trials × faults × targets × modes
 ≤ 200000 runs, and the recorded trials must fit in a quarter of the heap.
 
 Exit codes: 0 done, 2 usage or load error (one message naming module, export and cause).
 `;
 
-/** Most trials per configuration. */
-export const MAX_TRIALS = 10_000;
-/** Most graph runs in one campaign (trials × faults × targets × guard modes). */
-export const MAX_RUNS = 200_000;
-/** Memory assumed per recorded trial when checking the heap budget up front. */
-const BYTES_PER_TRIAL = 4_096;
-
-const CHAOS_OPTIONS = {
-  fault: { type: "string", multiple: true },
-  target: { type: "string", multiple: true },
-  trials: { type: "string" },
-  seed: { type: "string" },
-  calls: { type: "string" },
-  probability: { type: "string" },
-  input: { type: "string" },
-  marker: { type: "string" },
-  "recursion-limit": { type: "string" },
-  guard: { type: "string" },
-  modes: { type: "string" },
-  "max-attempts": { type: "string" },
-  "on-exhausted": { type: "string" },
-  beta: { type: "string" },
-  delta: { type: "string" },
-  json: { type: "string" },
-  svg: { type: "string" },
-  png: { type: "string" },
-  quiet: { type: "boolean" },
-  "load-timeout": { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-type ChaosValues = CommandValues<typeof CHAOS_OPTIONS>;
+export { MAX_RUNS, MAX_TRIALS } from "./chaos-plan.js";
 
 /** Runs the chaos command; returns the exit code. */
 export async function chaos(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseCommand("chaos", argv, CHAOS_OPTIONS, CHAOS_HELP, io.stdout);
-  if (parsed === undefined) return 0;
-  const { values, target } = parsed;
-  const ref = parseGraphReference(target, io.cwd);
-  // Every number and bound is checked before any module is imported or any trial runs; an
-  // option error names the graph it was given for.
-  const plan = await forGraph(referenceLabel(ref), () => planCampaign(values));
-  const guard = values.guard !== undefined ? await loadGuardApplier(values, io, plan.timeout) : undefined;
-  for (const m of plan.modes ?? []) {
-    if (m !== "unguarded" && guard === undefined) throw new UsageError(`--modes ${m} needs --guard <module>:<export>.`, referenceLabel(ref));
-  }
-  const { value, name } = await importExport(ref, plan.timeout);
-  const label = `${target.replace(/:[A-Za-z_$][\w$]*$/, "")}:${name}`;
-  // A function export is called again for every configuration: each gets a fresh graph.
-  const factory = async () =>
-    toBuilder(typeof value === "function" && !isExtractableGraph(value) ? await (value as () => unknown)() : value, label);
-  const report = await runCampaign(factory, { ...plan.options, ...(guard ? { guard } : {}), onProgress: progress(values, io) });
+  if (isServe(argv)) return serveTrials(argv, io);
+  const prepared = await prepareCampaign(argv, io, CHAOS_HELP);
+  if (prepared === undefined) return 0;
+  const { values, factory, options, label } = prepared;
+  const run = { ...options, onProgress: progress(values, io) };
+  const report = values.workers !== undefined ? await runOnWorkers(factory, run, argv, values, io) : await runCampaign(factory, run);
   io.stdout(`${formatCampaignTable(report, { label: `firebreak chaos ${label}` })}\n`);
   writeOutputs(report, values, io, label);
   return 0;
-}
-
-/** Reads and bounds every option; throws a UsageError (exit 2) before anything runs. */
-function planCampaign(values: ChaosValues): { options: CampaignOptions; modes?: GuardMode[]; timeout: number } {
-  const faults = (values.fault ?? ["falsehood"]).map(parseFault);
-  const targets = (values.target ?? ["hub", "leaf"]).map(parseTarget);
-  const calls = values.calls ?? "every";
-  if (calls !== "first" && calls !== "every") throw new UsageError(`--calls must be "first" or "every", got "${calls}".`);
-  const modes = values.modes?.split(",").map((m) => m.trim()) as GuardMode[] | undefined;
-  for (const m of modes ?? []) {
-    if (!["unguarded", "guarded", "recommended", "random"].includes(m)) {
-      throw new UsageError(`--modes: unknown mode "${m}"; use unguarded, guarded, recommended, random.`);
-    }
-  }
-  const trials = values.trials !== undefined ? parseWhole("--trials", values.trials, 1, MAX_TRIALS) : 50;
-  boundRuns(trials, faults.length * targets.length * (modes?.length ?? (values.guard !== undefined ? 3 : 1)));
-  const options: CampaignOptions = {
-    input: parseInput(values.input),
-    faults,
-    targets,
-    trials,
-    seed: values.seed !== undefined ? parseWhole("--seed", values.seed, 0, 2 ** 32 - 1) : 1,
-    fire: { calls, ...(values.probability !== undefined ? { probability: parseDecimal("--probability", values.probability, { min: 0, max: 1 }) } : {}) },
-    ...(modes ? { guards: modes } : {}),
-    ...(values.marker !== undefined ? { marker: values.marker } : {}),
-    analysis: {
-      ...(values.beta !== undefined ? { beta: parseDecimal("--beta", values.beta, { min: 0, max: 1 }) } : {}),
-      ...(values.delta !== undefined ? { delta: parseDecimal("--delta", values.delta, { min: 0, max: 1, exclusiveMin: true }) } : {}),
-    },
-    ...(values["recursion-limit"] !== undefined ? { config: { recursionLimit: parseWhole("--recursion-limit", values["recursion-limit"], 1, 100_000) } } : {}),
-  };
-  const timeout = values["load-timeout"] !== undefined ? parseWhole("--load-timeout", values["load-timeout"], 1, MAX_LOAD_TIMEOUT_MS) : DEFAULT_LOAD_TIMEOUT_MS;
-  return { options, ...(modes ? { modes } : {}), timeout };
-}
-
-/** Refuses a campaign whose run count or recorded trials would not fit, before it starts. */
-function boundRuns(trials: number, configurations: number): void {
-  const runs = trials * configurations;
-  if (runs > MAX_RUNS) {
-    throw new UsageError(`--trials ${trials} × ${configurations} configurations = ${runs} runs, more than the ${MAX_RUNS} one campaign allows; lower --trials or the number of faults, targets and modes.`);
-  }
-  const budget = getHeapStatistics().heap_size_limit / 4;
-  if (runs * BYTES_PER_TRIAL > budget) {
-    throw new UsageError(`--trials ${trials} × ${configurations} configurations would record about ${Math.round((runs * BYTES_PER_TRIAL) / 2 ** 20)} MB of trial results, more than a quarter of the heap (${Math.round(budget / 2 ** 20)} MB); lower --trials or raise --max-old-space-size.`);
-  }
-}
-
-function parseInput(raw: string | undefined): unknown {
-  if (raw === undefined) return {};
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new UsageError(`--input must be JSON, e.g. '{"task":"..."}'; got ${raw}.`);
-  }
-}
-
-async function loadGuardApplier(values: ChaosValues, io: CliIo, timeout: number): Promise<GuardApplier> {
-  const onExhausted = values["on-exhausted"] ?? "degrade";
-  if (onExhausted !== "degrade" && onExhausted !== "fail") throw new UsageError(`--on-exhausted must be "degrade" or "fail", got "${onExhausted}".`);
-  const maxAttempts = values["max-attempts"] !== undefined ? parseWhole("--max-attempts", values["max-attempts"], 1, 100) : 2;
-  const loaded = await loadGuard(parseGraphReference(values.guard!, io.cwd), timeout);
-  return loaded.kind === "applier"
-    ? loaded.apply
-    : (builder, node) => guardNodeInPlace(builder, node, { challenger: loaded.challenger as Challenger, maxAttempts, onExhausted });
 }
 
 function progress(values: ChaosValues, io: CliIo): CampaignOptions["onProgress"] {
@@ -229,11 +114,3 @@ function writeOutputs(report: CampaignReport, values: ChaosValues, io: CliIo, la
   } else io.stdout(`picture: ${values.png}\n`);
 }
 
-/** The uncompiled builder behind a loaded graph (a compiled graph keeps it as `.builder`). */
-function toBuilder(graph: unknown, label: string): AnyStateGraph {
-  const g = graph as { nodes?: unknown; edges?: unknown; builder?: unknown; graph?: unknown };
-  if (typeof g === "object" && g !== null && g.edges instanceof Set && typeof g.nodes === "object") return graph as AnyStateGraph;
-  if (typeof g === "object" && g !== null && g.builder !== undefined) return toBuilder(g.builder, label);
-  if (typeof g === "object" && g !== null && g.graph !== undefined) return toBuilder(g.graph, label);
-  throw new UsageError(`${label} is not a StateGraph or a compiled StateGraph; fault injection needs the graph's nodes.`);
-}

@@ -8,3 +8,15 @@ export { DEFAULT_RUN_QUEUE, type EnqueueRunOptions, type ResumeRunOptions, type 
 export { planRun, type RunPlan, type ThreadPosition } from "./plan-run.js";
 export { createRunWorker, type RunWorker } from "./run-worker.js";
 export type { RunInterrupt, RunJobData, RunResult } from "./types.js";
+export {
+  createTrialDispatch,
+  createTrialWorker,
+  DEFAULT_TRIAL_BATCH,
+  DEFAULT_TRIAL_QUEUE,
+  type TrialDispatcher,
+  type TrialDispatchOptions,
+  type TrialJobData,
+  type TrialJobResult,
+  type TrialWorker,
+  type TrialWorkerOptions,
+} from "./trial-jobs.js";

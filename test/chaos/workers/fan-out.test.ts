@@ -1,0 +1,149 @@
+/**
+ * `firebreak chaos --workers`: the same campaign run locally and with its trials fanned out as
+ * BullMQ jobs (real Redis at 127.0.0.1:6379, a queue of its own) over two worker processes
+ * (`firebreak chaos --serve`) gives the same table and the same report, timing aside.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatCampaignTable, type CampaignReport } from "../../../src/chaos/index.js";
+import { runCli } from "../../../src/cli/run.js";
+import { SHARED_REDIS_URL, deleteUnder, inspector, uniquePrefix } from "../../breaker/support/redis.js";
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const bin = join(root, "bin", "firebreak.js");
+const fixture = join(root, "test", "chaos", "fixtures", "cascade.ts");
+const queue = uniquePrefix("chaos").replaceAll(":", "-").replace(/-$/, "");
+const dir = mkdtempSync(join(tmpdir(), "firebreak-chaos-workers-"));
+
+interface Member {
+  readonly child: ChildProcess;
+  stderr(): string;
+}
+let workers: Member[] = [];
+
+/** Starts `firebreak chaos --serve` and waits until it takes trials. */
+function startWorker(): Promise<Member> {
+  const child = spawn(process.execPath, [bin, "chaos", "--serve", SHARED_REDIS_URL, "--queue", queue], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker not ready after 150 s:\n${err}`)), 150_000);
+    child.once("exit", (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${err}`)));
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("taking trials")) {
+        clearTimeout(timer);
+        resolve({ child, stderr: () => err });
+      }
+    });
+  });
+}
+
+beforeAll(async () => {
+  // One at a time: two children loading the pack through tsx at once on a loaded machine are slow.
+  for (let i = 0; i < 2; i++) workers.push(await startWorker());
+}, 320_000);
+
+afterAll(async () => {
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          if (w.child.exitCode !== null) return resolve();
+          w.child.once("exit", () => resolve());
+          w.child.kill("SIGTERM");
+        }),
+    ),
+  );
+  const redis = inspector();
+  await deleteUnder(redis, `bull:${queue}:`);
+  redis.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir });
+  return { code, stdout, stderr };
+}
+
+const CAMPAIGN = [
+  "chaos",
+  `${fixture}:graph`,
+  "--fault",
+  "falsehood:The capital of Australia is=Sydney",
+  "--target",
+  "hub",
+  "--target",
+  "leaf",
+  "--trials",
+  "12",
+  "--seed",
+  "7",
+  "--probability",
+  "0.7",
+  "--guard",
+  `${fixture}:challenger`,
+  "--modes",
+  "unguarded,guarded,random",
+  "--quiet",
+];
+
+const read = (file: string) => JSON.parse(readFileSync(join(dir, file), "utf8")) as CampaignReport;
+/**
+ * Everything but wall-clock timing and the estimated token means. The scripted judge (one
+ * ScriptedChatModel per process) numbers its tool-call ids by its call count over the process's
+ * life ("scripted_call_9_s" vs "scripted_call_10_s"), and estimated tokens count those characters:
+ * a trial's estimate depends on how many judge calls its process made before, so a worker that ran
+ * other batches first differs by a fraction of a token per trial (seen: 4834.9 vs 4834.5 of ~4835).
+ * Those are compared to within one token per trial.
+ */
+const withoutTiming = (report: CampaignReport) =>
+  report.rows.map(({ timing: _, meanTokens: __, extraTokens: ___, tokenOverhead: ____, ...row }) => row);
+const tokens = (report: CampaignReport) => report.rows.map((r) => [r.meanTokens, r.extraTokens ?? 0]).flat();
+
+describe("firebreak chaos --workers", () => {
+  it("gives the same table and report as a local run for the same seed, over two worker processes", async () => {
+    const local = await cli(...CAMPAIGN, "--json", "local.json");
+    expect(local.stderr).toBe("");
+    expect(local.code).toBe(0);
+    const remote = await cli(...CAMPAIGN, "--workers", SHARED_REDIS_URL, "--queue", queue, "--batch", "2", "--json", "remote.json");
+    expect(remote.stderr).toBe("");
+    expect(remote.code).toBe(0);
+
+    const [a, b] = [read("local.json"), read("remote.json")];
+    expect(withoutTiming(b)).toEqual(withoutTiming(a));
+    tokens(b).forEach((t, i) => expect(Math.abs(t - tokens(a)[i]!)).toBeLessThan(1));
+    expect(b.params).toEqual(a.params);
+    expect(formatCampaignTable(b, { timing: false }).replace(/\d+~ \(\+\d+\)/g, "tokens")).toBe(
+      formatCampaignTable(a, { timing: false }).replace(/\d+~ \(\+\d+\)/g, "tokens"),
+    );
+    // The table printed is the same too, its token and timing columns aside (compared above).
+    const strip = (out: string) => out.split("\n").filter((l) => l.startsWith("|")).map((l) => l.split("|").slice(0, -3).join("|"));
+    expect(strip(remote.stdout)).toEqual(strip(local.stdout));
+    expect(a.rows.some((r) => r.injected > 0 && r.injected < r.trials)).toBe(true); // p = 0.7: the seed decides per trial
+
+    // Both workers ran batches: 2 targets × 3 modes × 6 batches of 2 trials = 36 in all.
+    const batches = workers.map((w) => (w.stderr().match(/ran trials/g) ?? []).length);
+    expect(batches.reduce((x, y) => x + y, 0)).toBe(36);
+    for (const n of batches) expect(n).toBeGreaterThan(0);
+  }, 300_000);
+
+  it("refuses at once when no worker listens on the queue, and checks its options before importing anything", async () => {
+    const none = await cli(...CAMPAIGN, "--workers", SHARED_REDIS_URL, "--queue", `${queue}-empty`);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no trial worker listens on queue ".*-empty"; start one .*firebreak chaos --serve/);
+    const url = await cli(...CAMPAIGN, "--workers", "localhost:6379");
+    expect(url.code).toBe(2);
+    expect(url.stderr).toMatch(/--workers must be a redis:\/\/ or rediss:\/\/ URL/);
+    const lonely = await cli(...CAMPAIGN, "--batch", "3");
+    expect(lonely.code).toBe(2);
+    expect(lonely.stderr).toMatch(/--queue and --batch need --workers/);
+  }, 120_000);
+});
