@@ -5,7 +5,8 @@
  *
  * Same graph as `npm start` (scripted models, so importing it needs no keys and no
  * network), with the saver class `createCheckpointer()` returns and the human gate before the
- * writer. The audit only reads the graph (in a child process): the saver's pool is never
+ * writer; without the researcher's "publish" tool, which needs an open database and adds no
+ * node or edge (an effect tool runs inside the researcher and the guard's own subgraph). The audit only reads the graph (in a child process): the saver's pool is never
  * opened. At agent level it reports ρ(A) = √2 for the supervisor ⇄ {researcher, analyst}
  * cycles, and an effective ρ of √(2 · 0.11) because both workers' output passes a BICR guard.
  */

@@ -3,7 +3,9 @@
  * network), stops at the human gate before the writer, and prints the command that resumes
  * the same thread from its checkpoint in a new process. The researcher is guarded (BICR):
  * the transcript shows its first, wrong answer held back, the challenger's verdict, the
- * feedback, the retry and the clean commit — the team never sees the wrong answer.
+ * feedback, the retry and the clean commit — the team never sees the wrong answer. The
+ * researcher also publishes its answer with an effect tool (a row in the example's database):
+ * the blocked attempt's publish is dropped before it runs, the passing attempt's runs once.
  *
  *   npm start                                   start a new thread
  *   npm start -- --thread <id> --approve        resume it: the writer finishes (or approve a guard escalation)
@@ -23,6 +25,7 @@ import { renderFeedback, type BicrEventPayload, type EscalationPacket, type Guar
 import { isFirebreakError } from "langgraph-firebreak";
 import { buildExampleGraph } from "./graph.js";
 import { EXAMPLE_TASK, exampleModels } from "./models.js";
+import { ensureReportsTable, publishTool, REPORTS_TABLE, reportsOf } from "./publish.js";
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +45,10 @@ async function main(): Promise<number> {
   // FIREBREAK_DATA_DIR moves the embedded database (tests use a temporary one).
   const checkpointer = await createCheckpointer(process.env.FIREBREAK_DATA_DIR ? { dataDir: process.env.FIREBREAK_DATA_DIR } : {});
   try {
-    const graph = buildExampleGraph(models).compile({ checkpointer: checkpointer.saver, interruptBefore: ["writer"] });
+    // The researcher's "publish" writes to a table of the same database as the checkpoints.
+    await ensureReportsTable(checkpointer.pool);
+    const publish = publishTool(checkpointer.pool);
+    const graph = buildExampleGraph(models, { publish }).compile({ checkpointer: checkpointer.saver, interruptBefore: ["writer"] });
     console.log(`Models: ${models.kind === "scripted" ? "scripted (offline stand-ins for model judgement; set OPENAI_API_KEY for real ones)" : `OpenAI ${process.env.OPENAI_MODEL ?? "gpt-4o-mini"}`}`);
     console.log(`Checkpoints: ${checkpointer.describe()}`);
 
@@ -52,6 +58,7 @@ async function main(): Promise<number> {
       const task = values.task ?? EXAMPLE_TASK;
       console.log(`Thread: ${threadId}\n\n[task] ${task}`);
       await run(graph.stream({ task, messages: [] }, { ...config, streamMode: ["updates", "custom"] }), models.kind);
+      await printReports(checkpointer.pool, threadId);
       reportPause(await graph.getState(config), threadId);
       return 0;
     }
@@ -67,6 +74,7 @@ async function main(): Promise<number> {
       const action = values.approve ? "approve" : "reject";
       console.log(`Resuming thread ${values.thread}: a human says "${action}" to the guard's escalation on ${escalation.producer}.`);
       await run(graph.stream(new Command({ resume: { action, by: "npm start" } }), { ...config, streamMode: ["updates", "custom"] }), models.kind);
+      await printReports(checkpointer.pool, values.thread);
       reportPause(await graph.getState(config), values.thread);
       return 0;
     }
@@ -121,12 +129,30 @@ function printGuardEvent(event: { name?: string; data?: BicrEventPayload }, kind
       if (e.mode === "interrupt" && e.resolution === undefined) break;
       console.log(`${tag} every attempt was blocked: ${e.mode === "interrupt" ? `a human decided "${e.resolution}"` : e.mode}`);
       break;
+    case "effect":
+      printEffect(tag, e);
+      break;
     case "commit":
       console.log(`${tag} committed (${e.outcome})${e.blocked > 0 ? ` after ${e.blocked} blocked attempt(s)` : ""}`);
       break;
     default:
       break;
   }
+}
+
+/** One line per effect of the researcher's "publish": deferred, dropped (never ran), executed. */
+function printEffect(tag: string, e: Record<string, any>): void {
+  if (e.effect === "deferred") console.log(`${tag} ${e.tool} deferred (outbox): runs only if attempt ${e.attempt} passes`);
+  else if (e.effect === "dropped") console.log(`${tag} ${e.tool} of attempt ${e.attempt} DROPPED: the attempt was blocked, so it never ran`);
+  else if (e.effect === "executed") console.log(`${tag} ${e.tool} of attempt ${e.attempt} executed (idempotency key ${e.key})`);
+  else if (e.effect !== "pending") console.log(`${tag} ${e.tool} of attempt ${e.attempt}: ${e.effect}${e.error ? ` (${e.error})` : ""}`);
+}
+
+/** What the thread published, read back from the table: the proof that a blocked attempt left nothing. */
+async function printReports(pool: Parameters<typeof reportsOf>[0], threadId: string): Promise<void> {
+  const rows = await reportsOf(pool, threadId);
+  console.log(`\n[db] ${REPORTS_TABLE}: ${rows.length} row(s) for this thread`);
+  for (const row of rows) console.log(`    ${row.key}  ${row.report}`);
 }
 
 /** The guard escalation the thread is waiting on, if any. */

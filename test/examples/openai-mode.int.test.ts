@@ -98,6 +98,9 @@ describe("the example with OPENAI_API_KEY", () => {
     expect(first.out).toContain("[researcher] 0.85^5 = 0.4437 (from the local provider)");
     expect(first.out).toContain("[guard:researcher] challenger: GREEN — matches the calculator");
     expect(first.out).toContain("[guard:researcher] committed (passed)\n");
+    // The researcher's deferred "publish" ran once the attempt passed: one row in the example's database.
+    expect(first.out).toMatch(/\[guard:researcher\] publish of attempt 1 executed \(idempotency key researcher:1:publish#1@[0-9a-f]{16}\)/);
+    expect(first.out).toContain("[db] firebreak_example_reports: 1 row(s) for this thread\n");
     const id = /--thread ([0-9a-f-]{36}) --approve/.exec(first.out)![1]!;
 
     const second = await run(["--thread", id, "--approve"]);
@@ -110,7 +113,8 @@ describe("the example with OPENAI_API_KEY", () => {
     // The challenger's verdicts come back through native structured output too.
     const verdicts = seen.find((s) => s.agent === "challenger")!.responseFormat as { type: string; json_schema: { name: string } };
     expect(verdicts).toMatchObject({ type: "json_schema", json_schema: { name: "submit_verdicts" } });
-  });
+    // Two processes, each opening the embedded database: slow on a loaded machine.
+  }, 300_000);
 });
 
 function withoutDatabaseUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
