@@ -85,6 +85,31 @@ describe("graph shapes", () => {
     expect(out.guardRecords[0]!.effects!.map((e) => e.status)).toEqual(["dropped", "dropped"]);
   });
 
+  it("one of two parallel guards escalates (interrupt) and is approved: every effect happens exactly once", async () => {
+    const world = new World();
+    const publish = deferTool(world);
+    const ticket = compensateTool(world);
+    const producer = (who: string, verdict: string) => async (_s: unknown, config: RunnableConfig) => {
+      await ticket.invoke({ title: who }, config);
+      await publish.invoke({ text: who }, config);
+      return claim(`${verdict} ${who}`);
+    };
+    const builder = new StateGraph(State)
+      .addNode("alpha", producer("alpha", "bad")).addNode("beta", producer("beta", "fine"))
+      .addEdge(START, "alpha").addEdge(START, "beta").addEdge("alpha", END).addEdge("beta", END);
+    guardNodeInPlace(builder, "alpha", { challenger: judge(), maxAttempts: 1, onExhausted: "interrupt" });
+    guardNodeInPlace(builder, "beta", { challenger: judge(), maxAttempts: 1 });
+    const graph = builder.compile({ checkpointer: new MemorySaver() });
+    const config = { configurable: { thread_id: tid("par-esc") } };
+    const first = await graph.invoke({}, config);
+    expect((first as { __interrupt__?: unknown[] }).__interrupt__).toHaveLength(1);
+    await graph.invoke(new Command({ resume: { action: "approve" } }), config);
+    const runs = world.log.filter((l) => l.startsWith("run ")).sort();
+    expect(runs).toEqual(["run alpha", "run beta"]);
+    expect(world.log.filter((l) => l.startsWith("open ")).sort()).toEqual(["open alpha", "open beta"]);
+    expect(world.log.filter((l) => l.startsWith("close "))).toEqual(['close alpha {"id":"alpha"}']);
+  });
+
   // Not a documented promise either way: docs/effects.md says nothing about rollbackTo. Recorded here so the lead
   // can document it: a fork before the guarded node re-runs the handoff as a NEW call (new key), so the executed
   // deferred effect runs again and a table keyed by the idempotency key gets a second row.
