@@ -104,13 +104,16 @@ describe("catalogue", () => {
     expect(rec.custom).toContain("firebreak/bicr");
   });
 
-  // BROKEN: with callbacks attached, the guard's stages reach handlers only as custom events; no
-  // firebreak/bicr child run (span) is started under the node (emitBicr passes childRun: false), although
-  // docs/events.md says every decision is "a child run named after the event under the node".
-  it.fails("with callbacks, guard decisions are firebreak/bicr child runs (spans) under the node", async () => {
+  // Found by this attack: docs/events.md promised every decision as a child run, but the guard's stages
+  // reach an ordinary handler only as custom events (a stage's run carries the blocked attempt, which the
+  // guard's seal keeps from everything but tracers). The page now says so; this pins the narrowed promise:
+  // an ordinary handler gets firebreak/bicr custom events and no firebreak/bicr child run. (That tracers get
+  // the stages as spans is checked by examples/readme/tracing.ts and test/tracing.)
+  it("with an ordinary callback handler, guard decisions are firebreak/bicr custom events, not child runs", async () => {
     const rec = new CustomRecorder();
     await guardedBuilder().compile().invoke({ draft: "" }, { callbacks: [rec] });
-    expect(rec.chains).toContain("firebreak/bicr");
+    expect(rec.custom).toContain("firebreak/bicr");
+    expect(rec.chains).not.toContain("firebreak/bicr");
   });
 
   it("the breaker emits firebreak/breaker and firebreak/breaker-rejected, nothing else, inside a node", async () => {
