@@ -273,21 +273,36 @@ describe("hostile inputs and misuse", () => {
     await expect(graph.invoke({})).rejects.toBeInstanceOf(GuardExhaustedError);
   });
 
-  it("a producer that swaps the recorder in its config for its own object cannot make the guard record or skip the outbox", async () => {
+  it("a producer passing a config of its own without configurable (tags only): the call is still deferred and dropped", async () => {
     const world = new World();
     const publish = deferTool(world);
-    const fake = { record: () => undefined, entries: [] };
-    const { graph } = guardedGraph(async (_s, config) => {
-      const configurable = { ...config.configurable };
-      for (const k of Object.keys(configurable)) if (k.includes("recorder")) configurable[k] = fake;
-      await publish.invoke({ text: "swapped" }, { ...config, configurable });
-      return claim("bad");
-    }, { maxAttempts: 1, onExhausted: "degrade" });
-    await graph.invoke({}).catch(() => undefined);
-    // A recorder the guard did not make is not honoured: the call is either refused or treated as unguarded.
-    // Either way it must not be recorded as one of the guard's own effects.
-    expect(world.log.filter((l) => l === "run swapped").length).toBeLessThanOrEqual(1);
+    const { graph } = guardedGraph(async () => { await publish.invoke({ text: "tagged" }, { tags: ["mine"] }); return claim("bad"); },
+      { maxAttempts: 1, onExhausted: "degrade" });
+    const out = await graph.invoke({});
+    expect(world.log).toEqual([]);
+    expect(effectsOf(out.guardRecords)).toEqual(['1:defer:dropped:{"text":"tagged"}']);
   });
+
+  // BROKEN (arguably inside the docs' "without the config it cannot tell" caveat, but silent): a producer that
+  // passes its own `configurable` (here the node's own, minus the guard's recorder; `{ configurable: { thread_id } }`
+  // does the same) gets a deferred effect run AT ONCE inside an attempt that is then blocked, and the guard record
+  // shows no effect at all. The config still says it is inside a guard (`firebreak_guarded_node`, the guard's
+  // checkpoint namespace): the tool could refuse instead of running unrecorded.
+  for (const variant of ["own configurable with thread_id", "node's configurable minus the recorder"] as const) {
+    it.fails(`a guarded producer's call with ${variant}: a blocked attempt's deferred effect never runs`, async () => {
+      const world = new World();
+      const publish = deferTool(world);
+      const { graph } = guardedGraph(async (_s, config) => {
+        const configurable: Record<string, unknown> = variant === "own configurable with thread_id"
+          ? { thread_id: "my-thread" }
+          : Object.fromEntries(Object.entries(config.configurable ?? {}).filter(([k]) => !k.includes("recorder")));
+        await publish.invoke({ text: "own-config" }, { configurable }).catch(() => undefined);
+        return claim("bad");
+      }, { maxAttempts: 1, onExhausted: "degrade" });
+      await graph.invoke({});
+      expect(world.log).toEqual([]);
+    });
+  }
 });
 
 describe("idempotency keys", () => {
