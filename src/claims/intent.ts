@@ -114,6 +114,7 @@ export function intentChannel(options: IntentOptions = {}): ReducerChannel<Inten
 export function intentField(
   options: IntentOptions = {},
 ): ReducedZodChannel<ReturnType<typeof IntentSchema.nullable>, z.ZodType<IntentUpdate>> {
+  if (typeof options !== "object" || options === null) throw invalidOption("intentField", "options", options, "an options object ({ now?, key? }) or nothing");
   return reducerField(specFor(options), IntentSchema.nullable()) as unknown as ReducedZodChannel<
     ReturnType<typeof IntentSchema.nullable>,
     z.ZodType<IntentUpdate>

@@ -100,6 +100,9 @@ describe("bad arguments that once escaped as TypeError or were accepted", () => 
   it("intentChannel(42) is InvalidOptionsError", async () => {
     namesIt(await error(() => root.intentChannel(42 as never)), "intentChannel", "options");
   });
+  it("intentField(42) is InvalidOptionsError", async () => {
+    namesIt(await error(() => root.intentField(42 as never)), "intentField", "options");
+  });
   // createRng takes `number | string` (its TSDoc: a string seed is hashed with deriveSeed), so "x" is a
   // seed; a seed of any other type is the options error.
   it("createRng with a seed that is neither a number nor a string is InvalidOptionsError", async () => {
