@@ -6,9 +6,9 @@
 import { tool } from "@langchain/core/tools";
 import { describe, expect, test } from "vitest";
 import { z } from "zod/v4";
-import { createChallenger } from "../../../nodes/index.js";
-import { ScriptedChatModel } from "../../../src/testing/index.js";
-import { expectRejected, HUGE, type BadOptionsCase } from "../../breaker/support/bad-options.js";
+import { createChallenger } from "../../nodes/index.js";
+import { ScriptedChatModel } from "../../src/testing/index.js";
+import { expectRejected, HUGE, type BadOptionsCase } from "../breaker/support/bad-options.js";
 
 const judge = new ScriptedChatModel({ label: "scripted judge", script: () => ({ verdicts: [] }) as never });
 const calls = () => judge.callCount;
