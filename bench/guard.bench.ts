@@ -8,13 +8,23 @@
  * verdict parsing) is timed on its own and subtracted. Target: ≤ 3 extra supersteps and
  * ≤ 3 ms per handoff beyond the challenger's call.
  *
+ * Effects (issue #19): the same guarded handoff whose producer calls a deferred `effectTool`
+ * vs one calling a plain tool doing the same in-memory work, interleaved in one run; the
+ * checkpoint writes per effect are counted by a counting `MemorySaver`. Target: ≤ one
+ * checkpoint write per effect.
+ *
  *   npm run bench -- guard
  */
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { tool, type StructuredToolInterface } from "@langchain/core/tools";
 import { Annotation, END, MemorySaver, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
+import type { Checkpoint, CheckpointMetadata, PendingWrite } from "@langchain/langgraph-checkpoint";
+import { z } from "zod";
 import { createBicrGuard, createChallenger } from "../nodes/index.js";
 import { claimsChannel } from "../src/claims/index.js";
+import { effectTool } from "../src/effects/index.js";
 import { ScriptedChatModel } from "../src/testing/index.js";
 import { median, percentile, printTable } from "./lib/stats.js";
 
@@ -142,6 +152,78 @@ async function handoff(label: string, checkpointer: boolean, redPerRun: number) 
   };
 }
 
+/** A MemorySaver that counts its writes: checkpoints (`put`) and task writes (`putWrites`). */
+class CountingSaver extends MemorySaver {
+  puts = 0;
+  taskWrites = 0;
+  override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata): Promise<RunnableConfig> {
+    this.puts++;
+    return super.put(config, checkpoint, metadata);
+  }
+  override async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string): Promise<void> {
+    this.taskWrites++;
+    return super.putWrites(config, writes, taskId);
+  }
+}
+
+/** What both tools do: the same in-memory work (a "published" set keyed by the call). */
+const published = new Set<string>();
+const schema = z.object({ text: z.string() });
+const plainTool = tool(async ({ text }: { text: string }) => void published.add(`plain ${text} ${published.size}`), { name: "publish_plain", description: "Publish (plain tool).", schema });
+const deferredTool = effectTool({
+  name: "publish_deferred",
+  description: "Publish (deferred effect).",
+  schema,
+  mode: "defer",
+  run: ({ text }: { text: string }, ctx) => void published.add(`${ctx.idempotencyKey} ${text}`),
+});
+
+/** The guarded graph whose producer calls `tool` `perRun` times (with its config) before reporting. */
+function effectGraph(publish: StructuredToolInterface, perRun: number) {
+  const calling = async (_state: Values, config: RunnableConfig) => {
+    for (let k = 0; k < perRun; k++) await publish.invoke({ text: `report ${k}` }, config);
+    return producer();
+  };
+  const guard = createBicrGuard({ producer: calling, challenger: createChallenger({ model: judge(0) }), state: State, name: "researcher", maxAttempts: 1, tracers: ["firebreak-bench-steps"] });
+  return new StateGraph(State).addNode("researcher", guard as never).addNode("reader", reader).addEdge(START, "researcher").addEdge("researcher", "reader").addEdge("reader", END);
+}
+
+/** The cost of recording (and running after the verdict) `perRun` deferred effects vs the same calls to a plain tool. */
+async function effectCost(perRun: number) {
+  const plainSaver = new CountingSaver();
+  const effectSaver = new CountingSaver();
+  const plain = effectGraph(plainTool, perRun).compile({ checkpointer: plainSaver });
+  const effect = effectGraph(deferredTool, perRun).compile({ checkpointer: effectSaver });
+  let thread = 0;
+  const config = () => ({ configurable: { thread_id: `e${perRun}-${thread++}` } });
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < RUNS + 30; i++) {
+    if (i === 30) [plainSaver.puts, plainSaver.taskWrites, effectSaver.puts, effectSaver.taskWrites] = [0, 0, 0, 0];
+    let t = performance.now();
+    await plain.invoke(input(), config());
+    const ta = performance.now() - t;
+    t = performance.now();
+    await effect.invoke(input(), config());
+    const tb = performance.now() - t;
+    if (i >= 30) {
+      a.push(ta);
+      b.push(tb);
+    }
+  }
+  const per = (n: number) => n / RUNS / perRun;
+  return {
+    case: `${perRun} deferred effect(s) per handoff, MemorySaver`,
+    "plain tool ms": median(a),
+    "effectTool ms": median(b),
+    ratio: median(b) / median(a),
+    "extra ms per effect": (median(b) - median(a)) / perRun,
+    "extra checkpoints per effect": per(effectSaver.puts - plainSaver.puts),
+    "extra task writes per effect": per(effectSaver.taskWrites - plainSaver.taskWrites),
+    "extra supersteps": (await supersteps(effect, config())) - (await supersteps(plain, config())),
+  };
+}
+
 const rows = [
   await handoff("pass, no checkpointer", false, 0),
   await handoff("pass, MemorySaver", true, 0),
@@ -155,4 +237,13 @@ console.log(
     `(load average ${(await import("node:os")).loadavg()[0]!.toFixed(1)}). "In plain supersteps" divides the guard's own cost by the cost of one ` +
     "superstep of the unguarded graph, measured in the same run, so it does not move with the machine's load.\n" +
     "The retry row is informational: a block costs one more producer run, challenge and recover step.",
+);
+
+const effectRows = [await effectCost(1), await effectCost(5)];
+printTable(`Cost of recording an effect (median of ${RUNS}; guarded handoff calling a deferred effectTool vs the same handoff calling a plain tool, same run)`, effectRows);
+const effectOk = effectRows.every((r) => (r["extra checkpoints per effect"] as number) <= 1);
+console.log(
+  `\nTarget: ≤ 1 checkpoint write per effect — ${effectOk ? "met" : "NOT met"}. Checkpoints are \`put\` calls (one per superstep of the parent and of the guard ` +
+    "subgraph); task writes are `putWrites` calls (a task's channel writes). A deferred effect is recorded with the attempt's buffer (no write of " +
+    "its own) and runs in the guard's outbox node, one effect per superstep, so that a crash between two effects never re-runs a finished one.",
 );
