@@ -107,6 +107,32 @@ describe("misuse", () => {
     expect(effectsOf(out.guardRecords)).toEqual(['1:defer:dropped:{"text":"unawaited-bad"}', '2:defer:executed:{"text":"unawaited-good"}']);
   });
 
+  it("a deferred run that hangs until the run is aborted: the entry stays pending and a resume runs it with the same key", async () => {
+    const keys: string[] = [];
+    let started!: () => void;
+    const startedOnce = new Promise<void>((resolve) => { started = resolve; });
+    const tool = effectTool({
+      name: uniqueName("hang"), description: "h", schema: z.object({ x: z.string() }), mode: "defer",
+      run: async (_i, { idempotencyKey }) => {
+        keys.push(idempotencyKey);
+        if (keys.length > 1) return "done";
+        started();
+        return new Promise<never>(() => undefined); // hangs for ever, ignoring every signal
+      },
+    });
+    const { graph } = guardedGraph(async (_s, config) => { await tool.invoke({ x: "h" }, config); return claim("fine"); }, {}, new MemorySaver());
+    const config = { configurable: { thread_id: tid("hang") } };
+    const controller = new AbortController();
+    const first = graph.invoke({}, { ...config, signal: controller.signal });
+    await startedOnce;
+    controller.abort(new Error("operator gave up"));
+    await expect(first).rejects.toThrow();
+    const out = await graph.invoke(null, config);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(effectsOf(out.guardRecords)).toEqual(['1:defer:executed:{"x":"h"}']);
+  });
+
   it("an escalation resumed with edit: the blocked attempt's deferred effect never runs", async () => {
     const world = new World();
     const publish = deferTool(world);
