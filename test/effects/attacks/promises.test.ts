@@ -132,6 +132,20 @@ describe("compensate (saga)", () => {
     ]);
   });
 
+  it("a producer that throws after its effects: compensations run before the error goes on, deferred ones never run", async () => {
+    const world = new World();
+    const ticket = compensateTool(world);
+    const publish = deferTool(world);
+    const { graph } = guardedGraph(async (_s, config) => {
+      await ticket.invoke({ title: "t1" }, config);
+      await publish.invoke({ text: "p1" }, config);
+      await ticket.invoke({ title: "t2" }, config);
+      throw new Error("producer bug after its effects");
+    });
+    await expect(graph.invoke({})).rejects.toThrow(/producer bug after its effects/);
+    expect(world.log).toEqual(["open t1", "open t2", 'close t2 {"id":"t2"}', 'close t1 {"id":"t1"}']);
+  });
+
   it("a run that throws is not compensated (nothing to undo) and the blocked attempt still retries", async () => {
     const world = new World();
     const undos: string[] = [];
