@@ -188,17 +188,20 @@ export class ScriptedChatModel extends BaseChatModel {
 
   private toMessage(reply: ScriptedReply, call: number): AIMessageChunk {
     if (typeof reply === "string") return new AIMessageChunk({ content: reply });
+    // Unique per call, and of one length whatever the call number: a token estimate of the
+    // message (which counts characters) is then the same on the 9th call and the 10th.
+    const n = String(call).padStart(8, "0");
     const toolCalls = (reply.toolCalls ?? []).map((tc, i) => ({
       name: tc.name,
       args: tc.args,
-      id: tc.id ?? `scripted_call_${call}_${i}`,
+      id: tc.id ?? `scripted_call_${n}_${i}`,
       type: "tool_call" as const,
     }));
     let text = reply.text ?? "";
     if (reply.structured !== undefined) {
       const tool = this.boundTools[0];
       if (tool !== undefined) {
-        toolCalls.push({ name: tool, args: reply.structured, id: `scripted_call_${call}_s`, type: "tool_call" });
+        toolCalls.push({ name: tool, args: reply.structured, id: `scripted_call_${n}_s`, type: "tool_call" });
       } else {
         text = JSON.stringify(reply.structured);
       }

@@ -97,16 +97,11 @@ const CAMPAIGN = [
 
 const read = (file: string) => JSON.parse(readFileSync(join(dir, file), "utf8")) as CampaignReport;
 /**
- * Everything but wall-clock timing and the estimated token means. The scripted judge (one
- * ScriptedChatModel per process) numbers its tool-call ids by its call count over the process's
- * life ("scripted_call_9_s" vs "scripted_call_10_s"), and estimated tokens count those characters:
- * a trial's estimate depends on how many judge calls its process made before, so a worker that ran
- * other batches first differs by a fraction of a token per trial (seen: 4834.9 vs 4834.5 of ~4835).
- * Those are compared to within one token per trial.
+ * Everything but wall-clock timing. (The scripted judge's tool-call ids used to grow with its call
+ * count over the process's life, so estimated tokens differed by a fraction of a token between a
+ * worker and a local run; ids now have one length, and the tokens must match exactly.)
  */
-const withoutTiming = (report: CampaignReport) =>
-  report.rows.map(({ timing: _, meanTokens: __, extraTokens: ___, tokenOverhead: ____, ...row }) => row);
-const tokens = (report: CampaignReport) => report.rows.map((r) => [r.meanTokens, r.extraTokens ?? 0]).flat();
+const withoutTiming = (report: CampaignReport) => report.rows.map(({ timing: _, ...row }) => row);
 
 describe("firebreak chaos --workers", () => {
   it("gives the same table and report as a local run for the same seed, over two worker processes", async () => {
@@ -119,11 +114,8 @@ describe("firebreak chaos --workers", () => {
 
     const [a, b] = [read("local.json"), read("remote.json")];
     expect(withoutTiming(b)).toEqual(withoutTiming(a));
-    tokens(b).forEach((t, i) => expect(Math.abs(t - tokens(a)[i]!)).toBeLessThan(1));
     expect(b.params).toEqual(a.params);
-    expect(formatCampaignTable(b, { timing: false }).replace(/\d+~ \(\+\d+\)/g, "tokens")).toBe(
-      formatCampaignTable(a, { timing: false }).replace(/\d+~ \(\+\d+\)/g, "tokens"),
-    );
+    expect(formatCampaignTable(b, { timing: false })).toBe(formatCampaignTable(a, { timing: false }));
     // The table printed is the same too, its token and timing columns aside (compared above).
     const strip = (out: string) => out.split("\n").filter((l) => l.startsWith("|")).map((l) => l.split("|").slice(0, -3).join("|"));
     expect(strip(remote.stdout)).toEqual(strip(local.stdout));
