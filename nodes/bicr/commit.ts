@@ -66,6 +66,22 @@ function withProse(o: ResolvedGuard, update: Record<string, unknown>, items: rea
   return { ...update, [o.keys.claimsKey]: [...asList(update[o.keys.claimsKey]), ...claims] };
 }
 
+/** The claim tagged high-risk in its `meta` when its id is in `ids` (a yellow verdict); other items as they are. */
+function tagHighRisk(item: unknown, ids: ReadonlySet<string>): unknown {
+  const c = item as { id?: unknown; meta?: Record<string, unknown> } | null;
+  return c !== null && typeof c === "object" && ids.has(String(c.id)) ? { ...c, meta: { ...(c.meta ?? {}), ...HIGH_RISK_META } } : item;
+}
+
+/** A passing attempt's update with every claim judged yellow tagged high-risk, and their ids. */
+function passedWithRisk(o: ResolvedGuard, update: Record<string, unknown>, review: Review): { update: Record<string, unknown>; highRisk: string[] } {
+  const yellow = new Set(review.judgements.filter((j) => j.verdict === "yellow").map((j) => j.claimId));
+  const claims = update[o.keys.claimsKey];
+  if (yellow.size === 0 || claims === undefined) return { update, highRisk: [] };
+  const tagged = asList(claims).map((item) => tagHighRisk(item, yellow));
+  const highRisk = tagged.map((c) => String((c as { id?: unknown } | null)?.id)).filter((id) => yellow.has(id));
+  return { update: { ...update, [o.keys.claimsKey]: tagged }, highRisk };
+}
+
 function placeName(o: ResolvedGuard, c: BufferedClaim): string {
   switch (c.from.kind) {
     case "claims":
@@ -111,10 +127,7 @@ export function degradePlan(o: ResolvedGuard, buffer: Buffered, review: Review, 
     if (key === o.keys.claimsKey) {
       update[key] = asList(value)
         .filter((item, index) => !(index < asList(buffer.update[key]).length && out("claims", index)) && !reasons.has(String((item as { id?: unknown } | null)?.id)))
-        .map((item) => {
-          const c = item as { id?: unknown; meta?: Record<string, unknown> };
-          return yellow.has(String(c?.id)) ? { ...c, meta: { ...(c.meta ?? {}), ...HIGH_RISK_META } } : item;
-        });
+        .map((item) => tagHighRisk(item, yellow));
     } else if (key === o.keys.messagesKey) {
       update[key] = asList(value).filter((_m, index) => !out("message", index));
     } else if (!out("field", key)) {
@@ -179,8 +192,11 @@ async function decide(
   const channelClaims = o.hasClaims ? buffer.claims.filter(isChannelClaim) : [];
   const none = { dropped: [], highRisk: [], withheld: [] };
   if (outcome === null) {
-    const update = label(withProse(o, buffer.update, buffer.claims, producer), o.challenger.options.name, labelled(review), buffer.claims);
-    return { result: "passed", update, goto: buffer.goto, replayHeld: true, committed: channelClaims.map((c) => c.id), ...none };
+    // A claim that passes as yellow is committed tagged high-risk (and the channel keeps it
+    // requiring verification), as under "degrade": passing is not the same as supported.
+    const risky = passedWithRisk(o, withProse(o, buffer.update, buffer.claims, producer), review);
+    const update = label(risky.update, o.challenger.options.name, labelled(review), buffer.claims);
+    return { result: "passed", update, goto: buffer.goto, replayHeld: true, committed: channelClaims.map((c) => c.id), ...none, highRisk: risky.highRisk };
   }
   if (outcome.action === "degrade") {
     const plan = degradePlan(o, buffer, review, producer);

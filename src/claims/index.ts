@@ -70,9 +70,11 @@ export {
 } from "./lineage.js";
 export {
   PosteriorReplySchema,
+  claimRisk,
   formatPosterior,
   fromPosterior,
   toPosterior,
+  type ClaimRisk,
   type FromPosteriorOptions,
   type Posterior,
   type PosteriorClaim,

@@ -65,6 +65,8 @@ export interface PosteriorClaim {
   readonly alternatives: readonly { readonly answer: ClaimValue; readonly confidence: number }[];
   readonly requires_verification: boolean;
   readonly status: ClaimStatus;
+  /** How far to rely on the claim; see {@link claimRisk}. */
+  readonly risk: ClaimRisk;
   /** The latest verdict's author and reason, when the claim has been judged. */
   readonly verdict?: { readonly by: string; readonly reason: string };
   readonly origin: { readonly agent: string; readonly source: ClaimSource; readonly based_on: readonly string[] };
@@ -75,13 +77,39 @@ export interface Posterior {
   readonly claims: readonly PosteriorClaim[];
 }
 
+/**
+ * `"high"`: judged red or yellow, tagged high-risk by a guard (a yellow claim it let through), or
+ * built (transitively) on such a claim; `"low"`: green and not waiting for verification;
+ * `"unknown"`: not judged yet, or green but still waiting for verification.
+ */
+export type ClaimRisk = "low" | "unknown" | "high";
+
+/**
+ * The {@link ClaimRisk} of a stored claim, as shown to the next agent. `parentRisk` gives the
+ * risk of a claim it is based on (by id); a claim built on a high-risk claim is high-risk.
+ */
+export function claimRisk(claim: Claim, parentRisk: (id: string) => ClaimRisk | undefined = () => undefined): ClaimRisk {
+  const tag = (claim.meta as { firebreak?: { risk?: unknown } } | undefined)?.firebreak?.risk;
+  if (claim.status === "red" || claim.status === "yellow" || tag === "high") return "high";
+  if (claim.origin.basedOn.some((id) => parentRisk(id) === "high")) return "high";
+  return claim.status === "green" && !claim.requiresVerification ? "low" : "unknown";
+}
+
+/** Each claim's risk, parents first (the channel stores a claim after the claims it is based on). */
+function risks(claims: readonly Claim[]): Map<string, ClaimRisk> {
+  const out = new Map<string, ClaimRisk>();
+  for (const c of claims) out.set(c.id, claimRisk(c, (id) => out.get(id)));
+  return out;
+}
+
 function claimsOf(source: ClaimsSource): readonly Claim[] {
   return Array.isArray(source) ? source : (source as { readonly claims: readonly Claim[] }).claims ?? [];
 }
 
 /**
  * Renders claims as a structured posterior for the next agent: answer, confidence,
- * alternatives, whether it requires verification, its status, and its origin. Hidden
+ * alternatives, whether it requires verification, its status, its risk, and its origin, so a
+ * model reading it can discount a claim that passed as yellow or still waits for a verifier. Hidden
  * fields (`taint`, `meta`) are never included.
  *
  * @example
@@ -92,8 +120,10 @@ function claimsOf(source: ClaimsSource): readonly Claim[] {
  * ```
  */
 export function toPosterior(source: ClaimsSource): Posterior {
+  const claims = claimsOf(source);
+  const risk = risks(claims);
   return {
-    claims: claimsOf(source).map((c) => ({
+    claims: claims.map((c) => ({
       id: c.id,
       claim: c.text,
       answer: c.value ?? null,
@@ -101,6 +131,7 @@ export function toPosterior(source: ClaimsSource): Posterior {
       alternatives: c.alternatives.map((a) => ({ answer: a.value, confidence: a.confidence })),
       requires_verification: c.requiresVerification,
       status: c.status,
+      risk: risk.get(c.id)!,
       ...(c.verifiedBy === undefined ? {} : { verdict: { by: c.verifiedBy.verifier, reason: c.verifiedBy.reason } }),
       origin: { agent: c.origin.agent, source: c.origin.source, based_on: c.origin.basedOn },
     })),

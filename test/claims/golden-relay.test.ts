@@ -102,6 +102,7 @@ describe("golden example: a three-agent relay on one unverified claim", () => {
               "source": "model",
             },
             "requires_verification": false,
+            "risk": "unknown",
             "status": "unverified",
           },
           {
@@ -118,6 +119,7 @@ describe("golden example: a three-agent relay on one unverified claim", () => {
               "source": "model",
             },
             "requires_verification": true,
+            "risk": "unknown",
             "status": "unverified",
           },
           {
@@ -134,6 +136,7 @@ describe("golden example: a three-agent relay on one unverified claim", () => {
               "source": "model",
             },
             "requires_verification": true,
+            "risk": "unknown",
             "status": "unverified",
           },
         ],

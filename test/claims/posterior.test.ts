@@ -32,10 +32,19 @@ describe("toPosterior", () => {
       alternatives: [{ answer: 41, confidence: 0.1 }],
       requires_verification: true,
       status: "yellow",
+      risk: "high",
       verdict: { by: "checker", reason: "no source found" },
       origin: { agent: "researcher", source: "model", based_on: [] },
     });
     expect(toPosterior({ claims: stored }).claims[1]!.origin.based_on).toEqual(["r1"]);
+  });
+
+  it("shows each claim's risk: high when yellow, red, tagged high-risk by a guard or built on such a claim; low only when green and settled", () => {
+    const base = reduceClaims([], [claim("r", "A", { id: "a" }), claim("r", "B", { id: "b", meta: { firebreak: { risk: "high" } } }), claim("r", "C", { id: "c" }), claim("r", "D", { id: "d", basedOn: ["c"] }), claim("s", "E", { id: "e", basedOn: ["b"] }), claim("s", "F", { id: "f" }), claim("s", "G", { id: "g", basedOn: ["a"] })], fixedClock);
+    const judged = reduceClaims(base, claimVerdicts("checker", [{ id: "a", status: "green", reason: "ok", evidence: ["e1"] }, { id: "c", status: "red", reason: "no", evidence: ["e2"] }], { fetched: ["e1", "e2"] }), fixedClock, { writer: "checker" });
+    const risk = Object.fromEntries(toPosterior(judged).claims.map((c) => [c.id, c.risk]));
+    expect(risk).toEqual({ a: "low", b: "high", c: "high", d: "high", e: "high", f: "unknown", g: "unknown" });
+    expect(formatPosterior(judged)).toContain('"risk": "high"');
   });
 
   it("never shows the hidden taint or the pass-through meta to the next agent", () => {
