@@ -3,7 +3,7 @@
 import { Command, interrupt } from "@langchain/langgraph";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { claimVerdicts } from "langgraph-firebreak";
 import { Harness, STYLES, add, origin, rejection, write, type Style } from "./harness.js";
 
@@ -13,13 +13,16 @@ const savers: PostgresSaver[] = [];
 async function saver(style: Style) {
   const schema = `fb_atk2_${style}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
   schemas.push(schema);
-  const s = PostgresSaver.fromConnString(URL, { schema });
+  // A small pool per saver, closed after each test: the whole suite shares one server's max_connections.
+  const s = new PostgresSaver(new pg.Pool({ connectionString: URL, max: 2 }), undefined, { schema });
   savers.push(s);
   await s.setup();
   return s;
 }
+afterEach(async () => {
+  for (const s of savers.splice(0)) await s.end().catch(() => undefined);
+});
 afterAll(async () => {
-  for (const s of savers) await s.end().catch(() => undefined);
   const c = new pg.Client({ connectionString: URL });
   await c.connect();
   for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);

@@ -3,7 +3,7 @@
 import { Overwrite } from "@langchain/langgraph";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Harness, STYLES, add, rejection, write, type Style } from "./support/harness.js";
 import { batch, claim, doubted, notGreen, stillRed } from "./support/attack-kit.js";
 
@@ -13,13 +13,16 @@ const savers: PostgresSaver[] = [];
 async function saver(style: Style, schema?: string) {
   const s0 = schema ?? `fb_atk3_${style}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
   if (!schema) schemas.push(s0);
-  const s = PostgresSaver.fromConnString(URL, { schema: s0 });
+  // A small pool per saver, closed after each test: the whole suite shares one server's max_connections.
+  const s = new PostgresSaver(new pg.Pool({ connectionString: URL, max: 2 }), undefined, { schema: s0 });
   savers.push(s);
   await s.setup();
   return { s, schema: s0 };
 }
+afterEach(async () => {
+  for (const s of savers.splice(0)) await s.end().catch(() => undefined);
+});
 afterAll(async () => {
-  for (const s of savers) await s.end().catch(() => undefined);
   const c = new pg.Client({ connectionString: URL });
   await c.connect();
   for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
