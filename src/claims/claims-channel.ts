@@ -8,7 +8,6 @@ import { authorizeVerdicts, writingNode } from "./verifier-identity.js";
 import { checkSubgraphVerdicts, currentTask } from "./writing-task.js";
 import { reducerChannel, reducerField, type ReducerChannel, type ReducerSpec } from "../internal/state-field.js";
 import { BinaryOperatorAggregate } from "@langchain/langgraph";
-import { freezeStored } from "./frozen.js";
 import { freezeOnLoad } from "./load-freeze.js";
 import { isOverwrite, overwriteRejected } from "./overwrite.js";
 
@@ -84,7 +83,7 @@ export function claimsChannel(options?: ClaimsOptions): ClaimsChannel {
   const opts = resolveClaimsOptions(options);
   const spec = specFor(opts);
   // The Annotation.Root form is this very channel: a subclass that refuses `Overwrite` (the
-  // base class stores it without the reducer) and freezes what it loads from a checkpoint.
+  // base class stores it without the reducer); what it loads is frozen as in every style (load-freeze.ts).
   const channel = Object.assign(new ClaimsAggregate(spec.reducer, spec.initial, opts), reducerChannel(spec));
   return Object.assign(channel, { claimsOptions: opts }) as unknown as ClaimsChannel;
 }
@@ -106,11 +105,11 @@ class ClaimsAggregate extends BinaryOperatorAggregate<Claim[], ClaimsUpdate> {
     super(operator, initial);
   }
 
+  // The loaded value is frozen by the base class's fromCheckpoint (load-freeze.ts: the operator is a
+  // claims reducer); this keeps the subclass, so `update` still refuses an Overwrite after a load.
   override fromCheckpoint(checkpoint?: Claim[]): this {
     const base = super.fromCheckpoint(checkpoint);
-    const channel = Object.assign(new ClaimsAggregate(this.operator, this.initialValueFactory!, this.claimsOpts), base);
-    if (Array.isArray(channel.value)) freezeStored(channel.value);
-    return channel as this;
+    return Object.assign(new ClaimsAggregate(this.operator, this.initialValueFactory!, this.claimsOpts), base) as this;
   }
 
   override update(values: ClaimsUpdate[]): boolean {

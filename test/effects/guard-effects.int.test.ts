@@ -5,29 +5,20 @@
  */
 import { AIMessage } from "@langchain/core/messages";
 import { Command, MemorySaver, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isGuardExhaustedError, isInvalidOptionsError } from "../../src/errors.js";
 import { EFFECT_RECORDER_KEY, effectTool, type EffectContext } from "../../src/effects/index.js";
 import { guardedGraph, type ParentValues } from "../guard/support/parent-graph.js";
 import { judgeAgainst } from "../guard/support/judges.js";
 import { publishTool, ticketTool, unique } from "./support/tools.js";
-import { Endpoint, Table } from "./support/world.js";
+import { useWorld } from "./support/world.js";
 import { z } from "zod";
 
 const INPUT = { task: "compute 0.85^5", messages: [] };
 const FALSE = "0.85^5 is about 0.52.";
 const TRUE = "0.85^5 is about 0.44.";
 
-let table: Table;
-let endpoint: Endpoint;
-beforeAll(async () => {
-  table = await new Table().create();
-  endpoint = await new Endpoint().start();
-});
-afterAll(async () => {
-  await table?.drop();
-  await endpoint?.stop();
-});
+const world = useWorld();
 
 /** A producer that calls `act` (its effects) and then says FALSE on the first `falseTimes` attempts, TRUE after. */
 function producerSaying(falseTimes: number, act: (attempt: number, config: LangGraphRunnableConfig) => Promise<void>) {
@@ -43,19 +34,19 @@ function producerSaying(falseTimes: number, act: (attempt: number, config: LangG
 describe("effectTool outside a guard", () => {
   it("simply runs, with a key derived from the thread and the tool call", async () => {
     const calls: EffectContext[] = [];
-    const rowsBefore = (await table.rows()).length;
-    const publish = publishTool(table, calls);
+    const rowsBefore = (await world.table.rows()).length;
+    const publish = publishTool(world.table, calls);
     const out = await publish.invoke({ type: "tool_call", id: "call_plain", name: publish.name, args: { text: "plain" } }, { configurable: { thread_id: "t-plain" } });
     expect(String(out.content)).toContain("t-plain:call_plain");
     expect(calls.map((c) => [c.guarded, c.idempotencyKey])).toEqual([[false, "t-plain:call_plain"]]);
-    expect((await table.rows()).length).toBe(rowsBefore + 1);
+    expect((await world.table.rows()).length).toBe(rowsBefore + 1);
   });
 });
 
 describe("deferred effects (outbox)", () => {
   it("a blocked attempt's effect never runs; the passing attempt's runs exactly once, after the verdict", async () => {
     const calls: EffectContext[] = [];
-    const publish = publishTool(table, calls);
+    const publish = publishTool(world.table, calls);
     const producer = producerSaying(1, async (attempt, config) => {
       const said = await publish.invoke({ text: `report attempt ${attempt}` }, config);
       expect(said).toMatch(/^scheduled: /);
@@ -66,7 +57,7 @@ describe("deferred effects (outbox)", () => {
     const out = await graph.invoke(INPUT, { callbacks: [{ handleCustomEvent: (_n: string, d: unknown) => void stages.push(d) }] });
     expect(calls).toHaveLength(1);
     expect(calls[0]!.attempt).toBe(2);
-    const rows = (await table.rows()).filter((r) => r.body.startsWith("report attempt"));
+    const rows = (await world.table.rows()).filter((r) => r.body.startsWith("report attempt"));
     expect(rows).toEqual([{ key: calls[0]!.idempotencyKey, body: "report attempt 2" }]);
     const record = out.guardRecords[0]!;
     expect(record.effects!.map((e) => [e.attempt, e.status])).toEqual([
@@ -80,7 +71,7 @@ describe("deferred effects (outbox)", () => {
   });
 
   it("the retried producer's feedback names the dropped effect", async () => {
-    const publish = publishTool(table);
+    const publish = publishTool(world.table);
     const seen: string[] = [];
     let attempt = 0;
     const producer = async (state: ParentValues, config: LangGraphRunnableConfig) => {
@@ -96,18 +87,18 @@ describe("deferred effects (outbox)", () => {
 
   it("every attempt blocked (fail): nothing runs, the error's record lists the dropped effects", async () => {
     const calls: EffectContext[] = [];
-    const publish = publishTool(table, calls);
+    const publish = publishTool(world.table, calls);
     const producer = producerSaying(9, async (attempt, config) => void (await publish.invoke({ text: `never ${attempt}` }, config)));
     const error = await guardedGraph(producer, judgeAgainst("0.52"), { maxAttempts: 2, onExhausted: "fail" }).compile().invoke(INPUT).catch((e: unknown) => e);
     expect(isGuardExhaustedError(error)).toBe(true);
     expect(calls).toEqual([]);
-    expect((await table.rows()).filter((r) => r.body.startsWith("never"))).toEqual([]);
+    expect((await world.table.rows()).filter((r) => r.body.startsWith("never"))).toEqual([]);
     expect((error as { record: { effects: { status: string }[] } }).record.effects.map((e) => e.status)).toEqual(["dropped", "dropped"]);
   });
 
   it("an interrupt escalation runs the last attempt's deferred effect only when the human approves", async () => {
     const calls: EffectContext[] = [];
-    const publish = publishTool(table, calls);
+    const publish = publishTool(world.table, calls);
     const producer = producerSaying(9, async (attempt, config) => void (await publish.invoke({ text: `escalated ${attempt}` }, config)));
     const graph = guardedGraph(producer, judgeAgainst("0.52"), { maxAttempts: 1, onExhausted: "interrupt" }).compile({ checkpointer: new MemorySaver() });
     const config = { configurable: { thread_id: unique("approve") } };
@@ -122,7 +113,7 @@ describe("deferred effects (outbox)", () => {
 
   it("a human reject drops the last attempt's deferred effect", async () => {
     const calls: EffectContext[] = [];
-    const publish = publishTool(table, calls);
+    const publish = publishTool(world.table, calls);
     const producer = producerSaying(9, async (attempt, config) => void (await publish.invoke({ text: `rejected ${attempt}` }, config)));
     const graph = guardedGraph(producer, judgeAgainst("0.52"), { maxAttempts: 1, onExhausted: "interrupt" }).compile({ checkpointer: new MemorySaver() });
     const config = { configurable: { thread_id: unique("reject") } };
@@ -144,7 +135,7 @@ describe("deferred effects (outbox)", () => {
       run: async ({ text }: { text: string }, ctx) => {
         tries.push(ctx.idempotencyKey);
         if (failures-- > 0) throw new Error("target unavailable");
-        await table.insert(ctx.idempotencyKey, text);
+        await world.table.insert(ctx.idempotencyKey, text);
       },
     });
     const graph = guardedGraph(producerSaying(0, async (_a, config) => void (await flaky.invoke({ text: "flaky once" }, config))), judgeAgainst("0.52")).compile({ checkpointer: new MemorySaver() });
@@ -154,28 +145,28 @@ describe("deferred effects (outbox)", () => {
     const out = await graph.invoke(null, config);
     expect(tries).toHaveLength(2);
     expect(tries[0]).toBe(tries[1]);
-    expect((await table.rows()).filter((r) => r.body === "flaky once")).toEqual([{ key: tries[0], body: "flaky once" }]);
+    expect((await world.table.rows()).filter((r) => r.body === "flaky once")).toEqual([{ key: tries[0], body: "flaky once" }]);
     expect(out.draft).toBe(TRUE);
   });
 });
 
 describe("compensated effects (saga)", () => {
   it("a blocked attempt's ticket is closed before the retry; the passing attempt's stays open", async () => {
-    const ticket = ticketTool(endpoint.url);
+    const ticket = ticketTool(world.endpoint.url);
     const keys: string[] = [];
     const producer = producerSaying(1, async (attempt, config) => {
       const opened = (await ticket.invoke({ title: `ticket ${attempt}` }, config)) as { ticket: string };
       keys.push(opened.ticket);
-      if (attempt === 2) expect(endpoint.open.has(keys[0]!)).toBe(false); // undone before the retry
+      if (attempt === 2) expect(world.endpoint.open.has(keys[0]!)).toBe(false); // undone before the retry
     });
     const out = await guardedGraph(producer, judgeAgainst("0.52")).compile().invoke(INPUT);
-    const mine = endpoint.seen.filter((s) => keys.includes(s.key));
+    const mine = world.endpoint.seen.filter((s) => keys.includes(s.key));
     expect(mine.map((s) => [s.method, keys.indexOf(s.key) + 1])).toEqual([
       ["POST", 1],
       ["DELETE", 1],
       ["POST", 2],
     ]);
-    expect(endpoint.open.has(keys[1]!)).toBe(true);
+    expect(world.endpoint.open.has(keys[1]!)).toBe(true);
     expect(out.guardRecords[0]!.effects!.map((e) => [e.attempt, e.status])).toEqual([
       [1, "compensated"],
       [2, "kept"],
@@ -205,7 +196,7 @@ describe("compensated effects (saga)", () => {
   });
 
   it("a compensation that fails escalates: the interrupt packet names what could not be undone", async () => {
-    const ticket = ticketTool(endpoint.url, { compensateFails: () => true });
+    const ticket = ticketTool(world.endpoint.url, { compensateFails: () => true });
     let attempts = 0;
     const producer = producerSaying(9, async (attempt, config) => {
       attempts = attempt;
@@ -220,7 +211,7 @@ describe("compensated effects (saga)", () => {
   });
 
   it('a compensation that fails under onExhausted "degrade" degrades at once; the record shows the failed compensation', async () => {
-    const ticket = ticketTool(endpoint.url, { compensateFails: () => true });
+    const ticket = ticketTool(world.endpoint.url, { compensateFails: () => true });
     let attempts = 0;
     const producer = producerSaying(9, async (attempt, config) => {
       attempts = attempt;
@@ -233,8 +224,8 @@ describe("compensated effects (saga)", () => {
   });
 
   it("a failed compensation stops the undoing: the earlier effect, not tried, is listed as not undone too", async () => {
-    const first = ticketTool(endpoint.url);
-    const second = ticketTool(endpoint.url, { compensateFails: () => true });
+    const first = ticketTool(world.endpoint.url);
+    const second = ticketTool(world.endpoint.url, { compensateFails: () => true });
     const producer = producerSaying(9, async (_a, config) => {
       await first.invoke({ title: "first" }, config);
       await second.invoke({ title: "second" }, config);
@@ -251,7 +242,7 @@ describe("compensated effects (saga)", () => {
   });
 
   it("a compensation that fails under onExhausted \"fail\" throws GuardExhaustedError naming the effect", async () => {
-    const ticket = ticketTool(endpoint.url, { compensateFails: () => true });
+    const ticket = ticketTool(world.endpoint.url, { compensateFails: () => true });
     const producer = producerSaying(9, async (_a, config) => void (await ticket.invoke({ title: "fail mode" }, config)));
     const error = await guardedGraph(producer, judgeAgainst("0.52"), { maxAttempts: 3, onExhausted: "fail" }).compile().invoke(INPUT).catch((e: unknown) => e);
     expect(isGuardExhaustedError(error)).toBe(true);
@@ -260,7 +251,7 @@ describe("compensated effects (saga)", () => {
   });
 
   it("a producer that throws after an effect undoes it before the error goes on (a retry policy then re-runs it cleanly)", async () => {
-    const ticket = ticketTool(endpoint.url);
+    const ticket = ticketTool(world.endpoint.url);
     const keys: string[] = [];
     let runs = 0;
     const producer = async (_s: ParentValues, config: LangGraphRunnableConfig) => {
@@ -273,8 +264,8 @@ describe("compensated effects (saga)", () => {
     expect(runs).toBe(2);
     // The node's retry is the same attempt and the same call: the same key, so the target sees one ticket.
     expect(keys[1]).toBe(keys[0]);
-    expect(endpoint.open.has(keys[0]!)).toBe(true);
-    expect(endpoint.seen.filter((s) => keys.includes(s.key)).map((s) => s.method)).toEqual(["POST", "DELETE", "POST"]);
+    expect(world.endpoint.open.has(keys[0]!)).toBe(true);
+    expect(world.endpoint.seen.filter((s) => keys.includes(s.key)).map((s) => s.method)).toEqual(["POST", "DELETE", "POST"]);
   });
 
   it("a run that throws records nothing: there is nothing to undo and the error reaches the caller", async () => {
@@ -324,7 +315,7 @@ describe("misuse", () => {
 
   it("an attempt cannot forge the ledger through its return value (an unknown key blocks it)", async () => {
     const calls: EffectContext[] = [];
-    const publish = publishTool(table, calls);
+    const publish = publishTool(world.table, calls);
     let attempt = 0;
     const producer = async () => {
       attempt++;
@@ -339,7 +330,7 @@ describe("misuse", () => {
 
   it("a recorder the guard did not make is not honoured: the call is not recorded in any guard's ledger", async () => {
     const calls: EffectContext[] = [];
-    const publish = publishTool(table, calls);
+    const publish = publishTool(world.table, calls);
     const fake = { record: () => {}, closed: false, where: { guard: "researcher", attempt: 1, scope: "" }, keyFor: () => "forged", nextCallId: () => "x", close: () => [] };
     await publish.invoke({ text: "fake recorder" }, { configurable: { [EFFECT_RECORDER_KEY]: fake } });
     expect(calls.map((c) => c.guarded)).toEqual([false]); // ran as outside a guard

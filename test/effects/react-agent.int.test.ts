@@ -7,24 +7,15 @@
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ScriptedChatModel, type ScriptContext } from "../../src/testing/index.js";
 import { guardedGraph } from "../guard/support/parent-graph.js";
 import { judgeAgainst } from "../guard/support/judges.js";
 import { publishTool, ticketTool } from "./support/tools.js";
-import { Endpoint, Table } from "./support/world.js";
+import { useWorld } from "./support/world.js";
 
-let table: Table;
-let endpoint: Endpoint;
-beforeAll(async () => {
-  table = await new Table().create();
-  endpoint = await new Endpoint().start();
-});
-afterAll(async () => {
-  await table?.drop();
-  await endpoint?.stop();
-});
+const world = useWorld();
 
 const isFeedback = (m: BaseMessage) => HumanMessage.isInstance(m) && m.name === "firebreak_guard";
 
@@ -48,8 +39,8 @@ function workerScript(names: { publish: string; ticket: string; lookup: string }
 
 describe("createReactAgent worker with deferred, compensated and plain tools behind a guard", () => {
   it("red then green: the blocked attempt's row never appears and its ticket is closed; the passing attempt's are there once", async () => {
-    const publish = publishTool(table);
-    const ticket = ticketTool(endpoint.url);
+    const publish = publishTool(world.table);
+    const ticket = ticketTool(world.endpoint.url);
     const lookups: string[] = [];
     const lookup = tool(async ({ q }: { q: string }) => {
         lookups.push(q);
@@ -71,16 +62,16 @@ describe("createReactAgent worker with deferred, compensated and plain tools beh
     ]);
     const [dropped, compensated, executed, kept] = effects;
     // PostgreSQL: exactly one row, the passing attempt's.
-    expect((await table.rows()).map((r) => [r.key, r.body])).toEqual([[executed!.key, "report (r)"]]);
+    expect((await world.table.rows()).map((r) => [r.key, r.body])).toEqual([[executed!.key, "report (r)"]]);
     expect(dropped!.key).not.toBe(executed!.key);
     // HTTP: the blocked attempt's ticket opened and closed, the passing attempt's opened once.
-    const mine = endpoint.seen.filter((s) => s.key === compensated!.key || s.key === kept!.key);
+    const mine = world.endpoint.seen.filter((s) => s.key === compensated!.key || s.key === kept!.key);
     expect(mine.map((s) => [s.method, s.key === kept!.key ? "passing" : "blocked"])).toEqual([
       ["POST", "blocked"],
       ["DELETE", "blocked"],
       ["POST", "passing"],
     ]);
-    expect([...endpoint.open.keys()]).toEqual([kept!.key]);
+    expect([...world.endpoint.open.keys()]).toEqual([kept!.key]);
     // The plain tool ran in each attempt, untouched by the guard.
     expect(lookups).toEqual(["0.85^5", "0.85^5"]);
     // The agent was told the deferred call was scheduled, not done.

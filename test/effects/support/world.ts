@@ -6,6 +6,7 @@
 import { createServer, type Server } from "node:http";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 
 export const PG_URL = process.env["FB_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -101,4 +102,21 @@ export async function openTicket(url: string, key: string, title: string): Promi
 export async function closeTicket(url: string, key: string): Promise<void> {
   const res = await fetch(`${url}/tickets/${encodeURIComponent(key)}`, { method: "DELETE" });
   if (!res.ok) throw new Error(`the ticket endpoint answered ${res.status}`);
+}
+
+/**
+ * A fresh table and loopback endpoint for the calling test file (created before its tests, removed
+ * after them); read `world.table` / `world.endpoint` inside tests.
+ */
+export function useWorld(): { readonly table: Table; readonly endpoint: Endpoint } {
+  const world = {} as { table: Table; endpoint: Endpoint };
+  beforeAll(async () => {
+    world.table = await new Table().create();
+    world.endpoint = await new Endpoint().start();
+  });
+  afterAll(async () => {
+    await world.table?.drop();
+    await world.endpoint?.stop();
+  });
+  return world;
 }
