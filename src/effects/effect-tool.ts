@@ -5,7 +5,7 @@
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { tool, type StructuredToolInterface } from "@langchain/core/tools";
-import { asJson } from "./effect-json.js";
+import { asJson, replayableInput } from "./effect-json.js";
 import { threadOf, unguardedKey } from "./effect-key.js";
 import { checkEffectOptions } from "./effect-options.js";
 import { recorderOf, type EffectRecorder } from "./effect-recorder.js";
@@ -30,6 +30,7 @@ async function runGuarded(o: EffectToolOptions, recorder: EffectRecorder, input:
   const key = o.idempotencyKey ? o.idempotencyKey({ tool: o.name, input, toolCallId, ...(threadId === undefined ? {} : { threadId }), guard, attempt, derived }) : derived;
   const base = { key, tool: o.name, mode: o.mode, attempt, toolCallId, input: asJson(input) };
   if (o.mode === "defer") {
+    replayableInput(o.name, o.schema, input); // refused here, before anything is recorded
     recorder.record({ ...base, status: "deferred" });
     return scheduledText(o.name, key);
   }

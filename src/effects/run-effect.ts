@@ -3,7 +3,7 @@
  * compensated effect of a blocked attempt), with the key it was recorded under.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { asJson } from "./effect-json.js";
+import { asJson, parseRecorded } from "./effect-json.js";
 import { effectNamed } from "./effect-registry.js";
 import type { EffectContext, EffectEntry, EffectToolOptions } from "./effect-types.js";
 import { threadOf } from "./effect-key.js";
@@ -24,7 +24,8 @@ function contextOf(entry: EffectEntry, guard: string, phase: EffectContext["phas
 /** Runs a deferred effect; resolves to its result as JSON. */
 export async function executeDeferred(entry: EffectEntry, guard: string, config: RunnableConfig | undefined): Promise<unknown> {
   const impl = implementation(entry);
-  return asJson(await impl.run(entry.input, contextOf(entry, guard, "run", config)));
+  const input = parseRecorded(entry.tool, impl.schema, entry.input);
+  return asJson(await impl.run(input, contextOf(entry, guard, "run", config)));
 }
 
 /** Undoes a compensated effect; resolves when done, rejects with why it could not be undone. */

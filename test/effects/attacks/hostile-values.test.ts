@@ -11,25 +11,36 @@ import { readGuardFeedback } from "langgraph-firebreak/nodes";
 import { World, claim, compensateTool, deferTool, effectsOf, guardedGraph, tid, uniqueName } from "./harness.js";
 
 describe("inputs and results that are not JSON", () => {
-  // BROKEN: a deferred run gets `at` as the ISO string "1970-01-01T00:00:00.000Z", not the Date its schema
-  // (z.date()) promises and that the same call outside a guard gets: the outbox replays a JSON copy of the input
-  // without parsing it again, so `run`'s typed input lies (with or without a checkpointer).
-  it.fails("a deferred run receives the same input as the same call outside a guard (a z.date() stays a Date)", async () => {
+  // Was broken: a deferred run got `at` as the ISO string, not the Date its schema (z.date()) promises (the
+  // outbox replayed a JSON copy of the input without parsing it again). Now the recorded JSON is parsed by the
+  // schema again: a z.date() input, which JSON cannot give back, is refused at call time; z.coerce.date() works.
+  it("a deferred run receives what its schema makes of the recorded input: z.date() is refused at call time, z.coerce.date() gives a Date", async () => {
     const seen: string[] = [];
-    const tool = effectTool({
+    const refusals: string[] = [];
+    const dated = effectTool({
       name: uniqueName("dated"), description: "d", schema: z.object({ at: z.date() }), mode: "defer",
-      run: ({ at }) => void seen.push(at instanceof Date ? "Date" : typeof at),
+      run: ({ at }) => void seen.push(`strict ${at instanceof Date ? "Date" : typeof at}`),
     });
-    await tool.invoke({ at: new Date(0) }); // outside a guard
-    const { graph } = guardedGraph(async (_s, config) => { await tool.invoke({ at: new Date(0) }, config); return claim("fine"); });
-    await graph.invoke({});
-    expect(seen).toEqual(["Date", "Date"]);
+    const coerced = effectTool({
+      name: uniqueName("coerced"), description: "d", schema: z.object({ at: z.coerce.date() }), mode: "defer",
+      run: ({ at }) => void seen.push(`coerced ${at instanceof Date ? "Date" : typeof at}`),
+    });
+    await dated.invoke({ at: new Date(0) }); // outside a guard it simply runs
+    const { graph } = guardedGraph(async (_s, config) => {
+      await dated.invoke({ at: new Date(0) }, config).catch((e: Error) => refusals.push(e.message));
+      await coerced.invoke({ at: new Date(0) }, config);
+      return claim("fine");
+    });
+    const out = await graph.invoke({});
+    expect(seen).toEqual(["strict Date", "coerced Date"]);
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatch(/no longer fits the tool's schema.*z\.coerce\.date\(\)/s);
+    expect(out.guardRecords[0]!.effects!.map((e: { tool: string }) => e.tool)).toEqual([coerced.name]); // nothing recorded for the refused call
   });
 
-  // BROKEN: a deferred call whose input holds a BigInt is accepted ("scheduled"), recorded as
-  // {"unserializable":"[object Object]"}, and after the pass `run` is executed with that placeholder as its
-  // input: the effect happens, with garbage arguments, and nothing fails.
-  it.fails("a deferred call whose input cannot be recorded is refused at call time, never run with a placeholder", async () => {
+  // Was broken: a deferred call whose input held a BigInt was accepted ("scheduled"), recorded as a placeholder,
+  // and `run` was executed with that placeholder. Now it is refused at call time.
+  it("a deferred call whose input cannot be recorded is refused at call time, never run with a placeholder", async () => {
     const seen: unknown[] = [];
     const tool = effectTool({
       name: uniqueName("big"), description: "b", schema: z.object({ n: z.bigint() }), mode: "defer",
