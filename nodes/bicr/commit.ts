@@ -72,9 +72,14 @@ function tagHighRisk(item: unknown, ids: ReadonlySet<string>): unknown {
   return c !== null && typeof c === "object" && ids.has(String(c.id)) ? { ...c, meta: { ...(c.meta ?? {}), ...HIGH_RISK_META } } : item;
 }
 
+/** Ids of the claims the review judged yellow. */
+function yellowIds(review: Review): Set<string> {
+  return new Set(review.judgements.filter((j) => j.verdict === "yellow").map((j) => j.claimId));
+}
+
 /** A passing attempt's update with every claim judged yellow tagged high-risk, and their ids. */
 function passedWithRisk(o: ResolvedGuard, update: Record<string, unknown>, review: Review): { update: Record<string, unknown>; highRisk: string[] } {
-  const yellow = new Set(review.judgements.filter((j) => j.verdict === "yellow").map((j) => j.claimId));
+  const yellow = yellowIds(review);
   const claims = update[o.keys.claimsKey];
   if (yellow.size === 0 || claims === undefined) return { update, highRisk: [] };
   const tagged = asList(claims).map((item) => tagHighRisk(item, yellow));
@@ -120,7 +125,7 @@ export function degradePlan(o: ResolvedGuard, buffer: Buffered, review: Review, 
   }
   const withheldPlaces = new Set(buffer.claims.filter((c) => reasons.has(c.id)).map((c) => `${c.from.kind}:${"index" in c.from ? c.from.index : c.from.key}`));
   const out = (kind: string, index: number | string) => withheldPlaces.has(`${kind}:${index}`);
-  const yellow = new Set(review.judgements.filter((j) => j.verdict === "yellow" && !reasons.has(j.claimId)).map((j) => j.claimId));
+  const yellow = new Set([...yellowIds(review)].filter((id) => !reasons.has(id)));
   const withProseClaims = withProse(o, buffer.update, buffer.claims.filter((c) => !reasons.has(c.id)), producer);
   const update: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(withProseClaims)) {
