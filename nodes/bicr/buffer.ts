@@ -5,7 +5,7 @@
  */
 import { isGraphBubbleUp, isParentCommand, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { handoffScope, threadOf } from "../../src/effects/effect-key.js";
-import { EFFECT_RECORDER_KEY, EffectRecorder } from "../../src/effects/effect-recorder.js";
+import { EFFECT_RECORDER_KEY, EffectRecorder, runWithRecorder } from "../../src/effects/effect-recorder.js";
 import { emitEffect, undoAttempt } from "./guard-effects.js";
 import { reduceClaims, type Claim, type ClaimsUpdate } from "../../src/claims/index.js";
 import { isFirebreakError } from "../../src/internal/errors.js";
@@ -40,7 +40,7 @@ async function runProducer(producer: GuardProducer, view: Record<string, unknown
  */
 async function producerWithEffects(o: ResolvedGuard, recorder: EffectRecorder, name: string, config: LangGraphRunnableConfig, run: () => Promise<ProducerOutput>): Promise<ProducerOutput> {
   try {
-    return await run();
+    return await runWithRecorder(recorder, run);
   } catch (error) {
     const applied = recorder.close();
     if (isGraphBubbleUp(error) || applied.length === 0) throw error;

@@ -4,6 +4,7 @@
  * recorders the guard made are honoured (a private brand), and the guard reads effects from
  * its own recorder, never from what the producer returns, so an attempt cannot forge them.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { guardedKey } from "./effect-key.js";
 import type { EffectEntry } from "./effect-types.js";
@@ -26,6 +27,8 @@ export interface RecorderScope {
 export class EffectRecorder {
   readonly #entries: EffectEntry[] = [];
   readonly #calls = new Map<string, number>();
+  /** Tool call ids already used in this attempt: a repeated one gets `#2`, `#3`… so every call has its own key. */
+  readonly #used = new Set<string>();
   #closed = false;
 
   constructor(readonly where: RecorderScope) {
@@ -37,6 +40,18 @@ export class EffectRecorder {
     const n = (this.#calls.get(tool) ?? 0) + 1;
     this.#calls.set(tool, n);
     return `${tool}#${n}`;
+  }
+
+  /**
+   * The id a call is recorded under: the model's tool call id, or `<tool>#<n>` without one; a
+   * repeated id (a model that numbers calls per reply, a producer that reuses one) gets `#2`,
+   * `#3`… in call order, the same order when a killed run replays the attempt.
+   */
+  callId(tool: string, given: string | undefined): string {
+    let id = given ?? this.nextCallId(tool);
+    for (let n = 2; this.#used.has(id); n++) id = `${given ?? tool}#${n}`;
+    this.#used.add(id);
+    return id;
   }
 
   /** The derived key of a call in this attempt. */
@@ -60,8 +75,21 @@ export class EffectRecorder {
   }
 }
 
-/** The recorder of the guarded attempt this config runs in, if any (only one a guard made). */
+/** The attempt running in this async context: found even when a producer hands a tool a config of its own. */
+const ambient = new AsyncLocalStorage<EffectRecorder>();
+
+/** Runs a guarded attempt with `recorder` as its ambient recorder. */
+export function runWithRecorder<T>(recorder: EffectRecorder, fn: () => Promise<T>): Promise<T> {
+  return ambient.run(recorder, fn);
+}
+
+/**
+ * The recorder of the guarded attempt a call belongs to, if any (only one a guard made): the
+ * config's, else the attempt's the call runs in (a producer that passes a config it built
+ * itself — `{ configurable: { thread_id } }` — is still inside its attempt).
+ */
 export function recorderOf(config: RunnableConfig | undefined): EffectRecorder | undefined {
   const value = config?.configurable?.[EFFECT_RECORDER_KEY];
-  return typeof value === "object" && value !== null && GENUINE.has(value) ? (value as EffectRecorder) : undefined;
+  if (typeof value === "object" && value !== null && GENUINE.has(value)) return value as EffectRecorder;
+  return ambient.getStore();
 }

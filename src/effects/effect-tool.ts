@@ -9,7 +9,7 @@ import { asJson, replayableInput } from "./effect-json.js";
 import { threadOf, unguardedKey } from "./effect-key.js";
 import { checkEffectOptions } from "./effect-options.js";
 import { recorderOf, type EffectRecorder } from "./effect-recorder.js";
-import { registerEffect } from "./effect-registry.js";
+import { registerEffect, rememberImplementation } from "./effect-registry.js";
 import type { EffectContext, EffectToolOptions } from "./effect-types.js";
 
 /** The text a deferred effect returns to the agent. */
@@ -24,19 +24,21 @@ function toolCallIdOf(config: RunnableConfig | undefined): string | undefined {
 
 async function runGuarded(o: EffectToolOptions, recorder: EffectRecorder, input: unknown, config: RunnableConfig): Promise<unknown> {
   if (recorder.closed) throw new Error(`effectTool "${o.name}": called after its guarded attempt ended (a call left running by the producer); nothing was done.`);
-  const toolCallId = toolCallIdOf(config) ?? recorder.nextCallId(o.name);
+  const toolCallId = recorder.callId(o.name, toolCallIdOf(config));
   const { guard, attempt, threadId } = recorder.where;
   const derived = recorder.keyFor(toolCallId);
   const key = o.idempotencyKey ? o.idempotencyKey({ tool: o.name, input, toolCallId, ...(threadId === undefined ? {} : { threadId }), guard, attempt, derived }) : derived;
   const base = { key, tool: o.name, mode: o.mode, attempt, toolCallId, input: asJson(input) };
   if (o.mode === "defer") {
     replayableInput(o.name, o.schema, input); // refused here, before anything is recorded
+    rememberImplementation(base, o);
     recorder.record({ ...base, status: "deferred" });
     return scheduledText(o.name, key);
   }
   const ctx: EffectContext = { idempotencyKey: key, toolCallId, ...(threadId === undefined ? {} : { threadId }), guard, attempt, guarded: true, phase: "run", config };
   // A run that throws did nothing to undo (or undid itself): nothing is recorded and the error reaches the agent.
   const result = await o.run(input, ctx);
+  rememberImplementation(base, o);
   recorder.record({ ...base, result: asJson(result), status: "applied" });
   return result;
 }

@@ -4,12 +4,12 @@
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { asJson, parseRecorded } from "./effect-json.js";
-import { effectNamed } from "./effect-registry.js";
+import { implementationOf } from "./effect-registry.js";
 import type { EffectContext, EffectEntry, EffectToolOptions } from "./effect-types.js";
 import { threadOf } from "./effect-key.js";
 
 function implementation(entry: EffectEntry): EffectToolOptions {
-  const found = effectNamed(entry.tool);
+  const found = implementationOf(entry);
   if (found === undefined) {
     throw new Error(`no effectTool named "${entry.tool}" was created in this process, so its recorded effect (key ${entry.key}) cannot be run or undone; create the tool before resuming the graph`);
   }

@@ -76,10 +76,10 @@ describe("inputs and results that are not JSON", () => {
 });
 
 describe("misuse", () => {
-  // BROKEN: the docs require a unique name per effectTool but nothing enforces it: a second tool with the same
+  // Was BROKEN (fixed: each recorded effect is run and undone by the tool that recorded it; after a restart, by the latest tool of its name): the docs require a unique name per effectTool but nothing enforces it: a second tool with the same
   // name is created without an error, and when the attempt is blocked BOTH effects are "undone" by the second
   // tool's compensate (log: run A, run B, undo by B, undo by B); A's ticket stays open and is reported compensated.
-  it.fails("two effectTools with one name: creation is refused, or each effect is undone by its own compensate", async () => {
+  it("two effectTools with one name: creation is refused, or each effect is undone by its own compensate", async () => {
     const log: string[] = [];
     const make = (who: string) => effectTool({
       name: `dup_${process.pid}`, description: "d", schema: z.object({ x: z.string() }), mode: "compensate",

@@ -38,10 +38,17 @@ describe("createReactAgent with a deferred tool", () => {
     expect(out.guardRecords[0]!.effects!.map((e) => `${e.toolCallId} ${e.status}`)).toEqual(["call_a executed", "call_b executed"]);
   });
 
-  // BROKEN: with "call_0" on both turns the second report is never published: `run` is called once ("one"), and
-  // the guard record lists two "executed" entries, both with the first turn's input.
-  it.fails("the same tool call id on two turns (ids numbered per reply): both deferred effects still run", async () => {
-    const { world } = await runAgent(["call_0", "call_0"]);
-    expect(world.log).toEqual(["run one", "run two"]);
+  // Was BROKEN: the second call reused the first call's key, so the record showed two "executed" entries with the
+  // first turn's input. Now a repeated id gets its own key (`call_0#2`). With createReactAgent the host itself
+  // does not run the second "call_0" (its ToolNode skips a call whose id already has a ToolMessage): what the
+  // guard records and runs is exactly what reached the tool, once each, with its own input.
+  it("the same tool call id on two turns (ids numbered per reply): the record and the world match what reached the tool", async () => {
+    const { world, out } = await runAgent(["call_0", "call_0"]);
+    const effects = out.guardRecords[0]!.effects!;
+    const reached = out.messages.filter((m: { getType(): string }) => m.getType() === "tool").length;
+    expect(effects).toHaveLength(reached);
+    expect(world.log).toEqual(effects.map((e) => `run ${(e.input as { text: string }).text}`));
+    expect(effects.every((e) => e.status === "executed")).toBe(true);
+    expect(new Set(effects.map((e) => e.key)).size).toBe(effects.length);
   });
 });

@@ -25,10 +25,10 @@ describe("tool call ids", () => {
     });
   }
 
-  // BROKEN: two deferred calls with the same tool call id in one attempt get the same key; the ledger keeps both
+  // Was BROKEN (fixed: a repeated id gets `#2`, `#3`… so each call has its own key): two deferred calls with the same tool call id in one attempt get the same key; the ledger keeps both
   // entries but both show the FIRST call's input ({"text":"one"}) and "executed", while `run` ran once, with "one":
   // the second effect ("two") is silently lost and the guard record says it was executed.
-  it.fails("two deferred calls sharing a tool call id in one attempt: each runs once with its own input", async () => {
+  it("two deferred calls sharing a tool call id in one attempt: each runs once with its own input", async () => {
     const world = new World();
     const publish = deferTool(world);
     const { graph } = guardedGraph(async (_s, config) => {
@@ -40,10 +40,10 @@ describe("tool call ids", () => {
     expect(effectsOf(out.guardRecords)).toEqual(['1:defer:executed:{"text":"one"}', '1:defer:executed:{"text":"two"}']);
   });
 
-  // BROKEN: two compensated calls sharing a tool call id in a blocked attempt: both tickets are opened, only the
+  // Was BROKEN (fixed, as above): two compensated calls sharing a tool call id in a blocked attempt: both tickets are opened, only the
   // second is closed (once), and the record lists both as "compensated" with the second call's input: the first
   // ticket stays open in the world while the audit trail says it was undone.
-  it.fails("two compensated calls sharing a tool call id in a blocked attempt: both are undone", async () => {
+  it("two compensated calls sharing a tool call id in a blocked attempt: both are undone", async () => {
     const world = new World();
     const ticket = compensateTool(world);
     const { graph } = guardedGraph(async (_s, config) => {
