@@ -14,6 +14,9 @@ import { asList } from "./guard-claims.js";
 import { emitBicr, verdictAttributes, withBicrRun } from "./guard-events.js";
 import { producerName, type ResolvedGuard } from "./guard-options.js";
 import { attemptRecord } from "./guard-record.js";
+import { storedClaims } from "./buffer.js";
+import { ledgerAsKnown, ledgerHits, originOf, readRedLedger, repeatJudgement, type RedEntry } from "./red-ledger.js";
+import { shakyReason, shakyYellows } from "./shaky-parents.js";
 import { parentValues, type Buffered, type GuardState, type Review } from "./guard-state.js";
 import type { AttemptRecord, BufferedClaim } from "./guard-types.js";
 
@@ -23,12 +26,15 @@ function knownClaims(value: unknown): KnownClaim[] {
     .map((c) => ({ id: c.id, text: String(c.text ?? ""), status: String(c.status ?? "unverified") }));
 }
 
-/** The items the challenger must judge: claims as the policy selects them, every other effect always. */
-export function selectItems(o: ResolvedGuard, items: readonly BufferedClaim[], parent: Record<string, unknown>): BufferedClaim[] {
+/**
+ * The items the challenger must judge: claims as the policy selects them (knowing the channel's
+ * claims and `ledger`, the red claims of the thread's red ledger), every other effect always.
+ */
+export function selectItems(o: ResolvedGuard, items: readonly BufferedClaim[], parent: Record<string, unknown>, ledger: readonly KnownClaim[] = []): BufferedClaim[] {
   const claims = items.filter((c) => c.from.kind === "claims");
-  const chosen = new Set(
-    selectForReview(claims, { policy: o.policy, hub: o.hub(), confidenceFloor: o.confidenceFloor, known: knownClaims(parent[o.keys.claimsKey]) }).map((c) => c.id),
-  );
+  // The channel's claims last: for an id in both, the channel's status is the one the policy reads.
+  const known = [...ledger, ...knownClaims(parent[o.keys.claimsKey])];
+  const chosen = new Set(selectForReview(claims, { policy: o.policy, hub: o.hub(), confidenceFloor: o.confidenceFloor, known }).map((c) => c.id));
   return items.filter((c) => c.from.kind !== "claims" || chosen.has(c.id));
 }
 
@@ -79,16 +85,20 @@ function labelUnjudged(selected: readonly BufferedClaim[], result: ChallengeResu
   return { ...result, judgements };
 }
 
-/** Judges one buffered attempt: the review, and the attempt's record. */
-async function judgeAttempt(o: ResolvedGuard, buffer: Buffered, parent: Record<string, unknown>, config: LangGraphRunnableConfig, name: string): Promise<Review> {
-  const empty: ChallengeResult = { judgements: [], evidence: [], valid: true };
-  if (buffer.invalid !== undefined) return { ...empty, attempt: buffer.attempt, reviewed: [], blocking: [], blocked: true };
-  const selected = selectItems(o, buffer.claims, parent);
-  let result = empty;
+/** Sends the selected items to the challenger; a failure or an incomplete reply is said, and labelled under `invalidReply: "label"`. */
+async function runChallenger(
+  o: ResolvedGuard,
+  selected: readonly BufferedClaim[],
+  parent: Record<string, unknown>,
+  attempt: number,
+  config: LangGraphRunnableConfig,
+  name: string,
+): Promise<{ result: ChallengeResult; incomplete: string | undefined }> {
+  let result: ChallengeResult = { judgements: [], evidence: [], valid: true };
   let failure: string | undefined;
   if (selected.length > 0) {
     const request = { intent: readIntent(parent, o.intent), claims: selected.map(asReviewed) };
-    const stage = { guard: name, attempt: buffer.attempt, maxAttempts: o.maxAttempts, stage: "challenge" as const };
+    const stage = { guard: name, attempt, maxAttempts: o.maxAttempts, stage: "challenge" as const };
     try {
       result = await withBicrRun(stage, config, (c) => withTimeout(o.challengeTimeoutMs, c, (cc) => o.challenger.review(request, cc)));
     } catch (error) {
@@ -99,17 +109,50 @@ async function judgeAttempt(o: ResolvedGuard, buffer: Buffered, parent: Record<s
   }
   const incomplete = failure ?? incompleteness(selected, result);
   if (incomplete !== undefined && o.invalidReply === "label") result = labelUnjudged(selected, result, o.challenger.options.onInvalidReply, incomplete);
+  return { result, incomplete };
+}
+
+/** Yellow verdicts on claims built on claims that are not green, with why in their reasons (`yellowOnShakyParents: "block"`; nothing to add when yellow blocks anyway). */
+function withShakyParents(o: ResolvedGuard, items: readonly BufferedClaim[], judgements: readonly ClaimJudgement[], parent: Record<string, unknown>) {
+  const shaky = o.yellowOnShakyParents === "block" && !o.blockOn.has("yellow") ? shakyYellows(items, judgements, storedClaims(parent, o.keys.claimsKey)) : new Map<string, string>();
+  const marked = judgements.map((j) => (shaky.has(j.claimId) ? { ...j, reasons: [...j.reasons, `Blocked: ${shakyReason(shaky.get(j.claimId)!)}.`] } : j));
+  return { shaky, judgements: marked };
+}
+
+/**
+ * Judges one buffered attempt: items that repeat a red claim of the thread's ledger are blocked
+ * without asking the challenger; the rest are selected by the policy and judged; a yellow
+ * verdict on a claim built on claims that are not green blocks like a red one.
+ */
+async function judgeAttempt(
+  o: ResolvedGuard,
+  buffer: Buffered,
+  parent: Record<string, unknown>,
+  prior: readonly AttemptRecord[],
+  config: LangGraphRunnableConfig,
+  name: string,
+): Promise<Review> {
+  if (buffer.invalid !== undefined) return { judgements: [], evidence: [], valid: true, attempt: buffer.attempt, reviewed: [], blocking: [], blocked: true };
+  const ledger = o.redLedger ? readRedLedger(parent[o.keys.recordKey], parent[o.keys.claimsKey], prior, o.humanVerifier) : new Map<string, RedEntry>();
+  const hits = ledgerHits(buffer.claims, ledger);
+  const selected = selectItems(o, buffer.claims.filter((c) => !hits.has(c.id)), parent, ledgerAsKnown(ledger));
+  const { result, incomplete } = await runChallenger(o, selected, parent, buffer.attempt, config, name);
+  const repeated = [...hits].map(([id, entry]) => repeatJudgement(id, entry));
+  const { shaky, judgements } = withShakyParents(o, buffer.claims, [...result.judgements, ...repeated], parent);
   const sent = new Set(selected.map((c) => c.id));
-  const blocking = result.judgements.filter((j) => o.blockOn.has(j.verdict) && sent.has(j.claimId)).map((j) => j.claimId);
+  const blocking = judgements.filter((j) => (o.blockOn.has(j.verdict) && sent.has(j.claimId)) || hits.has(j.claimId) || shaky.has(j.claimId)).map((j) => j.claimId);
   const blocked = blocking.length > 0 || (incomplete !== undefined && o.invalidReply === "block");
   return {
     ...result,
+    judgements,
     valid: result.valid && incomplete === undefined,
     attempt: buffer.attempt,
     reviewed: selected.map((c) => c.id),
     blocking,
     ...(incomplete === undefined ? {} : { incomplete }),
     blocked,
+    ...(hits.size === 0 ? {} : { repeats: Object.fromEntries([...hits].map(([id, entry]) => [id, originOf(entry)])) }),
+    ...(shaky.size === 0 ? {} : { shaky: Object.fromEntries(shaky) }),
   };
 }
 
@@ -119,7 +162,7 @@ export function challengeStage(o: ResolvedGuard, commit: (s: GuardState, review:
     const name = producerName(o, config);
     const buffer = s.bicr_buffer;
     if (buffer === null) throw new Error(`Guard on node "${name}": the challenge stage ran without a buffered attempt (the guard's own graph was driven from outside).`);
-    const review = await judgeAttempt(o, buffer, parentValues(s, o.parentKeys), config, name);
+    const review = await judgeAttempt(o, buffer, parentValues(s, o.parentKeys), s.bicr_attempts, config, name);
     const record = attemptRecord(buffer, review);
     const decision = !review.blocked ? "commit" : buffer.attempt < o.maxAttempts ? "recover" : "escalate";
     const base = { guard: name, attempt: buffer.attempt, maxAttempts: o.maxAttempts };

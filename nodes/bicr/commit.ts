@@ -20,6 +20,7 @@ import { guardRecord, itemKind } from "./guard-record.js";
 import { parentValues, type Buffered, type Committed, type GuardState, type Outcome, type Review } from "./guard-state.js";
 import type { AttemptRecord, BufferedClaim, GuardOutcome, WithheldItem } from "./guard-types.js";
 import { proseText } from "./review-items.js";
+import { shakyReason } from "./shaky-parents.js";
 
 /** The tag the guard puts in a forwarded-at-risk claim's `meta`. */
 export const HIGH_RISK_META = { firebreak: { risk: "high" } } as const;
@@ -110,6 +111,8 @@ export function degradePlan(o: ResolvedGuard, buffer: Buffered, review: Review, 
     if (buffer.invalid !== undefined) reasons.set(item.id, "the update was invalid");
     else if (j?.verdict === "red") reasons.set(item.id, "red");
     else if (reviewed.has(item.id) && (j === undefined || !j.fromModel)) reasons.set(item.id, "no valid verdict");
+    // A yellow on a claim built on claims that are not green is treated like red (yellowOnShakyParents: "block").
+    else if (review.shaky?.[item.id] !== undefined) reasons.set(item.id, shakyReason(review.shaky[item.id]!));
   }
   // A claim built on a withheld claim goes with it, however deep (a walk over the children).
   const children = new Map<string, BufferedClaim[]>();

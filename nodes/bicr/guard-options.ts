@@ -43,6 +43,8 @@ export interface ResolvedGuard {
   readonly passThrough: ReadonlySet<string>;
   readonly invalidReply: "block" | "label";
   readonly challengeTimeoutMs: number;
+  readonly redLedger: boolean;
+  readonly yellowOnShakyParents: "block" | "pass";
   readonly tracers: ReadonlySet<string>;
 }
 
@@ -110,6 +112,8 @@ export const BicrGuardOptionsSchema = strict({
   passThrough: nameList("parent state keys").optional(),
   invalidReply: oneOf(["block", "label"]).optional(),
   challengeTimeoutMs: timerMs({ min: 1 }).optional(),
+  redLedger: z.boolean({ error: "true or false" }).optional(),
+  yellowOnShakyParents: oneOf(["block", "pass"]).optional(),
   tracers: nameList("callback handler names").optional(),
 });
 
@@ -160,6 +164,8 @@ export function resolveGuard(options: BicrGuardOptions, where = WHERE): Resolved
     passThrough: new Set(passThrough),
     invalidReply: o.invalidReply ?? "block",
     challengeTimeoutMs: o.challengeTimeoutMs ?? 300_000,
+    redLedger: o.redLedger ?? true,
+    yellowOnShakyParents: o.yellowOnShakyParents ?? "block",
     tracers: new Set([...TRACER_HANDLER_NAMES, ...(o.tracers ?? [])]),
   };
 }

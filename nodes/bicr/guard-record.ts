@@ -43,6 +43,8 @@ export function attemptRecord(buffer: Buffered, review: Review): AttemptRecord {
     attempt: buffer.attempt,
     claims: buffer.claims.map((c) => {
       const j = byId.get(c.id);
+      const repeats = review.repeats?.[c.id];
+      const shakyParent = review.shaky?.[c.id];
       return {
         id: c.id,
         kind: itemKind(c),
@@ -51,6 +53,10 @@ export function attemptRecord(buffer: Buffered, review: Review): AttemptRecord {
         reasons: [...(j?.reasons ?? [])],
         evidence: [...(j?.evidence ?? [])],
         ...(c.taint === undefined ? {} : { taint: [...c.taint] }),
+        ...(c.value === undefined ? {} : { value: c.value }),
+        ...(j !== undefined && !j.fromModel && repeats === undefined ? { failClosed: true as const } : {}),
+        ...(repeats === undefined ? {} : { repeats: { ...repeats } }),
+        ...(shakyParent === undefined ? {} : { shakyParent }),
       };
     }),
     blocked: review.blocked,

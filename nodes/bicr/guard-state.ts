@@ -11,6 +11,7 @@ import { InvalidOptionsError } from "../../src/internal/options-schema.js";
 import type { ChallengeResult } from "../challenger/types.js";
 import type { AttemptRecord, BufferedClaim, EscalationResume, GuardFeedback, ParentStateSource } from "./guard-types.js";
 import type { HeldEvent } from "./isolate.js";
+import type { RedOrigin } from "./red-ledger.js";
 import type { EffectEntry } from "../../src/effects/effect-types.js";
 
 /** The private channels of the guard subgraph. */
@@ -46,6 +47,10 @@ export interface Review extends ChallengeResult {
   /** Why the review is incomplete (no valid verdict for an item, a failed challenger), when it is. */
   readonly incomplete?: string;
   readonly blocked: boolean;
+  /** Items the red ledger blocked without asking the challenger, by item id: the red claim each repeats. */
+  readonly repeats?: Readonly<Record<string, RedOrigin>>;
+  /** Yellow claims blocked because they are built on a claim that is not green, by claim id: that claim's id. */
+  readonly shaky?: Readonly<Record<string, string>>;
 }
 
 /** What the guard hands the parent: the committed update and routing, and the held events to replay. */

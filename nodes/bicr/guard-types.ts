@@ -127,6 +127,18 @@ export interface AttemptClaimRecord {
   readonly reasons: readonly string[];
   readonly evidence: readonly string[];
   readonly taint?: readonly string[];
+  /** The item's value, when it carries one (the red ledger compares text and value). */
+  readonly value?: string | number | boolean | null;
+  /** Set when the verdict is the challenger's fail-closed label (`invalidReply: "label"`), not a judgement: the red ledger ignores it. */
+  readonly failClosed?: true;
+  /**
+   * Set when the red ledger blocked the item without asking the challenger: it repeats a claim
+   * judged red earlier in the thread (`claimId`, in `attempt` of this handoff, or of an earlier
+   * handoff on `guard`).
+   */
+  readonly repeats?: { readonly claimId: string; readonly attempt: number; readonly guard?: string };
+  /** Set when a yellow verdict blocked because the claim is built on a claim that is not green (`yellowOnShakyParents`). */
+  readonly shakyParent?: string;
 }
 
 /** What happened in one attempt. */
@@ -301,6 +313,25 @@ export interface BicrGuardOptions {
    * @default "block"
    */
   invalidReply?: "block" | "label";
+  /**
+   * The red ledger: an item that repeats one judged red earlier in the thread (same text and
+   * value, normalised: case, spacing, a final full stop; `42` and `"42"` are one value) is blocked
+   * at once, without asking the challenger, and the block counts toward `maxAttempts` and
+   * `onExhausted`. The ledger is read from this handoff's attempts and from the parent's
+   * `recordKey` channel (every earlier handoff of the thread), so it is per thread, survives
+   * checkpoints, and the producer cannot clear it. It also feeds the policy's "repeats a red
+   * claim" flag. `false` turns both off.
+   * @default true
+   */
+  redLedger?: boolean;
+  /**
+   * What a yellow verdict does on a claim built on claims that are not green (its `basedOn`,
+   * followed through the claims channel's lineage and the attempt's own claims): `"block"`
+   * blocks the attempt as a red verdict would (and `"degrade"` withholds the claim);
+   * `"pass"` lets it pass tagged high-risk like any yellow.
+   * @default "block"
+   */
+  yellowOnShakyParents?: "block" | "pass";
   /** How long one challenge may take before the attempt is blocked as unreviewed. @default 300_000 (5 minutes) */
   challengeTimeoutMs?: number;
   /**

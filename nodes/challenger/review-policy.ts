@@ -7,7 +7,8 @@ import { InvalidOptionsError } from "../../src/internal/options-schema.js";
  *   claims that need it (flagged `requiresVerification`, confidence below the floor or
  *   unstated, built on a claim that is not green, or red-flagged);
  * - `"low"`: red-flagged claims only — built on a claim already labelled red or yellow, or
- *   repeating the text of a claim already labelled red.
+ *   repeating the text of a claim already labelled red (in the claims channel, or in the
+ *   guard's red ledger: judged red earlier in the thread and never committed).
  * Claims not sent to the challenger pass unlabelled (`"unverified"`).
  */
 export type ReviewPolicy = "strict" | "balanced" | "low";
@@ -27,7 +28,10 @@ export interface PolicyClaim {
   readonly basedOn?: readonly string[] | undefined;
 }
 
-/** A claim already in shared state, as far as the policy cares. */
+/**
+ * A claim already in shared state, as far as the policy cares — or, from the guard, a claim
+ * its red ledger holds (judged red earlier in the thread, never committed), with status `"red"`.
+ */
 export interface KnownClaim {
   readonly id: string;
   readonly text: string;
@@ -41,7 +45,7 @@ export interface PolicyContext {
   readonly hub: boolean;
   /** Confidence below which a claim needs review under "balanced". */
   readonly confidenceFloor: number;
-  /** Claims already in shared state (for lineage flags). */
+  /** Claims already in shared state, and the guard's red ledger as red claims (for lineage and repeat flags). */
   readonly known: readonly KnownClaim[];
 }
 
@@ -53,8 +57,20 @@ export function assertReviewPolicy(value: unknown, where: string): ReviewPolicy 
   });
 }
 
-function normalise(text: string): string {
-  return text.trim().toLowerCase().replace(/\s+/g, " ");
+/**
+ * A claim's text as the red checks compare it: Unicode-normalised (NFKC), invisible format
+ * characters (zero-width spaces, joiners) removed, lower-cased, runs of whitespace made one
+ * space, and trailing full stops, exclamation marks and semicolons dropped. Two texts that
+ * differ only in case, spacing or a final full stop state the same thing.
+ */
+export function normaliseClaimText(text: string): string {
+  return text
+    .normalize("NFKC")
+    .replace(/\p{Cf}/gu, "")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/[\s.!;]+$/u, "");
 }
 
 /** Why a claim is red-flagged, or `undefined` when it is not. */
@@ -64,8 +80,8 @@ export function redFlag(claim: PolicyClaim, known: readonly KnownClaim[]): strin
     const status = byId.get(parent)?.status;
     if (status === "red" || status === "yellow") return `built on ${status} claim ${parent}`;
   }
-  const text = normalise(claim.text);
-  const repeated = known.find((k) => k.status === "red" && normalise(k.text) === text);
+  const text = normaliseClaimText(claim.text);
+  const repeated = known.find((k) => k.status === "red" && normaliseClaimText(k.text) === text);
   return repeated ? `repeats red claim ${repeated.id}` : undefined;
 }
 
