@@ -39,10 +39,19 @@ const queueLike = z.custom<{ add: unknown }>((q) => typeof q === "object" && q !
   error: "a BullMQ Queue (new Queue(name, { connection }))",
 });
 
+/** A value BullMQ can store: it keeps job data as JSON (`JSON.stringify` must not throw: no BigInt, no cycle). */
+const jsonData = z.unknown().superRefine((value, ctx) => {
+  try {
+    JSON.stringify(value);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: `JSON that BullMQ can store (${error instanceof Error ? error.message.split("\n")[0] : String(error)}): no BigInt, no cycle` });
+  }
+});
+
 const EnqueueSchema = strict({
   graph: text(200),
   threadId: text(500),
-  input: z.unknown(),
+  input: jsonData,
   run: runLabel.optional(),
   attempts: integer(1, 100).optional(),
 });
@@ -50,7 +59,7 @@ const EnqueueSchema = strict({
 const ResumeSchema = strict({
   graph: text(200),
   threadId: text(500),
-  resume: z.unknown(),
+  resume: jsonData,
   run: runLabel.optional(),
   attempts: integer(1, 100).optional(),
 });

@@ -28,13 +28,13 @@ describe("runJobId", () => {
     }
   });
 
-  // BROKEN: docs/workers.md: the job id is "percent-encoded thread, kind, run" and "the same run
+  // Was BROKEN (fixed): docs/workers.md: the job id is "percent-encoded thread, kind, run" and "the same run
   // enqueued twice is one job" — so different runs must be different jobs. '.' (the separator) is
   // not encoded: runJobId("T.start", "start", 1) and runJobId("T", "start", "start.1") are both
   // "T.start.start.1". Enqueued on a real queue, the second enqueueRun got the first job's id
   // ("<T>.start.start.1"), the queue held 1 job (not 2), whose data is thread "T.start"'s: thread
   // "T"'s run was silently never added.
-  it.fails("different threads and runs never share a job id, so neither run is dropped", async () => {
+  it("different threads and runs never share a job id, so neither run is dropped", async () => {
     const queueName = unique("atk-jobid");
     const q = await openQueue(queueName);
     disposals.push(q.dispose);
