@@ -10,7 +10,7 @@ import { readIntent } from "../challenger/intent.js";
 import { selectForReview, type KnownClaim } from "../challenger/review-policy.js";
 import type { ChallengeResult, ClaimUnderReview } from "../challenger/types.js";
 import type { ClaimJudgement } from "../challenger/verdict-schema.js";
-import { asList } from "./guard-claims.js";
+import { asList, messageText } from "./guard-claims.js";
 import { emitBicr, verdictAttributes, withBicrRun } from "./guard-events.js";
 import { producerName, type ResolvedGuard } from "./guard-options.js";
 import { attemptRecord } from "./guard-record.js";
@@ -134,7 +134,8 @@ async function judgeAttempt(
 ): Promise<Review> {
   if (buffer.invalid !== undefined) return { judgements: [], evidence: [], valid: true, attempt: buffer.attempt, reviewed: [], blocking: [], blocked: true };
   const ledger = o.redLedger ? readRedLedger(parent[o.keys.recordKey], parent[o.keys.claimsKey], prior, o.humanVerifier) : new Map<string, RedEntry>();
-  const hits = ledgerHits(buffer.claims, ledger);
+  const messages = asList(buffer.update[o.keys.messagesKey]);
+  const hits = ledgerHits(buffer.claims, ledger, (item) => (item.from.kind === "message" ? messageText(messages[item.from.index]) : undefined));
   const selected = selectItems(o, buffer.claims.filter((c) => !hits.has(c.id)), parent, ledgerAsKnown(ledger));
   const { result, incomplete } = await runChallenger(o, selected, parent, buffer.attempt, config, name);
   const repeated = [...hits].map(([id, entry]) => repeatJudgement(id, entry));

@@ -93,13 +93,26 @@ export function readRedLedger(records: unknown, stored: unknown, attempts: reado
   return ledger;
 }
 
-/** The items of an attempt that repeat a ledger entry: item id → the entry. */
-export function ledgerHits(items: readonly BufferedClaim[], ledger: RedLedger): Map<string, RedEntry> {
+/**
+ * The items of an attempt that repeat a ledger entry: item id → the entry. An AI message's
+ * prose (which the guard turns into a claim of that text) repeats an entry when `prose(item)`,
+ * its text, states the same thing, whatever the entry's value.
+ */
+export function ledgerHits(items: readonly BufferedClaim[], ledger: RedLedger, prose: (item: BufferedClaim) => string | undefined = () => undefined): Map<string, RedEntry> {
   const hits = new Map<string, RedEntry>();
   if (ledger.size === 0) return hits;
+  let byText: Map<string, RedEntry> | undefined;
   for (const item of items) {
     const entry = ledger.get(ledgerKey(item.text, item.value));
-    if (entry !== undefined) hits.set(item.id, entry);
+    if (entry !== undefined) {
+      hits.set(item.id, entry);
+      continue;
+    }
+    const said = item.from.kind === "message" && item.from.prose === true ? prose(item) : undefined;
+    if (said === undefined) continue;
+    byText ??= new Map([...ledger.values()].reverse().map((e) => [normaliseClaimText(e.text), e]));
+    const spoken = byText.get(normaliseClaimText(said));
+    if (spoken !== undefined) hits.set(item.id, spoken);
   }
   return hits;
 }

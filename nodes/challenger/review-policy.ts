@@ -61,7 +61,7 @@ export function assertReviewPolicy(value: unknown, where: string): ReviewPolicy 
  * A claim's text as the red checks compare it: Unicode-normalised (NFKC), invisible format
  * characters (zero-width spaces, joiners) removed, lower-cased, runs of whitespace made one
  * space, and trailing full stops, exclamation marks and semicolons dropped. Two texts that
- * differ only in case, spacing or a final full stop state the same thing.
+ * differ only in case, spacing or a final full stop state the same thing (a final "。" is a full stop).
  */
 export function normaliseClaimText(text: string): string {
   return text
@@ -70,7 +70,7 @@ export function normaliseClaimText(text: string): string {
     .toLowerCase()
     .replace(/\s+/g, " ")
     .trim()
-    .replace(/[\s.!;]+$/u, "");
+    .replace(/[\s.!;。]+$/u, "");
 }
 
 /** Why a claim is red-flagged, or `undefined` when it is not. */

@@ -78,8 +78,9 @@ export interface Posterior {
 }
 
 /**
- * `"high"`: judged red or yellow, tagged high-risk by a guard (a yellow claim it let through), or
- * built (transitively) on such a claim; `"low"`: green and not waiting for verification;
+ * `"high"`: judged red or yellow, tagged high-risk by a guard (a yellow claim it let through),
+ * not green now while its kept verdict history says red or yellow (a claim handed on to a graph
+ * that does not accept its verifier), or built (transitively) on such a claim; `"low"`: green and not waiting for verification;
  * `"unknown"`: not judged yet, or green but still waiting for verification.
  */
 export type ClaimRisk = "low" | "unknown" | "high";
@@ -91,8 +92,15 @@ export type ClaimRisk = "low" | "unknown" | "high";
 export function claimRisk(claim: Claim, parentRisk: (id: string) => ClaimRisk | undefined = () => undefined): ClaimRisk {
   const tag = (claim.meta as { firebreak?: { risk?: unknown } } | undefined)?.firebreak?.risk;
   if (claim.status === "red" || claim.status === "yellow" || tag === "high") return "high";
+  if (claim.status !== "green" && doubtedBefore(claim)) return "high";
   if (claim.origin.basedOn.some((id) => parentRisk(id) === "high")) return "high";
   return claim.status === "green" && !claim.requiresVerification ? "low" : "unknown";
+}
+
+/** True when a verdict the claim keeps (latest or earlier) said red or yellow. */
+function doubtedBefore(claim: Claim): boolean {
+  const doubted = (v: { status?: string } | undefined) => v?.status === "red" || v?.status === "yellow";
+  return doubted(claim.verifiedBy) || (claim.history ?? []).some(doubted);
 }
 
 /** Each claim's risk, parents first (the channel stores a claim after the claims it is based on). */

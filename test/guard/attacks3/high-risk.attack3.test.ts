@@ -83,10 +83,10 @@ describe("yellow passes are committed tagged high-risk", () => {
     }
   });
 
-  // BROKEN: docs/guard.md promises a yellow pass is tagged high-risk and "formatPosterior shows the next agent its risk";
+  // Was BROKEN (fixed: claimRisk reads the kept verdict history of a claim that is not green now): docs/guard.md promises a yellow pass is tagged high-risk and "formatPosterior shows the next agent its risk";
   // the tag is not covered by any seal, so a hand-over that drops `meta` into a graph whose verifier list lacks the
   // challenger makes the claim arrive unverified with risk "unknown", although its kept history says yellow.
-  it.fails("handed on with meta stripped to a graph that does not accept the challenger: the claim whose history says yellow is still high-risk", async () => {
+  it("handed on with meta stripped to a graph that does not accept the challenger: the claim whose history says yellow is still high-risk", async () => {
     const { judge } = moodJudge();
     const src = source(() => ({ claims: [claim("a", "maybe the tower is 330 m", { id: "y" })] }));
     const out: any = await chain([["a", src.producer]], judge).compile().invoke(INPUT);
