@@ -25,9 +25,11 @@ export interface CircuitLink {
   /**
    * Asks for the fleet's single half-open probe once the cool-down is over: `"won"` (this
    * process probes), a `FleetState` (someone else probes, or the circuit is already closed or
-   * still open), or `undefined` when the store did not answer within its bound.
+   * still open), `"lost"` (someone else held the probe, and the store has since delivered a
+   * newer state through `LinkListener.fleet`: the call fails over, the circuit keeps the newer
+   * state), or `undefined` when the store did not answer within its bound.
    */
-  claimProbe(): Promise<"won" | FleetState | undefined>;
+  claimProbe(): Promise<"won" | "lost" | FleetState | undefined>;
   /** Reports the probe's outcome: closes the fleet's circuit, or re-opens it for `coolDownMs`. */
   probeDone(ok: boolean, coolDownMs: number): void;
   /** Stops listening to the store. */

@@ -7,6 +7,7 @@ import type { IDisposable } from "cockatiel";
 import { Listeners } from "../../internal/listeners.js";
 import type { CircuitLink, CircuitStore, LinkListener, LinkSpec, StoreEvent } from "./circuit-store.js";
 import { RedisLink, type LinkHost } from "./redis-link.js";
+import { hangAfterMs, Liveness } from "./redis-liveness.js";
 import { CLAIM_SCRIPT, PROBE_DONE_SCRIPT, RECORD_SCRIPT, SYNC_SCRIPT } from "./redis-scripts.js";
 import { resolveStoreOptions, type RedisCircuitStoreOptions, type ResolvedStoreOptions } from "./redis-store-options.js";
 
@@ -36,6 +37,7 @@ interface Connection {
   duplicate(override?: Record<string, unknown>): Connection;
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
   subscribe(channel: string): Promise<unknown>;
+  ping(): Promise<unknown>;
   quit(): Promise<unknown>;
   disconnect(): void;
 }
@@ -78,6 +80,9 @@ class RedisStore implements RedisCircuitStore, LinkHost {
   private reported = false;
   private lastError: string | undefined;
   private closed = false;
+  /** Redis stopped answering on an open connection (see `Liveness`); a heartbeat PING is out. */
+  private hung = false;
+  private readonly liveness: Liveness;
   private readonly waiters = new Set<(up: boolean) => void>();
 
   constructor(private readonly options: ResolvedStoreOptions) {
@@ -85,6 +90,7 @@ class RedisStore implements RedisCircuitStore, LinkHost {
     this.channel = `${options.keyPrefix}events`;
     this.timeoutMs = options.timeoutMs;
     this.probeLeaseMs = options.probeLeaseMs;
+    this.liveness = new Liveness(hangAfterMs(options.timeoutMs), () => this.onHang());
     void this.start();
   }
 
@@ -108,7 +114,29 @@ class RedisStore implements RedisCircuitStore, LinkHost {
   run(script: string, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     const command = this.cmd?.[script] as ((...a: unknown[]) => Promise<unknown>) | undefined;
     if (!command || !this.up) return Promise.reject(new Error("the circuit store is not connected"));
-    return command.call(this.cmd, ...keys, ...args);
+    const reply = command.call(this.cmd, ...keys, ...args);
+    this.liveness.track(reply);
+    return reply;
+  }
+
+  /**
+   * Outstanding commands went unanswered for the hang bound on an open connection (a stopped or
+   * partitioned Redis): down, once, like a closed connection; then one PING waits for Redis to
+   * answer again (its reply comes after every older one: the connection is FIFO).
+   */
+  private onHang(): void {
+    if (this.closed || !this.up || this.hung) return;
+    this.hung = true;
+    this.lastError = `Redis did not answer for ${this.liveness.hangAfterMs} ms on an open connection (a hung server or a network partition)`;
+    this.goDown();
+    // Answered: Redis is back (re-sync). Rejected: the connection closed, and its reconnect's
+    // "ready" brings the store back (maybeUp waits for both connections to be ready).
+    const back = () => {
+      if (!this.hung) return;
+      this.hung = false;
+      void this.maybeUp();
+    };
+    this.cmd!.ping().then(back, back);
   }
 
   corrupt(link: RedisLink, reason: string): void {
@@ -150,6 +178,7 @@ class RedisStore implements RedisCircuitStore, LinkHost {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.liveness.stop();
     // Outcomes still batched go out; from now on every circuit decides (and counts) locally.
     for (const set of this.links.values()) for (const link of set) link.flush();
     for (const set of this.links.values()) for (const link of set) link.listener.away();
@@ -177,15 +206,13 @@ class RedisStore implements RedisCircuitStore, LinkHost {
     }
     if (this.closed) return;
     const o = this.options;
-    // Fail fast while disconnected: no offline queue, no per-request retries, a command timeout;
-    // keep reconnecting in the background.
+    // Fail fast while disconnected: no offline queue, no per-request retries; keep reconnecting in
+    // the background. No ioredis commandTimeout: the bound on a model call is enforced where a call
+    // waits (the probe claim races its own timer), a hung server is found by `Liveness`, and the
+    // heartbeat PING that follows must be able to wait for as long as Redis hangs.
     const settings = {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      // The bound on a model call is enforced where a call waits (the probe claim races its own
-      // timer); this only drops commands a hung server never answers, and must not fail the
-      // connection's own ready check on a loaded machine.
-      commandTimeout: Math.max(1_000, o.timeoutMs * 10),
       connectTimeout: Math.max(1_000, o.timeoutMs * 10),
       retryStrategy: (times: number) => Math.min(50 * times, o.reconnectMaxDelayMs),
       autoResubscribe: false,
@@ -208,6 +235,7 @@ class RedisStore implements RedisCircuitStore, LinkHost {
     sub.on("error", noteError);
     cmd.on("ready", () => {
       this.cmdReady = true;
+      this.hung = false;
       void this.maybeUp();
     });
     sub.on("ready", () => {
@@ -233,7 +261,7 @@ class RedisStore implements RedisCircuitStore, LinkHost {
   }
 
   private async maybeUp(): Promise<void> {
-    if (!this.cmdReady || !this.subReady || this.up || this.closed) return;
+    if (!this.cmdReady || !this.subReady || this.hung || this.up || this.closed) return;
     this.status = "up";
     const all = [...this.links.values()].flatMap((set) => [...set]);
     await Promise.all(all.map((link) => link.sync()));

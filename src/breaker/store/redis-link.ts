@@ -6,6 +6,7 @@
  * an older reply from undoing a newer state (generations).
  */
 import type { CircuitLink, FleetState, LinkListener, LinkSpec } from "./circuit-store.js";
+import { circuitKeys } from "./redis-keys.js";
 
 /** Outcomes sent in one script call at most (a longer run is flushed at once). */
 const MAX_BATCH = 512;
@@ -45,6 +46,8 @@ export class RedisLink implements CircuitLink {
   /** A delayed flush of successes is pending. */
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastGeneration = -1;
+  /** The generation of this link's last won claim: its own "half-open" announcement is not applied. */
+  private wonGeneration = -1;
   /** A key held garbage: the circuit decides locally until a re-sync reads it cleanly. */
   broken = false;
   private readonly ruleArgs: readonly (string | number)[];
@@ -55,8 +58,7 @@ export class RedisLink implements CircuitLink {
     readonly listener: LinkListener,
     keyPrefix: string,
   ) {
-    const base = `${keyPrefix}{${spec.provider}}`;
-    this.keys = [`${base}:state`, `${base}:window`, `${base}:probe`];
+    this.keys = circuitKeys(keyPrefix, spec.provider);
     const t = spec.trip;
     this.ruleArgs =
       t.kind === "consecutive" ? ["c", t.threshold, 0, 0] : ["r", t.threshold, t.window, t.minimumCalls ?? t.window];
@@ -95,7 +97,7 @@ export class RedisLink implements CircuitLink {
       .then((reply) => this.apply(reply), (error) => this.failed(error));
   }
 
-  async claimProbe(): Promise<"won" | FleetState | undefined> {
+  async claimProbe(): Promise<"won" | "lost" | FleetState | undefined> {
     if (!this.host.up || this.broken) return undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, this.host.timeoutMs, undefined)));
@@ -107,9 +109,16 @@ export class RedisLink implements CircuitLink {
       if (parsed === undefined) return undefined;
       if (parsed.state === "won") {
         this.lastGeneration = Math.max(this.lastGeneration, parsed.generation);
+        this.wonGeneration = parsed.generation;
         return "won";
       }
-      this.apply(reply);
+      // Someone else probes, or the circuit is closed or still open. The reply can be older than a
+      // message already applied: the result of the probe this claim lost is published on the other
+      // connection and may be read first. Such a reply is "lost" (the call fails over), never
+      // handed back as a state: the circuit applied it after the result, and the processes that
+      // lost the claim stayed "half-open" for the whole lease, refusing calls after a good probe
+      // had closed the fleet (issue #20).
+      if (!this.apply(reply)) return "lost";
       return { state: parsed.state, remainingMs: parsed.remainingMs };
     } finally {
       clearTimeout(timer);
@@ -130,6 +139,7 @@ export class RedisLink implements CircuitLink {
    */
   sync(): Promise<void> {
     this.lastGeneration = -1; // a restarted Redis starts its generations again
+    this.wonGeneration = -1;
     const { openForMs } = this.listener.back();
     return this.host
       .run("fbSync", this.keys, [Math.ceil(openForMs), this.host.channel, this.spec.provider])
@@ -143,12 +153,18 @@ export class RedisLink implements CircuitLink {
       );
   }
 
-  /** A reply or a pub/sub message: applied unless older than what this link already saw. @internal */
-  apply(reply: unknown): void {
+  /**
+   * A reply or a pub/sub message: applied unless older than what this link already saw, or this
+   * link's own claim announced back to it (read after its probe ended, it would hold the prober
+   * half-open until the result's message). Returns whether it was applied. @internal
+   */
+  apply(reply: unknown): boolean {
     const parsed = parseReply(reply);
-    if (parsed === undefined || parsed.state === "won" || parsed.generation < this.lastGeneration) return;
+    if (parsed === undefined || parsed.state === "won" || parsed.generation < this.lastGeneration) return false;
+    if (parsed.state === "half-open" && parsed.generation === this.wonGeneration) return true;
     this.lastGeneration = parsed.generation;
     this.listener.fleet({ state: parsed.state, remainingMs: parsed.remainingMs });
+    return true;
   }
 
   dispose(): void {

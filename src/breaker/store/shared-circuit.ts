@@ -81,6 +81,9 @@ export class SharedCircuit implements LinkListener {
       this.beginProbe();
       return "probe";
     }
+    // "lost": the answer was older than a state the store already delivered (the probe's result
+    // can overtake the claim's reply): applying it would undo that newer state.
+    if (answer === "lost") return "skip";
     this.fleet(answer);
     return this.inner === "closed" ? "attempt" : "skip";
   }

@@ -74,15 +74,15 @@ describe("one half-open probe for the fleet", () => {
     expect(probesPerCycle).toEqual([1, 1, 1]);
   });
 
-  // BROKEN: docs/scaling.md: every other process "treats the circuit as half-open and fails over
-  // (or gets CircuitOpenError) until the probe's result closes or re-opens the circuit everywhere".
-  // 6 stores, trip 1, halfOpenAfter 300: after a bad probe, the stores refused during it often kept
-  // status "half-open" (last onStateChange open->half-open) although Redis and the prober said
-  // "open"; when the next, good probe closed the fleet (Redis: s "closed", g 7), those stores stayed
-  // "half-open" and refused every call with CircuitOpenError for the whole 10 s waited (4 of 6
-  // runs of a 3-cycle test: states closed,half-open x5; one call each: ok,open x5). A healthy
-  // provider stays refused by 5 of 6 processes long after the fleet closed.
-  it.fails("after a bad probe and then a good one, every store closes and calls go through (up to 6 rounds of bad, bad, good)", async () => {
+  // Was BROKEN (fixed): docs/scaling.md: every other process "treats the circuit as half-open and
+  // fails over (or gets CircuitOpenError) until the probe's result closes or re-opens the circuit
+  // everywhere". 6 stores, trip 1, halfOpenAfter 300: after a bad probe, the stores refused during
+  // it often kept "half-open" although Redis said "open"; when a good probe closed the fleet, 5 of
+  // 6 stayed half-open and refused every call. Cause: a process that lost the claim applied the
+  // claim's reply ("half-open", lease 150 s) even when the probe's result, sent later on the pub/sub
+  // connection, had already arrived first; the generation filter dropped the reply but the circuit
+  // applied it anyway. Now the stores must follow Redis after every probe, bad or good, 6 rounds.
+  it("after a bad probe and then a good one, every store closes and calls go through (6 rounds of bad, bad, good)", async () => {
     const keyPrefix = uniquePrefix("atk-reclose");
     const redis = inspectorFor(cleanup, [keyPrefix]);
     const provider: Provider = { mode: "bad", delayMs: 0, calls: 0 };
@@ -96,6 +96,8 @@ describe("one half-open probe for the fleet", () => {
       for (let bad = 0; bad < 2; bad++) {
         await sleep(cooldown + 100); // the cool-down is time itself
         await Promise.all(fleet.flatMap((m) => [0, 1, 2].map(() => outcome(m.model.invoke("hi"))))); // one bad probe
+        await waitUntil(async () => (await fleetState()) === "open", 10_000, `round ${round}: the bad probe re-opened the fleet`);
+        await waitUntil(() => fleet.every((m) => m.state() === "open"), 2_000, `round ${round}: every store follows Redis: open`);
       }
       await sleep(cooldown + 100);
       provider.mode = "good";

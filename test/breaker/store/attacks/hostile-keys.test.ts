@@ -15,14 +15,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const bad = (): Provider => ({ mode: "bad", delayMs: 0, calls: 0 });
 
 describe("key prefixes and provider names", () => {
-  // BROKEN: docs/scaling.md says processes share circuits "only under the same prefix" and that
-  // braces in a provider name "are fine". App A (prefix "<p>app:", provider "x}:state:{y") and app B
-  // (prefix "<p>app:{x}:state:", provider "y") both map to the key "<p>app:{x}:state:{y}:state":
-  // B tripped its circuit (2 bad answers) and a fresh store of A, which never saw a bad answer,
-  // started with its circuit open (expected "closed", got "open").
-  it.fails("two applications whose prefixes differ never share a circuit, whatever braces the provider names hold", async () => {
+  // Was BROKEN (fixed): docs/scaling.md says processes share circuits "only under the same prefix"
+  // and that braces in a provider name "are fine". App A (prefix "<p>app:", provider "x}:state:{y")
+  // and app B (prefix "<p>app:{x}:state:", provider "y") both mapped to the key
+  // "<p>app:{x}:state:{y}:state": B tripped its circuit and a fresh store of A started open. Keys
+  // now percent-encode "%", "{" and "}" in the provider name (docs/scaling.md, key format).
+  it("two applications whose prefixes differ never share a circuit, whatever braces the provider names hold", async () => {
     const base = uniquePrefix("atk-collide");
-    inspectorFor(cleanup, [base]);
+    const redis = inspectorFor(cleanup, [base]);
     const appB = await startFleet({ n: 1, keyPrefix: `${base}app:{x}:state:`, name: "y", provider: bad(), trip: 2 }, cleanup);
     await outcome(appB[0]!.model.invoke("hi"));
     await outcome(appB[0]!.model.invoke("hi"));
@@ -30,6 +30,23 @@ describe("key prefixes and provider names", () => {
     const appA = await startFleet({ n: 1, keyPrefix: `${base}app:`, name: "x}:state:{y", provider: { mode: "good", delayMs: 0, calls: 0 }, trip: 2 }, cleanup);
     expect(appA[0]!.state()).toBe("closed");
     expect(await outcome(appA[0]!.model.invoke("hi"))).toBe("ok");
+    // The documented key format: the braces of the provider name are percent-encoded.
+    expect(await redis.hget(`${base}app:{x}:state:{y}:state`, "s")).toBe("open");
+    expect(await redis.hget(`${base}app:{x%7D:state:%7By}:state`, "s")).not.toBe("open");
+  });
+
+  it("provider names that differ only by an escape-like spelling ('a{b' and 'a%7Bb') are two circuits", async () => {
+    const keyPrefix = uniquePrefix("atk-escape");
+    const redis = inspectorFor(cleanup, [keyPrefix]);
+    const braced = await startFleet({ n: 1, keyPrefix, name: "a{b", provider: bad(), trip: 1 }, cleanup);
+    const spelled = await startFleet({ n: 1, keyPrefix, name: "a%7Bb", provider: { mode: "good", delayMs: 0, calls: 0 }, trip: 1 }, cleanup);
+    await outcome(braced[0]!.model.invoke("hi"));
+    await waitUntil(() => braced[0]!.state() === "open", 10_000, "'a{b' opened");
+    await sleep(100); // a trip spreads in ~3 ms: room for a wrong one to arrive
+    expect(spelled[0]!.state()).toBe("closed");
+    expect(await outcome(spelled[0]!.model.invoke("hi"))).toBe("ok");
+    expect(await redis.hget(`${keyPrefix}{a%7Bb}:state`, "s")).toBe("open");
+    expect(await redis.hget(`${keyPrefix}{a%257Bb}:state`, "s")).not.toBe("open");
   });
 
   it("the longest allowed provider name (200 characters) with quotes, backslashes, braces, globs and non-ASCII trips across two stores", async () => {

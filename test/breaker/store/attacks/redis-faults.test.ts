@@ -39,15 +39,19 @@ describe("a hung Redis (SIGSTOP)", () => {
     expect(provider.calls).toBe(2);
   });
 
-  // BROKEN: docs/scaling.md, "When Redis is unreachable": "outcomes are counted locally with the
-  // provider's trip rule ... and a local trip opens the circuit in this process". With the store's
-  // Redis SIGSTOPped (a hung server or a partition: the TCP connection stays open), trip 3: all 8
-  // bad answers (one per 150 ms) reached the provider and the circuit stayed closed (results
-  // 8 × "failed", none "open"); the store's status stayed "up" and store-unavailable never fired.
-  // An exploratory run of 40 calls over 6 s gave the same: 40 calls sent, status "up", no event.
-  it.fails("bad answers while Redis hangs still open the circuit (counted locally), so the provider stops receiving calls", async () => {
+  // Was BROKEN (fixed): docs/scaling.md, "When Redis is unreachable": "outcomes are counted locally
+  // with the provider's trip rule ... and a local trip opens the circuit in this process". With the
+  // store's Redis SIGSTOPped (a hung server or a partition: the TCP connection stays open), trip 3:
+  // all 8 bad answers reached the provider, the circuit stayed closed, the store's status stayed
+  // "up" and store-unavailable never fired. Now outstanding commands unanswered for 2 x timeoutMs
+  // (at least 200 ms) mark Redis hung: down, once; a PING waits for it and the store re-syncs.
+  it("bad answers while Redis hangs still open the circuit (counted locally), so the provider stops receiving calls; re-sync after it answers", async () => {
     const provider: Provider = { mode: "bad", delayMs: 0, calls: 0 };
-    const fleet = await startFleet({ n: 1, url: redis.url, keyPrefix: uniquePrefix("atk-hungtrip"), name: "p", provider, trip: 3, store: { timeoutMs: 100 } }, cleanup);
+    const keyPrefix = uniquePrefix("atk-hungtrip");
+    const fleet = await startFleet({ n: 1, url: redis.url, keyPrefix, name: "p", provider, trip: 3, halfOpenAfter: 60_000, store: { timeoutMs: 100 } }, cleanup);
+    const events: string[] = [];
+    fleet[0]!.store.onUnavailable((e) => events.push(`unavailable: ${e.reason}`));
+    fleet[0]!.store.onRecovered(() => events.push("recovered"));
     redis.freeze();
     const results: string[] = [];
     for (let i = 0; i < 8; i++) {
@@ -56,6 +60,20 @@ describe("a hung Redis (SIGSTOP)", () => {
     }
     expect(results.slice(-2)).toEqual(["open", "open"]);
     expect(provider.calls).toBeLessThanOrEqual(6);
+    expect(fleet[0]!.store.status).toBe("down");
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatch(/^unavailable: Redis did not answer for 200 ms/);
+    redis.thaw();
+    await waitUntil(() => events.length === 2, 10_000, "the store recovered after Redis answered");
+    expect(events[1]).toBe("recovered");
+    expect(fleet[0]!.store.status).toBe("up");
+    // The re-sync pushed the local trip: a newcomer on the same Redis starts open and sends nothing.
+    const newcomer = await startFleet({ n: 1, url: redis.url, keyPrefix, name: "p", provider, trip: 3, halfOpenAfter: 60_000 }, cleanup);
+    await waitUntil(() => newcomer[0]!.state() === "open", 5_000, "the newcomer adopted the open circuit");
+    const before = provider.calls;
+    expect(await outcome(newcomer[0]!.model.invoke("hi"))).toBe("open");
+    expect(provider.calls).toBe(before);
+    expect(fleet[0]!.state()).toBe("open");
   });
 });
 

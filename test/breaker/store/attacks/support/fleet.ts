@@ -92,5 +92,6 @@ export function inspectorFor(cleanup: Cleanup, prefixes: string[], url = SHARED_
 
 /** The fleet's failure count in Redis (`c` of the state hash; observed, 0 when absent). */
 export async function fleetCount(client: Redis, keyPrefix: string, name: string): Promise<number> {
-  return Number((await client.hget(`${keyPrefix}{${name}}:state`, "c")) ?? 0);
+  const encoded = name.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`); // docs/scaling.md key format
+  return Number((await client.hget(`${keyPrefix}{${encoded}}:state`, "c")) ?? 0);
 }
