@@ -27,6 +27,7 @@ export {
   type InvalidClaimDetails,
 } from "./claims/errors.js";
 export { isTopologyError, TopologyError } from "./topology/topology-error.js";
+export { EffectFailedError, isEffectFailedError } from "./effects/effect-error.js";
 export { GuardExhaustedError, InvalidResumeError, isGuardExhaustedError, isInvalidResumeError } from "../nodes/bicr/guard-errors.js";
 export {
   CheckpointerAuthError,

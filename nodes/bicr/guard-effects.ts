@@ -6,7 +6,8 @@
  * committed attempt's deferred effects in call order, one per superstep; a process killed in
  * between resumes with the pending ones and runs them with the same idempotency keys.
  */
-import { END, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { END, isGraphBubbleUp, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { EffectFailedError } from "../../src/effects/effect-error.js";
 import { compensateEffect, executeDeferred, failureText } from "../../src/effects/run-effect.js";
 import type { EffectEntry, EffectStatus } from "../../src/effects/effect-types.js";
 import { emitBicr } from "./guard-events.js";
@@ -100,7 +101,13 @@ export function outboxStage(o: ResolvedGuard) {
     const entry = s.bicr_effects.find((e) => e.status === "pending");
     if (entry === undefined) return {};
     // A run that throws fails the handoff here; the entry stays pending and a resume runs it again with the same key.
-    const result = await executeDeferred(entry, name, config);
+    let result: unknown;
+    try {
+      result = await executeDeferred(entry, name, config);
+    } catch (error) {
+      if (isGraphBubbleUp(error)) throw error;
+      throw new EffectFailedError({ guard: name, tool: entry.tool, key: entry.key, toolCallId: entry.toolCallId }, { cause: error });
+    }
     const done: EffectEntry = { ...entry, status: "executed", result };
     await emitEffect(o, name, done, config);
     const ledger = replaced(s.bicr_effects, done);

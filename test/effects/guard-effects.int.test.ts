@@ -6,7 +6,7 @@
 import { AIMessage } from "@langchain/core/messages";
 import { Command, MemorySaver, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
-import { isGuardExhaustedError, isInvalidOptionsError } from "../../src/errors.js";
+import { isEffectFailedError, isGuardExhaustedError, isInvalidOptionsError } from "../../src/errors.js";
 import { EFFECT_RECORDER_KEY, effectTool, type EffectContext } from "../../src/effects/index.js";
 import { guardedGraph, type ParentValues } from "../guard/support/parent-graph.js";
 import { judgeAgainst } from "../guard/support/judges.js";
@@ -140,7 +140,11 @@ describe("deferred effects (outbox)", () => {
     });
     const graph = guardedGraph(producerSaying(0, async (_a, config) => void (await flaky.invoke({ text: "flaky once" }, config))), judgeAgainst("0.52")).compile({ checkpointer: new MemorySaver() });
     const config = { configurable: { thread_id: unique("flaky") } };
-    await expect(graph.invoke(INPUT, config)).rejects.toThrow("target unavailable");
+    const failed = await graph.invoke(INPUT, config).catch((e: unknown) => e);
+    expect(isEffectFailedError(failed), String(failed)).toBe(true);
+    expect(failed).toMatchObject({ code: "EFFECT_FAILED", guard: "researcher", tool: flaky.name, toolCallId: `${flaky.name}#1` });
+    expect(((failed as Error).cause as Error).message).toBe("target unavailable");
+    expect((failed as Error).message).toMatch(/resume the thread/);
     expect((await graph.getState(config)).values.draft).toBe("none yet"); // the commit waits for its effects
     const out = await graph.invoke(null, config);
     expect(tries).toHaveLength(2);

@@ -27,6 +27,7 @@ const makers: Record<string, () => Error> = {
   INTENT_ALREADY_SET: () => new root.IntentAlreadySetError("a", "b"),
   WRITE_CONTRACT: () => new root.WriteContractError("n", "k", "forbidden"),
   GUARD_EXHAUSTED: () => new root.GuardExhaustedError(guardRecord),
+  EFFECT_FAILED: () => new root.EffectFailedError({ guard: "writer", tool: "publish", key: "k", toolCallId: "c" }),
   BROKEN_CIRCUIT: () => new root.CircuitOpenError([]),
   CALL_FAILED: () => new root.FailoverExhaustedError([], []),
   TOPOLOGY: () => new root.TopologyError([]),
