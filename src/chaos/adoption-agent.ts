@@ -7,20 +7,27 @@
  * the latest claim of every *other* author it reads on its question (ignoring claims a
  * verifier labelled red). Each author j asserting an answer different from the agent's
  * current belief independently convinces it with probability β_j (`adoptionFrom[j]`, else
- * `adoption`), so the agent adopts with probability 1 − Π_j (1 − β_j) — the paper's
- * formula, 1 − (1 − β)^k for k dissenters at one β — taking the answer most of them assert, and records its claim as derived from theirs (`origin.basedOn`), so taints travel
- * through the lineage. An agent that holds an adopted answer returns to its own evidence
- * with probability δ per call. Otherwise it restates its current belief (derived from its
- * own previous claim when that belief was adopted). When a guard blocked the agent's last
- * attempt and its feedback names the agent's statement, the agent answers from its own
- * evidence on the retry (as a model told "do not repeat these claims" would).
+ * `adoption`), multiplied by `discount` when the claim shows its doubt as a model would read
+ * it in the posterior: risk `"high"` by `claimRisk` (judged yellow, tagged high-risk by a
+ * guard, or built on such a claim) or still `requiresVerification`. An unjudged claim (risk
+ * `"unknown"`, as in an unguarded graph) and a settled green one are not discounted. The agent
+ * adopts with probability 1 − Π_j (1 − β_j) — the paper's formula, 1 − (1 − β)^k for k
+ * dissenters at one β — taking the answer most of them assert, and records its claim as
+ * derived from theirs (`origin.basedOn`), so taints travel through the lineage. An agent
+ * that holds an adopted answer returns to its own evidence with probability δ per call.
+ * Otherwise it restates its current belief (derived from its own previous claim when that
+ * belief was adopted). When a guard blocked the agent's last attempt and its feedback names
+ * the agent's statement, the agent answers from its own evidence on the retry (as a model
+ * told "do not repeat these claims" would). Every call books `tokens` (see `bookAgentCall`).
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { readGuardFeedback } from "../../nodes/index.js";
-import type { Claim, ClaimInput, ClaimValue } from "../claims/index.js";
+import { claimRisk, type Claim, type ClaimInput, type ClaimRisk, type ClaimValue } from "../claims/index.js";
 import { chaosRng } from "./chaos-run.js";
 import { parseOptions } from "../internal/options-schema.js";
 import { AdoptionAgentOptionsSchema } from "./chaos-options.js";
+import { SCRIPTED_WORLD } from "./scripted-world.js";
+import { bookAgentCall } from "./world-cost.js";
 
 /** Options of {@link createAdoptionAgent}. */
 export interface AdoptionAgentOptions {
@@ -36,6 +43,13 @@ export interface AdoptionAgentOptions {
   adoptionFrom?: Readonly<Record<string, number>>;
   /** δ: probability that an agent holding an adopted answer returns to its own, per call. @default 0 */
   correction?: number;
+  /**
+   * Factor on β for a claim that shows doubt (risk `"high"` or `requiresVerification`): 1 reads
+   * it like any other claim, 0 never adopts it. @default 0.33 (`SCRIPTED_WORLD.discount`)
+   */
+  discount?: number;
+  /** Tokens one call of this agent costs (booked on the chaos run). @default 500 (`SCRIPTED_WORLD.agentTokens`) */
+  tokens?: number;
   /** Confidence the agent states. @default 0.8 */
   confidence?: number;
   /** State key of the claims channel. @default "claims" */
@@ -69,7 +83,8 @@ export function createAdoptionAgent(options: AdoptionAgentOptions) {
   return async (state: Record<string, unknown>, config?: LangGraphRunnableConfig): Promise<Record<string, unknown>> => {
     const feedback = readGuardFeedback(config);
     const blocked = feedback?.failed.some((f) => f.text === resolved.text) ?? false;
-    const step = adoptionStep(resolved, (state[resolved.claimsKey] as readonly Claim[] | undefined) ?? [], { blocked });
+    bookAgentCall(resolved.tokens);
+    const step = stepResolved(resolved, (state[resolved.claimsKey] as readonly Claim[] | undefined) ?? [], { blocked });
     return { [resolved.claimsKey]: [step.claim] };
   };
 }
@@ -85,6 +100,8 @@ function resolve(options: AdoptionAgentOptions): Resolved {
     adoption: options.adoption,
     adoptionFrom: options.adoptionFrom ?? {},
     correction: options.correction ?? 0,
+    discount: options.discount ?? SCRIPTED_WORLD.discount,
+    tokens: options.tokens ?? SCRIPTED_WORLD.agentTokens,
     confidence: options.confidence ?? 0.8,
     claimsKey: options.claimsKey ?? "claims",
     ...(options.reads !== undefined ? { reads: options.reads } : {}),
@@ -97,12 +114,17 @@ export function adoptionStep(
   claims: readonly Claim[],
   context: { readonly blocked?: boolean } = {},
 ): AdoptionStep {
-  const o = resolve(options);
+  return stepResolved(resolve(options), claims, context);
+}
+
+function stepResolved(o: Resolved, claims: readonly Claim[], context: { readonly blocked?: boolean }): AdoptionStep {
   if (context.blocked) {
     return { action: "corrected", claim: { text: o.text, value: o.belief, origin: { agent: o.name, source: "model", basedOn: [] }, confidence: o.confidence } };
   }
   const latest = new Map<string, Claim>();
+  const risk = new Map<string, ClaimRisk>();
   for (const c of claims) {
+    risk.set(c.id, claimRisk(c, (id) => risk.get(id)));
     if (c.text !== o.text || c.status === "red") continue;
     latest.set(c.origin.agent, c);
   }
@@ -117,7 +139,10 @@ export function adoptionStep(
     claim: { text: o.text, value, origin: { agent: o.name, source: "model", basedOn }, confidence: o.confidence },
   });
   let escape = 1;
-  for (const c of dissent) escape *= 1 - (o.adoptionFrom[c.origin.agent] ?? o.adoption);
+  for (const c of dissent) {
+    const doubtful = risk.get(c.id) === "high" || c.requiresVerification === true;
+    escape *= 1 - (o.adoptionFrom[c.origin.agent] ?? o.adoption) * (doubtful ? o.discount : 1);
+  }
   if (dissent.length > 0 && rng.chance(1 - escape)) {
     const votes = new Map<ClaimValue, Claim[]>();
     for (const c of dissent) votes.set(c.value ?? null, [...(votes.get(c.value ?? null) ?? []), c]);

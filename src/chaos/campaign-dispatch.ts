@@ -16,6 +16,8 @@ export interface TrialOutcome {
   safe: boolean;
   error?: string;
   tokens: number;
+  /** Model calls plus scripted agent calls (absent in outcomes from an older worker). */
+  calls?: number;
   estimated: boolean;
   ms: number;
   infected: readonly string[];

@@ -48,7 +48,15 @@ export interface CampaignOptions {
    * arXiv:2603.04474 whose context holds it — so a guard that only delays it does not count.
    * @default { calls: "every", probability: 1 }
    */
-  fire?: { calls?: "first" | "every" | readonly number[]; probability?: number };
+  fire?: {
+    calls?: "first" | "every" | readonly number[];
+    probability?: number;
+    /**
+     * Probability that the target stops asserting a planted falsehood for the rest of the run
+     * once a guard's feedback names it (see `SCRIPTED_WORLD.sourceCorrection`). @default 0
+     */
+    correction?: number;
+  };
   /**
    * Guard modes to compare. @default ["unguarded", "guarded", "recommended"] when `guard` is
    * given, else ["unguarded"]
@@ -124,8 +132,12 @@ export interface CampaignRow {
   readonly errors: number;
   /** Distinct error names seen, with counts. */
   readonly errorKinds: Readonly<Record<string, number>>;
-  /** Mean tokens per trial. */
+  /** Mean tokens per trial (models' reported or estimated, plus scripted agents' booked cost). */
   readonly meanTokens: number;
+  /** Mean calls per trial: model calls (the judge's included) plus scripted agent calls. */
+  readonly meanCalls: number;
+  /** Mean calls over the unguarded configuration's with the same model, fault and target (null when that made none). */
+  readonly callOverhead: number | null;
   /** Whether token counts were estimated (4 characters a token) because models reported none. */
   readonly tokensEstimated: boolean;
   /** Mean tokens over the unguarded configuration's with the same model, fault and target (null when that spent none). */
@@ -149,7 +161,7 @@ export interface CampaignReport {
     readonly faults: readonly Fault[];
     readonly targets: readonly string[];
     readonly guards: readonly GuardMode[];
-    readonly fire: { readonly calls: "first" | "every" | readonly number[]; readonly probability: number };
+    readonly fire: { readonly calls: "first" | "every" | readonly number[]; readonly probability: number; readonly correction: number };
   };
   /** The unguarded topology of the first model configuration (for pictures). */
   readonly topology: Topology;

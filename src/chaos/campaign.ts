@@ -21,6 +21,8 @@ import { measureInfection } from "./infection.js";
 import { injectFaults, injectedFaults, type AnyStateGraph } from "./inject-faults.js";
 import { createRng, deriveSeed } from "./rng.js";
 import { TrialRecorder } from "./trial-recorder.js";
+import { agentCost } from "./world-cost.js";
+import { withCorrectingSource } from "./correcting-source.js";
 import { invalidOption, parseOptions } from "../internal/options-schema.js";
 import { CampaignOptionsSchema } from "./chaos-options.js";
 import { ChaosError } from "./chaos-error.js";
@@ -46,8 +48,14 @@ export interface CampaignTrialEvent {
   /** A guard blocked the fault; the final answer stayed clean (or the run completed). */
   readonly blocked: boolean;
   readonly defended: boolean;
+  /** Whether the final answer carried the planted falsehood. */
+  readonly finalInfected: boolean;
   /** Completed without an error and without an infected final answer. */
   readonly safe: boolean;
+  /** Calls made: model calls (the judge's included) plus scripted agent calls. */
+  readonly calls: number;
+  /** Tokens spent: reported or estimated by models, plus what scripted agents booked. */
+  readonly tokens: number;
   /** The error's name (`"Interrupted"` for an interrupt), when the trial did not complete. */
   readonly error?: string;
   /** Trials done so far and in all. */
@@ -152,6 +160,13 @@ interface Configuration {
   readonly probe: Probe;
 }
 
+/** The unguarded configuration's means, for overheads. */
+interface Baseline {
+  readonly tokens: number;
+  readonly calls: number;
+  readonly medianMs: number;
+}
+
 /** Counts trials across configurations (for `onProgress` and `onTrial`). */
 interface Progress {
   done: number;
@@ -175,11 +190,11 @@ async function execute(
     last = probe;
     for (const [f, fault] of o.faults.entries()) {
       for (const [t, target] of o.targets.entries()) {
-        let baseline: { tokens: number; medianMs: number } | undefined;
+        let baseline: Baseline | undefined;
         for (const [g, mode] of o.guards.entries()) {
           const c: Configuration = { key: { model: m, fault: f, target: t, guard: g }, model, context: contextOf(o, m), fault, target, mode, probe };
           const row = await runConfiguration(runner, c, options, o, { baseline, progress, ...on });
-          if (mode === "unguarded") baseline = { tokens: row.meanTokens, medianMs: row.timing.medianMs };
+          if (mode === "unguarded") baseline = { tokens: row.meanTokens, calls: row.meanCalls, medianMs: row.timing.medianMs };
           rows.push(row);
         }
       }
@@ -196,7 +211,7 @@ async function execute(
       faults: o.faults,
       targets: o.targets.map(targetLabel),
       guards: o.guards,
-      fire: { calls: o.fire.calls, probability: o.fire.probability },
+      fire: { calls: o.fire.calls, probability: o.fire.probability, correction: o.correction },
     },
     topology: first!.topology,
     recommended: first!.recommended,
@@ -234,7 +249,7 @@ async function runConfiguration(
   options: CampaignOptions,
   o: Normalised,
   run: {
-    baseline: { tokens: number; medianMs: number } | undefined;
+    baseline: Baseline | undefined;
     progress: Progress;
     trials: Listeners<CampaignTrialEvent>;
     dispatch: TrialDispatch | undefined;
@@ -342,6 +357,7 @@ async function buildFaulty(
   const fresh = await factory(context);
   let faulty: AnyStateGraph = injectFaults(fresh, { targets: [target], fault, ...o.fire });
   const targetNodes = injectedFaults(faulty)[0]!.nodes;
+  if (fault.kind === "falsehood" || fault.kind === "contradiction") withCorrectingSource(faulty, fresh, targetNodes, fault.text, o.correction);
   for (const node of nodes) faulty = await o.guard!(faulty, node);
   return { graph: faulty.compile(o.compile) as unknown as CompiledLike, targetNodes };
 }
@@ -358,7 +374,10 @@ function trialEvent(c: Configuration, trial: number, seed: number, t: TrialOutco
     infectionRate: t.rate,
     blocked: t.blocked,
     defended: t.defended,
+    finalInfected: t.finalInfected,
     safe: t.safe,
+    calls: t.calls ?? 0,
+    tokens: t.tokens,
     ...(t.error === undefined ? {} : { error: t.error }),
     done: progress.done,
     total: progress.total,
@@ -422,6 +441,7 @@ async function runOneTrial(graph: CompiledLike, spec: TrialSpec): Promise<TrialO
     taint !== undefined ? r.blockedTaints.includes(taint) : spec.targetNodes.includes(r.guard) && r.blocked > 0,
   );
   const completed = error === undefined && !interrupted;
+  const agents = agentCost(run);
   const finalInfected = taint !== undefined && infection.finalInfected;
   return {
     injected,
@@ -432,7 +452,8 @@ async function runOneTrial(graph: CompiledLike, spec: TrialSpec): Promise<TrialO
     defended: injected && blocked && (taint !== undefined ? !finalInfected : completed),
     safe: completed && !finalInfected,
     ...(error !== undefined ? { error } : interrupted ? { error: "Interrupted" } : {}),
-    tokens: recorder.tokens,
+    tokens: recorder.tokens + agents.tokens,
+    calls: recorder.modelCalls + agents.calls,
     estimated: recorder.estimated,
     ms,
     infected: infection.infected,
@@ -454,7 +475,7 @@ function aggregate(
     guard: GuardMode;
     guardedNodes: readonly string[] | number;
     population: readonly string[];
-    baseline: { tokens: number; medianMs: number } | undefined;
+    baseline: Baseline | undefined;
   },
 ): CampaignRow {
   const injected = outcomes.filter((t) => t.injected);
@@ -470,6 +491,7 @@ function aggregate(
   const ms = outcomes.map((t) => t.ms).sort((a, b) => a - b);
   const medianMs = ms.length === 0 ? 0 : ms.length % 2 ? ms[ms.length >> 1]! : (ms[ms.length / 2 - 1]! + ms[ms.length / 2]!) / 2;
   const meanTokens = mean(outcomes.map((t) => t.tokens));
+  const meanCalls = mean(outcomes.map((t) => t.calls ?? 0));
   const blocked = injected.filter((t) => t.blocked).length;
   return {
     model: info.model,
@@ -489,6 +511,8 @@ function aggregate(
     errors: outcomes.filter((t) => t.error !== undefined).length,
     errorKinds,
     meanTokens,
+    meanCalls,
+    callOverhead: info.baseline && info.baseline.calls > 0 ? meanCalls / info.baseline.calls : null,
     tokensEstimated: outcomes.some((t) => t.estimated),
     tokenOverhead: info.baseline && info.baseline.tokens > 0 ? meanTokens / info.baseline.tokens : null,
     extraTokens: info.baseline && info.guard !== "unguarded" ? meanTokens - info.baseline.tokens : null,
@@ -556,6 +580,7 @@ function normalise(input: CampaignOptions) {
     modelNames,
     concurrency,
     fire: { calls: options.fire?.calls ?? ("every" as const), probability: options.fire?.probability ?? 1 },
+    correction: options.fire?.correction ?? 0,
     analysis: options.analysis ?? {},
     compile: options.compile ?? {},
   };

@@ -9,6 +9,7 @@
  * writer.
  */
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { guardRecordsChannel } from "../../nodes/index.js";
 import { claimsChannel, type ClaimValue } from "../claims/index.js";
 import { firebreakRole } from "../topology/index.js";
 import { createAdoptionAgent } from "./adoption-agent.js";
@@ -21,6 +22,11 @@ export const CascadeState = Annotation.Root({
   task: Annotation<string>(),
   /** The claims channel. */
   claims: claimsChannel(),
+  /**
+   * Guard records, one per guarded handoff: what lets a guard remember, across handoffs of the
+   * thread, what it judged red (its red ledger). Empty when nothing is guarded.
+   */
+  guardRecords: guardRecordsChannel(),
   /** The worker the supervisor chose last, or `"writer"`. */
   next: Annotation<string>(),
   /** How many routing decisions the supervisor has made. */
@@ -46,6 +52,13 @@ export interface CascadeGraphOptions {
    * hub (agents tend to trust their orchestrator). @default `adoption`
    */
   hubAdoption?: number;
+  /**
+   * Factor on β for claims that show doubt (high risk or pending verification), for every
+   * agent (see `createAdoptionAgent`). @default 0.33 (`SCRIPTED_WORLD.discount`)
+   */
+  discount?: number;
+  /** Tokens one agent call costs (booked on the chaos run). @default 500 (`SCRIPTED_WORLD.agentTokens`) */
+  agentTokens?: number;
   /**
    * Builds the node of one agent, replacing the scripted adoption agent (e.g. a model-backed
    * agent). It gets the agent's name and the nodes whose claims it should read; it returns an
@@ -86,6 +99,8 @@ export function createCascadeGraph(options: CascadeGraphOptions = {}) {
         adoption,
         ...(hubAdoption !== adoption ? { adoptionFrom: { supervisor: hubAdoption } } : {}),
         correction: options.correction ?? 0.1,
+        ...(options.discount !== undefined ? { discount: options.discount } : {}),
+        ...(options.agentTokens !== undefined ? { tokens: options.agentTokens } : {}),
       }));
   const supervisorAgent = agent("supervisor", workers);
   const supervisor = async (state: typeof CascadeState.State) => {

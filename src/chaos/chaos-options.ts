@@ -149,6 +149,8 @@ export const AdoptionAgentOptionsSchema = strict({
   adoption: probability(),
   adoptionFrom: z.record(text(200), probability(), { error: "an object: author → probability" }).optional(),
   correction: probability().optional(),
+  discount: probability().optional(),
+  tokens: numberIn(0, 1e9, "a number of tokens from 0 to 1e9").optional(),
   confidence: probability().optional(),
   claimsKey: text(200).optional(),
   reads: names("node names").optional(),
@@ -169,11 +171,19 @@ export const CascadeGraphOptionsSchema = strict({
   text: text(2_000).optional(),
   truth: ClaimValueOptionSchema.optional(),
   hubAdoption: probability().optional(),
+  discount: probability().optional(),
+  agentTokens: numberIn(0, 1e9, "a number of tokens from 0 to 1e9").optional(),
   agent: fn<(name: string, reads: readonly string[]) => (state: never) => unknown>("a function (name, reads) => node").optional(),
 });
 
 /** Options of `createScriptedJudge`. */
-export const ScriptedJudgeOptionsSchema = strict({ recall: probability().optional(), label: text(200).optional() });
+export const ScriptedJudgeOptionsSchema = strict({
+  recall: probability().optional(),
+  specificity: probability().optional(),
+  correlation: probability().optional(),
+  tokens: numberIn(0, 1e9, "a number of tokens from 0 to 1e9").optional(),
+  label: text(200).optional(),
+});
 
 const ConfigSchema = z.custom<RunnableConfig>((v) => typeof v === "object" && v !== null && !Array.isArray(v), { error: "a RunnableConfig object" });
 
@@ -205,7 +215,7 @@ export const CampaignOptionsSchema = strict({
   trials: integer(1, MAX_TRIALS).optional(),
   seed: seed().optional(),
   seeds: z.array(seed(), { error: "a list of seeds" }).min(1, { error: "at least one seed" }).max(MAX_TRIALS).optional(),
-  fire: strict({ calls: callsSchema.optional(), probability: probability().optional() }, "{ calls?, probability? }").optional(),
+  fire: strict({ calls: callsSchema.optional(), probability: probability().optional(), correction: probability().optional() }, "{ calls?, probability?, correction? }").optional(),
   guards: z.array(oneOf(["unguarded", "guarded", "recommended", "random"])).min(1, { error: "at least one guard mode" }).max(4).optional(),
   guard: fn<GuardApplier>("a function (builder, node) => builder, e.g. (b, n) => guardNodeInPlace(b, n, { challenger })").optional(),
   guardable: names("node names").optional(),

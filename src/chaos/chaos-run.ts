@@ -50,7 +50,14 @@ export interface ChaosRun {
   readonly armed?: ArmedProviderFault;
 }
 
-const storage = new AsyncLocalStorage<ChaosRun>();
+/**
+ * One store per process, shared by every copy of this module (a CLI that loads a user's module
+ * with its own loader gets a second copy of the package): a scripted agent imported through one
+ * copy must see the run started through the other.
+ */
+const STORAGE_KEY = Symbol.for("langgraph-firebreak/chaos-run");
+const storage: AsyncLocalStorage<ChaosRun> = ((globalThis as Record<symbol, unknown>)[STORAGE_KEY] as AsyncLocalStorage<ChaosRun> | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[STORAGE_KEY] = new AsyncLocalStorage<ChaosRun>()) as AsyncLocalStorage<ChaosRun>;
 
 /** A fresh run context for `seed`. */
 export function createChaosRun(seed: number): ChaosRun {

@@ -62,6 +62,8 @@ export { simulateEpidemic, type EpidemicOptions, type EpidemicResult, type Epide
 export { createAdoptionAgent, adoptionStep, type AdoptionAgentOptions, type AdoptionStep } from "./adoption-agent.js";
 export { createCascadeGraph, CascadeState, type CascadeGraphOptions } from "./cascade-graph.js";
 export { createScriptedJudge, factsEvidence, type Facts, type ScriptedJudgeOptions } from "./scripted-judge.js";
+export { SCRIPTED_WORLD, type ScriptedWorld } from "./scripted-world.js";
+export { agentCost, bookAgentCall } from "./world-cost.js";
 export {
   measureConsistency,
   type AnswerCount,

@@ -67,9 +67,10 @@ describe("runCampaign", () => {
     expect(random.infectionRate).toBeLessThanOrEqual(none.infectionRate);
     expect(recommended.defenceSuccess).toBeGreaterThan(random.defenceSuccess);
     expect(recommended.safeCompletion).toBeGreaterThan(none.safeCompletion);
-    // The guard's challenger costs tokens (estimated: scripted models report no usage).
+    // The guard's challenger costs calls and tokens (the scripted judge reports its per-call cost as usage).
     expect(recommended.extraTokens).toBeGreaterThan(0);
-    expect(recommended.tokensEstimated).toBe(true);
+    expect(recommended.callOverhead).toBeGreaterThan(1);
+    expect(recommended.tokensEstimated).toBe(false);
     expect(none.blocked).toBe(0);
   });
 
