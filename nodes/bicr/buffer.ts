@@ -40,8 +40,11 @@ async function runProducer(producer: GuardProducer, view: Record<string, unknown
  */
 async function producerWithEffects(o: ResolvedGuard, recorder: EffectRecorder, name: string, config: LangGraphRunnableConfig, run: () => Promise<ProducerOutput>): Promise<ProducerOutput> {
   try {
-    return await runWithRecorder(recorder, run);
+    const returned = await runWithRecorder(recorder, run);
+    await recorder.settle(); // calls the producer left running, for a moment, belong to the attempt
+    return returned;
   } catch (error) {
+    await recorder.settle();
     const applied = recorder.close();
     if (isGraphBubbleUp(error) || applied.length === 0) throw error;
     const undone = await undoAttempt(o, applied, name, config);

@@ -1,5 +1,5 @@
 /** An effect's input and result as the guard keeps them in its checkpoint: plain JSON. */
-import { interopParse, isInteropZodSchema } from "@langchain/core/utils/types";
+import { interopParseAsync, isInteropZodSchema } from "@langchain/core/utils/types";
 
 /** A value as JSON (`undefined` is `null`; what cannot be serialized is kept as its text). */
 export function asJson(value: unknown): unknown {
@@ -16,9 +16,10 @@ export function asJson(value: unknown): unknown {
  * the tool's (zod) schema again. A deferred call is refused at call time (nothing is recorded)
  * when its input does not survive that trip — a `BigInt`, a cycle, a `z.date()` that JSON turns
  * into a string — so `run` never receives a placeholder or a value its schema does not promise.
- * Synchronous, so a call the producer started before returning is recorded before its attempt ends.
+ * Parsed asynchronously (a schema may refine asynchronously); the guard waits for the calls of
+ * an attempt to finish before it ends the attempt.
  */
-export function replayableInput(tool: string, schema: unknown, input: unknown): unknown {
+export async function replayableInput(tool: string, schema: unknown, input: unknown): Promise<unknown> {
   let json: unknown;
   try {
     json = JSON.parse(JSON.stringify(input ?? null)) as unknown;
@@ -29,10 +30,10 @@ export function replayableInput(tool: string, schema: unknown, input: unknown): 
 }
 
 /** The recorded JSON input parsed by the tool's schema (as is for a JSON-schema tool). */
-export function parseRecorded(tool: string, schema: unknown, json: unknown): unknown {
+export async function parseRecorded(tool: string, schema: unknown, json: unknown): Promise<unknown> {
   if (!isInteropZodSchema(schema)) return json;
   try {
-    return interopParse(schema, json);
+    return await interopParseAsync(schema, json);
   } catch (error) {
     throw new Error(
       `effectTool "${tool}": a deferred call's input, kept as JSON in the checkpoint, no longer fits the tool's schema ` +

@@ -14,6 +14,9 @@ export const EFFECT_RECORDER_KEY = "__firebreak_effect_recorder";
 
 const GENUINE = new WeakSet<object>();
 
+/** How long a guard waits, after its producer returned, for the effect calls the producer left running. */
+export const LEFT_RUNNING_GRACE_MS = 1_000;
+
 /** Where the attempt runs: enough to derive each effect's idempotency key. */
 export interface RecorderScope {
   readonly guard: string;
@@ -29,6 +32,8 @@ export class EffectRecorder {
   readonly #calls = new Map<string, number>();
   /** Tool call ids already used in this attempt: a repeated one gets `#2`, `#3`… so every call has its own key. */
   readonly #used = new Set<string>();
+  /** Calls made in this attempt that have not finished. */
+  readonly #inFlight = new Set<Promise<unknown>>();
   #closed = false;
 
   constructor(readonly where: RecorderScope) {
@@ -57,6 +62,30 @@ export class EffectRecorder {
   /** The derived key of a call in this attempt. */
   keyFor(toolCallId: string): string {
     return guardedKey({ ...this.where, toolCallId });
+  }
+
+  /** Tracks a call made in this attempt until it settles (see {@link settle}). */
+  track<T>(call: Promise<T>): Promise<T> {
+    this.#inFlight.add(call);
+    const done = () => void this.#inFlight.delete(call);
+    call.then(done, done);
+    return call;
+  }
+
+  /**
+   * Waits, at most `graceMs`, for the calls made in this attempt that are still running (calls a
+   * producer left running when it returned, and calls they made): those that finish in time are
+   * part of the attempt; a later one finds the attempt closed (refused, or undone at once).
+   */
+  async settle(graceMs: number = LEFT_RUNNING_GRACE_MS): Promise<void> {
+    if (this.#inFlight.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    const all = (async () => {
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    })();
+    await Promise.race([all, late]);
+    clearTimeout(timer);
   }
 
   /** True once the attempt is over: an effect called later has no attempt to belong to. */

@@ -22,15 +22,41 @@ function toolCallIdOf(config: RunnableConfig | undefined): string | undefined {
   return typeof id === "string" && id.length > 0 ? id : undefined;
 }
 
+/** The configurable key carrying the call id reserved when the call was made (see `reserveOnInvoke`). */
+const RESERVED_CALL_ID = "__firebreak_effect_call_id";
+
+/** The tool call id a call was invoked with: a ToolCall's own id, else the config's `toolCall`. */
+function invokedCallId(input: unknown, config: RunnableConfig | undefined): string | undefined {
+  const call = input as { type?: unknown; id?: unknown } | null;
+  if (typeof call === "object" && call !== null && call.type === "tool_call" && typeof call.id === "string" && call.id.length > 0) return call.id;
+  return toolCallIdOf(config);
+}
+
+/**
+ * Numbers a guarded call when it is made, before LangChain parses its input (asynchronously): so
+ * repeated ids are numbered in call order, the same order when a re-run replays the attempt.
+ */
+function reserveOnInvoke(made: StructuredToolInterface, name: string): void {
+  const invoke = made.invoke.bind(made) as (input: unknown, config?: RunnableConfig) => Promise<unknown>;
+  (made as { invoke: unknown }).invoke = (input: unknown, config?: RunnableConfig) => {
+    const recorder = recorderOf(config);
+    if (recorder === undefined || recorder.closed) return invoke(input, config);
+    const id = recorder.callId(name, invokedCallId(input, config));
+    return recorder.track(invoke(input, { ...config, configurable: { ...config?.configurable, [RESERVED_CALL_ID]: id } }));
+  };
+}
+
 async function runGuarded(o: EffectToolOptions, recorder: EffectRecorder, input: unknown, config: RunnableConfig): Promise<unknown> {
   if (recorder.closed) throw new Error(`effectTool "${o.name}": called after its guarded attempt ended (a call left running by the producer); nothing was done.`);
-  const toolCallId = recorder.callId(o.name, toolCallIdOf(config));
+  const reserved = config?.configurable?.[RESERVED_CALL_ID];
+  const toolCallId = typeof reserved === "string" ? reserved : recorder.callId(o.name, toolCallIdOf(config));
   const { guard, attempt, threadId } = recorder.where;
   const derived = recorder.keyFor(toolCallId);
   const key = o.idempotencyKey ? o.idempotencyKey({ tool: o.name, input, toolCallId, ...(threadId === undefined ? {} : { threadId }), guard, attempt, derived }) : derived;
   const base = { key, tool: o.name, mode: o.mode, attempt, toolCallId, input: asJson(input) };
   if (o.mode === "defer") {
-    replayableInput(o.name, o.schema, input); // refused here, before anything is recorded
+    await replayableInput(o.name, o.schema, input); // refused here, before anything is recorded
+    if (recorder.closed) throw new Error(`effectTool "${o.name}": called after its guarded attempt ended (a call left running by the producer); nothing was done.`);
     rememberImplementation(base, o);
     recorder.record({ ...base, status: "deferred" });
     return scheduledText(o.name, key);
@@ -38,9 +64,24 @@ async function runGuarded(o: EffectToolOptions, recorder: EffectRecorder, input:
   const ctx: EffectContext = { idempotencyKey: key, toolCallId, ...(threadId === undefined ? {} : { threadId }), guard, attempt, guarded: true, phase: "run", config };
   // A run that throws did nothing to undo (or undid itself): nothing is recorded and the error reaches the agent.
   const result = await o.run(input, ctx);
+  if (recorder.closed) return undoLate(o, input, result, { ...ctx, phase: "compensate" });
   rememberImplementation(base, o);
   recorder.record({ ...base, result: asJson(result), status: "applied" });
   return result;
+}
+
+/**
+ * A compensated call the producer left running that finished after its attempt ended: there is no
+ * attempt to record it in, so it is undone at once and the call fails saying so.
+ */
+async function undoLate(o: EffectToolOptions, input: unknown, result: unknown, ctx: EffectContext): Promise<never> {
+  const late = `effectTool "${o.name}": finished after its guarded attempt ended (a call the producer left running, key ${ctx.idempotencyKey})`;
+  try {
+    await o.compensate!(asJson(input), asJson(result), ctx);
+  } catch (error) {
+    throw new Error(`${late}, and its compensation failed, so the effect is still in the world: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+  throw new Error(`${late}; its effect was undone (compensate ran with the same key).`);
 }
 
 async function runUnguarded(o: EffectToolOptions, input: unknown, config: RunnableConfig): Promise<unknown> {
@@ -78,11 +119,13 @@ export function effectTool<I = any, O = unknown>(options: EffectToolOptions<I, O
   checkEffectOptions(options);
   const o = { ...options } as EffectToolOptions;
   registerEffect(o);
-  return tool(
+  const made = tool(
     async (input: unknown, config: RunnableConfig) => {
       const recorder = recorderOf(config);
       return recorder === undefined ? runUnguarded(o, input, config) : runGuarded(o, recorder, input, config);
     },
     { name: o.name, description: o.description, schema: o.schema as never },
   ) as unknown as StructuredToolInterface;
+  reserveOnInvoke(made, o.name);
+  return made;
 }

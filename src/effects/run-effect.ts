@@ -24,7 +24,7 @@ function contextOf(entry: EffectEntry, guard: string, phase: EffectContext["phas
 /** Runs a deferred effect; resolves to its result as JSON. */
 export async function executeDeferred(entry: EffectEntry, guard: string, config: RunnableConfig | undefined): Promise<unknown> {
   const impl = implementation(entry);
-  const input = parseRecorded(entry.tool, impl.schema, entry.input);
+  const input = await parseRecorded(entry.tool, impl.schema, entry.input);
   return asJson(await impl.run(input, contextOf(entry, guard, "run", config)));
 }
 

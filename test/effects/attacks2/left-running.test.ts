@@ -19,12 +19,12 @@ function slowTicket(open: Set<string>, release: Promise<void>) {
 }
 
 describe("a call started in the attempt, still running when the producer returns", () => {
-  // BROKEN: the docs say a blocked attempt's compensated effects are undone before the retry and a call left running
+  // Was BROKEN (fixed): the docs say a blocked attempt's compensated effects are undone before the retry and a call left running
   // after the producer returned "is refused and does nothing"; a compensated call the producer started but did not
   // await, whose run finishes after the producer returned (either timing), resolves normally ("resolved"), leaves its
   // ticket open in the world (1 of 1), and the guard record lists no effect at all (0 entries): never undone, never seen.
   for (const when of ["after the whole run ended", "right after the producer returned"] as const) {
-    it.fails(`a compensated run that finishes ${when}, attempt blocked: the effect is undone or never happens, and the record matches the world`, async () => {
+    it(`a compensated run that finishes ${when}, attempt blocked: the effect is undone or never happens, and the record matches the world`, async () => {
       const open = new Set<string>();
       const finish = gate();
       const ticket = slowTicket(open, finish.promise);

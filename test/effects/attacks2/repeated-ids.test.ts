@@ -39,11 +39,11 @@ describe("a repeated tool call id within one attempt", () => {
     expect([...events.toolCallIds.values()]).toEqual(["call_0", "call_0#2", "call_0#3"]);
   });
 
-  // BROKEN: the docs promise repeated ids are numbered "in call order"; with two concurrent calls sharing call_0 whose
+  // Was BROKEN (fixed): the docs promise repeated ids are numbered "in call order"; with two concurrent calls sharing call_0 whose
   // (async) schema check finishes in reverse order, the FIRST call made gets call_0#2 and the second gets call_0: the
   // number follows when the parse ended, not when the call was made, so a re-run (crash resume, node retry) whose
   // timing differs can give an input the other call's key (2 of 2 numbers swapped here).
-  it.fails("concurrent calls whose schema check finishes in reverse order are still numbered in the order they were made", async () => {
+  it("concurrent calls whose schema check finishes in reverse order are still numbered in the order they were made", async () => {
     const world = new World();
     const secondChecked = gate();
     const tool = effectTool({
@@ -61,11 +61,11 @@ describe("a repeated tool call id within one attempt", () => {
     expect(ids(out.guardRecords).sort()).toEqual(['1:call_0#2:kept:{"text":"second"}', '1:call_0:kept:{"text":"first"}']);
   });
 
-  // BROKEN: (the consequence of the numbering above) the docs promise "the key is the same when the call id is" for a
+  // Was BROKEN (fixed): (the consequence of the numbering above) the docs promise "the key is the same when the call id is" for a
   // producer re-run after an interrupt or crash; two concurrent calls sharing call_0 whose checks end in a different
   // order on the re-run swap keys: the call with input "first" gets the key "second" used, and a target that honours
   // the key (returns the original answer) tells it "second": 2 of 2 results belong to the other call.
-  it.fails("a producer re-run after interrupt() whose concurrent same-id calls finish their checks in another order: each call keeps its key", async () => {
+  it("a producer re-run after interrupt() whose concurrent same-id calls finish their checks in another order: each call keeps its key", async () => {
     const target = new Map<string, string>();
     let run = 0;
     const tool = effectTool({
@@ -87,11 +87,11 @@ describe("a repeated tool call id within one attempt", () => {
       .toEqual(['{"text":"first"}->"first"', '{"text":"second"}->"second"']);
   });
 
-  // BROKEN: the docs say a deferred call is refused only when its input "does not survive the trip" (BigInt, cycle,
+  // Was BROKEN (fixed): the docs say a deferred call is refused only when its input "does not survive the trip" (BigInt, cycle,
   // z.date()); an input schema with an async refinement (which LangChain's tool() accepts: the call's own parse passes)
   // makes EVERY deferred call refused: 0 of 1 scheduled, error "no longer fits the tool's schema (e.g. z.date() ...)
   // Encountered Promise during synchronous parse". The input is a plain string; the re-parse is synchronous.
-  it.fails("a deferred tool whose schema has an async refinement: a plain string input is scheduled and run once", async () => {
+  it("a deferred tool whose schema has an async refinement: a plain string input is scheduled and run once", async () => {
     const world = new World();
     const tool = effectTool({
       name: uniqueName("asyncrefine"), description: "d", mode: "defer",
