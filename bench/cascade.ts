@@ -312,7 +312,8 @@ async function main() {
   console.log("# Cascade containment benchmark (arXiv:2603.04474's experiment, supervisor topology)\n");
   console.log(`World (SCRIPTED): ${JSON.stringify(SCRIPTED_WORLD)}`);
   console.log(`Graph and guard: ${JSON.stringify(PARAMS)}`);
-  console.log(`Command: npm run bench:cascade -- --trials ${PARAMS.trials} --seed ${PARAMS.seed}${values.leaf ? " --leaf" : ""}${values.sensitivity ? " --sensitivity" : ""}\n`);
+  const what = values.sensitivity ? `--sensitivity --sensitivity-trials ${Number(values["sensitivity-trials"] ?? 100)}` : `--trials ${PARAMS.trials}${values.leaf ? " --leaf" : ""}`;
+  console.log(`Command: npm run bench:cascade -- ${what} --seed ${PARAMS.seed}\n`);
   // --sensitivity runs the sensitivity table instead of the main one (each takes minutes).
   const jobs = values.sensitivity ? [] : mainJobs(PARAMS.trials, values.leaf === true);
   const sensTrials = Number(values["sensitivity-trials"] ?? 100);
