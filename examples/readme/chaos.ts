@@ -3,7 +3,7 @@ import { createCascadeGraph, createScriptedJudge, factsEvidence, runCampaign } f
 
 const facts = factsEvidence({ "The capital of Australia is": "Canberra" });
 const challenger = createChallenger({ model: createScriptedJudge({ recall: 0.9 }), evidence: facts });
-const report = await runCampaign(() => createCascadeGraph({ workers: 4, adoption: 0.5, hubAdoption: 0.98 }), {
+const report = await runCampaign(() => createCascadeGraph({ hubAdoption: 0.98 }), {
   input: { task: "What is the capital of Australia?" },
   faults: [{ kind: "falsehood", text: "The capital of Australia is", value: "Sydney" }],
   targets: ["hub"], trials: 20, seed: 7, guards: ["unguarded", "guarded"],
@@ -11,4 +11,4 @@ const report = await runCampaign(() => createCascadeGraph({ workers: 4, adoption
 });
 for (const r of report.rows) console.log(`${r.guard}: ${(r.infectionRate * 100).toFixed(0)}% infected`); // scripted adopters and judge
 // → unguarded: 98% infected
-// → guarded: 9% infected
+// → guarded: 0% infected

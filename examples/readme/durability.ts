@@ -9,7 +9,7 @@ const builder = new StateGraph(State)
 
 const checkpointer = await createCheckpointer(); // DATABASE_URL, else an embedded PGlite in .firebreak/
 const graph = builder.compile({ checkpointer: checkpointer.saver, interruptBefore: ["writer"] });
-const config = durableConfig(`draft-${Date.now()}`); // a crash loses at most the node in flight
+const config = durableConfig(`draft-${Date.now()}`);
 
 await graph.invoke({ draft: "" }, config);
 console.log((await graph.getState(config)).next); // → [ 'writer' ]  (the human gate)

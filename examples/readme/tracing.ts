@@ -12,4 +12,4 @@ guardNodeInPlace(builder, "a", { challenger: createChallenger({ model: scriptedJ
 await builder.compile().invoke({}, { callbacks: tracing.callbacks });
 await tracing.flush();
 console.log(tracing.spans().filter((s) => s.name === "firebreak/bicr").map((s) => s.attributes["firebreak.stage"]).join(" ")); // → buffer challenge challenge isolate commit
-await tracing.shutdown(); // never throws, even when a collector is down
+await tracing.shutdown(); // never throws
