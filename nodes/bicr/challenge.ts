@@ -12,6 +12,7 @@ import type { ChallengeResult, ClaimUnderReview } from "../challenger/types.js";
 import type { ClaimJudgement } from "../challenger/verdict-schema.js";
 import { asList, messageText } from "./guard-claims.js";
 import { emitBicr, verdictAttributes, withBicrRun } from "./guard-events.js";
+import { retryAfterBlock } from "./guard-effects.js";
 import { producerName, type ResolvedGuard } from "./guard-options.js";
 import { attemptRecord } from "./guard-record.js";
 import { storedClaims } from "./buffer.js";
@@ -165,7 +166,7 @@ export function challengeStage(o: ResolvedGuard, commit: (s: GuardState, review:
     if (buffer === null) throw new Error(`Guard on node "${name}": the challenge stage ran without a buffered attempt (the guard's own graph was driven from outside).`);
     const review = await judgeAttempt(o, buffer, parentValues(s, o.parentKeys), s.bicr_attempts, config, name);
     const record = attemptRecord(buffer, review);
-    const decision = !review.blocked ? "commit" : buffer.attempt < o.maxAttempts ? "recover" : "escalate";
+    const decision = !review.blocked ? "commit" : retryAfterBlock(o, buffer.attempt, review) ? "recover" : "escalate";
     const base = { guard: name, attempt: buffer.attempt, maxAttempts: o.maxAttempts };
     await emitBicr(
       {

@@ -88,8 +88,8 @@ export function createBicrGuard(options: BicrGuardOptions): BicrGuard {
   graph.addEdge(START, "produce");
   graph.addEdge("produce", "challenge");
   // Isolate: a pass commits from the challenge node; a block never leaves the subgraph.
-  graph.addConditionalEdges("challenge", ((s: GuardState) => routeAfterChallenge(s, o.maxAttempts)) as never, ["recover", "escalate", UNDO_NODE, OUTBOX_NODE, END]);
-  graph.addConditionalEdges(UNDO_NODE, ((s: GuardState) => routeAfterUndo(s, o.maxAttempts)) as never, [UNDO_NODE, "recover", "escalate"]);
+  graph.addConditionalEdges("challenge", ((s: GuardState) => routeAfterChallenge(s, o)) as never, ["recover", "escalate", UNDO_NODE, OUTBOX_NODE, END]);
+  graph.addConditionalEdges(UNDO_NODE, ((s: GuardState) => routeAfterUndo(s, o)) as never, [UNDO_NODE, "recover", "escalate"]);
   graph.addEdge("recover", "produce");
   graph.addEdge("escalate", "commit");
   graph.addConditionalEdges("commit", routeToOutbox as never, [OUTBOX_NODE, END]);

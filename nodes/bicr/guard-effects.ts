@@ -12,7 +12,7 @@ import { compensateEffect, executeDeferred, failureText } from "../../src/effect
 import type { EffectEntry, EffectStatus } from "../../src/effects/effect-types.js";
 import { emitBicr } from "./guard-events.js";
 import { producerName, type ResolvedGuard } from "./guard-options.js";
-import type { Committed, GuardState } from "./guard-state.js";
+import type { Committed, GuardState, Review } from "./guard-state.js";
 
 /** The guard subgraph's effect nodes. */
 export const UNDO_NODE = "bicr_undo";
@@ -123,18 +123,33 @@ export function withLedgerInRecord(o: ResolvedGuard, commit: Committed | null, l
   return { ...commit, update: { ...commit.update, [o.keys.recordKey]: [record, ...records.slice(1)] } };
 }
 
+/**
+ * Whether a blocked attempt is retried: attempts left, and (`repeatedRed: "exhaust"`) not blocked
+ * only by re-assertions of claims the red ledger holds.
+ */
+export function retryAfterBlock(o: Pick<ResolvedGuard, "maxAttempts" | "repeatedRed">, attempt: number, review: Review | null | undefined): boolean {
+  if (attempt >= o.maxAttempts) return false;
+  return !(o.repeatedRed === "exhaust" && onlyRepeats(review));
+}
+
+/** True when every claim that blocked the attempt re-asserts a red claim of the ledger (and nothing else went wrong). */
+export function onlyRepeats(review: Review | null | undefined): boolean {
+  if (review === null || review === undefined || review.blocking.length === 0 || review.incomplete !== undefined) return false;
+  return review.blocking.every((id) => review.repeats?.[id] !== undefined);
+}
+
 /** After the challenge: a commit with pending effects runs the outbox; a blocked attempt with compensated effects undoes them first. */
-export function routeAfterChallenge(s: GuardState, maxAttempts: number): string {
+export function routeAfterChallenge(s: GuardState, o: Pick<ResolvedGuard, "maxAttempts" | "repeatedRed">): string {
   if (s.bicr_commit !== null && s.bicr_commit !== undefined) return s.bicr_effects.some((e) => e.status === "pending") ? OUTBOX_NODE : END;
   if (nextToUndo(s.bicr_effects, s.bicr_attempt) !== undefined) return UNDO_NODE;
-  return s.bicr_attempt < maxAttempts ? "recover" : "escalate";
+  return retryAfterBlock(o, s.bicr_attempt, s.bicr_review) ? "recover" : "escalate";
 }
 
 /** After one compensation: the next one, else the retry; a failed compensation escalates. */
-export function routeAfterUndo(s: GuardState, maxAttempts: number): string {
+export function routeAfterUndo(s: GuardState, o: Pick<ResolvedGuard, "maxAttempts" | "repeatedRed">): string {
   if (undoFailed(s.bicr_effects, s.bicr_attempt)) return "escalate";
   if (nextToUndo(s.bicr_effects, s.bicr_attempt) !== undefined) return UNDO_NODE;
-  return s.bicr_attempt < maxAttempts ? "recover" : "escalate";
+  return retryAfterBlock(o, s.bicr_attempt, s.bicr_review) ? "recover" : "escalate";
 }
 
 /** After the commit node or an outbox step: more pending effects, or the end. */

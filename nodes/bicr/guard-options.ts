@@ -44,6 +44,7 @@ export interface ResolvedGuard {
   readonly invalidReply: "block" | "label";
   readonly challengeTimeoutMs: number;
   readonly redLedger: boolean;
+  readonly repeatedRed: "exhaust" | "retry";
   readonly yellowOnShakyParents: "block" | "pass";
   readonly tracers: ReadonlySet<string>;
 }
@@ -113,6 +114,7 @@ export const BicrGuardOptionsSchema = strict({
   invalidReply: oneOf(["block", "label"]).optional(),
   challengeTimeoutMs: timerMs({ min: 1 }).optional(),
   redLedger: z.boolean({ error: "true or false" }).optional(),
+  repeatedRed: oneOf(["exhaust", "retry"]).optional(),
   yellowOnShakyParents: oneOf(["block", "pass"]).optional(),
   tracers: nameList("callback handler names").optional(),
 });
@@ -165,6 +167,7 @@ export function resolveGuard(options: BicrGuardOptions, where = WHERE): Resolved
     invalidReply: o.invalidReply ?? "block",
     challengeTimeoutMs: o.challengeTimeoutMs ?? 300_000,
     redLedger: o.redLedger ?? true,
+    repeatedRed: o.repeatedRed ?? "retry",
     yellowOnShakyParents: o.yellowOnShakyParents ?? "block",
     tracers: new Set([...TRACER_HANDLER_NAMES, ...(o.tracers ?? [])]),
   };

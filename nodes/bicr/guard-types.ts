@@ -325,6 +325,15 @@ export interface BicrGuardOptions {
    */
   redLedger?: boolean;
   /**
+   * What follows an attempt blocked only because it re-asserts claims the red ledger holds (the
+   * producer was told they are red, in this handoff or an earlier one): `"retry"` retries up to
+   * `maxAttempts` as for any block (the feedback may still change a model's answer);
+   * `"exhaust"` goes to `onExhausted` at once, saving the producer calls of a source that keeps
+   * re-asserting them.
+   * @default "retry"
+   */
+  repeatedRed?: "exhaust" | "retry";
+  /**
    * What a yellow verdict does on a claim built on claims that are not green (its `basedOn`,
    * followed through the claims channel's lineage and the attempt's own claims): `"block"`
    * blocks the attempt as a red verdict would (and `"degrade"` withholds the claim);
