@@ -1,11 +1,12 @@
 /**
- * `npm run bench:cascade [-- --trials N --seed S --workers W --leaf --sensitivity --sensitivity-trials N --json file]`
+ * `npm run bench:cascade [-- --trials N --seed S --workers W --ablations --leaf --sensitivity --sensitivity-trials N --json file]`
  *
  * The cascade experiment of arXiv:2603.04474 on a LangGraph supervisor topology: one atomic
  * falsehood ("The capital of Australia is Sydney") planted at the hub (with `--leaf`, also at
  * a leaf, for the shape of the paper's result), with no guard, a BICR guard on every agent, guards only where
- * the topology analysis recommends them, as many guards at random agents, and ablations of
- * the guarded configuration with one mechanism turned off. Every figure has a 95% confidence
+ * the topology analysis recommends them, as many guards at random agents, and (`--ablations`)
+ * the guarded configurations with one mechanism turned off. The guards end a handoff at
+ * the first attempt that only re-asserts a red claim (`repeatedRed: "exhaust"`). Every figure has a 95% confidence
  * interval: Wilson for proportions, t for means, a paired bootstrap for ratios to unguarded.
  *
  * SCRIPTED WORLD: the agents and the challenger's judge are scripted stand-ins with
@@ -49,6 +50,7 @@ const { values } = parseArgs({
     workers: { type: "string" },
     json: { type: "string" },
     sensitivity: { type: "boolean" },
+    ablations: { type: "boolean" },
     leaf: { type: "boolean" },
     "sensitivity-trials": { type: "string" },
     "model-trials": { type: "string" },
@@ -64,6 +66,8 @@ const PARAMS = {
   correction: 0.05, // δ per call
   maxAttempts: 3,
   onExhausted: "degrade" as const,
+  repeatedRed: "exhaust" as const, // a source that keeps re-planting the falsehood is not retried
+
   trials: Number(values.trials ?? 500),
   seed: Number(values.seed ?? 1),
 };
@@ -101,7 +105,7 @@ function campaignOptions(job: Job, challengerModel: BaseChatModel): CampaignOpti
   const challenger = createChallenger({ model: challengerModel, evidence: factsEvidence(FACTS) });
   // The supervisor's routing fields (`next`, `turn`) are not claims: without passThrough the guard
   // would send them to the judge as claims on every attempt (a judge call each, always yellow).
-  const guardOptions = { challenger, maxAttempts: PARAMS.maxAttempts, onExhausted: PARAMS.onExhausted, passThrough: ["next", "turn"], ...job.guardOptions };
+  const guardOptions = { challenger, maxAttempts: PARAMS.maxAttempts, onExhausted: PARAMS.onExhausted, repeatedRed: PARAMS.repeatedRed, passThrough: ["next", "turn"], ...job.guardOptions };
   return {
     input,
     faults: [falsehood],
@@ -144,7 +148,7 @@ async function runJob(job: Job): Promise<JobResult> {
 }
 
 /** The configurations of the main table (hub; leaf too with `leaf`), ablations on the hub. */
-function mainJobs(trials: number, leaf: boolean): Job[] {
+function mainJobs(trials: number, leaf: boolean, ablations = false): Job[] {
   const w = SCRIPTED_WORLD;
   const job = (target: Job["target"], mode: GuardMode, label: string, world: ScriptedWorld = w, guardOptions: Record<string, unknown> = {}): Job => ({
     id: `${target}/${label}`,
@@ -161,8 +165,9 @@ function mainJobs(trials: number, leaf: boolean): Job[] {
     job(t, "recommended", "recommended guards"),
     job(t, "random", "random guards (same count)"),
   ];
-  return [
-    ...rows("hub"),
+  const off = [
+    job("hub", "guarded", 'every agent, repeatedRed "retry"', w, { repeatedRed: "retry" }),
+    job("hub", "recommended", 'recommended, repeatedRed "retry"', w, { repeatedRed: "retry" }),
     job("hub", "guarded", "every agent, discount off (discount=1)", { ...w, discount: 1 }),
     job("hub", "guarded", "every agent, redLedger off", w, { redLedger: false }),
     job("hub", "guarded", 'every agent, yellowOnShakyParents "pass"', w, { yellowOnShakyParents: "pass" }),
@@ -170,8 +175,8 @@ function mainJobs(trials: number, leaf: boolean): Job[] {
     job("hub", "recommended", "recommended, discount off (discount=1)", { ...w, discount: 1 }),
     job("hub", "recommended", "recommended, redLedger off", w, { redLedger: false }),
     job("hub", "recommended", "recommended, all three off", { ...w, discount: 1 }, { redLedger: false, yellowOnShakyParents: "pass" }),
-    ...(leaf ? rows("leaf") : []),
   ];
+  return [...rows("hub"), ...(ablations ? off : []), ...(leaf ? rows("leaf") : [])];
 }
 
 /** One-at-a-time sensitivity around the defaults: hub seed, every agent guarded and recommended guards. */
@@ -312,10 +317,10 @@ async function main() {
   console.log("# Cascade containment benchmark (arXiv:2603.04474's experiment, supervisor topology)\n");
   console.log(`World (SCRIPTED): ${JSON.stringify(SCRIPTED_WORLD)}`);
   console.log(`Graph and guard: ${JSON.stringify(PARAMS)}`);
-  const what = values.sensitivity ? `--sensitivity --sensitivity-trials ${Number(values["sensitivity-trials"] ?? 100)}` : `--trials ${PARAMS.trials}${values.leaf ? " --leaf" : ""}`;
+  const what = values.sensitivity ? `--sensitivity --sensitivity-trials ${Number(values["sensitivity-trials"] ?? 100)}` : `--trials ${PARAMS.trials}${values.ablations ? " --ablations" : ""}${values.leaf ? " --leaf" : ""}`;
   console.log(`Command: npm run bench:cascade -- ${what} --seed ${PARAMS.seed}\n`);
   // --sensitivity runs the sensitivity table instead of the main one (each takes minutes).
-  const jobs = values.sensitivity ? [] : mainJobs(PARAMS.trials, values.leaf === true);
+  const jobs = values.sensitivity ? [] : mainJobs(PARAMS.trials, values.leaf === true, values.ablations === true);
   const sensTrials = Number(values["sensitivity-trials"] ?? 100);
   const sens = values.sensitivity ? sensitivityJobs(sensTrials) : [];
   const sensBase: Job = { ...mainJobs(sensTrials, false)[0]!, id: "sens/unguarded" };
@@ -356,7 +361,7 @@ async function realModels() {
     trials,
     seed: PARAMS.seed,
     guards: ["unguarded", "recommended"],
-    guard: (builder, node) => guardNodeInPlace(builder, node, { challenger, maxAttempts: PARAMS.maxAttempts, onExhausted: PARAMS.onExhausted }),
+    guard: (builder, node) => guardNodeInPlace(builder, node, { challenger, maxAttempts: PARAMS.maxAttempts, onExhausted: PARAMS.onExhausted, repeatedRed: PARAMS.repeatedRed }),
   });
   console.log(`\n${formatCampaignTable(real, { label: `## Real models: ${modelName} (agents and challenger), ${trials} trials per configuration` })}`);
 }
