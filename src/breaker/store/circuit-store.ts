@@ -47,6 +47,14 @@ export interface LinkListener {
    * while the store was away reaches the store (the fleet keeps the longer cool-down).
    */
   back(): { readonly openForMs: number };
+  /**
+   * This process's circuit at a re-sync: `"probing"` while a probe (or a probe claim) of its runs,
+   * otherwise its state. A store that finds this process still holding the fleet's probe lease
+   * when it is not probing (its result was never sent: the claim timed out but ran once the store
+   * answered, or the probe ended while the store was away) releases the lease and publishes this
+   * state, so the fleet does not stay half-open until the lease expires. Absent: never released.
+   */
+  local?(): "closed" | "open" | "half-open" | "probing";
 }
 
 /** One provider's circuit as a shared store sees it. */

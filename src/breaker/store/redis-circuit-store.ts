@@ -2,7 +2,6 @@
  * `createRedisCircuitStore`: breaker circuits shared by every process that uses the same Redis
  * and key prefix. ioredis (an optional peer) is imported on first use, never at module load.
  */
-import { randomUUID } from "node:crypto";
 import type { IDisposable } from "cockatiel";
 import { Listeners } from "../../internal/listeners.js";
 import type { CircuitLink, CircuitStore, LinkListener, LinkSpec, StoreEvent } from "./circuit-store.js";
@@ -66,7 +65,6 @@ class RedisStore implements RedisCircuitStore, LinkHost {
   readonly channel: string;
   readonly timeoutMs: number;
   readonly probeLeaseMs: number;
-  readonly token = randomUUID();
   private readonly unavailable = new Listeners<StoreEvent>({ label: "the Redis circuit store's onUnavailable" });
   private readonly recovered = new Listeners<StoreEvent>({ label: "the Redis circuit store's onRecovered" });
   readonly onUnavailable = this.unavailable.addListener;
@@ -284,6 +282,11 @@ class RedisStore implements RedisCircuitStore, LinkHost {
   }
 
   private message(text: string): void {
+    // Read while away (a hung Redis answering again, before the heartbeat's reply): the re-sync
+    // that follows reads the fleet's state anyway. Applied here, a stale announcement of this
+    // process's own timed-out claim turned a probe's local result into "half-open" before the
+    // re-sync could publish it.
+    if (!this.up) return;
     let parsed: { p?: unknown; s?: unknown; ms?: unknown; g?: unknown };
     try {
       parsed = JSON.parse(text) as typeof parsed;

@@ -5,6 +5,7 @@
  * the probe claim (the only bounded wait), probe results, re-sync, and the filter that keeps
  * an older reply from undoing a newer state (generations).
  */
+import { randomUUID } from "node:crypto";
 import type { CircuitLink, FleetState, LinkListener, LinkSpec } from "./circuit-store.js";
 import { circuitKeys } from "./redis-keys.js";
 
@@ -26,7 +27,6 @@ export interface LinkHost {
   readonly timeoutMs: number;
   readonly probeLeaseMs: number;
   readonly channel: string;
-  readonly token: string;
   /** Runs one of the store's scripts; rejects when Redis cannot. */
   run(script: "fbRecord" | "fbClaim" | "fbProbeDone" | "fbSync", keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
   /** A key of this link holds something the store cannot read. */
@@ -50,6 +50,12 @@ export class RedisLink implements CircuitLink {
   private wonGeneration = -1;
   /** A key held garbage: the circuit decides locally until a re-sync reads it cleanly. */
   broken = false;
+  /**
+   * The value this link's claims put in the probe lease: per link, not per process, so a re-sync
+   * releases only a lease this circuit took (another breaker of the same provider in this process
+   * may be probing under its own).
+   */
+  private readonly token = randomUUID();
   private readonly ruleArgs: readonly (string | number)[];
 
   constructor(
@@ -102,7 +108,7 @@ export class RedisLink implements CircuitLink {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, this.host.timeoutMs, undefined)));
     try {
-      const call = this.host.run("fbClaim", this.keys, [this.host.probeLeaseMs, this.host.channel, this.spec.provider, this.host.token]);
+      const call = this.host.run("fbClaim", this.keys, [this.host.probeLeaseMs, this.host.channel, this.spec.provider, this.token]);
       const reply = await Promise.race([call.catch((error: unknown) => (this.failed(error), undefined)), timeout]);
       if (reply === undefined) return undefined;
       const parsed = parseReply(reply);
@@ -135,14 +141,18 @@ export class RedisLink implements CircuitLink {
   /**
    * Pushes this process's view and adopts the fleet's (on connect, after an outage). Outcomes
    * recorded while the store was up but not sent before it went away follow the sync (their
-   * ages keep them in order). @internal
+   * ages keep them in order). A probe lease this link still holds while it is not probing is
+   * released and the local state published (see `SYNC_SCRIPT`): a claim that timed out during an
+   * outage may have won once Redis answered, and a probe that ended while the store was away
+   * never sent its result; the fleet stayed half-open for the whole lease (issue #20). @internal
    */
   sync(): Promise<void> {
     this.lastGeneration = -1; // a restarted Redis starts its generations again
     this.wonGeneration = -1;
     const { openForMs } = this.listener.back();
+    const local = this.listener.local?.() ?? "probing";
     return this.host
-      .run("fbSync", this.keys, [Math.ceil(openForMs), this.host.channel, this.spec.provider])
+      .run("fbSync", this.keys, [Math.ceil(openForMs), this.host.channel, this.spec.provider, this.token, local])
       .then(
         (reply) => {
           this.broken = false;

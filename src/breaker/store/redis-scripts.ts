@@ -55,6 +55,11 @@ local function set_open(now, ms, g)
   redis.call('HSET', KEYS[1], 's', 'open', 'u', string.format('%d', now + ms), 'c', '0', 'ft', '', 'g', string.format('%d', g))
   redis.call('DEL', KEYS[2])
 end
+local function set_closed(now, g)
+  -- failures that happened before the fleet closed (sent late) are not counted against it
+  redis.call('HSET', KEYS[1], 's', 'closed', 'u', '0', 'c', '0', 'ft', '', 'ls', string.format('%d', now), 'g', string.format('%d', g))
+  redis.call('DEL', KEYS[2])
+end
 local function read_run()
   local v = redis.call('HMGET', KEYS[1], 'ls', 'ft')
   local ls = tonumber(v[1] or '0')
@@ -159,9 +164,7 @@ if s == nil then return corrupt(KEYS[1], u) end
 local now = now_ms()
 redis.call('DEL', KEYS[3])
 if ARGV[1] == '1' then
-  -- failures that happened before the fleet closed (sent late) are not counted against it
-  redis.call('HSET', KEYS[1], 's', 'closed', 'u', '0', 'c', '0', 'ft', '', 'ls', string.format('%d', now), 'g', string.format('%d', g + 1))
-  redis.call('DEL', KEYS[2])
+  set_closed(now, g + 1)
   announce(ARGV[3], ARGV[4], 'closed', 0, g + 1)
   return {'closed', 0, g + 1}
 end
@@ -173,8 +176,15 @@ return {'open', ms, g + 1}
 
 /**
  * `sync` (on connect and after an outage): ARGV = ms this process's circuit stays open
- * (0: closed here), channel, provider. A circuit opened locally while the store was away
- * reaches the store; the fleet keeps the longer cool-down. Replies with the fleet's state.
+ * (0: closed here), channel, provider, this link's token, and its local state ("closed", "open",
+ * "half-open" or "probing"). A circuit opened locally while the store was away reaches the
+ * store; the fleet keeps the longer cool-down. A probe lease still holding this link's token
+ * while it is not probing is released (compared and deleted in this script, so another
+ * process's lease is never touched): its result never reached the store (a claim that timed out
+ * ran once Redis answered again, or the probe ended while the store was away). A fleet half-open
+ * on that lease then takes the local outcome: closed here closes it; otherwise it is re-announced
+ * open (the rest of its cool-down, or the local one if longer), so no process waits out the lease.
+ * Replies with the fleet's state.
  */
 export const SYNC_SCRIPT = `${PRELUDE}
 local s, u, c, g = read_state()
@@ -183,10 +193,26 @@ local bad = check_window()
 if bad then return corrupt(KEYS[2], bad) end
 local now = now_ms()
 local ms = tonumber(ARGV[1])
+local released = false
+if ARGV[5] ~= 'probing' and redis.call('TYPE', KEYS[3])['ok'] == 'string' and redis.call('GET', KEYS[3]) == ARGV[4] then
+  redis.call('DEL', KEYS[3])
+  released = true
+  if ARGV[5] == 'closed' and s == 'open' and now >= u then
+    set_closed(now, g + 1)
+    announce(ARGV[2], ARGV[3], 'closed', 0, g + 1)
+    return {'closed', 0, g + 1}
+  end
+end
 if ms > 0 and (s == 'closed' or u < now + ms) then
   set_open(now, ms, g + 1)
   announce(ARGV[2], ARGV[3], 'open', ms, g + 1)
   return {'open', ms, g + 1}
+end
+if released and s == 'open' then
+  local left = math.max(0, u - now)
+  redis.call('HSET', KEYS[1], 'g', string.format('%d', g + 1))
+  announce(ARGV[2], ARGV[3], 'open', left, g + 1)
+  return {'open', left, g + 1}
 end
 return finish(s, u, g, now)
 `;

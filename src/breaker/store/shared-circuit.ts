@@ -164,6 +164,11 @@ export class SharedCircuit implements LinkListener {
     return { openForMs: this.inner === "open" ? Math.max(0, this.openUntil - Date.now()) : 0 };
   }
 
+  /** @internal */
+  local(): "closed" | "open" | "half-open" | "probing" {
+    return this.probing || this.claiming ? "probing" : this.inner;
+  }
+
   // -------------------------------------------------------------------------------------
 
   private beginProbe(): void {
