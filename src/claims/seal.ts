@@ -13,7 +13,11 @@
  * The key: `FIREBREAK_CLAIMS_KEY` (at least 32 characters) when set, so seals survive a
  * restart and are shared by every process of a deployment; else a random key per process
  * (safe: nothing outside the process can mint; but a verdict saved by a process that died is
- * then *unconfirmed* in the next one, and fails closed — see `reduce-claims.ts`).
+ * then *unconfirmed* in the next one, and fails closed — see `reduce-claims.ts`). The random key
+ * is kept on `globalThis` under a registered symbol, so every copy of the package loaded in the
+ * process (an installed package beside a tsx-loaded module, a CLI beside the graph it runs)
+ * seals and checks with the same key; it is readable by code in the process, as the environment
+ * variable is — the boundary is what a node returns, not the code a graph runs.
  */
 import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from "node:crypto";
 import type { ClaimSeal, ClaimValue } from "./claim-schema.js";
@@ -30,11 +34,19 @@ interface Key {
 
 let cached: { source: string | undefined; key: Key } | undefined;
 
+/** The process's random key, shared by every copy of the package loaded in it. */
+const PROCESS_KEY = Symbol.for("langgraph-firebreak.claims-process-key");
+
+function processKey(): Buffer {
+  const holder = globalThis as { [PROCESS_KEY]?: Buffer };
+  return (holder[PROCESS_KEY] ??= randomBytes(32));
+}
+
 function currentKey(): Key {
   const source = process.env[CLAIMS_KEY_ENV] || undefined;
   if (cached !== undefined && cached.source === source) return cached.key;
   let secret: Buffer;
-  if (source === undefined) secret = randomBytes(32);
+  if (source === undefined) secret = processKey();
   else if (source.length < 32) {
     throw new InvalidOptionsError(CLAIMS_KEY_ENV, [{ option: CLAIMS_KEY_ENV, received: `${source.length} characters`, allowed: "at least 32 characters" }], {
       message: `${CLAIMS_KEY_ENV} must hold at least 32 characters of secret (e.g. \`openssl rand -hex 32\`), got ${source.length}.`,

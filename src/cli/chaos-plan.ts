@@ -3,12 +3,10 @@
  * option checked and bounded, the graph module and the guard imported. Used by the command
  * and, from the same argv, by a trial worker (`--serve`), so both build the same campaign.
  */
-import { randomBytes } from "node:crypto";
 import { getHeapStatistics } from "node:v8";
 import { guardNodeInPlace, type Challenger } from "../../nodes/index.js";
 import type { AnyStateGraph, CampaignOptions, GuardApplier, GuardMode } from "../chaos/index.js";
 import { isExtractableGraph } from "../topology/index.js";
-import { CLAIMS_KEY_ENV } from "../claims/seal.js";
 import type { CliIo } from "./audit.js";
 import { importExport, loadGuard, parseFault, parseTarget } from "./chaos-args.js";
 import { DEFAULT_LOAD_TIMEOUT_MS, MAX_LOAD_TIMEOUT_MS, parseGraphReference, referenceLabel } from "./load-graph.js";
@@ -67,7 +65,6 @@ export async function prepareCampaign(argv: readonly string[], io: CliIo, help: 
   const parsed = parseCommand("chaos", argv, CHAOS_OPTIONS, help, io.stdout);
   if (parsed === undefined) return undefined;
   const { values, target } = parsed;
-  shareClaimsKey();
   const ref = parseGraphReference(target, io.cwd);
   // Every number and bound is checked before any module is imported or any trial runs; an
   // option error names the graph it was given for.
@@ -82,20 +79,6 @@ export async function prepareCampaign(argv: readonly string[], io: CliIo, help: 
   const factory = async () =>
     toBuilder(typeof value === "function" && !isExtractableGraph(value) ? await (value as () => unknown)() : value, label);
   return { values, factory, options: { ...plan.options, ...(guard ? { guard } : {}) }, label };
-}
-
-/**
- * Gives every copy of the package in this process one claims key. Without `FIREBREAK_CLAIMS_KEY`
- * each copy of `src/claims` draws its own random key, and the graph and guard modules the command
- * imports (through tsx, or into a process such as a test runner's that loaded the pack another way)
- * can be a second copy: the guard's verdicts, sealed by one copy, are then "foreign" to the claims
- * channel of the other and fail closed, so trials there end differently from trials in a process
- * with one copy (a local run and a `--workers` run of the same campaign gave different rows). A
- * random key per process, set once here, is what each copy would have drawn, shared; a key the
- * user set is kept.
- */
-function shareClaimsKey(): void {
-  if (!process.env[CLAIMS_KEY_ENV]) process.env[CLAIMS_KEY_ENV] = randomBytes(32).toString("base64url");
 }
 
 /** Reads and bounds every option; throws a UsageError (exit 2) before anything runs. */
