@@ -46,7 +46,11 @@ const producer = () => {
 };
 const reader = (state: Values) => ({ messages: [new AIMessage({ name: "reader", content: `read ${state.claims.length} claims` })] });
 
-/** A judge that calls every claim green, or red while `redFirst` attempts remain in this run. */
+/**
+ * A judge that calls every claim green, or red while `redFirst` attempts remain in this run. The
+ * producer re-asserts the same claim on the retry, so the retry rows run with the red ledger off
+ * (it would block the repeat unjudged): they measure a full re-judged attempt.
+ */
 function judge(redPerRun = 0) {
   let calls = 0;
   return new ScriptedChatModel({
@@ -62,7 +66,7 @@ function judge(redPerRun = 0) {
 
 function graph(guarded: boolean, redPerRun = 0) {
   const node = guarded
-    ? createBicrGuard({ producer, challenger: createChallenger({ model: judge(redPerRun) }), state: State, name: "researcher", maxAttempts: redPerRun + 1, tracers: ["firebreak-bench-steps"] })
+    ? createBicrGuard({ producer, challenger: createChallenger({ model: judge(redPerRun) }), state: State, name: "researcher", maxAttempts: redPerRun + 1, redLedger: false, tracers: ["firebreak-bench-steps"] })
     : producer;
   return new StateGraph(State)
     .addNode("researcher", node as never)
