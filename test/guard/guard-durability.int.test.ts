@@ -34,7 +34,7 @@ describe.each(checkpointerBackends())("a guarded handoff across processes on $na
   it("a process killed during Challenge resumes into Challenge in a new process without running the producer again", async () => {
     const { env, log, calls } = setup("guard-crash");
     const first = runTsChild(fixture, { ...env, FB_MODE: "start", FB_TURNS: "true", FB_BLOCK: "challenge" });
-    await waitForLine(log, /^challenger /, 45_000, first);
+    await waitForLine(log, /^challenger /, 90_000, first);
     first.child.kill("SIGKILL");
     expect((await first.exited).signal).toBe("SIGKILL");
 
@@ -51,7 +51,7 @@ describe.each(checkpointerBackends())("a guarded handoff across processes on $na
     expect(result.draft).toBe("0.85^5 is about 0.44.");
     expect(result.log).toEqual(["intake", "researcher attempt 1", "reader saw: 0.85^5 is about 0.44."]);
     expect(result.claims.at(-1)).toMatchObject({ text: "0.85^5 is about 0.44", status: "green" });
-  }, 120_000);
+  }, 180_000);
 
   it("a human escalation survives the process and is approved from a new one", async () => {
     const { env, calls } = setup("guard-hitl");
