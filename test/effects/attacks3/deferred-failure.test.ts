@@ -75,6 +75,9 @@ describe("a deferred effect that fails after its attempt passed", () => {
     expect(out.claims).toHaveLength(1);
   });
 
+});
+
+describe("a deferred effect's error and interrupt crossing the guard subgraph", () => {
   it("the error that crosses the guard subgraph into the caller is still recognised without instanceof (isEffectFailedError, isFirebreakError)", async () => {
     const { tool } = rowTool(() => true);
     const { graph } = guardedGraph(async (_s, config) => { await tool.invoke({ text: "x" }, config); return claim("fine 1"); }, {}, new MemorySaver());

@@ -50,6 +50,9 @@ describe('repeatedRed: "exhaust" — the exits', () => {
     expect(out.guardRecords[0]!.outcome).toBe("degraded");
   });
 
+});
+
+describe('repeatedRed: "exhaust" — maxAttempts 1 and later handoffs', () => {
   it("maxAttempts 1: one producer call per handoff, the first by judgement, the later one by the ledger", async () => {
     const { producer, turns } = stubborn();
     const { judge, judged } = luckyJudge();
@@ -80,6 +83,9 @@ describe('repeatedRed: "exhaust" — the exits', () => {
     expect((error as GuardExhaustedError).record.attempts[0]!.claims[0]!.repeats?.guard).toBe("source");
   });
 
+});
+
+describe('repeatedRed: "exhaust" — with compensated side effects', () => {
   it("a repeat-only attempt with compensated effects: every ticket is closed before onExhausted (fail), the record says compensated", async () => {
     const open = new Set<string>();
     const ticket = effectTool({

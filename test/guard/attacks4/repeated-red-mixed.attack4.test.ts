@@ -70,6 +70,9 @@ describe('repeatedRed: "exhaust" — a repeat mixed with another block is retrie
     expect((error as GuardExhaustedError).record.attempts[1]!.incompleteReview).toBeDefined();
   });
 
+});
+
+describe('repeatedRed: "exhaust" — controls and message prose', () => {
   it("repeat + a fresh red claim: retried (the fresh red is a judgement, not a repeat)", async () => {
     const other = { text: "The Louvre stands in Berlin", value: "Berlin" };
     const { error, turns } = await exhausted((t) => ({ claims: claimsOf("source", FALSEHOOD, ...(t.call === 1 ? [] : [{ ...other, text: `${other.text} ${t.call}` }])) }), (t) => (isFalse(t) || t.startsWith(other.text) ? "red" : "green"));
