@@ -56,7 +56,8 @@ async function runGuarded(o: EffectToolOptions, recorder: EffectRecorder, input:
   const base = { key, tool: o.name, mode: o.mode, attempt, toolCallId, input: asJson(input) };
   if (o.mode === "defer") {
     await replayableInput(o.name, o.schema, input); // refused here, before anything is recorded
-    if (recorder.closed) throw new Error(`effectTool "${o.name}": called after its guarded attempt ended (a call left running by the producer); nothing was done.`);
+    // Left running past the attempt: refused, as a text (nobody awaits it; a rejection would go unhandled).
+    if (recorder.closed) return `effectTool "${o.name}": finished after its guarded attempt ended (a call the producer left running, key ${key}); refused, nothing was scheduled.`;
     rememberImplementation(base, o);
     recorder.record({ ...base, status: "deferred" });
     return scheduledText(o.name, key);
@@ -70,18 +71,26 @@ async function runGuarded(o: EffectToolOptions, recorder: EffectRecorder, input:
   return result;
 }
 
+/** The code of the process warning for a late effect whose compensation failed. */
+export const EFFECT_NOT_UNDONE_WARNING = "FIREBREAK_EFFECT_NOT_UNDONE";
+
 /**
  * A compensated call the producer left running that finished after its attempt ended: there is no
- * attempt to record it in, so it is undone at once and the call fails saying so.
+ * attempt to record it in, so it is undone at once, and the call resolves to a text saying so (not a
+ * rejection: the producer no longer awaits it, and an unhandled rejection would end the process).
+ * When the compensation throws, the effect stays in the world: a process warning
+ * (`FIREBREAK_EFFECT_NOT_UNDONE`) names it, and the text says so.
  */
-async function undoLate(o: EffectToolOptions, input: unknown, result: unknown, ctx: EffectContext): Promise<never> {
+async function undoLate(o: EffectToolOptions, input: unknown, result: unknown, ctx: EffectContext): Promise<string> {
   const late = `effectTool "${o.name}": finished after its guarded attempt ended (a call the producer left running, key ${ctx.idempotencyKey})`;
   try {
     await o.compensate!(asJson(input), asJson(result), ctx);
   } catch (error) {
-    throw new Error(`${late}, and its compensation failed, so the effect is still in the world: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    const text = `${late}, and its compensation failed, so the effect is still in the world: ${(error as Error)?.message ?? String(error)}`;
+    process.emitWarning(text, { code: EFFECT_NOT_UNDONE_WARNING });
+    return text;
   }
-  throw new Error(`${late}; its effect was undone (compensate ran with the same key).`);
+  return `${late}; its effect was undone (compensate ran with the same key).`;
 }
 
 async function runUnguarded(o: EffectToolOptions, input: unknown, config: RunnableConfig): Promise<unknown> {

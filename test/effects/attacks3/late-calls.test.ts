@@ -1,8 +1,8 @@
 /**
  * Attacks on docs/effects.md, Limits: a call left running that finishes after the grace (here: after
  * the whole run returned) finds the attempt closed — deferred: refused, does nothing; compensated:
- * undone at once with the same key and the call fails saying so; when that compensation throws, the
- * call fails saying the effect is still in the world. Calls finishing around the 1 s grace must leave
+ * undone at once with the same key and the call resolves to a text saying so (no rejection nobody
+ * awaits); when that compensation throws, a process warning and the text say the effect is still in the world. Calls finishing around the 1 s grace must leave
  * the record matching the world whichever side they land on. Scripted judge (harness): "bad" is red.
  */
 import { describe, expect, it } from "vitest";
@@ -16,11 +16,15 @@ import { gate, gatedTicket, recordedOpen, worldOpen } from "./kit.js";
 
 const world = useWorld();
 const attemptOf = (config: RunnableConfig) => (readGuardFeedback(config)?.attempt ?? 0) + 1;
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: Error) => e.message);
+/** What a late call ended with: its resolved text (the documented outcome), or "rejected: …". */
+const outcome = (p: Promise<unknown>) => p.then((v) => String(v), (e: Error) => `rejected: ${e.message}`);
+/** The text of a call that found its attempt closed (refused or undone), or undefined for a call that belonged to it. */
+const failure = (p: Promise<unknown>) =>
+  p.then((v) => (typeof v === "string" && /after its guarded attempt ended/.test(v) ? v : undefined), (e: Error) => `rejected: ${e.message}`);
 
 describe("a compensated call finishing after the attempt closed", () => {
   for (const verdict of ["blocked", "passing"] as const) {
-    it(`attempt 1 ${verdict}: undone at once with the run's key, the call fails saying so, the record does not call it kept`, async () => {
+    it(`attempt 1 ${verdict}: undone at once with the run's key, the call resolves saying so, the record does not call it kept`, async () => {
       const release = gate();
       const { tool, log } = gatedTicket(world.endpoint, (t) => (t === "late" ? release.wait : Promise.resolve()));
       let late: Promise<unknown> = Promise.resolve();
@@ -32,14 +36,18 @@ describe("a compensated call finishing after the attempt closed", () => {
       const out = await graph.invoke({});
       expect(world.endpoint.open.has(log.runs.get("late")!)).toBe(true); // still open: the call has not finished
       release.open();
-      const message = await failure(late);
-      expect(message).toMatch(/closed|undone|compensat/i);
+      const message = await outcome(late);
+      expect(message).not.toMatch(/^rejected/);
+      expect(message).toMatch(/undone/i);
       expect(log.undos.get("late")).toBe(log.runs.get("late"));
       expect(worldOpen(world.endpoint, log.runs.values())).toEqual(recordedOpen(out.guardRecords[0]));
     });
   }
 
-  it("whose compensation throws: the call fails saying the effect is still in the world", async () => {
+  it("whose compensation throws: a FIREBREAK_EFFECT_NOT_UNDONE process warning and the call's text say the effect is still in the world", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => void warnings.push(w);
+    process.on("warning", onWarning);
     const release = gate();
     const { tool, log } = gatedTicket(world.endpoint, () => release.wait, { failUndo: true });
     let late: Promise<unknown> = Promise.resolve();
@@ -49,13 +57,19 @@ describe("a compensated call finishing after the attempt closed", () => {
     });
     await graph.invoke({});
     release.open();
-    const message = await failure(late);
+    const message = await outcome(late);
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    process.off("warning", onWarning);
+    expect(message).not.toMatch(/^rejected/);
     expect(message).toMatch(/still in the world/i);
+    const warned = warnings.filter((w) => (w as Error & { code?: string }).code === "FIREBREAK_EFFECT_NOT_UNDONE");
+    expect(warned.map((w) => w.message)).toEqual([message]);
     expect(log.undos.get("sticky")).toBe(log.runs.get("sticky"));
     expect(world.endpoint.open.has(log.runs.get("sticky")!)).toBe(true);
   });
 
-  // BROKEN: GuardRecord.effects promises "the handoff's side effects, every attempt's, with where each
+  // LIMIT (narrowed in docs/effects.md: the record is already written; a process warning names the effect
+  // instead; kept as an expected failure). Was BROKEN: GuardRecord.effects promises "the handoff's side effects, every attempt's, with where each
   // ended" (nodes/bicr/guard-types.ts, docs/effects.md "What is recorded"). A compensated call left running
   // past the grace whose compensation throws leaves its ticket open in the world, but the handoff's
   // record has no `effects` at all: the only trace is the rejection of a promise the producer had
@@ -70,7 +84,7 @@ describe("a compensated call finishing after the attempt closed", () => {
     });
     const out = await graph.invoke({});
     release.open();
-    await failure(late);
+    await outcome(late);
     expect(worldOpen(world.endpoint, log.runs.values())).toEqual(recordedOpen(out.guardRecords[0]));
   });
 });
