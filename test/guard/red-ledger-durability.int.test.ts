@@ -5,25 +5,13 @@
  * it is per thread. Scripted judges stand in for a model's judgement and are labelled so.
  */
 import { Command, MemorySaver, interrupt, type BaseCheckpointSaver } from "@langchain/langgraph";
-import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
-import pg from "pg";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GuardExhaustedError } from "../../nodes/index.js";
 import { uniqueName } from "../support/backends.js";
+import { usePostgresSavers } from "../support/postgres-savers.js";
 import { FALSEHOOD, INPUT, claimsOf, luckyJudge, oneHandoff, rounds, ruleJudge, source, truth, withPauses, type LedgerValues } from "./support/ledger-world.js";
 
-const URL = process.env["DATABASE_URL"]?.trim() || "postgres://postgres@127.0.0.1:5432/test";
-const schemas: string[] = [];
-const open: PostgresSaver[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.end().catch(() => undefined);
-});
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: URL });
-  await client.connect();
-  for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
-  await client.end();
-});
+const savers = usePostgresSavers("fb_ledger");
 
 /** Storage for one test; `saver()` opens it afresh each time (for PostgreSQL: a new pool, as a new process would). */
 interface Storage {
@@ -42,15 +30,7 @@ const BACKENDS: Array<[string, () => Storage]> = [
     "PostgresSaver",
     () => {
       const schema = uniqueName("fb_ledger");
-      schemas.push(schema);
-      return {
-        saver: async () => {
-          const s = new PostgresSaver(new pg.Pool({ connectionString: URL, max: 2 }), undefined, { schema });
-          open.push(s);
-          await s.setup();
-          return s;
-        },
-      };
+      return { saver: async () => (await savers.open(schema)).saver };
     },
   ],
 ];

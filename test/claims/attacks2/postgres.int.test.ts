@@ -1,33 +1,13 @@
 // Promises 1-3 on real PostgreSQL (PostgresSaver, a unique schema per test): sealed writes survive the
 // JSON storage of checkpoints and pending writes, and replays through the database are still rejected.
 import { Command, interrupt } from "@langchain/langgraph";
-import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
-import pg from "pg";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { claimVerdicts } from "langgraph-firebreak";
+import { usePostgresSavers } from "../../support/postgres-savers.js";
 import { Harness, STYLES, add, origin, rejection, write, type Style } from "./harness.js";
 
-const URL = "postgres://postgres@127.0.0.1:5432/test";
-const schemas: string[] = [];
-const savers: PostgresSaver[] = [];
-async function saver(style: Style) {
-  const schema = `fb_atk2_${style}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
-  schemas.push(schema);
-  // A small pool per saver, closed after each test: the whole suite shares one server's max_connections.
-  const s = new PostgresSaver(new pg.Pool({ connectionString: URL, max: 2 }), undefined, { schema });
-  savers.push(s);
-  await s.setup();
-  return s;
-}
-afterEach(async () => {
-  for (const s of savers.splice(0)) await s.end().catch(() => undefined);
-});
-afterAll(async () => {
-  const c = new pg.Client({ connectionString: URL });
-  await c.connect();
-  for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
-  await c.end();
-});
+const savers = usePostgresSavers("fb_atk2");
+const saver = async (style: Style) => (await savers.open(`fb_atk2_${style}_${process.pid}_${Math.random().toString(36).slice(2, 9)}`)).saver;
 
 const c1 = { id: "c1", text: "pg claim", confidence: 0.8, origin: origin("researcher") };
 const v = (status: string, ev: string, who = "challenger") =>

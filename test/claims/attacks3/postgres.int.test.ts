@@ -1,33 +1,16 @@
 // The Overwrite and in-place mutation routes on real PostgreSQL: what the forger wrote is what a fresh
 // saver reads back, and a fork from before the red verdict can be overwritten too.
 import { Overwrite } from "@langchain/langgraph";
-import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
-import pg from "pg";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { usePostgresSavers } from "../../support/postgres-savers.js";
 import { Harness, STYLES, add, rejection, write, type Style } from "./support/harness.js";
 import { batch, claim, doubted, notGreen, stillRed } from "./support/attack-kit.js";
 
-const URL = "postgres://postgres@127.0.0.1:5432/test";
-const schemas: string[] = [];
-const savers: PostgresSaver[] = [];
+const savers = usePostgresSavers("fb_atk3");
 async function saver(style: Style, schema?: string) {
-  const s0 = schema ?? `fb_atk3_${style}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
-  if (!schema) schemas.push(s0);
-  // A small pool per saver, closed after each test: the whole suite shares one server's max_connections.
-  const s = new PostgresSaver(new pg.Pool({ connectionString: URL, max: 2 }), undefined, { schema: s0 });
-  savers.push(s);
-  await s.setup();
-  return { s, schema: s0 };
+  const { saver: s, schema: opened } = await savers.open(schema ?? `fb_atk3_${style}_${process.pid}_${Math.random().toString(36).slice(2, 9)}`);
+  return { s, schema: opened };
 }
-afterEach(async () => {
-  for (const s of savers.splice(0)) await s.end().catch(() => undefined);
-});
-afterAll(async () => {
-  const c = new pg.Client({ connectionString: URL });
-  await c.connect();
-  for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
-  await c.end();
-});
 
 /** The thread's claims as a fresh graph on a fresh saver reads them. */
 async function reread(style: Style, schema: string) {

@@ -1,29 +1,14 @@
 // Promise 2 on real PostgreSQL: the red ledger survives a restart (a new PostgresSaver, a new compiled
 // graph) between two handoffs of one thread. Judges are SCRIPTED stand-ins for a model's judgement.
-import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { END, START, StateGraph } from "@langchain/langgraph";
-import pg from "pg";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { usePostgresSavers } from "../../support/postgres-savers.js";
 import { INPUT, MsgState, ROME, claim, luckyJudge, mentionsRome, msgGuard, source, tid, verdicts } from "./world.js";
 
-const URL = "postgres://postgres@127.0.0.1:5432/test";
+const savers = usePostgresSavers("fb_atk3_ledger");
 const schema = `fb_atk3_ledger_${process.pid}_${Date.now().toString(36)}`;
-const savers: PostgresSaver[] = [];
-async function saver() {
-  const s = new PostgresSaver(new pg.Pool({ connectionString: URL, max: 2 }), undefined, { schema });
-  savers.push(s);
-  await s.setup();
-  return s;
-}
-afterEach(async () => {
-  for (const s of savers.splice(0)) await s.end().catch(() => undefined);
-});
-afterAll(async () => {
-  const c = new pg.Client({ connectionString: URL });
-  await c.connect();
-  await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
-  await c.end();
-});
+const saver = async () => (await savers.open(schema)).saver;
 
 /** source (guarded) → pause → source: the second round is entered only when the caller resumes. */
 function build(producer: (s: any, c: any) => unknown, judge: any, cp: PostgresSaver) {
@@ -43,7 +28,7 @@ describe("the red ledger on PostgresSaver", () => {
     const config = { configurable: { thread_id: tid("pg") } };
     await build(source(plan).producer, judge, await saver()).invoke(INPUT, config);
     expect(judged.filter(mentionsRome)).toHaveLength(1);
-    for (const s of savers.splice(0)) await s.end(); // "restart": a new pool, saver and graph
+    await savers.closeAll(); // "restart": a new pool, saver and graph
     const restarted = build(source(plan).producer, judge, await saver());
     await restarted.invoke(null, config); // pause → round 2 (stops before pause again)
     const out: any = (await restarted.getState(config)).values;
