@@ -12,7 +12,7 @@ import type { ChallengeResult, ClaimUnderReview } from "../challenger/types.js";
 import type { ClaimJudgement } from "../challenger/verdict-schema.js";
 import { asList, messageText } from "./guard-claims.js";
 import { emitBicr, verdictAttributes, withBicrRun } from "./guard-events.js";
-import { retryAfterBlock } from "./guard-effects.js";
+import { retryAfterBlock } from "./retry-rule.js";
 import { producerName, type ResolvedGuard } from "./guard-options.js";
 import { attemptRecord } from "./guard-record.js";
 import { storedClaims } from "./buffer.js";

@@ -12,7 +12,8 @@ import { compensateEffect, executeDeferred, failureText } from "../../src/effect
 import type { EffectEntry, EffectStatus } from "../../src/effects/effect-types.js";
 import { emitBicr } from "./guard-events.js";
 import { producerName, type ResolvedGuard } from "./guard-options.js";
-import type { Committed, GuardState, Review } from "./guard-state.js";
+import type { Committed, GuardState } from "./guard-state.js";
+import { retryAfterBlock } from "./retry-rule.js";
 
 /** The guard subgraph's effect nodes. */
 export const UNDO_NODE = "bicr_undo";
@@ -121,21 +122,6 @@ export function withLedgerInRecord(o: ResolvedGuard, commit: Committed | null, l
   if (commit === null || !Array.isArray(records) || records.length === 0) return commit;
   const record = { ...(records[0] as object), effects: [...ledger] };
   return { ...commit, update: { ...commit.update, [o.keys.recordKey]: [record, ...records.slice(1)] } };
-}
-
-/**
- * Whether a blocked attempt is retried: attempts left, and (`repeatedRed: "exhaust"`) not blocked
- * only by re-assertions of claims the red ledger holds.
- */
-export function retryAfterBlock(o: Pick<ResolvedGuard, "maxAttempts" | "repeatedRed">, attempt: number, review: Review | null | undefined): boolean {
-  if (attempt >= o.maxAttempts) return false;
-  return !(o.repeatedRed === "exhaust" && onlyRepeats(review));
-}
-
-/** True when every claim that blocked the attempt re-asserts a red claim of the ledger (and nothing else went wrong). */
-export function onlyRepeats(review: Review | null | undefined): boolean {
-  if (review === null || review === undefined || review.blocking.length === 0 || review.incomplete !== undefined) return false;
-  return review.blocking.every((id) => review.repeats?.[id] !== undefined);
 }
 
 /** After the challenge: a commit with pending effects runs the outbox; a blocked attempt with compensated effects undoes them first. */

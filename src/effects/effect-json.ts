@@ -16,8 +16,8 @@ export function asJson(value: unknown): unknown {
  * the tool's (zod) schema again. A deferred call is refused at call time (nothing is recorded)
  * when its input does not survive that trip — a `BigInt`, a cycle, a `z.date()` that JSON turns
  * into a string — so `run` never receives a placeholder or a value its schema does not promise.
- * Parsed asynchronously (a schema may refine asynchronously); the guard waits for the calls of
- * an attempt to finish before it ends the attempt.
+ * Parsed asynchronously (a schema may refine asynchronously). Resolves to the JSON the call is
+ * recorded with.
  */
 export async function replayableInput(tool: string, schema: unknown, input: unknown): Promise<unknown> {
   let json: unknown;
@@ -26,7 +26,8 @@ export async function replayableInput(tool: string, schema: unknown, input: unkn
   } catch (error) {
     throw new Error(`effectTool "${tool}": a deferred call's input must be JSON to wait in the checkpoint (${(error as Error).message}); nothing was scheduled.`);
   }
-  return parseRecorded(tool, schema, json);
+  await parseRecorded(tool, schema, json);
+  return json;
 }
 
 /** The recorded JSON input parsed by the tool's schema (as is for a JSON-schema tool). */

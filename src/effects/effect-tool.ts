@@ -53,11 +53,11 @@ async function runGuarded(o: EffectToolOptions, recorder: EffectRecorder, input:
   const { guard, attempt, threadId } = recorder.where;
   const derived = recorder.keyFor(toolCallId);
   const key = o.idempotencyKey ? o.idempotencyKey({ tool: o.name, input, toolCallId, ...(threadId === undefined ? {} : { threadId }), guard, attempt, derived }) : derived;
-  const base = { key, tool: o.name, mode: o.mode, attempt, toolCallId, input: asJson(input) };
   if (o.mode === "defer") {
-    await replayableInput(o.name, o.schema, input); // refused here, before anything is recorded
+    // Refused here, before anything is recorded; what is recorded is the JSON that passed.
+    const base = { key, tool: o.name, mode: o.mode, attempt, toolCallId, input: await replayableInput(o.name, o.schema, input) };
     // Left running past the attempt: refused, as a text (nobody awaits it; a rejection would go unhandled).
-    if (recorder.closed) return `effectTool "${o.name}": finished after its guarded attempt ended (a call the producer left running, key ${key}); refused, nothing was scheduled.`;
+    if (recorder.closed) return `${lateCall(o.name, key)}; refused, nothing was scheduled.`;
     rememberImplementation(base, o);
     recorder.record({ ...base, status: "deferred" });
     return scheduledText(o.name, key);
@@ -66,9 +66,15 @@ async function runGuarded(o: EffectToolOptions, recorder: EffectRecorder, input:
   // A run that throws did nothing to undo (or undid itself): nothing is recorded and the error reaches the agent.
   const result = await o.run(input, ctx);
   if (recorder.closed) return undoLate(o, input, result, { ...ctx, phase: "compensate" });
+  const base = { key, tool: o.name, mode: o.mode, attempt, toolCallId, input: asJson(input) };
   rememberImplementation(base, o);
   recorder.record({ ...base, result: asJson(result), status: "applied" });
   return result;
+}
+
+/** How a call the producer left running, finishing after its attempt ended, names itself. */
+function lateCall(name: string, key: string): string {
+  return `effectTool "${name}": finished after its guarded attempt ended (a call the producer left running, key ${key})`;
 }
 
 /** The code of the process warning for a late effect whose compensation failed. */
@@ -82,7 +88,7 @@ export const EFFECT_NOT_UNDONE_WARNING = "FIREBREAK_EFFECT_NOT_UNDONE";
  * (`FIREBREAK_EFFECT_NOT_UNDONE`) names it, and the text says so.
  */
 async function undoLate(o: EffectToolOptions, input: unknown, result: unknown, ctx: EffectContext): Promise<string> {
-  const late = `effectTool "${o.name}": finished after its guarded attempt ended (a call the producer left running, key ${ctx.idempotencyKey})`;
+  const late = lateCall(o.name, ctx.idempotencyKey);
   try {
     await o.compensate!(asJson(input), asJson(result), ctx);
   } catch (error) {
