@@ -22,7 +22,7 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { readGuardFeedback } from "../../nodes/index.js";
-import { claimRisk, type Claim, type ClaimInput, type ClaimRisk, type ClaimValue } from "../claims/index.js";
+import { claimRisks, type Claim, type ClaimInput, type ClaimValue } from "../claims/index.js";
 import { chaosRng } from "./chaos-run.js";
 import { parseOptions } from "../internal/options-schema.js";
 import { AdoptionAgentOptionsSchema } from "./chaos-options.js";
@@ -122,9 +122,8 @@ function stepResolved(o: Resolved, claims: readonly Claim[], context: { readonly
     return { action: "corrected", claim: { text: o.text, value: o.belief, origin: { agent: o.name, source: "model", basedOn: [] }, confidence: o.confidence } };
   }
   const latest = new Map<string, Claim>();
-  const risk = new Map<string, ClaimRisk>();
+  const risk = claimRisks(claims);
   for (const c of claims) {
-    risk.set(c.id, claimRisk(c, (id) => risk.get(id)));
     if (c.text !== o.text || c.status === "red") continue;
     latest.set(c.origin.agent, c);
   }

@@ -71,6 +71,7 @@ export {
 export {
   PosteriorReplySchema,
   claimRisk,
+  claimRisks,
   formatPosterior,
   fromPosterior,
   toPosterior,

@@ -103,8 +103,8 @@ function doubtedBefore(claim: Claim): boolean {
   return doubted(claim.verifiedBy) || (claim.history ?? []).some(doubted);
 }
 
-/** Each claim's risk, parents first (the channel stores a claim after the claims it is based on). */
-function risks(claims: readonly Claim[]): Map<string, ClaimRisk> {
+/** Each stored claim's {@link ClaimRisk} by id, parents first (the channel stores a claim after the claims it is based on). */
+export function claimRisks(claims: readonly Claim[]): Map<string, ClaimRisk> {
   const out = new Map<string, ClaimRisk>();
   for (const c of claims) out.set(c.id, claimRisk(c, (id) => out.get(id)));
   return out;
@@ -129,7 +129,7 @@ function claimsOf(source: ClaimsSource): readonly Claim[] {
  */
 export function toPosterior(source: ClaimsSource): Posterior {
   const claims = claimsOf(source);
-  const risk = risks(claims);
+  const risk = claimRisks(claims);
   return {
     claims: claims.map((c) => ({
       id: c.id,
