@@ -14,7 +14,7 @@
  *   value) earlier in this chaos run, it repeats that error with probability `correlation`,
  *   and otherwise judges afresh as above. So P(miss again | missed before) = correlation +
  *   (1 − correlation)·(1 − recall). A run is one trial of a campaign: the memory never
- *   crosses trials.
+ *   crosses trials; outside a chaos run errors are independent.
  *
  * Without such evidence the claim is yellow: a verifier without information the chain lacks
  * cannot refute anything (arXiv:2603.26993). Every call reports `tokens` as usage.
@@ -104,11 +104,11 @@ interface JudgeParams {
 
 /** Per chaos run (keyed by its counters, shared by the run's armed copies): the claims the judge erred on. */
 const errorsByRun = new WeakMap<object, Set<string>>();
-const outsideRuns = new Set<string>();
 
+/** The run's memory of errors; outside a chaos run none is kept (errors are independent, and nothing grows with the process). */
 function errorsOfRun(): Set<string> {
   const run = currentChaosRun();
-  if (run === undefined) return outsideRuns;
+  if (run === undefined) return new Set();
   let errors = errorsByRun.get(run.counters);
   if (errors === undefined) errorsByRun.set(run.counters, (errors = new Set()));
   return errors;
