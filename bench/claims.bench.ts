@@ -9,7 +9,7 @@
  *
  * Everything is in-process and deterministic (seeded lineage, fixed clock); no model calls.
  */
-import { Annotation, END, ReducedValue, START, StateGraph, StateSchema } from "@langchain/langgraph";
+import { Annotation, END, MemorySaver, ReducedValue, START, StateGraph, StateSchema } from "@langchain/langgraph";
 import { z } from "zod/v4";
 import {
   claimsChannel,
@@ -161,6 +161,27 @@ async function reducerCost(): Promise<void> {
 // ---------------------------------------------------------------------------------------
 type Runner = { invoke(input: unknown, config?: object): Promise<unknown> };
 
+/**
+ * With a checkpointer: each run on a fresh thread of one `MemorySaver` (the lightest saver: every
+ * superstep serializes the state in process, no I/O), and the thread deleted after the run.
+ */
+function withSaver(compile: (saver: MemorySaver | undefined) => Runner, checkpointed: boolean): Runner {
+  if (!checkpointed) return compile(undefined);
+  const saver = new MemorySaver();
+  const graph = compile(saver);
+  let n = 0;
+  return {
+    async invoke(input, config) {
+      const thread_id = `bench-${n++}`;
+      try {
+        return await graph.invoke(input, { ...config, configurable: { thread_id } });
+      } finally {
+        await saver.deleteThread(thread_id);
+      }
+    },
+  };
+}
+
 function chainNode(i: number) {
   return (s: { claims: Claim[] }) => {
     const parent = s.claims[s.claims.length - 1]!;
@@ -169,7 +190,7 @@ function chainNode(i: number) {
 }
 
 // Builder generics differ per state style; the chain is the same.
-function chain(builder: any, length: number): Runner {
+function chain(builder: any, length: number, saver?: MemorySaver): Runner {
   let prev = START as string;
   for (let i = 0; i < length; i++) {
     builder.addNode(`n${i}`, chainNode(i));
@@ -177,7 +198,7 @@ function chain(builder: any, length: number): Runner {
     prev = `n${i}`;
   }
   builder.addEdge(prev, END);
-  return builder.compile();
+  return builder.compile({ checkpointer: saver });
 }
 
 /** Wall time spent inside a reducer, to report the channel's own work per superstep. */
@@ -200,7 +221,7 @@ function timed<A, B>(name: string, fn: (a: A, b: B) => A): (a: A, b: B) => A {
 const concat = (a: Claim[], b: Claim[] | Claim) => a.concat(b);
 
 /** Each node adds a claim and, when `verify`, verifies its parent (green, on evidence it fetched), signing as itself through its contract. */
-function verifyingChain(builder: any, length: number, variant: string, verify = true): Runner {
+function verifyingChain(builder: any, length: number, variant: string, verify = true, saver?: MemorySaver): Runner {
   let prev = START as string;
   for (let i = 0; i < length; i++) {
     const name = `n${i}`;
@@ -227,7 +248,7 @@ function verifyingChain(builder: any, length: number, variant: string, verify = 
     prev = name;
   }
   builder.addEdge(prev, END);
-  return builder.compile();
+  return builder.compile({ checkpointer: saver });
 }
 const PLAIN_A = "Annotation, plain concat reducer";
 const CHAN_A = "Annotation, claimsChannel";
@@ -235,13 +256,13 @@ const PLAIN_S = "StateSchema, plain ReducedValue";
 const CHAN_S = "StateSchema, claimsChannel";
 const CHAN_AC = "Annotation, claimsChannel, nodes in withWriteContract";
 const CHAN_AV = "Annotation, claimsChannel, withWriteContract, each node also verifies its parent";
-const variants: Record<string, (n: number) => Runner> = {
-  [PLAIN_A]: (n) =>
-    chain(new StateGraph(Annotation.Root({ claims: Annotation<Claim[], Claim[] | Claim>({ reducer: timed(PLAIN_A, concat), default: () => [] }) })), n),
+const variants: Record<string, (n: number, saver?: MemorySaver) => Runner> = {
+  [PLAIN_A]: (n, saver) =>
+    chain(new StateGraph(Annotation.Root({ claims: Annotation<Claim[], Claim[] | Claim>({ reducer: timed(PLAIN_A, concat), default: () => [] }) })), n, saver),
   // The reducer claimsChannel uses, timed; claimsChannel() itself is measured in the StateSchema row.
-  [CHAN_A]: (n) =>
-    chain(new StateGraph(Annotation.Root({ claims: Annotation<Claim[], ClaimsUpdate>({ reducer: timed(CHAN_A, claimsReducer(clock)), default: () => [] }) })), n),
-  [PLAIN_S]: (n) =>
+  [CHAN_A]: (n, saver) =>
+    chain(new StateGraph(Annotation.Root({ claims: Annotation<Claim[], ClaimsUpdate>({ reducer: timed(CHAN_A, claimsReducer(clock)), default: () => [] }) })), n, saver),
+  [PLAIN_S]: (n, saver) =>
     chain(
       new StateGraph(
         new StateSchema({
@@ -252,13 +273,14 @@ const variants: Record<string, (n: number) => Runner> = {
         }),
       ),
       n,
+      saver,
     ),
-  [CHAN_S]: (n) => chain(new StateGraph(new StateSchema({ claims: claimsChannel(clock) })), n),
+  [CHAN_S]: (n, saver) => chain(new StateGraph(new StateSchema({ claims: claimsChannel(clock) })), n, saver),
   // Every node also verifies its parent: a sealed verdict batch per superstep (seal minted in the node, checked by the reducer).
-  [CHAN_AC]: (n) =>
-    verifyingChain(new StateGraph(Annotation.Root({ claims: Annotation<Claim[], ClaimsUpdate>({ reducer: timed(CHAN_AC, claimsReducer(clock)), default: () => [] }) })), n, CHAN_AC, false),
-  [CHAN_AV]: (n) =>
-    verifyingChain(new StateGraph(Annotation.Root({ claims: Annotation<Claim[], ClaimsUpdate>({ reducer: timed(CHAN_AV, claimsReducer(clock)), default: () => [] }) })), n, CHAN_AV),
+  [CHAN_AC]: (n, saver) =>
+    verifyingChain(new StateGraph(Annotation.Root({ claims: Annotation<Claim[], ClaimsUpdate>({ reducer: timed(CHAN_AC, claimsReducer(clock)), default: () => [] }) })), n, CHAN_AC, false, saver),
+  [CHAN_AV]: (n, saver) =>
+    verifyingChain(new StateGraph(Annotation.Root({ claims: Annotation<Claim[], ClaimsUpdate>({ reducer: timed(CHAN_AV, claimsReducer(clock)), default: () => [] }) })), n, CHAN_AV, true, saver),
 };
 
 const RUN = { recursionLimit: 1_000 };
@@ -266,9 +288,13 @@ const RUN = { recursionLimit: 1_000 };
  * Per superstep, in one run: wall time of each variant, the reducer's own time per call, the
  * node-time checks' own time, and the channel's own work as a share of the plain superstep.
  */
-async function superstepCost(stored: number, short: number, long: number, rounds: number, runs: number): Promise<void> {
+async function superstepCost(stored: number, short: number, long: number, rounds: number, runs: number, checkpointed = false): Promise<void> {
   const input = { claims: stateOf(stored) };
-  const built = Object.entries(variants).map(([name, make]) => ({ name, s: make(short), l: make(long) }));
+  const built = Object.entries(variants).map(([name, make]) => ({
+    name,
+    s: withSaver((saver) => make(short, saver), checkpointed),
+    l: withSaver((saver) => make(long, saver), checkpointed),
+  }));
   for (const g of built) for (let i = 0; i < (stored > 10_000 ? 1 : 5); i++) await g.l.invoke(input, RUN); // warm up
   for (const k of Object.keys(reducerMs)) delete reducerMs[k];
   for (const k of Object.keys(nodeTimeMs)) delete nodeTimeMs[k];
@@ -291,7 +317,7 @@ async function superstepCost(stored: number, short: number, long: number, rounds
     return { "state style, claims field": name, "ms / superstep": Number(ms.toFixed(4)), "vs plain": `${((ms / ref - 1) * 100).toFixed(1)}%`, "reducer µs / call (median)": own, "node-time checks µs (median)": node };
   });
   printTable(
-    `Superstep cost at ${stored.toLocaleString("en")}–${(stored + long).toLocaleString("en")} stored claims, no checkpointer (per superstep = (T(${long} nodes) − T(${short})) / ${long - short}, fastest of ${runs} runs, median of ${rounds} interleaved rounds; target: the channel's own work ≤ 5% of a plain superstep)`,
+    `Superstep cost at ${stored.toLocaleString("en")}–${(stored + long).toLocaleString("en")} stored claims, ${checkpointed ? "MemorySaver checkpointer" : "no checkpointer"} (per superstep = (T(${long} nodes) − T(${short})) / ${long - short}, fastest of ${runs} runs, median of ${rounds} interleaved rounds; target: the channel's own work ≤ 5% of a plain superstep)`,
     rows,
   );
   const own = median(reducerMs[CHAN_A]!) - median(reducerMs[PLAIN_A]!);
@@ -300,7 +326,7 @@ async function superstepCost(stored: number, short: number, long: number, rounds
   const step = median(perStep[PLAIN_A]!);
   const pct = (x: number) => `${((x / step) * 100).toFixed(2)}%`;
   console.log(
-    `\nAt ${stored.toLocaleString("en")} stored claims, plain superstep ${step.toFixed(3)} ms (median). The channel's own extra work per superstep ` +
+    `\nAt ${stored.toLocaleString("en")} stored claims, ${checkpointed ? "with a MemorySaver checkpointer" : "no checkpointer"}, plain superstep ${step.toFixed(3)} ms (median). The channel's own extra work per superstep ` +
       `(median reducer call minus the plain reducer's, measured inside the run):` +
       `\n- a node adds a claim: ${(own * 1000).toFixed(1)} µs = ${pct(own)};` +
       `\n- the same through withWriteContract (checked in the node, reducer reuses the result): ${(ownContract * 1000).toFixed(1)} µs = ${pct(ownContract)};` +
@@ -369,5 +395,7 @@ const only = process.env["CLAIMS_BENCH_ONLY"];
 if (!only || only === "reducer") await reducerCost();
 // CLAIMS_BENCH_ONLY=superstep1k: the per-superstep cost at 1,000 claims only (the 5% target's row).
 if (!only || only === "superstep" || only === "superstep1k") await superstepCost(1_000, 5, 105, 7, 4);
+// The same graphs with a checkpointer (each superstep serializes the state): what a durable graph pays.
+if (!only || only === "superstep" || only === "superstep1k") await superstepCost(1_000, 5, 25, 5, 3, true);
 if (!only || only === "superstep") await superstepCost(100_000, 5, 25, 3, 2);
 if (!only || only === "growth") await growth();
