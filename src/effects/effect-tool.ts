@@ -47,7 +47,9 @@ function reserveOnInvoke(made: StructuredToolInterface, name: string): void {
 }
 
 async function runGuarded(o: EffectToolOptions, recorder: EffectRecorder, input: unknown, config: RunnableConfig): Promise<unknown> {
-  if (recorder.closed) throw new Error(`effectTool "${o.name}": called after its guarded attempt ended (a call left running by the producer); nothing was done.`);
+  // Reached after the attempt ended (its input check finished late, or a continuation called it with
+  // the attempt's config): refused, as a text — nobody awaits it, and a rejection would go unhandled.
+  if (recorder.closed) return `${lateCall(o.name)}; refused, nothing was done.`;
   const reserved = config?.configurable?.[RESERVED_CALL_ID];
   const toolCallId = typeof reserved === "string" ? reserved : recorder.callId(o.name, toolCallIdOf(config));
   const { guard, attempt, threadId } = recorder.where;
@@ -72,9 +74,9 @@ async function runGuarded(o: EffectToolOptions, recorder: EffectRecorder, input:
   return result;
 }
 
-/** How a call the producer left running, finishing after its attempt ended, names itself. */
-function lateCall(name: string, key: string): string {
-  return `effectTool "${name}": finished after its guarded attempt ended (a call the producer left running, key ${key})`;
+/** How a call the producer left running, finishing after its attempt ended, names itself (with its key once it has one). */
+function lateCall(name: string, key?: string): string {
+  return `effectTool "${name}": finished after its guarded attempt ended (a call the producer left running${key === undefined ? "" : `, key ${key}`})`;
 }
 
 /** The code of the process warning for a late effect whose compensation failed. */
