@@ -38,11 +38,12 @@ function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate
       // signed with its own name is sealed, and one signed with another name is rejected.
       const writer = writingNode();
       const task = writer === undefined ? undefined : currentTask();
-      const sealedNow = authorizeVerdicts(update, Array.isArray(current) ? current : undefined, opts, writer, task);
+      // Each verdict batch is read once: the checks below and what the channel applies are that reading.
+      const { checked, sealedNow } = authorizeVerdicts(update, Array.isArray(current) ? current : undefined, opts, writer, task);
       try {
-        checkSubgraphVerdicts(update, { node: writer, task }, opts);
-        if (Array.isArray(current)) precheckClaimsUpdate(current, update, opts, sealedNow);
-        else checkClaimsUpdateShape(update, opts);
+        checkSubgraphVerdicts(checked, { node: writer, task }, opts);
+        if (Array.isArray(current)) precheckClaimsUpdate(current, update, opts, sealedNow, checked);
+        else checkClaimsUpdateShape(checked, opts);
       } catch (error) {
         // The node is known here (the reducer cannot know it): every rejection names it.
         throw writer !== undefined && error instanceof InvalidClaimError ? error.withNode(writer) : error;

@@ -36,6 +36,11 @@ function isPlain(value: object): boolean {
 /** Objects this module froze (deeply): they can be shared as they are. */
 const frozen = new WeakSet<object>();
 
+/** True for an object the channel froze itself (deeply): it reads the same every time. */
+export function isFrozenByChannel(value: object): boolean {
+  return frozen.has(value);
+}
+
 /** A stored claim as the channel keeps it: a frozen deep copy (the same object when it already is one). */
 export function storedClaim(claim: Claim): Claim {
   return frozenCopy(claim);

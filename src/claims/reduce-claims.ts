@@ -98,14 +98,17 @@ export function precheckClaimsUpdate(
   update: ClaimsUpdate,
   options: ResolvedClaimsOptions,
   sealedNow?: ReadonlySet<object>,
+  checked: ClaimsUpdate = update,
 ): Claim[] {
   // `sealedNow`: batches the caller sealed a moment ago in the same synchronous call (nothing
   // could alter them since), so their seals need no second HMAC here.
+  // `checked`: the update as the caller's checks read it (each verdict batch read once, see
+  // snapshot.ts); it is what is applied, here and by the reducer, for the object LangGraph holds.
   // The channel's own array (a node's input state): frozen, so an edit in place throws in the node.
   freezeStored(current);
-  const result = applyUpdate(current, update, options, sealedNow === undefined ? {} : { sealedNow });
+  const result = applyUpdate(current, checked, options, sealedNow === undefined ? {} : { sealedNow });
   if (typeof update === "object" && update !== null) {
-    memo.set(update, { base: current, options, items: Array.isArray(update) ? update.slice() : undefined, result });
+    memo.set(update, { base: current, options, items: Array.isArray(update) ? update.slice() : undefined, checked, result });
   }
   return result;
 }
@@ -122,7 +125,11 @@ export function applyClaimsUpdate(
     const hit = memo.get(update);
     if (hit !== undefined) {
       memo.delete(update);
-      if (hit.base === base && hit.options === options && sameItems(hit.items, update)) return hit.result;
+      if (hit.options === options && sameItems(hit.items, update)) {
+        // Checked at node time: the same reading is applied (on another base — a parallel writer
+        // went first — its seals are checked again, against that base).
+        return hit.base === base ? hit.result : applyUpdate(base, hit.checked, options);
+      }
     }
   }
   return applyUpdate(base, update, options);
@@ -157,7 +164,7 @@ function objectItem(item: unknown, index: number): object {
 
 const memo = new WeakMap<
   object,
-  { base: readonly Claim[]; options: ResolvedClaimsOptions; items: readonly unknown[] | undefined; result: Claim[] }
+  { base: readonly Claim[]; options: ResolvedClaimsOptions; items: readonly unknown[] | undefined; checked: ClaimsUpdate; result: Claim[] }
 >();
 
 function sameItems(items: readonly unknown[] | undefined, update: object): boolean {

@@ -16,8 +16,10 @@
  * then *unconfirmed* in the next one, and fails closed — see `reduce-claims.ts`). The random key
  * is kept on `globalThis` under a registered symbol, so every copy of the package loaded in the
  * process (an installed package beside a tsx-loaded module, a CLI beside the graph it runs)
- * seals and checks with the same key; it is readable by code in the process, as the environment
- * variable is — the boundary is what a node returns, not the code a graph runs.
+ * seals and checks with the same key (a `worker_threads` Worker has its own `globalThis`, so its own
+ * key: what it verifies is unconfirmed on the main thread unless the variable is set); it is readable
+ * by code in the process, as the environment variable is — the boundary is what a node returns, not
+ * the code a graph runs. An empty variable is refused like any key under 32 characters.
  */
 import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from "node:crypto";
 import type { ClaimSeal, ClaimValue } from "./claim-schema.js";
@@ -43,7 +45,8 @@ function processKey(): Buffer {
 }
 
 function currentKey(): Key {
-  const source = process.env[CLAIMS_KEY_ENV] || undefined;
+  // Set but empty (a secret that failed to render) is refused like any short key, not taken as unset.
+  const source = process.env[CLAIMS_KEY_ENV];
   if (cached !== undefined && cached.source === source) return cached.key;
   let secret: Buffer;
   if (source === undefined) secret = processKey();

@@ -24,6 +24,7 @@ import { InvalidClaimError, preview } from "./errors.js";
 import { batchPayload, fingerprint, seal, versionOf, type ClaimVersion } from "./seal.js";
 import { normalizeEvidence } from "./evidence.js";
 import { isClaimVerdicts } from "./verdicts.js";
+import { snapshot } from "./snapshot.js";
 import { checkSealedBatch, currentTask, type Writer } from "./writing-task.js";
 import { currentNodeName } from "../internal/node-name.js";
 import { quote } from "../internal/quote.js";
@@ -94,12 +95,21 @@ export function signVerdicts(
   return { ...body, seal: seal(batchPayload(body, prints, versions)) } as SealedVerdicts;
 }
 
+/** What the node-time identity check hands on: the update as checked, and the batches it sealed. */
+export interface AuthorizedUpdate {
+  /** The update with every verdict batch replaced by the copy that was checked (and sealed). */
+  readonly checked: ClaimsUpdate;
+  /** The batches (checked copies) sealed in this call. */
+  readonly sealedNow: Set<object> | undefined;
+}
+
 /**
  * The node-time identity check of zod/`StateSchema` state: every unsealed verdict batch in
  * `update` must be signed with the writing node's own name (and that name must be one of the
- * channel's `verifiers`, when listed); it is then sealed in place, so the seal is saved with
- * the write and checked again wherever the write is applied (also after a restart). Throws
- * `InvalidClaimError` naming the node, the claim and the verifier. Returns the batches it sealed.
+ * channel's `verifiers`, when listed); it is then sealed, so the seal is saved with the write and
+ * checked again wherever the write is applied (also after a restart). Each batch is read once
+ * (see `snapshot.ts`): the check, the seal and what the channel applies are that one reading.
+ * Throws `InvalidClaimError` naming the node, the claim and the verifier.
  */
 export function authorizeVerdicts(
   update: ClaimsUpdate,
@@ -107,48 +117,82 @@ export function authorizeVerdicts(
   opts: ResolvedClaimsOptions,
   writer: string | undefined,
   task: string | undefined = undefined,
-): Set<object> | undefined {
-  if (update === null || update === undefined) return undefined;
+): AuthorizedUpdate {
+  if (update === null || update === undefined) return { checked: update, sealedNow: undefined };
   let sealedNow: Set<object> | undefined;
-  const items: readonly unknown[] = Array.isArray(update) ? update : [update];
+  const raw: readonly unknown[] = Array.isArray(update) ? update : [update];
+  const items = raw.slice();
+  let replaced = false;
   const by: Writer = { node: writer, task };
   for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (!isClaimVerdicts(item)) continue;
+    if (!isClaimVerdicts(items[i])) continue;
+    const item = snapshot(items[i] as ClaimVerdicts);
+    items[i] = item;
+    replaced = true;
+    if (!isClaimVerdicts(item)) continue; // a getter that stopped answering "verdicts": the channel's parse rejects it
     if ((item as { seal?: unknown }).seal !== undefined) {
       checkSealedBatch(item, i, by, opts);
       continue;
     }
-    const verdicts = Array.isArray(item.verdicts) ? item.verdicts : [];
-    const claimId = typeof verdicts[0]?.id === "string" ? verdicts[0].id : undefined;
-    const who = writer === undefined ? "the graph input (or a state edit)" : `node ${quote(writer, 60)}`;
-    const fail = (expected: string) =>
-      new InvalidClaimError(
-        { index: i, claimId, field: "verifier", expected, received: preview(item.verifier), node: writer ?? "(graph input)", verifier: String(item.verifier) },
-        { context: `Verdicts from ${who} rejected` },
-      );
-    if (writer === undefined) {
-      throw fail(
-        `no verdict batch here: a verdict counts only when the verifier's own node writes it. To pass on claims verified in ` +
-          `an earlier run or another graph, put the claims themselves in the input (their sealed verdict history travels with them)`,
-      );
-    }
-    if (item.verifier !== writer) {
-      throw fail(
-        `a batch signed with the writing node's own name (${quote(writer, 60)}): a verdict counts only when written by the node the graph ` +
-          `declares as that verifier (a node listed in \`verifiers\`, createChallenger's node, or a BICR guard)`,
-      );
-    }
-    if (opts.verifiers !== undefined && !opts.verifiers.has(writer)) {
-      throw fail(`one of the channel's verifiers (${preview([...opts.verifiers])}); add ${quote(writer, 60)} to \`verifiers\` if it is one`);
-    }
+    checkSigner(item, i, opts, writer);
     const sealed = signVerdicts(item, current, items, i, opts.now, task ?? currentTask());
-    // In place: LangGraph saves this very object, so the seal is persisted with the write.
-    if (sealed.task === undefined) delete (item as { task?: string }).task;
-    Object.assign(item as object, { at: sealed.at, versions: sealed.versions, seal: sealed.seal }, sealed.task === undefined ? {} : { task: sealed.task });
-    (sealedNow ??= new Set()).add(item as object);
+    items[i] = sealed;
+    (sealedNow ??= new Set()).add(sealed);
+    sealInPlace(raw[i] as object, sealed, i);
   }
-  return sealedNow;
+  const checked = !replaced ? update : Array.isArray(update) ? items : items[0];
+  return { checked: checked as ClaimsUpdate, sealedNow };
+}
+
+/** The identity rule for an unsealed batch: signed with the writing node's own name, one of `verifiers` when listed. */
+function checkSigner(item: ClaimVerdicts, i: number, opts: ResolvedClaimsOptions, writer: string | undefined): void {
+  const verdicts = Array.isArray(item.verdicts) ? item.verdicts : [];
+  const claimId = typeof verdicts[0]?.id === "string" ? verdicts[0].id : undefined;
+  const who = writer === undefined ? "the graph input (or a state edit)" : `node ${quote(writer, 60)}`;
+  const fail = (expected: string) =>
+    new InvalidClaimError(
+      { index: i, claimId, field: "verifier", expected, received: preview(item.verifier), node: writer ?? "(graph input)", verifier: String(item.verifier) },
+      { context: `Verdicts from ${who} rejected` },
+    );
+  if (writer === undefined) {
+    throw fail(
+      `no verdict batch here: a verdict counts only when the verifier's own node writes it. To pass on claims verified in ` +
+        `an earlier run or another graph, put the claims themselves in the input (their sealed verdict history travels with them)`,
+    );
+  }
+  if (item.verifier !== writer) {
+    throw fail(
+      `a batch signed with the writing node's own name (${quote(writer, 60)}): a verdict counts only when written by the node the graph ` +
+        `declares as that verifier (a node listed in \`verifiers\`, createChallenger's node, or a BICR guard)`,
+    );
+  }
+  if (opts.verifiers !== undefined && !opts.verifiers.has(writer)) {
+    throw fail(`one of the channel's verifiers (${preview([...opts.verifiers])}); add ${quote(writer, 60)} to \`verifiers\` if it is one`);
+  }
+}
+
+/**
+ * LangGraph saves the object the node returned, so the sealed copy's content is written onto it
+ * (a getter replaced by its value). What is saved is then checked against the seal wherever it is
+ * re-applied: an object that still answers otherwise is rejected there, never trusted.
+ */
+function sealInPlace(target: object, sealed: SealedVerdicts, index: number): void {
+  try {
+    for (const key of Object.keys(target)) if (!(key in sealed)) delete (target as Record<string, unknown>)[key];
+    for (const [key, value] of Object.entries(sealed)) {
+      // A copy: the object the node holds shares nothing with the checked batch the channel applies.
+      Object.defineProperty(target, key, { value: snapshot(value), enumerable: true, writable: true, configurable: true });
+    }
+  } catch {
+    throw new InvalidClaimError({
+      index,
+      claimId: sealed.verdicts[0]?.id,
+      field: "seal",
+      expected: "a verdict batch the node-time check can seal: a plain, unfrozen object (as claimVerdicts() builds it)",
+      received: "an object whose properties cannot be replaced (frozen, sealed, or a Proxy refusing it)",
+      verifier: sealed.verifier,
+    });
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { resolveClaimsOptions, type ClaimsOptions, type ResolvedClaimsOptions } 
 import { InvalidClaimError, WriteContractError } from "./errors.js";
 import { reduceIntent, type Intent } from "./intent.js";
 import { checkClaimsUpdateShape, precheckClaimsUpdate } from "./reduce-claims.js";
+import { snapshot } from "./snapshot.js";
 import { isClaimVerdicts } from "./verdicts.js";
 import { signVerdicts } from "./verifier-identity.js";
 import { checkSubgraphVerdicts, currentTask } from "./writing-task.js";
@@ -170,8 +171,11 @@ function checkClaims(value: unknown, ctx: Context, toParent: boolean): unknown {
   const opts = ctx.claimsOptions!;
   const stored = toParent ? undefined : ctx.state[opts.key];
   const claims = Array.isArray(stored) ? (stored as readonly Claim[]) : undefined;
-  const items: unknown[] = Array.isArray(value) ? value : [value];
-  let changed = false;
+  // One reading of what the node wrote (snapshot.ts): the author and signer checks, the seal and
+  // what the channel applies all judge that reading, whatever a getter or a Proxy answers later.
+  const taken = snapshot(value);
+  const items: unknown[] = Array.isArray(taken) ? taken : [taken];
+  let changed = taken !== value;
   const out = items.map((item) => {
     if (typeof item !== "object" || item === null) return item;
     if (isClaimVerdicts(item)) {
@@ -214,7 +218,7 @@ function checkClaims(value: unknown, ctx: Context, toParent: boolean): unknown {
     sealedNow.add(out[i] as object);
     changed = true;
   }
-  const next = changed ? (Array.isArray(value) ? out : out[0]) : value;
+  const next = changed ? (Array.isArray(taken) ? out : out[0]) : value;
   try {
     if (!toParent) checkSubgraphVerdicts(next as never, { node: ctx.running ?? ctx.node, task: ctx.task }, opts);
     if (claims !== undefined) precheckClaimsUpdate(claims, next as never, opts, sealedNow);

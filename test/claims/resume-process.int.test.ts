@@ -6,7 +6,7 @@ import { runTsChild } from "../support/child-process.js";
 const fixture = fileURLToPath(new URL("./fixtures/resume-child.ts", import.meta.url));
 
 /** Runs the fixture in a new process and returns its RESULT line. */
-async function child(env: Record<string, string>): Promise<{ verifierRuns: number; claims?: Array<Record<string, unknown>>; error?: { code?: string; message: string } }> {
+async function child(env: Record<string, string | undefined>): Promise<{ verifierRuns: number; claims?: Array<Record<string, unknown>>; error?: { code?: string; message: string } }> {
   const done = await runTsChild(fixture, env).exited;
   expect(done.stderr.replace(/npm warn.*\n/g, "")).toBe("");
   const line = done.stdout.split("\n").find((l) => l.startsWith("RESULT "));
@@ -28,7 +28,7 @@ describe.each(checkpointerBackends())("verdicts saved by one process and re-appl
   const run = async (style: string, key: string, writer = "challenger") => {
     const storage = backend.isolate();
     storages.push(storage);
-    const env = { FB_OPTIONS: JSON.stringify(storage.options), FB_THREAD: uniqueName("claims"), FB_STYLE: style, FB_WRITER: writer, FIREBREAK_CLAIMS_KEY: key };
+    const env = { FB_OPTIONS: JSON.stringify(storage.options), FB_THREAD: uniqueName("claims"), FB_STYLE: style, FB_WRITER: writer, FIREBREAK_CLAIMS_KEY: key === "" ? undefined : key };
     const first = await child({ ...env, FB_MODE: "start" });
     const second = await child({ ...env, FB_MODE: "resume" });
     return { first, second };

@@ -14,9 +14,11 @@ export interface RunningChild {
 }
 
 /** Starts `node --import tsx <script>` with extra environment variables. */
-export function runTsChild(script: string, env: Record<string, string>): RunningChild {
+export function runTsChild(script: string, env: Record<string, string | undefined>): RunningChild {
+  const merged: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key]; // undefined: unset in the child
   const child = spawn(process.execPath, ["--import", "tsx", script], {
-    env: { ...process.env, ...env },
+    env: merged,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -46,9 +46,8 @@ describe("key length", () => {
   });
 
   // An empty value (a secret that failed to render into the environment) is shorter than 32 characters.
-  // BROKEN: FIREBREAK_CLAIMS_KEY="" is taken as unset: no error, each process silently gets its own random key
-  // (a child producing with FIREBREAK_CLAIMS_KEY="" hands claims to another with "" and they arrive unverified).
-  it.fails("an empty FIREBREAK_CLAIMS_KEY is refused like any key shorter than 32 characters", async () => {
+  // Was broken: FIREBREAK_CLAIMS_KEY="" was taken as unset (each process silently drew its own random key).
+  it("an empty FIREBREAK_CLAIMS_KEY is refused like any key shorter than 32 characters", async () => {
     process.env[ENV] = "";
     const rig = new Rig(home, "schema");
     await rig.run("t", ["researcher"], [() => ({ claims: [newClaim("c1")] })]);
