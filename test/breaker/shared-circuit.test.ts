@@ -84,7 +84,7 @@ describe("shared circuit (scripted store)", () => {
     expect(m.breaker.status()[0]!.state).toBe("open");
     expect(await outcome(m.invoke("q"))).toBe("open");
     vi.setSystemTime(1_010_000);
-    expect(state.listener!.back()).toEqual({ openForMs: 20_000 });
+    expect(state.listener!.back()).toEqual({ openForMs: 20_000, heldForMs: 0 });
     expect(log.filter((l) => l === "claim")).toEqual([]);
   });
 

@@ -45,8 +45,10 @@ export interface LinkListener {
   /**
    * The store is back: returns this process's local view, so a circuit that opened locally
    * while the store was away reaches the store (the fleet keeps the longer cool-down).
+   * `heldForMs`: half-open here while another process probes, how long its probe lease still ran
+   * as last seen (so a store that lost its keys meanwhile can keep others from probing beside it).
    */
-  back(): { readonly openForMs: number };
+  back(): { readonly openForMs: number; readonly heldForMs?: number };
   /**
    * This process's circuit at a re-sync: `"probing"` while a probe (or a probe claim) of its runs,
    * otherwise its state. A store that finds this process still holding the fleet's probe lease

@@ -56,6 +56,12 @@ export class RedisLink implements CircuitLink {
    * may be probing under its own).
    */
   private readonly token = randomUUID();
+  /**
+   * A probe result this link could not send (the store was away when its probe ended, or the send
+   * failed): sent right after the next re-sync, so a fleet that Redis rebuilt as half-open for
+   * this probe (see `SYNC_SCRIPT`) learns how it ended instead of waiting out the lease.
+   */
+  private unsent: { readonly ok: boolean; readonly coolDownMs: number } | undefined;
   private readonly ruleArgs: readonly (string | number)[];
 
   constructor(
@@ -114,6 +120,7 @@ export class RedisLink implements CircuitLink {
       const parsed = parseReply(reply);
       if (parsed === undefined) return undefined;
       if (parsed.state === "won") {
+        this.unsent = undefined; // a new probe of this link: an older unsent result no longer says anything
         this.lastGeneration = Math.max(this.lastGeneration, parsed.generation);
         this.wonGeneration = parsed.generation;
         return "won";
@@ -132,10 +139,21 @@ export class RedisLink implements CircuitLink {
   }
 
   probeDone(ok: boolean, coolDownMs: number): void {
-    if (!this.host.up || this.broken) return;
+    if (this.broken) return;
+    if (!this.host.up) {
+      this.unsent = { ok, coolDownMs };
+      return;
+    }
+    this.unsent = undefined;
     this.host
-      .run("fbProbeDone", this.keys, [ok ? "1" : "0", coolDownMs, this.host.channel, this.spec.provider])
-      .then((reply) => this.apply(reply), (error) => this.failed(error));
+      .run("fbProbeDone", this.keys, [ok ? "1" : "0", coolDownMs, this.host.channel, this.spec.provider, this.token])
+      .then(
+        (reply) => this.apply(reply),
+        (error) => {
+          this.unsent ??= { ok, coolDownMs }; // may not have run: sent again after the re-sync (a stale result changes nothing)
+          this.failed(error);
+        },
+      );
   }
 
   /**
@@ -149,14 +167,17 @@ export class RedisLink implements CircuitLink {
   sync(): Promise<void> {
     this.lastGeneration = -1; // a restarted Redis starts its generations again
     this.wonGeneration = -1;
-    const { openForMs } = this.listener.back();
-    const local = this.listener.local?.() ?? "probing";
+    const { openForMs, heldForMs = 0 } = this.listener.back();
+    const local = this.listener.local?.() ?? "unknown"; // unknown: no lease released, no probe rebuilt
+    const args = [Math.ceil(openForMs), this.host.channel, this.spec.provider, this.token, local, Math.ceil(heldForMs), this.host.probeLeaseMs];
     return this.host
-      .run("fbSync", this.keys, [Math.ceil(openForMs), this.host.channel, this.spec.provider, this.token, local])
+      .run("fbSync", this.keys, args)
       .then(
         (reply) => {
           this.broken = false;
           this.apply(reply);
+          const unsent = this.unsent;
+          if (unsent !== undefined) this.probeDone(unsent.ok, unsent.coolDownMs);
           if (this.pending.length > 0) this.flush();
         },
         (error) => this.failed(error),

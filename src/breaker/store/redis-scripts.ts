@@ -3,7 +3,9 @@
  * and tripping, claiming the probe and closing are one step for the whole fleet. Time is the
  * server's (`TIME`), and replies carry *remaining* milliseconds, so clocks of the processes
  * never need to agree. Every reply is `{ state, remainingMs, generation }`; the generation
- * grows at every transition, so a process never lets an older reply undo a newer message.
+ * grows at every transition and is at least the server's clock in ms, so it keeps growing after
+ * Redis lost its keys (restarted empty, `FLUSHALL`), and a process never lets an older reply undo
+ * a newer message.
  *
  * Keys of one provider (all in one hash slot): `KEYS[1]` the state hash (`s` state, `u`
  * open-until in server ms, `c` consecutive failures, `g` generation; for a `consecutive` rule
@@ -19,6 +21,12 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+local function next_gen(g, now)
+  return math.max(g + 1, now)
+end
+-- A probe lease taken for a probe that was running when Redis lost its keys, by a process that
+-- saw it (half-open) but did not run it: the running prober takes it over, and its result ends it.
+local HELD_ELSEWHERE = 'held-elsewhere'
 local function corrupt(key, what)
   return redis.error_reply('FIREBREAK_CORRUPT ' .. key .. ' ' .. what)
 end
@@ -135,9 +143,9 @@ else
 end
 if tripped then
   local ms = tonumber(ARGV[6])
-  set_open(now, ms, g + 1)
-  announce(ARGV[7], ARGV[8], 'open', ms, g + 1)
-  return {'open', ms, g + 1}
+  set_open(now, ms, next_gen(g, now))
+  announce(ARGV[7], ARGV[8], 'open', ms, next_gen(g, now))
+  return {'open', ms, next_gen(g, now)}
 end
 return {'closed', 0, g}
 `;
@@ -150,69 +158,102 @@ local now = now_ms()
 if s == 'closed' or now < u then return finish(s, u, g, now) end
 local lease = tonumber(ARGV[1])
 if redis.call('SET', KEYS[3], ARGV[4], 'NX', 'PX', lease) then
-  redis.call('HSET', KEYS[1], 'g', string.format('%d', g + 1))
-  announce(ARGV[2], ARGV[3], 'half-open', lease, g + 1)
-  return {'won', lease, g + 1}
+  redis.call('HSET', KEYS[1], 'g', string.format('%d', next_gen(g, now)))
+  announce(ARGV[2], ARGV[3], 'half-open', lease, next_gen(g, now))
+  return {'won', lease, next_gen(g, now)}
 end
 return finish(s, u, g, now)
 `;
 
-/** `probeDone`: ARGV = "1" (the probe succeeded) or "0", the next cool-down ms, channel, provider. */
+/**
+ * `probeDone`: ARGV = "1" (the probe succeeded) or "0", the next cool-down ms, channel, provider,
+ * this link's token. A result reaching Redis while another process holds the probe lease (this
+ * probe's lease expired, or its claim timed out and it probed alone, and the result was held up
+ * by a hung connection) is stale: it changes nothing and the lease stays with its holder, so no
+ * second probe can start beside the running one. Replies with the fleet's state.
+ */
 export const PROBE_DONE_SCRIPT = `${PRELUDE}
 local s, u, c, g = read_state()
 if s == nil then return corrupt(KEYS[1], u) end
 local now = now_ms()
-redis.call('DEL', KEYS[3])
+local kind = redis.call('TYPE', KEYS[3])['ok']
+if kind == 'string' then
+  local holder = redis.call('GET', KEYS[3])
+  if holder ~= ARGV[5] and holder ~= HELD_ELSEWHERE then return finish(s, u, g, now) end
+end
+if kind ~= 'none' then redis.call('DEL', KEYS[3]) end
 if ARGV[1] == '1' then
-  set_closed(now, g + 1)
-  announce(ARGV[3], ARGV[4], 'closed', 0, g + 1)
-  return {'closed', 0, g + 1}
+  set_closed(now, next_gen(g, now))
+  announce(ARGV[3], ARGV[4], 'closed', 0, next_gen(g, now))
+  return {'closed', 0, next_gen(g, now)}
 end
 local ms = tonumber(ARGV[2])
-set_open(now, ms, g + 1)
-announce(ARGV[3], ARGV[4], 'open', ms, g + 1)
-return {'open', ms, g + 1}
+set_open(now, ms, next_gen(g, now))
+announce(ARGV[3], ARGV[4], 'open', ms, next_gen(g, now))
+return {'open', ms, next_gen(g, now)}
 `;
 
 /**
  * `sync` (on connect and after an outage): ARGV = ms this process's circuit stays open
  * (0: closed here), channel, provider, this link's token, and its local state ("closed", "open",
- * "half-open" or "probing"). A circuit opened locally while the store was away reaches the
+ * "half-open", "probing", or "unknown" when the breaker does not say). A circuit opened locally while the store was away reaches the
  * store; the fleet keeps the longer cool-down. A probe lease still holding this link's token
  * while it is not probing is released (compared and deleted in this script, so another
  * process's lease is never touched): its result never reached the store (a claim that timed out
  * ran once Redis answered again, or the probe ended while the store was away). A fleet half-open
  * on that lease then takes the local outcome: closed here closes it; otherwise it is re-announced
  * open (the rest of its cool-down, or the local one if longer), so no process waits out the lease.
- * Replies with the fleet's state.
+ *
+ * ARGV[6] is how long the probe lease this process last saw still runs (half-open here, someone
+ * else probing), ARGV[7] the lease for a probe of its own. When Redis lost the circuit's keys
+ * (restarted empty, `FLUSHALL`) while a probe ran, the half-open fleet is rebuilt: the prober
+ * takes its lease again (or takes over one a waiting process put back as `held-elsewhere`), and a
+ * waiting process puts the lease back as `held-elsewhere` for the time it saw left, so nobody
+ * else calls the provider before that probe reports. Replies with the fleet's state.
  */
 export const SYNC_SCRIPT = `${PRELUDE}
+local missing = redis.call('TYPE', KEYS[1])['ok'] == 'none'
 local s, u, c, g = read_state()
 if s == nil then return corrupt(KEYS[1], u) end
 local bad = check_window()
 if bad then return corrupt(KEYS[2], bad) end
 local now = now_ms()
 local ms = tonumber(ARGV[1])
+local lease_kind = redis.call('TYPE', KEYS[3])['ok']
+if ARGV[5] == 'probing' and lease_kind == 'string' and redis.call('GET', KEYS[3]) == HELD_ELSEWHERE then
+  redis.call('SET', KEYS[3], ARGV[4], 'PX', math.max(1, redis.call('PTTL', KEYS[3])))
+end
+local held = tonumber(ARGV[6]) or 0
+if missing and ((ARGV[5] == 'probing') or (ARGV[5] == 'half-open' and held > 0)) then
+  local lease = ARGV[5] == 'probing' and (tonumber(ARGV[7]) or 0) or held
+  local holder = ARGV[5] == 'probing' and ARGV[4] or HELD_ELSEWHERE
+  if lease > 0 and lease_kind == 'none' then redis.call('SET', KEYS[3], holder, 'PX', lease) end
+  set_open(now, 0, next_gen(g, now))
+  local v = finish('open', now, next_gen(g, now), now)
+  if v[1] then announce(ARGV[2], ARGV[3], v[1], v[2], v[3]) end
+  return v
+end
 local released = false
-if ARGV[5] ~= 'probing' and redis.call('TYPE', KEYS[3])['ok'] == 'string' and redis.call('GET', KEYS[3]) == ARGV[4] then
+local settled = ARGV[5] == 'closed' or ARGV[5] == 'open' or ARGV[5] == 'half-open'
+if settled and redis.call('TYPE', KEYS[3])['ok'] == 'string' and redis.call('GET', KEYS[3]) == ARGV[4] then
   redis.call('DEL', KEYS[3])
   released = true
   if ARGV[5] == 'closed' and s == 'open' and now >= u then
-    set_closed(now, g + 1)
-    announce(ARGV[2], ARGV[3], 'closed', 0, g + 1)
-    return {'closed', 0, g + 1}
+    set_closed(now, next_gen(g, now))
+    announce(ARGV[2], ARGV[3], 'closed', 0, next_gen(g, now))
+    return {'closed', 0, next_gen(g, now)}
   end
 end
 if ms > 0 and (s == 'closed' or u < now + ms) then
-  set_open(now, ms, g + 1)
-  announce(ARGV[2], ARGV[3], 'open', ms, g + 1)
-  return {'open', ms, g + 1}
+  set_open(now, ms, next_gen(g, now))
+  announce(ARGV[2], ARGV[3], 'open', ms, next_gen(g, now))
+  return {'open', ms, next_gen(g, now)}
 end
 if released and s == 'open' then
   local left = math.max(0, u - now)
-  redis.call('HSET', KEYS[1], 'g', string.format('%d', g + 1))
-  announce(ARGV[2], ARGV[3], 'open', left, g + 1)
-  return {'open', left, g + 1}
+  redis.call('HSET', KEYS[1], 'g', string.format('%d', next_gen(g, now)))
+  announce(ARGV[2], ARGV[3], 'open', left, next_gen(g, now))
+  return {'open', left, next_gen(g, now)}
 end
 return finish(s, u, g, now)
 `;

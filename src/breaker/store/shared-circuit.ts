@@ -159,9 +159,11 @@ export class SharedCircuit implements LinkListener {
   }
 
   /** @internal */
-  back(): { readonly openForMs: number } {
+  back(): { readonly openForMs: number; readonly heldForMs: number } {
     this.storeUp = true;
-    return { openForMs: this.inner === "open" ? Math.max(0, this.openUntil - Date.now()) : 0 };
+    const left = Math.max(0, this.openUntil - Date.now());
+    // Half-open while another process probes: how long its lease still ran, as last seen here.
+    return { openForMs: this.inner === "open" ? left : 0, heldForMs: this.inner === "half-open" && !this.probing ? left : 0 };
   }
 
   /** @internal */

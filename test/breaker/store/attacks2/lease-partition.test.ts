@@ -65,11 +65,11 @@ function gate(): { promise: Promise<void>; open(): void } {
 }
 
 describe("a late probe result after the lease expired and another process took it", () => {
-  // BROKEN: A won the lease, its probe ended just after A was partitioned (before the hang watch
+  // Was broken (fixed after this attack): A won the lease, its probe ended just after A was partitioned (before the hang watch
   // noticed), the lease expired and B took it. On healing, A's queued probe result (fbProbeDone)
   // ran in Redis: it DELeted the probe key without comparing tokens (MONITOR: `DEL …{p}:probe`,
   // then `HSET … s closed`, PUBLISH closed), so B's lease vanished while B's probe still ran.
-  it.fails("the partitioned prober's stale result and re-sync leave the new prober's lease alone; no second probe runs beside it", async () => {
+  it("the partitioned prober's stale result and re-sync leave the new prober's lease alone; no second probe runs beside it", async () => {
     const provider = newProvider("bad");
     const keyPrefix = uniquePrefix("atk2-stale");
     const { members: [a, b, c], proxies: [pa] } = await startFleet(3, keyPrefix, provider, 1_500);
@@ -105,12 +105,12 @@ describe("a late probe result after the lease expired and another process took i
 });
 
 describe("claims queued behind a partition", () => {
-  // BROKEN: A's claim timed out behind a partition and A probed locally at once, so its probe
+  // Was broken (fixed after this attack): A's claim timed out behind a partition and A probed locally at once, so its probe
   // result was queued before the hang watch noticed (within 200 ms). B then won the lease and
   // probed. On healing, A's late claim lost (SET NX failed) but A's queued probe result ran next
   // and deleted B's lease (`DEL …{p}:probe`, no token compared) and announced "closed" to the fleet
   // while B's probe was still in flight.
-  it.fails("A's claim runs late and loses to B's running probe: A's re-sync keeps B's lease, C refuses, B's result closes everyone", async () => {
+  it("A's claim runs late and loses to B's running probe: A's re-sync keeps B's lease, C refuses, B's result closes everyone", async () => {
     const provider = newProvider("bad");
     const keyPrefix = uniquePrefix("atk2-queued");
     const { members: [a, b, c], proxies: [pa] } = await startFleet(3, keyPrefix, provider, 120_000);
@@ -137,10 +137,10 @@ describe("claims queued behind a partition", () => {
     expect(crashes.errors).toEqual([]);
   });
 
-  // BROKEN: the consequence of the unguarded release above: A's late *bad* local probe result
+  // Was broken (fixed after this attack): the consequence of the unguarded release above: A's late *bad* local probe result
   // deletes B's lease and re-opens the fleet for a fresh cool-down; after it C claims (the lease
   // is free) and a second probe reaches the provider while B's is still in flight.
-  it.fails("a late bad local probe result never lets a second probe start beside B's running one", async () => {
+  it("a late bad local probe result never lets a second probe start beside B's running one", async () => {
     const provider = newProvider("bad");
     const keyPrefix = uniquePrefix("atk2-twoprobes");
     const { members: [a, b, c], proxies: [pa] } = await startFleet(3, keyPrefix, provider, 120_000);

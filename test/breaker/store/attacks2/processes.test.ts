@@ -139,13 +139,13 @@ describe("three real processes on one Redis", () => {
     expect(crashes).toEqual([[], []]);
   });
 
-  // BROKEN: the same-process break of lease-partition.test.ts, across real processes. This
+  // Was broken (fixed after this attack): the same-process break of lease-partition.test.ts, across real processes. This
   // process's store is partitioned (a proxy holds its bytes); its claim times out and its local
   // probe answers bad at once, so the result is queued before the hang is noticed. Child 1 then
   // wins the lease and probes (2 s answer). On healing, the queued result deletes child 1's lease
   // and re-opens the fleet for a fresh cool-down; after it child 2 claims a second probe: two
   // probes reached the provider at once (maxInFlight 2).
-  it.fails("a partitioned process's late probe result never lets a second probe start beside another process's running probe", async () => {
+  it("a partitioned process's late probe result never lets a second probe start beside another process's running probe", async () => {
     const crashes = watchCrashes();
     const proxy = await startProxy(redis.port);
     const pStore = createRedisCircuitStore({ url: proxy.url, keyPrefix });

@@ -74,13 +74,13 @@ async function othersDuringProbe(fleet: Member[], provider: Provider) {
 }
 
 describe("Redis restarted empty while a probe runs", () => {
-  // BROKEN: 3 stores, trip 1; A's half-open probe is held; Redis is SIGKILLed and restarted empty;
+  // Was broken (fixed after this attack): 3 stores, trip 1; A's half-open probe is held; Redis is SIGKILLed and restarted empty;
   // every store reports unavailable then recovered. After the re-sync B and C (half-open, waiting
   // for A's probe) adopted the empty Redis's "closed": all 4 of their calls reached the degraded
   // provider while A's probe still ran (expected 0). The running probe did not re-take its lease,
   // and the half-open circuits were not pushed as open ("a Redis restarted empty therefore learns
   // every circuit that is open somewhere").
-  it.fails("the other stores still refuse until the running probe reports, and its good result closes the fleet", async () => {
+  it("the other stores still refuse until the running probe reports, and its good result closes the fleet", async () => {
     const provider = newProvider("bad");
     const fleet = await startFleet(3, uniquePrefix("atk2-empty"), provider);
     const { probe, release } = await startHeldProbe(fleet, provider);
@@ -122,12 +122,12 @@ describe("Redis restarted empty while a probe runs", () => {
 });
 
 describe("FLUSHALL while a probe runs", () => {
-  // BROKEN: FLUSHALL during A's held probe. Nobody else probed (that part holds), but A's good
+  // Was broken (fixed after this attack): FLUSHALL during A's held probe. Nobody else probed (that part holds), but A's good
   // result was written as generation 1 (`HSET … s closed … g 1`, PUBLISH {"s":"closed","g":1}): the
   // counter restarted in the emptied hash, B and C had applied a higher generation and ignored it.
   // Redis says closed, B and C stay "half-open" and refuse every call for the whole probe lease
   // (120 s here, 150 s by default); no re-sync corrects it because no connection dropped.
-  it.fails("nobody else probes while it runs; its result still reaches every store", async () => {
+  it("nobody else probes while it runs; its result still reaches every store", async () => {
     const provider = newProvider("bad");
     const keyPrefix = uniquePrefix("atk2-flush");
     const fleet = await startFleet(3, keyPrefix, provider);
@@ -146,9 +146,9 @@ describe("FLUSHALL while a probe runs", () => {
     expect(crashes.errors).toEqual([]);
   });
 
-  // BROKEN: same cause as above: A's bad result after FLUSHALL is announced at generation 1 and
+  // Was broken (fixed after this attack): same cause as above: A's bad result after FLUSHALL is announced at generation 1 and
   // ignored by B and C, which stay "half-open" (not open with a fresh cool-down) for the lease.
-  it.fails("a bad result after FLUSHALL re-opens the fleet in Redis too (a newcomer refuses)", async () => {
+  it("a bad result after FLUSHALL re-opens the fleet in Redis too (a newcomer refuses)", async () => {
     const provider = newProvider("bad");
     const keyPrefix = uniquePrefix("atk2-flushbad");
     const fleet = await startFleet(3, keyPrefix, provider);
