@@ -65,6 +65,11 @@ class RedisStore implements RedisCircuitStore, LinkHost {
   readonly channel: string;
   readonly timeoutMs: number;
   readonly probeLeaseMs: number;
+  /**
+   * After Redis lost its keys, how long a process waiting on another's probe holds the lease for
+   * it: three reconnect delays (every process re-syncs within one) and the hang watch, at least 2 s.
+   */
+  readonly heldConfirmMs: number;
   private readonly unavailable = new Listeners<StoreEvent>({ label: "the Redis circuit store's onUnavailable" });
   private readonly recovered = new Listeners<StoreEvent>({ label: "the Redis circuit store's onRecovered" });
   readonly onUnavailable = this.unavailable.addListener;
@@ -88,6 +93,7 @@ class RedisStore implements RedisCircuitStore, LinkHost {
     this.channel = `${options.keyPrefix}events`;
     this.timeoutMs = options.timeoutMs;
     this.probeLeaseMs = options.probeLeaseMs;
+    this.heldConfirmMs = Math.max(2_000, 3 * options.reconnectMaxDelayMs + hangAfterMs(options.timeoutMs));
     this.liveness = new Liveness(hangAfterMs(options.timeoutMs), () => this.onHang());
     void this.start();
   }

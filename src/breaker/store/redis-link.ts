@@ -26,6 +26,8 @@ export interface LinkHost {
   readonly up: boolean;
   readonly timeoutMs: number;
   readonly probeLeaseMs: number;
+  /** How long a lease put back for another process's probe after Redis lost its keys waits for that prober to take it over. */
+  readonly heldConfirmMs: number;
   readonly channel: string;
   /** Runs one of the store's scripts; rejects when Redis cannot. */
   run(script: "fbRecord" | "fbClaim" | "fbProbeDone" | "fbSync", keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
@@ -169,7 +171,8 @@ export class RedisLink implements CircuitLink {
     this.wonGeneration = -1;
     const { openForMs, heldForMs = 0 } = this.listener.back();
     const local = this.listener.local?.() ?? "unknown"; // unknown: no lease released, no probe rebuilt
-    const args = [Math.ceil(openForMs), this.host.channel, this.spec.provider, this.token, local, Math.ceil(heldForMs), this.host.probeLeaseMs];
+    const held = Math.ceil(heldForMs);
+    const args = [Math.ceil(openForMs), this.host.channel, this.spec.provider, this.token, local, held, this.host.probeLeaseMs, this.host.heldConfirmMs];
     return this.host
       .run("fbSync", this.keys, args)
       .then(

@@ -3,7 +3,7 @@
  * and tripping, claiming the probe and closing are one step for the whole fleet. Time is the
  * server's (`TIME`), and replies carry *remaining* milliseconds, so clocks of the processes
  * never need to agree. Every reply is `{ state, remainingMs, generation }`; the generation
- * grows at every transition and is at least the server's clock in ms, so it keeps growing after
+ * grows at every transition and is at least the server's clock in µs, so it keeps growing after
  * Redis lost its keys (restarted empty, `FLUSHALL`), and a process never lets an older reply undo
  * a newer message.
  *
@@ -21,8 +21,17 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+-- Generations are at least the server's clock in microseconds: a script takes longer than that,
+-- so they never run ahead of the clock, and keep growing after Redis lost its keys.
+local function now_us()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+local gen = nil
+-- The generation of this script's one transition (the same value however often it is asked for).
 local function next_gen(g, now)
-  return math.max(g + 1, now)
+  if gen == nil then gen = math.max(g + 1, now_us()) end
+  return gen
 end
 -- A probe lease taken for a probe that was running when Redis lost its keys, by a process that
 -- saw it (half-open) but did not run it: the running prober takes it over, and its result ends it.
@@ -57,7 +66,8 @@ local function view(s, u, g, now)
   return {'half-open', ttl, g}
 end
 local function announce(channel, provider, state, ms, g)
-  redis.call('PUBLISH', channel, cjson.encode({p = provider, s = state, ms = ms, g = g}))
+  -- Formatted by hand: cjson writes numbers with 14 significant digits, a generation has 16.
+  redis.call('PUBLISH', channel, string.format('{"p":%s,"s":"%s","ms":%d,"g":%d}', cjson.encode(provider), state, ms, g))
 end
 local function set_open(now, ms, g)
   redis.call('HSET', KEYS[1], 's', 'open', 'u', string.format('%d', now + ms), 'c', '0', 'ft', '', 'g', string.format('%d', g))
@@ -150,11 +160,22 @@ end
 return {'closed', 0, g}
 `;
 
-/** `claim`: ARGV = lease ms, channel, provider, token. Replies `won` when this caller holds the probe. */
+/**
+ * `claim`: ARGV = lease ms, channel, provider, token. Replies `won` when this caller holds the
+ * probe. A claim finding no state at all (Redis lost the keys in place: `FLUSHALL`, `DEL`) rebuilds
+ * the circuit open with its cool-down over: only a circuit whose cool-down ended here claims.
+ */
 export const CLAIM_SCRIPT = `${PRELUDE}
+local missing = redis.call('TYPE', KEYS[1])['ok'] == 'none'
 local s, u, c, g = read_state()
 if s == nil then return corrupt(KEYS[1], u) end
 local now = now_ms()
+if missing then
+  -- The fleet's state was lost (FLUSHALL, DEL) while this circuit was open: it claims because its
+  -- cool-down is over, so the circuit is rebuilt open with the cool-down over (else it never probed).
+  set_open(now, 0, next_gen(g, now))
+  s, u, g = 'open', now, next_gen(g, now)
+end
 if s == 'closed' or now < u then return finish(s, u, g, now) end
 local lease = tonumber(ARGV[1])
 if redis.call('SET', KEYS[3], ARGV[4], 'NX', 'PX', lease) then
@@ -205,11 +226,13 @@ return {'open', ms, next_gen(g, now)}
  * open (the rest of its cool-down, or the local one if longer), so no process waits out the lease.
  *
  * ARGV[6] is how long the probe lease this process last saw still runs (half-open here, someone
- * else probing), ARGV[7] the lease for a probe of its own. When Redis lost the circuit's keys
- * (restarted empty, `FLUSHALL`) while a probe ran, the half-open fleet is rebuilt: the prober
- * takes its lease again (or takes over one a waiting process put back as `held-elsewhere`), and a
- * waiting process puts the lease back as `held-elsewhere` for the time it saw left, so nobody
- * else calls the provider before that probe reports. Replies with the fleet's state.
+ * else probing), ARGV[7] the lease for a probe of its own, ARGV[8] the confirmation window. When
+ * Redis lost the circuit's keys (restarted empty) while a probe ran, the half-open fleet is
+ * rebuilt: the prober takes its lease again (or takes over one a waiting process put back as
+ * `held-elsewhere`), and a waiting process puts the lease back as `held-elsewhere` for the time it
+ * saw left, at most the confirmation window, so nobody else calls the provider before that probe
+ * reports (or the window ends: the prober died, or the probe had ended unseen). Replies with the
+ * fleet's state.
  */
 export const SYNC_SCRIPT = `${PRELUDE}
 local missing = redis.call('TYPE', KEYS[1])['ok'] == 'none'
@@ -221,11 +244,13 @@ local now = now_ms()
 local ms = tonumber(ARGV[1])
 local lease_kind = redis.call('TYPE', KEYS[3])['ok']
 if ARGV[5] == 'probing' and lease_kind == 'string' and redis.call('GET', KEYS[3]) == HELD_ELSEWHERE then
-  redis.call('SET', KEYS[3], ARGV[4], 'PX', math.max(1, redis.call('PTTL', KEYS[3])))
+  redis.call('SET', KEYS[3], ARGV[4], 'PX', tonumber(ARGV[7]))
 end
 local held = tonumber(ARGV[6]) or 0
 if missing and ((ARGV[5] == 'probing') or (ARGV[5] == 'half-open' and held > 0)) then
-  local lease = ARGV[5] == 'probing' and (tonumber(ARGV[7]) or 0) or held
+  -- Put back for what was seen left, at most the confirmation window (ARGV[8]): long enough for the
+  -- prober to re-sync and take it over; a stale view (the probe had ended) holds the fleet that long only.
+  local lease = ARGV[5] == 'probing' and (tonumber(ARGV[7]) or 0) or math.min(held, tonumber(ARGV[8]) or held)
   local holder = ARGV[5] == 'probing' and ARGV[4] or HELD_ELSEWHERE
   if lease > 0 and lease_kind == 'none' then redis.call('SET', KEYS[3], holder, 'PX', lease) end
   set_open(now, 0, next_gen(g, now))

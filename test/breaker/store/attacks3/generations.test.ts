@@ -68,10 +68,8 @@ describe("many transitions within a millisecond, then Redis loses its keys", () 
     await churnThenGood(loss);
   });
 
-  // BROKEN: FLUSHALL right after the churn (the fleet open): with a good provider and a 1 ms
-  // cool-down all 8 stores still refuse every call 15 s later ("open"), Redis empty — the same
-  // break as loss-while-open.test.ts (an open circuit whose keys are lost never probes again).
-  it.fails("loss flushall: a good provider afterwards is served by every store (no store left open or half-open)", async () => {
+  // Was broken (an open circuit whose keys were lost never probed again); fixed: the claim rebuilds the circuit.
+  it("loss flushall: a good provider afterwards is served by every store (no store left open or half-open)", async () => {
     await churnThenGood("flushall");
   });
 });
@@ -148,13 +146,9 @@ describe("a trip right after Redis lost its keys, while the generation runs ahea
     expect(states.filter((s) => s === "closed")).toEqual([]);
   });
 
-  // BROKEN: racing transitions pushed the fleet's generation ahead of Redis's clock (measured lead
-  // 212 ms); after FLUSHALL the trip is written with a generation from the clock, older than what
-  // every store had applied: Redis says "open" but all 8 stores (the tripping one too) stay
-  // "closed" 5 s later and keep calling the degraded provider ("Generations are at least Redis's
-  // clock in ms, so a result written after the keys were lost is newer than anything a process
-  // saw before" does not hold once the generation outran the clock).
-  it.fails("flushall: one store's trip opens every store", async () => {
+  // Was broken (generations in ms outran Redis's clock under racing transitions, so a trip after FLUSHALL
+  // was older than what the stores had applied); fixed: generations are at least the clock in µs.
+  it("flushall: one store's trip opens every store", async () => {
     const { lead, states } = await tripAfterLoss("flushall");
     expect(lead).toBeGreaterThan(5); // the precondition the attack needs
     expect(states.filter((s) => s === "closed")).toEqual([]);

@@ -49,7 +49,8 @@ describe("keys deleted while a probe runs (no connection drops, so no re-sync)",
     expect(crashes.errors).toEqual([]);
   });
 
-  // BROKEN: after the lease key alone is deleted (the state hash still says half-open), a store
+  // Documented limit (docs/scaling.md: keys deleted in place while a probe runs); pinned as an expected failure.
+  // Measured before the limit was documented: is deleted (the state hash still says half-open), a store
   // that joins the fleet is granted the probe and calls the provider beside the running probe
   // (measured: sent 1, provider maxInFlight 2 — two half-open probes at once).
   it.fails("only the lease key deleted: a store joining during the probe does not call the provider beside it", async () => {
@@ -73,7 +74,8 @@ describe("keys deleted while a probe runs (no connection drops, so no re-sync)",
     expect(crashes.errors).toEqual([]);
   });
 
-  // BROKEN: FLUSHALL drops no connection, so no waiting store re-syncs and puts the half-open
+  // Documented limit (docs/scaling.md: keys deleted in place while a probe runs); pinned as an expected failure.
+  // Measured before the limit was documented:, so no waiting store re-syncs and puts the half-open
   // circuit back; a store that joins (its connect is a re-sync) reads "closed" and all 3 of its
   // calls reach the provider while the fleet's probe still runs ("nobody else calls the provider
   // before the probe reports").
@@ -99,11 +101,12 @@ describe("keys deleted while a probe runs (no connection drops, so no re-sync)",
 });
 
 describe("a waiting store re-syncs with a stale view", () => {
-  // BROKEN: A's good probe closed A and C; B (its bytes held) still showed half-open; Redis
+  // Was broken: A's good probe closed A and C; B (its bytes held) still showed half-open; Redis
   // restarted empty; at the re-sync B put its stale lease back ("held-elsewhere", ~120 s) and A and
-  // C adopted it: all three stores read half-open and refuse every call 15 s later (the whole
-  // 120 s lease: nobody probes, the prober that would take the lease over has long finished).
-  it.fails("B missed the good result (held by its proxy), Redis restarts empty: every store closes well before the 120 s lease", async () => {
+  // C adopted it: all three refused every call for the whole 120 s lease. Fixed: a lease put back
+  // for another's probe lasts at most the confirmation window (a few seconds) unless the prober
+  // takes it over. A breaker probes only when called, so the stores are called until all serve.
+  it("B missed the good result (held by its proxy), Redis restarts empty: every store closes well before the 120 s lease", async () => {
     const provider = newProvider("bad");
     const keyPrefix = uniquePrefix("atk3-stale");
     const { members, proxies } = await startFleet(redis, cleanup, keyPrefix, provider, { n: 3, leaseMs: 120_000, proxied: [1] });
@@ -118,11 +121,16 @@ describe("a waiting store re-syncs with a stale view", () => {
     await redis.restart();
     proxies[1]!.heal();
     await waitUntil(() => members.every((m) => m.store.status === "up"), 20_000, "every store re-synced");
-    const ms = await msUntilAllClosed(members, 15_000);
+    const started = performance.now();
+    let served = false;
+    while (!served && performance.now() - started < 15_000) {
+      const calls = await Promise.all(members.map((m) => outcome(m.model.invoke("hi"))));
+      served = calls.every((c) => c === "ok");
+      if (!served) await sleep(100);
+    }
     const states = members.map((m) => m.state());
-    const calls = await Promise.all(members.map((m) => outcome(m.model.invoke("hi"))));
-    expect({ ms: ms === undefined ? "still refusing after 15 s" : "closed", states, calls })
-      .toEqual({ ms: "closed", states: ["closed", "closed", "closed"], calls: ["ok", "ok", "ok"] });
+    expect({ served: served ? "every store serves" : "still refusing after 15 s", states })
+      .toEqual({ served: "every store serves", states: ["closed", "closed", "closed"] });
     expect(crashes.errors).toEqual([]);
   });
 });
