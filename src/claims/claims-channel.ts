@@ -38,9 +38,9 @@ function specFor(opts: ResolvedClaimsOptions): ReducerSpec<Claim[], ClaimsUpdate
       // signed with its own name is sealed, and one signed with another name is rejected.
       const writer = writingNode();
       const task = writer === undefined ? undefined : currentTask();
-      // Each verdict batch is read once: the checks below and what the channel applies are that reading.
-      const { checked, sealedNow } = authorizeVerdicts(update, Array.isArray(current) ? current : undefined, opts, writer, task);
       try {
+        // The update is checked as plain data and frozen: what is checked here is what is applied and saved.
+        const { checked, sealedNow } = authorizeVerdicts(update, Array.isArray(current) ? current : undefined, opts, writer, task);
         checkSubgraphVerdicts(checked, { node: writer, task }, opts);
         if (Array.isArray(current)) precheckClaimsUpdate(current, update, opts, sealedNow, checked);
         else checkClaimsUpdateShape(checked, opts);

@@ -56,6 +56,11 @@ export function freezeStored(claims: readonly Claim[]): void {
   Object.freeze(claims);
 }
 
+/** Deep-freezes plain data in place (arrays and plain objects; other values as they are) and marks it as the channel's own. */
+export function freezeDeep(value: unknown): void {
+  deepFreeze(value);
+}
+
 function deepFreeze(value: unknown): void {
   if (typeof value !== "object" || value === null || frozen.has(value)) return;
   if (!Array.isArray(value) && !isPlain(value)) return;

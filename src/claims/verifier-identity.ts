@@ -25,6 +25,8 @@ import { batchPayload, fingerprint, seal, versionOf, type ClaimVersion } from ".
 import { normalizeEvidence } from "./evidence.js";
 import { isClaimVerdicts } from "./verdicts.js";
 import { snapshot } from "./snapshot.js";
+import { checkPlainUpdate, freezeUpdate } from "./plain-update.js";
+import { parseVerdictBatch } from "./apply-verdicts.js";
 import { checkSealedBatch, currentTask, type Writer } from "./writing-task.js";
 import { currentNodeName } from "../internal/node-name.js";
 import { quote } from "../internal/quote.js";
@@ -106,10 +108,12 @@ export interface AuthorizedUpdate {
 /**
  * The node-time identity check of zod/`StateSchema` state: every unsealed verdict batch in
  * `update` must be signed with the writing node's own name (and that name must be one of the
- * channel's `verifiers`, when listed); it is then sealed, so the seal is saved with the write and
- * checked again wherever the write is applied (also after a restart). Each batch is read once
- * (see `snapshot.ts`): the check, the seal and what the channel applies are that one reading.
- * Throws `InvalidClaimError` naming the node, the claim and the verifier.
+ * channel's `verifiers`, when listed); it is then sealed in place, so the seal is saved with the
+ * write and checked again wherever the write is applied (also after a restart). LangGraph keeps
+ * the object a node returned, so a node's update must be plain data and is deep-frozen once
+ * checked (see `plain-update.ts`): what was checked is what the channel applies and the checkpoint
+ * saves. (Graph input and state edits carry no verdict; they are not frozen.)
+ * Throws `InvalidClaimError` naming the claim and the verifier (the caller adds the node).
  */
 export function authorizeVerdicts(
   update: ClaimsUpdate,
@@ -119,17 +123,17 @@ export function authorizeVerdicts(
   task: string | undefined = undefined,
 ): AuthorizedUpdate {
   if (update === null || update === undefined) return { checked: update, sealedNow: undefined };
+  // A node's write is saved as it stands when LangGraph records it: plain data, frozen once checked.
+  // Graph input and state edits are not (they carry no verdict, and the caller's objects stay its own).
+  if (writer !== undefined) checkPlainUpdate(update);
   let sealedNow: Set<object> | undefined;
   const raw: readonly unknown[] = Array.isArray(update) ? update : [update];
   const items = raw.slice();
-  let replaced = false;
   const by: Writer = { node: writer, task };
   for (let i = 0; i < items.length; i++) {
-    if (!isClaimVerdicts(items[i])) continue;
-    const item = snapshot(items[i] as ClaimVerdicts);
-    items[i] = item;
-    replaced = true;
-    if (!isClaimVerdicts(item)) continue; // a getter that stopped answering "verdicts": the channel's parse rejects it
+    const item = items[i];
+    if (!isClaimVerdicts(item)) continue;
+    parseVerdictBatch(opts, i, item); // a malformed batch is named here, before anything reads its verdicts
     if ((item as { seal?: unknown }).seal !== undefined) {
       checkSealedBatch(item, i, by, opts);
       continue;
@@ -140,7 +144,8 @@ export function authorizeVerdicts(
     (sealedNow ??= new Set()).add(sealed);
     sealInPlace(raw[i] as object, sealed, i);
   }
-  const checked = !replaced ? update : Array.isArray(update) ? items : items[0];
+  if (writer !== undefined) freezeUpdate(update);
+  const checked = sealedNow === undefined ? update : Array.isArray(update) ? items : items[0];
   return { checked: checked as ClaimsUpdate, sealedNow };
 }
 

@@ -7,6 +7,7 @@ import { InvalidClaimError, WriteContractError } from "./errors.js";
 import { reduceIntent, type Intent } from "./intent.js";
 import { checkClaimsUpdateShape, precheckClaimsUpdate } from "./reduce-claims.js";
 import { snapshot } from "./snapshot.js";
+import { parseVerdictBatch } from "./apply-verdicts.js";
 import { isClaimVerdicts } from "./verdicts.js";
 import { signVerdicts } from "./verifier-identity.js";
 import { checkSubgraphVerdicts, currentTask } from "./writing-task.js";
@@ -214,6 +215,11 @@ function checkClaims(value: unknown, ctx: Context, toParent: boolean): unknown {
   for (let i = 0; i < out.length; i++) {
     const item = out[i];
     if (!isClaimVerdicts(item) || (item as { seal?: unknown }).seal !== undefined) continue;
+    try {
+      parseVerdictBatch(opts, i, item); // a malformed batch is named here, before the sealer reads its verdicts
+    } catch (error) {
+      throw error instanceof InvalidClaimError ? error.withNode(ctx.running ?? ctx.node) : error;
+    }
     out[i] = signVerdicts(item, claims, out, i, opts.now, ctx.task);
     sealedNow.add(out[i] as object);
     changed = true;

@@ -85,15 +85,15 @@ describe.each(STYLES)("%s", (style) => {
     }
   });
 
-  // BROKEN (StateSchema, zod): with onExhausted "degrade", a producer whose every attempt is invalid (confidence 7, or a
-  // claim without origin.agent) fails the run with a bare "TypeError: Cannot read properties of undefined (reading
-  // 'claims')" instead of an InvalidClaimError/guard error naming researcher and the claim.
-  (style === "annotation" ? it : it.fails)("every attempt invalid under onExhausted 'degrade': an error naming researcher, or a degraded run", async () => {
+  // Reported as a break (a bare TypeError reading 'claims'); it was this test's own read: a degraded guard whose
+  // every attempt was invalid commits nothing, and LangGraph's invoke returns undefined for a run that wrote no
+  // channel (a plain graph whose node returns {} does the same). The run is degraded: nothing green, no TypeError.
+  it("every attempt invalid under onExhausted 'degrade': an error naming researcher, or a degraded run", async () => {
     const agentless = { text: TRUE, confidence: 0.9, origin: { source: "model" as const } }; // withWriteContract fills the agent in Annotation.Root
     for (const bad of [{ ...claimText(TRUE), confidence: 7 }, ...(style === "annotation" ? [] : [agentless])]) {
       const e = await rejection(async () => {
-        const out = await guarded(style, () => ({ claims: [bad] })).run();
-        for (const c of out.claims) expect(c.status).not.toBe("green");
+        const out = (await guarded(style, () => ({ claims: [bad] })).run()) as { claims: Claim[] } | undefined;
+        for (const c of out?.claims ?? []) expect(c.status).not.toBe("green");
       });
       if (e && (e as Error).name === "AssertionError") throw e;
       if (e) expect((e as Error).constructor.name).not.toBe("TypeError");
