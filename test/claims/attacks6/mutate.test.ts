@@ -8,7 +8,7 @@
 // own, c1 never green from a red verdict; rejections are InvalidClaimError/WriteContractError naming the writer.
 import { Command } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
-import { Rig, STYLES, batch, byId, clearError, green, later, newClaim, noForgedChallenger, red, type Claim, type NodeName, type Style } from "./kit.js";
+import { Rig, STYLES, batch, clearError, later, newClaim, red, type Claim, type NodeName, type Style } from "./kit.js";
 
 type Obj = Record<string | symbol, unknown>;
 type Made = { update: unknown; target: () => object; mutate: () => void };
