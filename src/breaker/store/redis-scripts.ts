@@ -247,10 +247,15 @@ if ARGV[5] == 'probing' and lease_kind == 'string' and redis.call('GET', KEYS[3]
   redis.call('SET', KEYS[3], ARGV[4], 'PX', tonumber(ARGV[7]))
 end
 local held = tonumber(ARGV[6]) or 0
+local window = math.min(held, tonumber(ARGV[8]) or held)
+if ARGV[5] == 'half-open' and window > 0 and lease_kind == 'string' and redis.call('GET', KEYS[3]) == HELD_ELSEWHERE then
+  -- Another waiter put the lease back first, for its own (shorter) window: the longer one holds.
+  if redis.call('PTTL', KEYS[3]) < window then redis.call('SET', KEYS[3], HELD_ELSEWHERE, 'PX', window) end
+end
 if missing and ((ARGV[5] == 'probing') or (ARGV[5] == 'half-open' and held > 0)) then
   -- Put back for what was seen left, at most the confirmation window (ARGV[8]): long enough for the
   -- prober to re-sync and take it over; a stale view (the probe had ended) holds the fleet that long only.
-  local lease = ARGV[5] == 'probing' and (tonumber(ARGV[7]) or 0) or math.min(held, tonumber(ARGV[8]) or held)
+  local lease = ARGV[5] == 'probing' and (tonumber(ARGV[7]) or 0) or window
   local holder = ARGV[5] == 'probing' and ARGV[4] or HELD_ELSEWHERE
   if lease > 0 and lease_kind == 'none' then redis.call('SET', KEYS[3], holder, 'PX', lease) end
   set_open(now, 0, next_gen(g, now))
